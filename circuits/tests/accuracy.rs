@@ -1,0 +1,163 @@
+//! The accuracy circuit against the plain-Rust fixed-point model, on the real Iris data.
+
+use ark_bn254::{Bn254, Fr};
+use ark_groth16::ProvingKey;
+use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystem};
+use cloudana_circuits::{
+	accuracy::{self, AccuracyCircuit},
+	iris::{Dataset, Model, Sample, HOLDOUT},
+	keys, prove_accuracy,
+};
+use cloudana_groth16::{statement, verifier, Groth16Error};
+use proptest::prelude::*;
+use std::{path::PathBuf, sync::OnceLock};
+
+fn root() -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn iris() -> Dataset {
+	let path = std::env::var("CLOUDANA_DATASETS")
+		.map(PathBuf::from)
+		.unwrap_or_else(|_| root().join("../shared/datasets"))
+		.join("iris.csv");
+	Dataset::iris_holdout(&path).expect("iris.csv is readable")
+}
+
+fn model() -> Model {
+	Model::read(&root().join("circuits/models/iris-mlp.json")).expect("the committed model is valid")
+}
+
+fn pk() -> &'static ProvingKey<Bn254> {
+	static PK: OnceLock<ProvingKey<Bn254>> = OnceLock::new();
+	PK.get_or_init(keys::dev_setup)
+}
+
+#[test]
+fn committed_vk_matches_the_dev_setup() {
+	let vk = keys::vk_to_eip197(&pk().vk);
+	let path = root().join("circuits/keys/iris_accuracy.vk.json");
+	if std::env::var_os("CLOUDANA_BLESS").is_some() {
+		let json = serde_json::to_string_pretty(&cloudana_groth16::snarkjs::verifying_key_to_json(&vk)).unwrap();
+		std::fs::write(&path, json + "\n").unwrap();
+		return;
+	}
+	assert_eq!(
+		keys::iris_accuracy_vk(),
+		vk,
+		"circuits/keys/iris_accuracy.vk.json is stale: rerun with CLOUDANA_BLESS=1"
+	);
+}
+
+#[test]
+fn holdout_is_thirty_rows_ten_per_class() {
+	let data = iris();
+	assert_eq!(data.samples.len(), HOLDOUT);
+	for class in 0..3u8 {
+		assert_eq!(data.samples.iter().filter(|s| s.label == class).count(), 10);
+	}
+}
+
+#[test]
+fn circuit_count_equals_plain_rust_on_iris() {
+	let (model, data) = (model(), iris());
+	let rust = model.correct(&data);
+	assert_eq!(rust, 29, "the committed model classifies 29 of 30 holdout samples (see the model file)");
+	let circuit = AccuracyCircuit { binding: Fr::from(5u64), model, data };
+	assert_eq!(circuit.public_inputs()[3], Fr::from(rust as u64));
+	assert!(accuracy::is_satisfied(circuit).unwrap());
+}
+
+/// Synthesizes the honest witness, then changes public input `index` and checks the circuit
+/// no longer holds.
+fn tampered_is_unsatisfied(index: usize, delta: u64) -> bool {
+	let circuit = AccuracyCircuit { binding: Fr::from(5u64), model: model(), data: iris() };
+	let cs = ConstraintSystem::<Fr>::new_ref();
+	circuit.generate_constraints(cs.clone()).unwrap();
+	assert!(cs.is_satisfied().unwrap());
+	cs.borrow_mut().unwrap().instance_assignment[1 + index] += Fr::from(delta);
+	!cs.is_satisfied().unwrap()
+}
+
+#[test]
+fn a_wrong_count_cannot_be_claimed() {
+	assert!(tampered_is_unsatisfied(3, 1));
+}
+
+#[test]
+fn commitments_bind_data_and_model() {
+	assert!(tampered_is_unsatisfied(1, 1));
+	assert!(tampered_is_unsatisfied(2, 1));
+}
+
+#[test]
+fn proof_verifies_and_is_bound_to_its_job() {
+	let (model, data) = (model(), iris());
+	let binding = statement::binding_input(&[1; 32], 7, &[2; 32]);
+	let proven = prove_accuracy(pk(), &binding, &model, &data).unwrap();
+	assert_eq!(proven.correct, 29);
+	assert_eq!(proven.public_inputs.len(), accuracy::PUBLIC_INPUTS);
+	let vk = keys::vk_to_eip197(&pk().vk);
+	assert_eq!(verifier::verify(&vk, &proven.public_inputs, &proven.proof), Ok(()));
+
+	// Another job, prover or claim: refused.
+	for other in [
+		statement::binding_input(&[1; 32], 8, &[2; 32]),
+		statement::binding_input(&[1; 32], 7, &[3; 32]),
+	] {
+		let mut inputs = proven.public_inputs.clone();
+		inputs[0] = other;
+		assert_eq!(verifier::verify(&vk, &inputs, &proven.proof), Err(Groth16Error::ProofInvalid));
+	}
+	let mut inputs = proven.public_inputs.clone();
+	inputs[3][31] = 30;
+	assert_eq!(verifier::verify(&vk, &inputs, &proven.proof), Err(Groth16Error::ProofInvalid));
+}
+
+fn arb_model() -> impl Strategy<Value = Model> {
+	let w = -(1i64 << 10)..(1i64 << 10);
+	(
+		proptest::collection::vec(proptest::collection::vec(w.clone(), 4), 8),
+		proptest::collection::vec(-(1i64 << 24)..(1i64 << 24), 8),
+		proptest::collection::vec(proptest::collection::vec(w, 8), 3),
+		proptest::collection::vec(-(1i64 << 40)..(1i64 << 40), 3),
+	)
+		.prop_map(|(w1, b1, w2, b2)| Model { w1, b1, w2, b2 })
+}
+
+fn arb_data() -> impl Strategy<Value = Dataset> {
+	proptest::collection::vec(
+		((0i64..4096, 0i64..4096, 0i64..4096, 0i64..4096), 0u8..3)
+			.prop_map(|((a, b, c, d), label)| Sample { features: [a, b, c, d], label }),
+		HOLDOUT,
+	)
+	.prop_map(|samples| Dataset { samples })
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+	/// For any in-bounds model and data, the circuit holds exactly for the count plain Rust
+	/// computes. Small weights make ties and all-negative layers common.
+	#[test]
+	fn circuit_matches_plain_rust(model in arb_model(), data in arb_data(), small in any::<bool>()) {
+		let model = if small {
+			Model {
+				w1: model.w1.iter().map(|r| r.iter().map(|w| w % 3).collect()).collect(),
+				b1: model.b1.iter().map(|b| b % 3).collect(),
+				w2: model.w2.iter().map(|r| r.iter().map(|w| w % 2).collect()).collect(),
+				b2: model.b2.iter().map(|b| b % 2).collect(),
+			}
+		} else { model };
+		let circuit = AccuracyCircuit { binding: Fr::from(1u64), model: model.clone(), data: data.clone() };
+		prop_assert_eq!(circuit.public_inputs()[3], Fr::from(model.correct(&data) as u64));
+		prop_assert!(accuracy::is_satisfied(circuit).unwrap());
+	}
+}
+
+#[test]
+fn constraint_count_is_reported() {
+	let n = accuracy::constraint_count();
+	println!("accuracy circuit: {n} constraints");
+	assert!(n > 10_000 && n < 100_000, "{n}");
+}
