@@ -1,0 +1,159 @@
+//! Benchmarks for pallet-jobs (frame-benchmarking v2), each on its most expensive path.
+//!
+//! The circuits are simulated keys (`cloudana_groth16::simulator`, seed [`BENCHMARK_SEED`])
+//! registered through [`Config::BenchmarkHelper`], so a valid proof exists for every statement;
+//! verification does all of its real work.
+
+use super::*;
+use crate::Pallet as Jobs;
+use alloc::{boxed::Box, vec::Vec};
+use cloudana_groth16::{simulator::Trapdoor, PublicInput};
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get, Hooks},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::traits::{Bounded, Saturating};
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 8u32.into());
+	who
+}
+
+fn input(i: u32) -> PublicInput {
+	let mut value = [0u8; 32];
+	value[28..].copy_from_slice(&i.to_be_bytes());
+	value
+}
+
+fn terms<T: Config>() -> JobTermsOf<T> {
+	JobTerms {
+		min_price: 1_000u32.into(),
+		max_price: 1_000_000u32.into(),
+		ramp_blocks: 10u32.into(),
+		lock_timeout: 2u32.into(),
+		proof_timeout: 10u32.into(),
+		collateral: 1_000u32.into(),
+	}
+}
+
+/// A circuit with `inputs` requester inputs and `outputs` outputs.
+fn circuit<T: Config>(inputs: u32, outputs: u32) -> (CircuitId, Trapdoor) {
+	let total = 1 + inputs + outputs;
+	(T::BenchmarkHelper::register_circuit(total), Trapdoor::new(BENCHMARK_SEED, total))
+}
+
+fn submit_job<T: Config>(requester: &T::AccountId, circuit: CircuitId, inputs: u32) -> Result<JobId, BenchmarkError> {
+	let id = NextJobId::<T>::get();
+	let inputs: BoundedVec<PublicInput, T::MaxInputs> =
+		(0..inputs).map(input).collect::<Vec<_>>().try_into().map_err(|_| BenchmarkError::Stop("too many inputs"))?;
+	Jobs::<T>::submit(RawOrigin::Signed(requester.clone()).into(), circuit, inputs, terms::<T>())?;
+	Ok(id)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit() {
+		let requester = funded::<T>("requester", 0);
+		let (circuit, _) = circuit::<T>(T::MaxInputs::get(), 1);
+		let inputs: BoundedVec<PublicInput, T::MaxInputs> =
+			(0..T::MaxInputs::get()).map(input).collect::<Vec<_>>().try_into().expect("MaxInputs inputs; qed");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), circuit, inputs, terms::<T>());
+
+		assert_eq!(NextJobId::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn lock() -> Result<(), BenchmarkError> {
+		let requester = funded::<T>("requester", 0);
+		let prover = funded::<T>("prover", 0);
+		let (circuit, _) = circuit::<T>(1, 1);
+		T::BenchmarkHelper::register_prover(&prover, circuit);
+		let job = submit_job::<T>(&requester, circuit, 1)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(prover), job);
+
+		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Locked { .. })));
+		Ok(())
+	}
+
+	/// `n`: public inputs of the statement (binding + requester inputs + one output).
+	#[benchmark]
+	fn submit_result(n: Linear<2, { 1 + T::MaxInputs::get() + T::MaxOutputs::get() }>) -> Result<(), BenchmarkError> {
+		let outputs_len = (n - 1).min(T::MaxOutputs::get());
+		let inputs_len = n - 1 - outputs_len;
+		let requester = funded::<T>("requester", 0);
+		let prover = funded::<T>("prover", 0);
+		let (circuit, trapdoor) = circuit::<T>(inputs_len, outputs_len);
+		T::BenchmarkHelper::register_prover(&prover, circuit);
+		let job = submit_job::<T>(&requester, circuit, inputs_len)?;
+		Jobs::<T>::lock(RawOrigin::Signed(prover.clone()).into(), job)?;
+		let outputs: BoundedVec<PublicInput, T::MaxOutputs> = (0..outputs_len)
+			.map(|i| input(1_000 + i))
+			.collect::<Vec<_>>()
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("too many outputs"))?;
+		let record = Jobs::<T>::job(job).ok_or(BenchmarkError::Stop("job"))?;
+		let statement = Jobs::<T>::statement(job, &prover, &record.inputs, &outputs);
+		let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(prover), job, outputs, Box::new(proof));
+
+		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Completed { .. })));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn cancel() -> Result<(), BenchmarkError> {
+		let requester = funded::<T>("requester", 0);
+		let (circuit, _) = circuit::<T>(1, 1);
+		let job = submit_job::<T>(&requester, circuit, 1)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), job);
+
+		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Cancelled { .. })));
+		Ok(())
+	}
+
+	/// `d`: deadlines due, each a lock timing out after its window closed (forfeit the
+	/// collateral, report the offence, refund the escrow): the most expensive case.
+	#[benchmark]
+	fn on_initialize(d: Linear<0, { T::MaxDeadlinesPerBlock::get() }>) -> Result<(), BenchmarkError> {
+		let requester = funded::<T>("requester", 0);
+		let (circuit, _) = circuit::<T>(1, 1);
+		let mut jobs = Vec::new();
+		for i in 0..d {
+			let prover = funded::<T>("prover", i);
+			T::BenchmarkHelper::register_prover(&prover, circuit);
+			let job = submit_job::<T>(&requester, circuit, 1)?;
+			Jobs::<T>::lock(RawOrigin::Signed(prover).into(), job)?;
+			jobs.push(job);
+		}
+		let start = frame_system::Pallet::<T>::block_number();
+		let due: BlockNumberFor<T> = start.saturating_add(terms::<T>().proof_timeout);
+		frame_system::Pallet::<T>::set_block_number(due);
+		assert_eq!(Deadlines::<T>::get(due).len() as u32, d);
+
+		#[block]
+		{
+			Jobs::<T>::on_initialize(due);
+		}
+
+		for job in jobs {
+			assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Expired { .. })));
+		}
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Jobs, crate::mock::new_test_ext(), crate::mock::Test);
+}

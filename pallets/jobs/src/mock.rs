@@ -1,0 +1,341 @@
+//! A mock runtime for pallet-jobs' unit tests, with the real pallet-verifier and
+//! pallet-prover-staking wired through the same kind of adapters the runtime uses, and a small
+//! real Groth16 circuit whose proofs the tests submit.
+
+use crate::{self as pallet_jobs, CircuitId, Ineligible};
+use ark_bn254::{Bn254, Fr};
+use ark_relations::{
+	lc,
+	r1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError},
+};
+use ark_snark::SNARK;
+use cloudana_groth16::{encoding, Groth16Error, Proof, PublicInput};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+};
+use sp_runtime::{
+	generic::UncheckedExtrinsic,
+	traits::{Convert, IdentityLookup},
+	AccountId32, BuildStorage, MultiSignature, MultiSigner, Perbill,
+};
+use std::sync::OnceLock;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Verifier = pallet_verifier;
+	#[runtime::pallet_index(3)]
+	pub type ProverStaking = pallet_prover_staking;
+	#[runtime::pallet_index(4)]
+	pub type Jobs = pallet_jobs;
+}
+
+pub type AccountId = AccountId32;
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+}
+
+impl pallet_verifier::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MaxPublicInputs = ConstU32<{ cloudana_groth16::MAX_PUBLIC_INPUTS }>;
+	type DepositBase = ConstU64<100>;
+	type DepositPerByte = ConstU64<0>;
+	type WeightInfo = ();
+}
+
+/// Stake tiers: price < 100 needs 1 000, otherwise 10 000.
+pub struct Tiers;
+impl Convert<u64, u64> for Tiers {
+	fn convert(price: u64) -> u64 {
+		if price < 100 {
+			1_000
+		} else {
+			10_000
+		}
+	}
+}
+
+impl pallet_prover_staking::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MinimumStake = ConstU64<1_000>;
+	type UnbondingPeriod = ConstU64<100>;
+	type StakeLockPeriod = ConstU64<10>;
+	type MaxCircuits = ConstU32<16>;
+	type MaxUnbondingChunks = ConstU32<4>;
+	type RequiredStake = Tiers;
+	type Reputation = ();
+	type WeightInfo = ();
+}
+
+/// The runtime's way of giving pallet-jobs a verifier: pallet-verifier.
+pub struct VerifierAdapter;
+impl pallet_jobs::Verifier for VerifierAdapter {
+	fn public_inputs(circuit: &CircuitId) -> Option<u32> {
+		pallet_verifier::Pallet::<Test>::key_info(circuit).map(|info| info.public_inputs)
+	}
+	fn acquire(circuit: &CircuitId) -> frame_support::pallet_prelude::DispatchResult {
+		pallet_verifier::Pallet::<Test>::acquire(circuit).map(|_| ()).map_err(Into::into)
+	}
+	fn release(circuit: &CircuitId) {
+		pallet_verifier::Pallet::<Test>::release(circuit)
+	}
+	fn verify(circuit: &CircuitId, inputs: &[PublicInput], proof: &Proof) -> Result<(), Groth16Error> {
+		pallet_verifier::Pallet::<Test>::verify(circuit, inputs, proof).map_err(|e| match e {
+			pallet_verifier::VerifyError::Rejected(reason) => reason,
+			pallet_verifier::VerifyError::UnknownKey => Groth16Error::MalformedPreparedKey,
+		})
+	}
+}
+
+/// The runtime's way of giving pallet-jobs a prover registry: pallet-prover-staking.
+pub struct ProversAdapter;
+impl pallet_jobs::ProverRegistry<AccountId, u64> for ProversAdapter {
+	fn ensure_eligible(who: &AccountId, circuit: &CircuitId, price: u64) -> Result<(), Ineligible> {
+		use pallet_prover_staking::Ineligibility as I;
+		pallet_prover_staking::Pallet::<Test>::ensure_eligible(who, circuit, price).map_err(|e| match e {
+			I::NotRegistered => Ineligible::NotRegistered,
+			I::Inactive => Ineligible::Inactive,
+			I::CircuitNotServed => Ineligible::CircuitNotServed,
+			I::StakeTooLow => Ineligible::StakeTooLow,
+			I::ReputationTooLow => Ineligible::ReputationTooLow,
+		})
+	}
+}
+
+thread_local! {
+	pub static OFFENCES: std::cell::RefCell<Vec<(AccountId, u64, pallet_jobs::Offence)>> = Default::default();
+}
+
+/// Records offences so tests can see them.
+pub struct RecordOffences;
+impl pallet_jobs::OnProverOffence<AccountId> for RecordOffences {
+	fn on_offence(prover: &AccountId, job: u64, offence: pallet_jobs::Offence) {
+		OFFENCES.with(|o| o.borrow_mut().push((prover.clone(), job, offence)));
+	}
+}
+
+pub const TREASURY: AccountId32 = AccountId32::new([0xee; 32]);
+
+parameter_types! {
+	pub const FeeRate: Perbill = Perbill::from_percent(10);
+	pub const CancellationFee: Perbill = Perbill::from_percent(10);
+	pub const Treasury: AccountId = TREASURY;
+}
+
+impl pallet_jobs::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Verifier = VerifierAdapter;
+	type Provers = ProversAdapter;
+	type OnOffence = RecordOffences;
+	type FeeRate = FeeRate;
+	type CancellationFee = CancellationFee;
+	type TreasuryAccount = Treasury;
+	type MaxInputs = ConstU32<8>;
+	type MaxOutputs = ConstU32<4>;
+	type MaxLockTimeout = ConstU64<100>;
+	type MaxProofTimeout = ConstU64<50>;
+	type MaxDeadlinesPerBlock = ConstU32<4>;
+	type AuthorityId = crate::crypto::ProverAuthId;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkHelper;
+}
+
+pub type Extrinsic = UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature, ()>;
+
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = MultiSigner;
+	type Signature = MultiSignature;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = Extrinsic;
+}
+
+impl<C> frame_system::offchain::CreateSignedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_signed_transaction<A: frame_system::offchain::AppCrypto<MultiSigner, MultiSignature>>(
+		call: RuntimeCall,
+		public: MultiSigner,
+		account: AccountId,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		use codec::Encode;
+		let signature = A::sign(&call.encode(), public)?;
+		Some(Extrinsic::new_signed(call, account, signature, ()))
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
+	fn register_circuit(public_inputs: u32) -> CircuitId {
+		let vk = cloudana_groth16::simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs).verifying_key();
+		register_key(vk)
+	}
+	fn register_prover(who: &AccountId, circuit: CircuitId) {
+		ProverStaking::register(RuntimeOrigin::signed(who.clone()), 10_000, vec![circuit].try_into().unwrap()).unwrap();
+	}
+}
+
+pub fn account(n: u8) -> AccountId {
+	AccountId32::new([n; 32])
+}
+
+pub fn requester() -> AccountId {
+	account(1)
+}
+pub fn prover() -> AccountId {
+	account(2)
+}
+pub fn other_prover() -> AccountId {
+	account(3)
+}
+/// Owns the test circuit's key.
+pub fn key_owner() -> AccountId {
+	account(4)
+}
+pub fn poor() -> AccountId {
+	account(5)
+}
+
+pub const RICH: u64 = 1_000_000;
+
+pub fn all_accounts() -> Vec<AccountId> {
+	vec![requester(), prover(), other_prover(), key_owner(), poor(), TREASURY]
+}
+
+/// The test circuit: public inputs `[binding, a, b, c]`, constraints `a · b = c` and a square
+/// of the binding. Requesters give `a, b`; provers output `c`.
+#[derive(Clone)]
+pub struct Product {
+	pub binding: Fr,
+	pub a: Fr,
+	pub b: Fr,
+}
+
+impl ConstraintSynthesizer<Fr> for Product {
+	fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+		let binding = cs.new_input_variable(|| Ok(self.binding))?;
+		let a = cs.new_input_variable(|| Ok(self.a))?;
+		let b = cs.new_input_variable(|| Ok(self.b))?;
+		let c = cs.new_input_variable(|| Ok(self.a * self.b))?;
+		let square = cs.new_witness_variable(|| Ok(self.binding * self.binding))?;
+		cs.enforce_constraint(lc!() + a, lc!() + b, lc!() + c)?;
+		cs.enforce_constraint(lc!() + binding, lc!() + binding, lc!() + square)?;
+		Ok(())
+	}
+}
+
+pub fn product_keys() -> &'static (ark_groth16::ProvingKey<Bn254>, cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>) {
+	static KEYS: OnceLock<(ark_groth16::ProvingKey<Bn254>, cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>)> = OnceLock::new();
+	KEYS.get_or_init(|| {
+		use ark_std::rand::SeedableRng;
+		let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(42);
+		let blank = Product { binding: Fr::from(0u64), a: Fr::from(0u64), b: Fr::from(0u64) };
+		let (pk, vk) = ark_groth16::Groth16::<Bn254>::circuit_specific_setup(blank, &mut rng).unwrap();
+		let vk = cloudana_groth16::VerifyingKey {
+			alpha_g1: encoding::encode_g1(&vk.alpha_g1),
+			beta_g2: encoding::encode_g2(&vk.beta_g2),
+			gamma_g2: encoding::encode_g2(&vk.gamma_g2),
+			delta_g2: encoding::encode_g2(&vk.delta_g2),
+			ic: vk.gamma_abc_g1.iter().map(encoding::encode_g1).collect(),
+		};
+		(pk, vk)
+	})
+}
+
+/// A real proof that `a · b = c` for the given binding.
+pub fn prove_product(binding: &PublicInput, a: u64, b: u64) -> Proof {
+	use ark_std::rand::SeedableRng;
+	let binding = encoding::decode_fr(binding, cloudana_groth16::Element::PublicInput(0)).unwrap();
+	let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(a ^ b.rotate_left(17));
+	let proof = ark_groth16::Groth16::<Bn254>::prove(&product_keys().0, Product { binding, a: Fr::from(a), b: Fr::from(b) }, &mut rng).unwrap();
+	Proof { a: encoding::encode_g1(&proof.a), b: encoding::encode_g2(&proof.b), c: encoding::encode_g1(&proof.c) }
+}
+
+pub fn scalar(v: u64) -> PublicInput {
+	encoding::encode_fr(&Fr::from(v))
+}
+
+/// Registers a verifying key owned by `key_owner()`, returning its id.
+pub fn register_key(vk: cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>) -> CircuitId {
+	let id = CircuitId::from(cloudana_groth16::statement::vk_id(&vk));
+	let vk = cloudana_groth16::VerifyingKey {
+		alpha_g1: vk.alpha_g1,
+		beta_g2: vk.beta_g2,
+		gamma_g2: vk.gamma_g2,
+		delta_g2: vk.delta_g2,
+		ic: vk.ic.try_into().unwrap(),
+	};
+	Verifier::register_vk(RuntimeOrigin::signed(key_owner()), Box::new(vk)).unwrap();
+	id
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![
+			(requester(), RICH),
+			(prover(), RICH),
+			(other_prover(), RICH),
+			(key_owner(), RICH),
+			(poor(), 50),
+			(TREASURY, 1),
+		],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::run_to_block::<AllPalletsWithSystem>(1);
+		OFFENCES.with(|o| o.borrow_mut().clear());
+	});
+	ext
+}
+
+pub fn run_to_block(n: u64) {
+	System::run_to_block::<AllPalletsWithSystem>(n);
+}

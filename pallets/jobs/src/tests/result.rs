@@ -1,0 +1,153 @@
+use super::*;
+use crate::{mock::*, Error, Event, JobStatus, Offence};
+use cloudana_groth16::Groth16Error;
+use frame_support::{assert_noop, assert_ok};
+
+fn valid_proof(job: u64, who: &AccountId) -> Box<cloudana_groth16::Proof> {
+	Box::new(prove_product(&Jobs::binding(job, who), 6, 7))
+}
+
+#[test]
+fn a_valid_proof_pays_everyone_in_one_extrinsic() {
+	new_test_ext().execute_with(|| {
+		let (circuit, job) = open_job();
+		run_to_block(3); // price 20
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job));
+		let (issuance, sum) = totals();
+		let (requester_before, prover_before, treasury_before) =
+			(Balances::total_balance(&requester()), Balances::total_balance(&prover()), Balances::total_balance(&TREASURY));
+
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), valid_proof(job, &prover())));
+
+		System::assert_last_event(
+			Event::JobCompleted { job, prover: prover(), price: 20, paid: 18, fee: 2, refund: 40, outputs: outputs(&[42]) }.into(),
+		);
+		assert_eq!(Balances::total_balance(&requester()), requester_before - 20);
+		assert_eq!(Balances::total_balance(&prover()), prover_before + 18);
+		assert_eq!(Balances::total_balance(&TREASURY), treasury_before + 2);
+		assert_eq!((escrow(&requester()), collateral(&prover())), (0, 0));
+		assert_eq!(totals(), (issuance, sum));
+		assert_eq!(consumers(&circuit), 0);
+		match Jobs::job(job).unwrap().status {
+			JobStatus::Completed { price, fee, outputs: out, .. } => assert_eq!((price, fee, out), (20, 2, outputs(&[42]))),
+			other => panic!("not completed: {other:?}"),
+		}
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_wrong_output_is_rejected_and_the_job_reopens() {
+	new_test_ext().execute_with(|| {
+		let (_, job) = locked_job();
+		let (issuance, sum) = totals();
+		let requester_before = Balances::total_balance(&requester());
+		// Claims 6 · 7 = 43 with the proof of 42.
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[43]), valid_proof(job, &prover())));
+		System::assert_last_event(
+			Event::ProofRejected { job, prover: prover(), reason: Groth16Error::ProofInvalid, forfeited: 50, reopened: true }.into(),
+		);
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
+		assert_eq!(Balances::total_balance(&requester()), requester_before + 50);
+		assert_eq!(collateral(&prover()), 0);
+		assert_eq!(escrow(&requester()), 60);
+		assert_eq!(OFFENCES.with(|o| o.borrow().clone()), vec![(prover(), job, Offence::InvalidProof)]);
+		assert_eq!(totals(), (issuance, sum));
+		Jobs::do_try_state().unwrap();
+		// Another prover can take it and finish it.
+		register_prover(&other_prover(), Jobs::job(job).unwrap().circuit, 1_000);
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(other_prover()), job));
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(other_prover()), job, outputs(&[42]), valid_proof(job, &other_prover())));
+		assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Completed { .. }));
+	});
+}
+
+#[test]
+fn a_proof_made_for_another_prover_or_job_is_rejected() {
+	new_test_ext().execute_with(|| {
+		let (_, job) = locked_job();
+		// Bound to another prover.
+		let stolen = valid_proof(job, &other_prover());
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), stolen));
+		assert!(matches!(System::events().last().unwrap().event, RuntimeEvent::Jobs(Event::ProofRejected { reason: Groth16Error::ProofInvalid, .. })));
+		// Bound to another job.
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job));
+		let replayed = valid_proof(job + 1, &prover());
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), replayed));
+		assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Open));
+	});
+}
+
+#[test]
+fn a_malformed_proof_is_rejected_with_its_reason() {
+	new_test_ext().execute_with(|| {
+		let (_, job) = locked_job();
+		let mut proof = valid_proof(job, &prover());
+		proof.a[63] ^= 1;
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), proof));
+		System::assert_last_event(
+			Event::ProofRejected {
+				job,
+				prover: prover(),
+				reason: Groth16Error::PointNotOnCurve(cloudana_groth16::Element::ProofA),
+				forfeited: 50,
+				reopened: true,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn an_invalid_proof_after_the_lock_window_expires_the_job() {
+	new_test_ext().execute_with(|| {
+		let (_, job) = open_job();
+		run_to_block(20);
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job));
+		run_to_block(22); // the lock window closed at 21; the lock lasts until 25
+		let requester_before = Balances::total_balance(&requester());
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[41]), valid_proof(job, &prover())));
+		System::assert_has_event(
+			Event::ProofRejected { job, prover: prover(), reason: Groth16Error::ProofInvalid, forfeited: 50, reopened: false }.into(),
+		);
+		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Expired { refund: 60 });
+		assert_eq!(Balances::total_balance(&requester()), requester_before + 50);
+		assert_eq!(escrow(&requester()), 0);
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn submit_result_errors() {
+	new_test_ext().execute_with(|| {
+		let (_, job) = open_job();
+		let proof = || valid_proof(job, &prover());
+		assert_noop!(Jobs::submit_result(RuntimeOrigin::signed(prover()), 99, outputs(&[42]), proof()), Error::<Test>::JobNotFound);
+		assert_noop!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), proof()), Error::<Test>::JobNotLocked);
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job));
+		assert_noop!(
+			Jobs::submit_result(RuntimeOrigin::signed(other_prover()), job, outputs(&[42]), proof()),
+			Error::<Test>::NotJobProver
+		);
+		assert_noop!(
+			Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42, 1]), proof()),
+			Error::<Test>::OutputCountMismatch
+		);
+		System::set_block_number(6); // expires_at; the hook has not run yet
+		assert_noop!(
+			Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), proof()),
+			Error::<Test>::ProofDeadlinePassed
+		);
+	});
+}
+
+#[test]
+fn submit_result_refunds_weight_to_the_actual_statement_size() {
+	new_test_ext().execute_with(|| {
+		use crate::WeightInfo;
+		let (_, job) = locked_job();
+		let info = Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), valid_proof(job, &prover())).unwrap();
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::submit_result(4)));
+	});
+}

@@ -1,0 +1,188 @@
+//! The records pallet-jobs stores, and the traits through which it reaches other pallets.
+
+use crate::Config;
+use cloudana_groth16::{Groth16Error, Proof, PublicInput};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{
+	pallet_prelude::DispatchResult, traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound,
+	PartialEqNoBound,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use scale_info::TypeInfo;
+use sp_core::H256;
+
+/// A job's id: sequential from 0.
+pub type JobId = u64;
+
+/// A circuit, named by its verifying-key id.
+pub type CircuitId = H256;
+
+/// Balance type of the pallet's currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// What a requester offers for a job.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct JobTerms<Balance, BlockNumber> {
+	/// Price at submission, base units.
+	pub min_price: Balance,
+	/// Price after `ramp_blocks`, base units; held in escrow at submission.
+	pub max_price: Balance,
+	/// Blocks over which the price rises linearly from `min_price` to `max_price`.
+	pub ramp_blocks: BlockNumber,
+	/// Blocks after submission during which the job can be locked; then it expires.
+	pub lock_timeout: BlockNumber,
+	/// Blocks a prover has, from locking, to submit a valid result.
+	pub proof_timeout: BlockNumber,
+	/// What the prover must hold while the job is locked, base units; forfeited to the
+	/// requester if the prover times out or submits an invalid proof.
+	pub collateral: Balance,
+}
+
+/// Where a job stands.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub enum JobStatus<T: Config> {
+	/// Waiting for a prover.
+	Open,
+	/// Locked by a prover, who must submit a valid result before `expires_at`.
+	Locked {
+		/// The prover.
+		prover: T::AccountId,
+		/// The price fixed at locking, base units.
+		price: BalanceOf<T>,
+		/// The block it was locked in.
+		locked_at: BlockNumberFor<T>,
+		/// The first block at which the lock has timed out.
+		expires_at: BlockNumberFor<T>,
+	},
+	/// Proven and paid.
+	Completed {
+		/// The prover paid.
+		prover: T::AccountId,
+		/// The price, base units.
+		price: BalanceOf<T>,
+		/// The part of the price paid to the treasury, base units.
+		fee: BalanceOf<T>,
+		/// The prover's outputs, which the proof attests.
+		outputs: BoundedVec<PublicInput, T::MaxOutputs>,
+		/// The block it completed in.
+		at: BlockNumberFor<T>,
+	},
+	/// Cancelled by the requester before any lock.
+	Cancelled {
+		/// Refunded to the requester, base units.
+		refund: BalanceOf<T>,
+		/// Cancellation fee paid to the treasury, base units.
+		fee: BalanceOf<T>,
+	},
+	/// Nobody proved it in time; the escrow went back to the requester.
+	Expired {
+		/// Refunded to the requester, base units.
+		refund: BalanceOf<T>,
+	},
+}
+
+/// A job.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Job<T: Config> {
+	/// Who submitted it and holds its escrow.
+	pub requester: T::AccountId,
+	/// The circuit whose verifying key checks the proof.
+	pub circuit: CircuitId,
+	/// The requester's public inputs.
+	pub inputs: BoundedVec<PublicInput, T::MaxInputs>,
+	/// How many public outputs the prover supplies (the circuit's inputs minus binding and
+	/// requester inputs).
+	pub outputs: u32,
+	/// The offer.
+	pub terms: JobTermsOf<T>,
+	/// The block it was submitted in; pricing starts here.
+	pub submitted_at: BlockNumberFor<T>,
+	/// The first block at which, if still open, it has expired.
+	pub lock_expires_at: BlockNumberFor<T>,
+	/// Where it stands.
+	pub status: JobStatus<T>,
+}
+
+/// [`Job`] of a runtime.
+pub type JobOf<T> = Job<T>;
+
+/// [`JobTerms`] of a runtime.
+pub type JobTermsOf<T> = JobTerms<BalanceOf<T>, BlockNumberFor<T>>;
+
+/// [`JobStatus`] of a runtime.
+pub type JobStatusOf<T> = JobStatus<T>;
+
+/// What a prover did wrong, reported to [`OnProverOffence`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum Offence {
+	/// Submitted a proof that did not verify.
+	InvalidProof,
+	/// Locked a job and did not prove it in time.
+	Timeout,
+}
+
+/// Why a prover may not lock a job (reported by [`ProverRegistry`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum Ineligible {
+	/// Not a registered prover.
+	NotRegistered,
+	/// No active stake.
+	Inactive,
+	/// Does not serve the job's circuit.
+	CircuitNotServed,
+	/// Stake below the tier for the job's price.
+	StakeTooLow,
+	/// Reputation tier does not allow the job's price.
+	ReputationTooLow,
+}
+
+/// Verifies proofs against registered verifying keys (implemented by the runtime with
+/// `pallet-verifier`).
+pub trait Verifier {
+	/// How many public inputs the circuit's key takes; `None` if it is not registered.
+	fn public_inputs(circuit: &CircuitId) -> Option<u32>;
+	/// Marks the key as used by one more job, so it cannot be unregistered.
+	fn acquire(circuit: &CircuitId) -> DispatchResult;
+	/// Marks the key as used by one job fewer.
+	fn release(circuit: &CircuitId);
+	/// Verifies `proof` for the full statement `public_inputs`.
+	fn verify(circuit: &CircuitId, public_inputs: &[PublicInput], proof: &Proof) -> Result<(), Groth16Error>;
+}
+
+/// Tells whether a prover may take a job (implemented by the runtime with
+/// `pallet-prover-staking`).
+pub trait ProverRegistry<AccountId, Balance> {
+	/// `Ok` if `who` may lock a job on `circuit` at `price` base units.
+	fn ensure_eligible(who: &AccountId, circuit: &CircuitId, price: Balance) -> Result<(), Ineligible>;
+}
+
+/// Receives the offences this pallet observes; slashing and reputation act on them. `()`
+/// ignores them.
+pub trait OnProverOffence<AccountId> {
+	/// `prover` committed `offence` on `job`.
+	fn on_offence(prover: &AccountId, job: JobId, offence: Offence);
+}
+
+impl<AccountId> OnProverOffence<AccountId> for () {
+	fn on_offence(_: &AccountId, _: JobId, _: Offence) {}
+}
+
+/// What benchmarks need from the rest of the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers the verifying key of
+	/// `cloudana_groth16::simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs)` and
+	/// returns its id.
+	fn register_circuit(public_inputs: u32) -> CircuitId;
+	/// Makes `who` (already funded) a prover of `circuit` eligible for any price.
+	fn register_prover(who: &AccountId, circuit: CircuitId);
+}

@@ -1,0 +1,461 @@
+//! # Prover staking
+//!
+//! ## Overview
+//!
+//! The registry of provers. A prover registers with a stake, held from its account by a
+//! fungible hold, and the circuits (verifying-key ids) it serves. Other pallets ask this one
+//! whether a prover may take a job ([`Pallet::ensure_eligible`]); the stake backs the prover's
+//! work and, in a later release, is what offences slash.
+//!
+//! Stake leaves in two steps: [`Pallet::unbond`] moves some of the active stake into an
+//! unbonding chunk that matures after `UnbondingPeriod` blocks, and
+//! [`Pallet::withdraw_unbonded`] releases matured chunks. Unbonding chunks stay held, and stay
+//! slashable, until withdrawn. No stake can be unbonded during the first `StakeLockPeriod` blocks
+//! after registration.
+//!
+//! ## Terms
+//!
+//! - **Active stake**: the part of the stake that counts for eligibility; `0` or at least
+//!   `MinimumStake`.
+//! - **Unbonding chunk**: stake on its way out, with the block from which it can be withdrawn.
+//! - **Held**: active stake plus unbonding chunks, held with [`HoldReason::ProverStake`].
+//! - **Required stake**: the active stake a job of a given price requires (`RequiredStake`,
+//!   the stake tiers of the design).
+//! - Amounts are base units (12 decimals on Cloudana); periods are blocks.
+//!
+//! ## Calls
+//!
+//! - [`Pallet::register`]: become a prover with a stake and a set of circuits.
+//! - [`Pallet::bond_extra`]: add to the active stake.
+//! - [`Pallet::unbond`]: start unbonding part of the active stake.
+//! - [`Pallet::withdraw_unbonded`]: release matured chunks; leave once nothing is left.
+//! - [`Pallet::set_circuits`]: change the circuits served.
+//!
+//! ## Seams for later releases
+//!
+//! Reputation tiers come through [`Config::Reputation`] ([`ReputationTier`]; `()` allows every
+//! price). Slashing will take from the held stake through `fungible::BalancedHold`; offences are
+//! reported by the pallets that observe them (`pallet-jobs` has an `OnProverOffence` hook).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			tokens::Precision,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::{Convert, Saturating, Zero};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The currency stakes are held in.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The least active stake a prover may have, base units.
+		#[pallet::constant]
+		type MinimumStake: Get<BalanceOf<Self>>;
+
+		/// Blocks an unbonding chunk waits before it can be withdrawn. Must exceed the longest
+		/// proof timeout plus the dispute window, so stake cannot leave before its work is judged.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after registration during which no stake can be unbonded.
+		#[pallet::constant]
+		type StakeLockPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The most circuits a prover may serve.
+		#[pallet::constant]
+		type MaxCircuits: Get<u32>;
+
+		/// The most unbonding chunks a prover may have at once.
+		#[pallet::constant]
+		type MaxUnbondingChunks: Get<u32>;
+
+		/// The active stake a job of a given price (base units) requires: the stake tiers.
+		type RequiredStake: Convert<BalanceOf<Self>, BalanceOf<Self>>;
+
+		/// Whether a prover's reputation tier allows a job price.
+		type Reputation: ReputationTier<Self::AccountId, BalanceOf<Self>>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A prover's stake, active or unbonding.
+		#[codec(index = 0)]
+		ProverStake,
+	}
+
+	/// Registered provers.
+	#[pallet::storage]
+	pub type Provers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProverOf<T>>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A prover registered.
+		ProverRegistered {
+			/// The prover.
+			prover: T::AccountId,
+			/// Its active stake, base units.
+			stake: BalanceOf<T>,
+			/// The circuits it serves.
+			circuits: BoundedVec<CircuitId, T::MaxCircuits>,
+		},
+		/// A prover added to its active stake.
+		Bonded {
+			/// The prover.
+			prover: T::AccountId,
+			/// Amount added, base units.
+			amount: BalanceOf<T>,
+			/// Active stake after, base units.
+			stake: BalanceOf<T>,
+		},
+		/// A prover started unbonding part of its stake.
+		Unbonded {
+			/// The prover.
+			prover: T::AccountId,
+			/// Amount unbonding, base units.
+			amount: BalanceOf<T>,
+			/// The block from which it can be withdrawn.
+			unlocks_at: BlockNumberFor<T>,
+		},
+		/// Matured unbonding chunks were released to the prover.
+		Withdrawn {
+			/// The prover.
+			prover: T::AccountId,
+			/// Amount released, base units.
+			amount: BalanceOf<T>,
+		},
+		/// A prover with nothing left staked left the registry.
+		ProverLeft {
+			/// The prover.
+			prover: T::AccountId,
+		},
+		/// A prover changed the circuits it serves.
+		CircuitsSet {
+			/// The prover.
+			prover: T::AccountId,
+			/// The circuits it now serves.
+			circuits: BoundedVec<CircuitId, T::MaxCircuits>,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is already a registered prover.
+		AlreadyRegistered,
+		/// The account is not a registered prover.
+		NotRegistered,
+		/// The active stake would be below `MinimumStake` (and not zero).
+		StakeBelowMinimum,
+		/// The account cannot afford to hold this amount.
+		InsufficientBalance,
+		/// The amount is zero.
+		ZeroAmount,
+		/// The amount exceeds the active stake.
+		InsufficientStake,
+		/// Stake cannot be unbonded during the first `StakeLockPeriod` blocks.
+		StakeLocked,
+		/// The prover already has `MaxUnbondingChunks` chunks unbonding.
+		TooManyUnbondingChunks,
+		/// No unbonding chunk has matured.
+		NothingToWithdraw,
+		/// A prover must serve at least one circuit.
+		NoCircuits,
+		/// A circuit is listed twice.
+		DuplicateCircuit,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(!T::MinimumStake::get().is_zero(), "MinimumStake must be positive");
+			assert!(!T::UnbondingPeriod::get().is_zero(), "UnbondingPeriod must be positive");
+			assert!(T::MaxCircuits::get() > 0, "MaxCircuits must be positive");
+			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must be positive");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register as a prover.
+		///
+		/// - Origin: signed; the signer becomes the prover.
+		/// - `stake`: active stake to hold, base units, at least `MinimumStake`.
+		/// - `circuits`: the verifying-key ids the prover serves, 1 to `MaxCircuits`, distinct.
+		///
+		/// Holds `stake` from the prover with [`HoldReason::ProverStake`] and records it.
+		///
+		/// Emits [`Event::ProverRegistered`].
+		///
+		/// Errors: [`Error::AlreadyRegistered`], [`Error::StakeBelowMinimum`],
+		/// [`Error::NoCircuits`], [`Error::DuplicateCircuit`], [`Error::InsufficientBalance`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register())]
+		pub fn register(
+			origin: OriginFor<T>,
+			#[pallet::compact] stake: BalanceOf<T>,
+			circuits: BoundedVec<CircuitId, T::MaxCircuits>,
+		) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			ensure!(!Provers::<T>::contains_key(&prover), Error::<T>::AlreadyRegistered);
+			ensure!(stake >= T::MinimumStake::get(), Error::<T>::StakeBelowMinimum);
+			Self::check_circuits(&circuits)?;
+			T::Currency::hold(&HoldReason::ProverStake.into(), &prover, stake)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			Provers::<T>::insert(
+				&prover,
+				Prover {
+					stake,
+					unbonding: BoundedVec::new(),
+					circuits: circuits.clone(),
+					registered_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			Self::deposit_event(Event::ProverRegistered { prover, stake, circuits });
+			Ok(())
+		}
+
+		/// Add to the active stake.
+		///
+		/// - Origin: signed by a registered prover.
+		/// - `amount`: base units to hold in addition, more than zero.
+		///
+		/// Emits [`Event::Bonded`].
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::ZeroAmount`], [`Error::StakeBelowMinimum`]
+		/// (a prover that unbonded everything must bond at least `MinimumStake` again),
+		/// [`Error::InsufficientBalance`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::bond_extra())]
+		pub fn bond_extra(origin: OriginFor<T>, #[pallet::compact] amount: BalanceOf<T>) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let stake = Provers::<T>::try_mutate(&prover, |entry| {
+				let info = entry.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				let stake = info.stake.saturating_add(amount);
+				ensure!(stake >= T::MinimumStake::get(), Error::<T>::StakeBelowMinimum);
+				T::Currency::hold(&HoldReason::ProverStake.into(), &prover, amount)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+				info.stake = stake;
+				Ok::<_, Error<T>>(stake)
+			})?;
+			Self::deposit_event(Event::Bonded { prover, amount, stake });
+			Ok(())
+		}
+
+		/// Start unbonding part of the active stake.
+		///
+		/// - Origin: signed by a registered prover, at least `StakeLockPeriod` blocks after it
+		///   registered.
+		/// - `amount`: base units to unbond, at most the active stake; what stays active must be
+		///   zero or at least `MinimumStake`. Unbonding everything makes the prover ineligible.
+		///
+		/// Moves `amount` into an unbonding chunk that can be withdrawn from block
+		/// `now + UnbondingPeriod`; it stays held until then.
+		///
+		/// Emits [`Event::Unbonded`].
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::ZeroAmount`], [`Error::StakeLocked`],
+		/// [`Error::InsufficientStake`], [`Error::StakeBelowMinimum`],
+		/// [`Error::TooManyUnbondingChunks`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::unbond())]
+		pub fn unbond(origin: OriginFor<T>, #[pallet::compact] amount: BalanceOf<T>) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let now = frame_system::Pallet::<T>::block_number();
+			let unlocks_at = now.saturating_add(T::UnbondingPeriod::get());
+			Provers::<T>::try_mutate(&prover, |entry| {
+				let info = entry.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				ensure!(
+					now >= info.registered_at.saturating_add(T::StakeLockPeriod::get()),
+					Error::<T>::StakeLocked
+				);
+				ensure!(amount <= info.stake, Error::<T>::InsufficientStake);
+				let remaining = info.stake.saturating_sub(amount);
+				ensure!(
+					remaining.is_zero() || remaining >= T::MinimumStake::get(),
+					Error::<T>::StakeBelowMinimum
+				);
+				info.unbonding
+					.try_push(UnbondingChunk { amount, unlocks_at })
+					.map_err(|_| Error::<T>::TooManyUnbondingChunks)?;
+				info.stake = remaining;
+				Ok::<_, Error<T>>(())
+			})?;
+			Self::deposit_event(Event::Unbonded { prover, amount, unlocks_at });
+			Ok(())
+		}
+
+		/// Release matured unbonding chunks.
+		///
+		/// - Origin: signed by a registered prover.
+		///
+		/// Releases every chunk whose unlock block has come. A prover left with no active stake
+		/// and no chunks leaves the registry.
+		///
+		/// Emits [`Event::Withdrawn`], and [`Event::ProverLeft`] when the prover leaves.
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::NothingToWithdraw`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			let mut info = Provers::<T>::get(&prover).ok_or(Error::<T>::NotRegistered)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut amount = BalanceOf::<T>::zero();
+			info.unbonding.retain(|chunk| {
+				let matured = chunk.unlocks_at <= now;
+				if matured {
+					amount = amount.saturating_add(chunk.amount);
+				}
+				!matured
+			});
+			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
+			T::Currency::release(&HoldReason::ProverStake.into(), &prover, amount, Precision::BestEffort)?;
+			let leaves = info.stake.is_zero() && info.unbonding.is_empty();
+			if leaves {
+				Provers::<T>::remove(&prover);
+			} else {
+				Provers::<T>::insert(&prover, info);
+			}
+			Self::deposit_event(Event::Withdrawn { prover: prover.clone(), amount });
+			if leaves {
+				Self::deposit_event(Event::ProverLeft { prover });
+			}
+			Ok(())
+		}
+
+		/// Replace the circuits the prover serves.
+		///
+		/// - Origin: signed by a registered prover.
+		/// - `circuits`: verifying-key ids, 1 to `MaxCircuits`, distinct.
+		///
+		/// Emits [`Event::CircuitsSet`].
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::NoCircuits`], [`Error::DuplicateCircuit`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_circuits())]
+		pub fn set_circuits(
+			origin: OriginFor<T>,
+			circuits: BoundedVec<CircuitId, T::MaxCircuits>,
+		) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			Self::check_circuits(&circuits)?;
+			Provers::<T>::try_mutate(&prover, |entry| {
+				let info = entry.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				info.circuits = circuits.clone();
+				Ok::<_, Error<T>>(())
+			})?;
+			Self::deposit_event(Event::CircuitsSet { prover, circuits });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn check_circuits(circuits: &[CircuitId]) -> Result<(), Error<T>> {
+			ensure!(!circuits.is_empty(), Error::<T>::NoCircuits);
+			for (i, circuit) in circuits.iter().enumerate() {
+				ensure!(!circuits[..i].contains(circuit), Error::<T>::DuplicateCircuit);
+			}
+			Ok(())
+		}
+
+		/// A registered prover's record.
+		pub fn prover(who: &T::AccountId) -> Option<ProverOf<T>> {
+			Provers::<T>::get(who)
+		}
+
+		/// Whether `who` may take a job on `circuit` at `price` (base units): registered, with
+		/// active stake, serving the circuit, with at least the required stake for the price, and
+		/// a reputation tier that allows it. Checked in that order.
+		pub fn ensure_eligible(
+			who: &T::AccountId,
+			circuit: &CircuitId,
+			price: BalanceOf<T>,
+		) -> Result<(), Ineligibility> {
+			let info = Provers::<T>::get(who).ok_or(Ineligibility::NotRegistered)?;
+			if info.stake.is_zero() {
+				return Err(Ineligibility::Inactive);
+			}
+			if !info.circuits.contains(circuit) {
+				return Err(Ineligibility::CircuitNotServed);
+			}
+			if info.stake < T::RequiredStake::convert(price) {
+				return Err(Ineligibility::StakeTooLow);
+			}
+			if !T::Reputation::allows(who, price) {
+				return Err(Ineligibility::ReputationTooLow);
+			}
+			Ok(())
+		}
+
+		/// Checks the pallet's invariants: each prover's held stake equals its active stake plus
+		/// its unbonding chunks, active stake is zero or at least the minimum, and a prover
+		/// record is never empty.
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use frame_support::traits::fungible::InspectHold;
+			for (who, info) in Provers::<T>::iter() {
+				let unbonding = info
+					.unbonding
+					.iter()
+					.fold(BalanceOf::<T>::zero(), |sum, chunk| sum.saturating_add(chunk.amount));
+				ensure!(
+					T::Currency::balance_on_hold(&HoldReason::ProverStake.into(), &who) ==
+						info.stake.saturating_add(unbonding),
+					"held stake differs from active plus unbonding stake"
+				);
+				ensure!(
+					info.stake.is_zero() || info.stake >= T::MinimumStake::get(),
+					"active stake below the minimum"
+				);
+				ensure!(
+					!info.stake.is_zero() || !info.unbonding.is_empty(),
+					"an empty prover record was kept"
+				);
+			}
+			Ok(())
+		}
+	}
+}

@@ -1,0 +1,195 @@
+//! pallet-prover-staking: every call, every error path, eligibility, and conservation of
+//! balances under random call sequences.
+
+use crate::{mock::*, CircuitId, Error, Event, HoldReason, Ineligibility, Provers, UnbondingChunk};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+	BoundedVec,
+};
+use proptest::prelude::*;
+
+fn circuits(ids: &[u8]) -> BoundedVec<CircuitId, frame_support::traits::ConstU32<16>> {
+	ids.iter().map(|i| CircuitId::repeat_byte(*i)).collect::<Vec<_>>().try_into().unwrap()
+}
+
+fn held(who: u64) -> u64 {
+	Balances::balance_on_hold(&HoldReason::ProverStake.into(), &who)
+}
+
+fn total() -> u64 {
+	ACCOUNTS.iter().map(|a| Balances::total_balance(a)).sum()
+}
+
+#[test]
+fn register_holds_the_stake() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 300, circuits(&[1, 2])));
+		System::assert_last_event(Event::ProverRegistered { prover: ALICE, stake: 300, circuits: circuits(&[1, 2]) }.into());
+		assert_eq!(held(ALICE), 300);
+		assert_eq!(Balances::balance(&ALICE), RICH - 300);
+		let info = ProverStaking::prover(&ALICE).unwrap();
+		assert_eq!((info.stake, info.registered_at), (300, 1));
+		ProverStaking::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn register_errors() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(ProverStaking::register(RuntimeOrigin::none(), 300, circuits(&[1])), sp_runtime::DispatchError::BadOrigin);
+		assert_noop!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 99, circuits(&[1])), Error::<Test>::StakeBelowMinimum);
+		assert_noop!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[])), Error::<Test>::NoCircuits);
+		assert_noop!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1, 2, 1])), Error::<Test>::DuplicateCircuit);
+		assert_noop!(ProverStaking::register(RuntimeOrigin::signed(POOR), 200, circuits(&[1])), Error::<Test>::InsufficientBalance);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		assert_noop!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])), Error::<Test>::AlreadyRegistered);
+	});
+}
+
+#[test]
+fn bond_extra_adds_stake() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(ProverStaking::bond_extra(RuntimeOrigin::signed(ALICE), 10), Error::<Test>::NotRegistered);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		assert_noop!(ProverStaking::bond_extra(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
+		assert_noop!(ProverStaking::bond_extra(RuntimeOrigin::signed(ALICE), RICH), Error::<Test>::InsufficientBalance);
+		assert_ok!(ProverStaking::bond_extra(RuntimeOrigin::signed(ALICE), 50));
+		System::assert_last_event(Event::Bonded { prover: ALICE, amount: 50, stake: 150 }.into());
+		assert_eq!(held(ALICE), 150);
+	});
+}
+
+#[test]
+fn unbond_respects_lock_minimum_and_chunks() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 10), Error::<Test>::NotRegistered);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 500, circuits(&[1])));
+		assert_noop!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 10), Error::<Test>::StakeLocked);
+		run_to_block(6);
+		assert_noop!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
+		assert_noop!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 501), Error::<Test>::InsufficientStake);
+		assert_noop!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 450), Error::<Test>::StakeBelowMinimum);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100));
+		System::assert_last_event(Event::Unbonded { prover: ALICE, amount: 100, unlocks_at: 16 }.into());
+		let info = ProverStaking::prover(&ALICE).unwrap();
+		assert_eq!(info.stake, 400);
+		assert_eq!(info.unbonding.to_vec(), vec![UnbondingChunk { amount: 100, unlocks_at: 16 }]);
+		assert_eq!(held(ALICE), 500, "unbonding stake stays held");
+		for _ in 0..3 {
+			assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 10));
+		}
+		assert_noop!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 10), Error::<Test>::TooManyUnbondingChunks);
+		ProverStaking::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn withdraw_releases_matured_chunks_and_leaves_when_empty() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotRegistered);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 300, circuits(&[1])));
+		run_to_block(6);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100)); // unlocks at 16
+		run_to_block(8);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 200)); // unlocks at 18
+		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::NothingToWithdraw);
+		run_to_block(16);
+		assert_ok!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+		System::assert_last_event(Event::Withdrawn { prover: ALICE, amount: 100 }.into());
+		assert_eq!(held(ALICE), 200);
+		assert!(Provers::<Test>::contains_key(ALICE));
+		run_to_block(18);
+		assert_ok!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+		System::assert_has_event(Event::Withdrawn { prover: ALICE, amount: 200 }.into());
+		System::assert_last_event(Event::ProverLeft { prover: ALICE }.into());
+		assert!(!Provers::<Test>::contains_key(ALICE));
+		assert_eq!(held(ALICE), 0);
+		assert_eq!(Balances::balance(&ALICE), RICH);
+	});
+}
+
+#[test]
+fn a_fully_unbonded_prover_must_rebond_at_least_the_minimum() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		run_to_block(6);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &CircuitId::repeat_byte(1), 1), Err(Ineligibility::Inactive));
+		assert_noop!(ProverStaking::bond_extra(RuntimeOrigin::signed(ALICE), 50), Error::<Test>::StakeBelowMinimum);
+		assert_ok!(ProverStaking::bond_extra(RuntimeOrigin::signed(ALICE), 100));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &CircuitId::repeat_byte(1), 1), Ok(()));
+	});
+}
+
+#[test]
+fn set_circuits_replaces_the_list() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(ProverStaking::set_circuits(RuntimeOrigin::signed(ALICE), circuits(&[3])), Error::<Test>::NotRegistered);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		assert_noop!(ProverStaking::set_circuits(RuntimeOrigin::signed(ALICE), circuits(&[])), Error::<Test>::NoCircuits);
+		assert_noop!(ProverStaking::set_circuits(RuntimeOrigin::signed(ALICE), circuits(&[3, 3])), Error::<Test>::DuplicateCircuit);
+		assert_ok!(ProverStaking::set_circuits(RuntimeOrigin::signed(ALICE), circuits(&[3, 4])));
+		System::assert_last_event(Event::CircuitsSet { prover: ALICE, circuits: circuits(&[3, 4]) }.into());
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &CircuitId::repeat_byte(1), 1), Err(Ineligibility::CircuitNotServed));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &CircuitId::repeat_byte(4), 1), Ok(()));
+	});
+}
+
+#[test]
+fn eligibility_follows_the_stake_tiers() {
+	new_test_ext().execute_with(|| {
+		let c = CircuitId::repeat_byte(1);
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Err(Ineligibility::NotRegistered));
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 200, circuits(&[1])));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 9), Ok(()));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 49), Ok(()));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 50), Err(Ineligibility::StakeTooLow));
+		assert_ok!(ProverStaking::bond_extra(RuntimeOrigin::signed(ALICE), 800));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1_000_000), Ok(()));
+	});
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+	Register(u64, u64),
+	Bond(u64, u64),
+	Unbond(u64, u64),
+	Withdraw(u64),
+	Advance(u64),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+	let who = prop_oneof![Just(ALICE), Just(BOB), Just(POOR)];
+	prop_oneof![
+		(who.clone(), 0u64..400).prop_map(|(w, a)| Op::Register(w, a)),
+		(who.clone(), 0u64..300).prop_map(|(w, a)| Op::Bond(w, a)),
+		(who.clone(), 0u64..300).prop_map(|(w, a)| Op::Unbond(w, a)),
+		who.prop_map(Op::Withdraw),
+		(1u64..8).prop_map(Op::Advance),
+	]
+}
+
+proptest! {
+	/// Whatever the calls and whether they fail, issuance and every account's total balance
+	/// are conserved, and the held stake always matches the records.
+	#[test]
+	fn random_calls_conserve_balances(ops in proptest::collection::vec(op(), 1..40)) {
+		new_test_ext().execute_with(|| {
+			let (issuance, sum) = (Balances::total_issuance(), total());
+			for op in ops {
+				let _ = match op {
+					Op::Register(w, a) => ProverStaking::register(RuntimeOrigin::signed(w), a, circuits(&[1])),
+					Op::Bond(w, a) => ProverStaking::bond_extra(RuntimeOrigin::signed(w), a),
+					Op::Unbond(w, a) => ProverStaking::unbond(RuntimeOrigin::signed(w), a),
+					Op::Withdraw(w) => ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(w)),
+					Op::Advance(n) => { run_to_block(System::block_number() + n); Ok(()) },
+				};
+				prop_assert_eq!(Balances::total_issuance(), issuance);
+				prop_assert_eq!(total(), sum);
+				prop_assert!(ProverStaking::do_try_state().is_ok());
+			}
+			Ok(())
+		})?;
+	}
+}

@@ -1,0 +1,99 @@
+//! Benchmarks for pallet-verifier (frame-benchmarking v2).
+//!
+//! Keys and proofs come from `cloudana_groth16::simulator` (a key with a known trapdoor), so a
+//! valid proof exists for any input count; the verifier does all of its real work on them.
+
+use super::*;
+use crate::Pallet as Verifier;
+use alloc::{boxed::Box, vec::Vec};
+use cloudana_groth16::{simulator::Trapdoor, statement, PublicInput, MAX_PUBLIC_INPUTS};
+use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::{Inspect, Mutate};
+use frame_system::RawOrigin;
+use sp_runtime::traits::Saturating;
+
+fn key<T: Config>(n: u32) -> (Trapdoor, VerifyingKeyOf<T>) {
+	let trapdoor = Trapdoor::new(b"cloudana/benchmark", n);
+	let vk = trapdoor.verifying_key();
+	let vk = cloudana_groth16::VerifyingKey {
+		alpha_g1: vk.alpha_g1,
+		beta_g2: vk.beta_g2,
+		gamma_g2: vk.gamma_g2,
+		delta_g2: vk.delta_g2,
+		ic: vk.ic.try_into().expect("the benchmark stays within MaxPublicInputs; qed"),
+	};
+	(trapdoor, vk)
+}
+
+fn funded<T: Config>() -> T::AccountId {
+	let who: T::AccountId = whitelisted_caller();
+	let len = cloudana_groth16::verifier::prepared_key_len(MAX_PUBLIC_INPUTS) as usize;
+	let amount = Verifier::<T>::deposit_for(len)
+		.saturating_mul(4u32.into())
+		.saturating_add(T::Currency::minimum_balance());
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+fn inputs(n: u32) -> Vec<PublicInput> {
+	(0..n)
+		.map(|i| {
+			let mut input = [0u8; 32];
+			input[..4].copy_from_slice(&i.to_be_bytes());
+			input[31] = 0xff;
+			input
+		})
+		.collect()
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_vk(n: Linear<1, { MAX_PUBLIC_INPUTS }>) {
+		let caller = funded::<T>();
+		let (_, vk) = key::<T>(n);
+		let id = VkId::from(statement::vk_id(&vk));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), Box::new(vk));
+
+		assert!(VerifyingKeys::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn unregister_vk() -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let (_, vk) = key::<T>(MAX_PUBLIC_INPUTS);
+		let id = VkId::from(statement::vk_id(&vk));
+		Verifier::<T>::register_vk(RawOrigin::Signed(caller.clone()).into(), Box::new(vk))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id);
+
+		assert!(!VerifyingKeys::<T>::contains_key(id));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn verify_proof(n: Linear<1, { MAX_PUBLIC_INPUTS }>) -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let (trapdoor, vk) = key::<T>(n);
+		let id = VkId::from(statement::vk_id(&vk));
+		Verifier::<T>::register_vk(RawOrigin::Signed(caller).into(), Box::new(vk))?;
+		let inputs = inputs(n);
+		let proof = trapdoor.prove(&inputs).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
+		let result;
+
+		#[block]
+		{
+			result = Verifier::<T>::verify(&id, &inputs, &proof);
+		}
+
+		assert_eq!(result, Ok(()));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Verifier, crate::mock::new_test_ext(), crate::mock::Test);
+}
