@@ -1,0 +1,283 @@
+//! # cloudana-client
+//!
+//! The library behind the `cloudana` command-line client: a subxt client for Cloudana's
+//! runtime (statically generated from `metadata/cloudana.scale`), with the calls, queries and
+//! unit conversions the CLI and the end-to-end tests use.
+//!
+//! Amounts: the chain counts base units; 1 CLD = 10¹² base units. [`units`] converts.
+
+use anyhow::{anyhow, bail, Context as _};
+use std::str::FromStr;
+use subxt::{
+	config::RpcConfigFor,
+	rpcs::{methods::LegacyRpcMethods, rpc_params, RpcClient},
+	utils::{AccountId32, H256},
+	OnlineClient, SubstrateConfig,
+};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// Cloudana's runtime API, generated from `metadata/cloudana.scale` (regenerate with
+/// `CLOUDANA_BLESS=1 cargo test -p cloudana-runtime --test metadata`).
+#[subxt::subxt(
+	runtime_metadata_path = "metadata/cloudana.scale",
+	derive_for_all_types = "Clone",
+	substitute_type(
+		path = "bounded_collections::bounded_vec::BoundedVec<T>",
+		with = "::std::vec::Vec<T>"
+	)
+)]
+pub mod runtime {}
+
+// Rebuild when the metadata changes.
+const _: &[u8] = include_bytes!("../metadata/cloudana.scale");
+
+pub use runtime::runtime_types::{
+	cloudana_groth16::types::{Proof as ChainProof, VerifyingKey as ChainVerifyingKey},
+	pallet_jobs::types::{Job, JobStatus, JobTerms},
+};
+
+/// The chain's configuration (AccountId32, MultiSignature, BlakeTwo256).
+pub type Config = SubstrateConfig;
+
+/// Amounts in CLD and base units.
+pub mod units {
+	use anyhow::{bail, Context as _};
+
+	/// Decimals of CLD.
+	pub const DECIMALS: u32 = 12;
+	/// One CLD in base units.
+	pub const CLD: u128 = 1_000_000_000_000;
+
+	/// Parses a CLD amount with up to 12 decimals (`12`, `0.5`, `1_000`) into base units.
+	pub fn parse_cld(text: &str) -> anyhow::Result<u128> {
+		let clean: String = text.trim().chars().filter(|c| *c != '_').collect();
+		let (whole, fraction) = clean.split_once('.').unwrap_or((&clean, ""));
+		if whole.is_empty() && fraction.is_empty() {
+			bail!("{text:?} is not an amount of CLD");
+		}
+		if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+			bail!("{text:?} is not an amount of CLD (digits and one '.', e.g. 12.5)");
+		}
+		if fraction.len() > DECIMALS as usize {
+			bail!("{text:?} has more than {DECIMALS} decimals");
+		}
+		let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().context("amount too large")? };
+		let fraction: u128 = format!("{fraction:0<12}").parse().unwrap_or(0);
+		whole.checked_mul(CLD).and_then(|w| w.checked_add(fraction)).context("amount too large")
+	}
+
+	/// Formats base units as CLD, trimming trailing zeros (`12.5 CLD`).
+	pub fn format_cld(base: u128) -> String {
+		let whole = base / CLD;
+		let fraction = base % CLD;
+		if fraction == 0 {
+			return format!("{whole} CLD");
+		}
+		let fraction = format!("{fraction:012}");
+		format!("{whole}.{} CLD", fraction.trim_end_matches('0'))
+	}
+}
+
+/// A signer from a secret URI: a dev account (`//Alice`), a mnemonic, or a raw seed with
+/// optional derivation path and password.
+pub fn signer(suri: &str) -> anyhow::Result<Keypair> {
+	let uri = SecretUri::from_str(suri).map_err(|e| anyhow!("invalid secret URI: {e}"))?;
+	Keypair::from_uri(&uri).map_err(|e| anyhow!("invalid secret URI: {e}"))
+}
+
+/// The treasury's account: `PalletId(*b"py/trsry")`, i.e. `"modl" ‖ "py/trsry"` zero-padded.
+pub fn treasury_account() -> AccountId32 {
+	let mut bytes = [0u8; 32];
+	bytes[..4].copy_from_slice(b"modl");
+	bytes[4..12].copy_from_slice(b"py/trsry");
+	AccountId32(bytes)
+}
+
+/// An account from an SS58 address, a secret URI (`//Bob`), or `treasury`.
+pub fn account(text: &str) -> anyhow::Result<AccountId32> {
+	if text == "treasury" {
+		return Ok(treasury_account());
+	}
+	if text.starts_with("//") || text.contains(' ') {
+		return Ok(signer(text)?.public_key().to_account_id());
+	}
+	AccountId32::from_str(text).map_err(|e| anyhow!("{text:?} is not an SS58 address or a secret URI: {e}"))
+}
+
+/// Parses a 32-byte id (`0x…` hex).
+pub fn parse_h256(what: &str, text: &str) -> anyhow::Result<H256> {
+	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).with_context(|| format!("{what}: not hex"))?;
+	let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow!("{what}: expected 32 bytes of hex"))?;
+	Ok(H256(bytes))
+}
+
+/// Parses a public input: a decimal integer or `0x` hex, as a 32-byte big-endian scalar. It must
+/// be below the BN254 scalar modulus r; it is never reduced.
+pub fn parse_scalar(text: &str) -> anyhow::Result<[u8; 32]> {
+	let bytes = if let Some(hex_text) = text.strip_prefix("0x") {
+		let raw = hex::decode(hex_text).with_context(|| format!("{text:?}: not hex"))?;
+		if raw.len() > 32 {
+			bail!("{text:?}: more than 32 bytes");
+		}
+		let mut out = [0u8; 32];
+		out[32 - raw.len()..].copy_from_slice(&raw);
+		out
+	} else {
+		cloudana_groth16::snarkjs::parse_decimal("input", text)?
+	};
+	cloudana_groth16::encoding::decode_fr(&bytes, cloudana_groth16::Element::PublicInput(0))
+		.map_err(|_| anyhow!("{text:?} is not below the BN254 scalar modulus r"))?;
+	Ok(bytes)
+}
+
+/// A connection to a Cloudana node.
+pub struct Client {
+	/// The subxt client.
+	pub api: OnlineClient<Config>,
+	/// Raw RPC (for methods subxt does not wrap).
+	pub rpc: RpcClient,
+	/// Legacy RPC methods.
+	pub legacy: LegacyRpcMethods<RpcConfigFor<Config>>,
+}
+
+/// What a submitted extrinsic produced.
+pub type Events = subxt::extrinsics::ExtrinsicEvents<Config>;
+
+impl Client {
+	/// Connects to a node's WebSocket RPC (e.g. `ws://127.0.0.1:9944`).
+	pub async fn connect(url: &str) -> anyhow::Result<Client> {
+		let rpc = RpcClient::from_insecure_url(url)
+			.await
+			.with_context(|| format!("cannot connect to a Cloudana node at {url}"))?;
+		let api = OnlineClient::<Config>::from_rpc_client(rpc.clone())
+			.await
+			.with_context(|| format!("cannot talk to the node at {url}"))?;
+		let legacy = LegacyRpcMethods::new(rpc.clone());
+		Ok(Client { api, rpc, legacy })
+	}
+
+	/// Signs, submits and waits for `call` to be finalized; fails with the pallet's error name
+	/// and documentation if the extrinsic failed.
+	pub async fn submit<Call: subxt::transactions::Payload>(&self, call: &Call, signer: &Keypair) -> anyhow::Result<Events> {
+		let at = self.api.at_current_block().await?;
+		let mut tx = at.tx();
+		let progress = tx
+			.sign_and_submit_then_watch_default(call, signer)
+			.await
+			.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
+		progress.wait_for_finalized_success().await.map_err(describe_failure)
+	}
+
+	/// Inserts a key into the node's keystore (`author_insertKey`; the node must allow unsafe
+	/// RPC methods, as a local node does).
+	pub async fn insert_key(&self, key_type: &str, suri: &str, public: &[u8]) -> anyhow::Result<()> {
+		self.rpc
+			.request::<serde_json::Value>("author_insertKey", rpc_params![key_type, suri, format!("0x{}", hex::encode(public))])
+			.await
+			.map(|_| ())
+			.map_err(|e| anyhow!("author_insertKey failed (is the node local, with unsafe RPC allowed?): {e}"))
+	}
+
+	/// Free and held balance of an account, base units.
+	pub async fn balance(&self, who: &AccountId32) -> anyhow::Result<(u128, u128)> {
+		let at = self.api.at_current_block().await?;
+		let info = at.storage().fetch(runtime::storage().system().account(), (who.clone(),)).await?.decode()?;
+		Ok((info.data.free, info.data.reserved))
+	}
+
+	/// A job.
+	pub async fn job(&self, id: u64) -> anyhow::Result<Option<Job>> {
+		let at = self.api.at_current_block().await?;
+		match at.storage().try_fetch(runtime::storage().jobs().jobs(), (id,)).await? {
+			Some(value) => Ok(Some(value.decode()?)),
+			None => Ok(None),
+		}
+	}
+
+	/// The genesis hash.
+	pub fn genesis_hash(&self) -> H256 {
+		self.api.genesis_hash()
+	}
+
+	/// The latest finalized block number.
+	pub async fn block_number(&self) -> anyhow::Result<u64> {
+		Ok(self.api.at_current_block().await?.block_number().into())
+	}
+}
+
+/// Turns a failed extrinsic into a readable error: `Pallet::Error: docs`.
+fn describe_failure(error: subxt::error::TransactionFinalizedSuccessError) -> anyhow::Error {
+	use subxt::error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError};
+	match error {
+		TransactionFinalizedSuccessError::SuccessError(TransactionEventsError::ExtrinsicFailed(dispatch)) =>
+			match &dispatch {
+				DispatchError::Module(module) => match module.details() {
+					Ok(details) => anyhow!(
+						"{}::{}: {}",
+						details.pallet.name(),
+						details.variant.name,
+						details.variant.docs.join(" ").trim()
+					),
+					Err(_) => anyhow!("extrinsic failed: {module}"),
+				},
+				other => anyhow!("extrinsic failed: {other}"),
+			},
+		other => anyhow!("{other}"),
+	}
+}
+
+/// Where a job stands, in words.
+pub fn status_name(status: &JobStatus) -> &'static str {
+	match status {
+		JobStatus::Open => "open",
+		JobStatus::Locked { .. } => "locked",
+		JobStatus::Completed { .. } => "completed",
+		JobStatus::Cancelled { .. } => "cancelled",
+		JobStatus::Expired { .. } => "expired",
+	}
+}
+
+/// A 32-byte scalar as an integer, if it fits in a `u128` (outputs such as counts do).
+pub fn scalar_to_u128(bytes: &[u8; 32]) -> Option<u128> {
+	if bytes[..16].iter().any(|b| *b != 0) {
+		return None;
+	}
+	Some(u128::from_be_bytes(bytes[16..].try_into().expect("16 bytes; qed")))
+}
+
+/// Converts an EIP-197 verifying key to the chain's argument type.
+pub fn chain_vk(vk: &cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>) -> ChainVerifyingKey<Vec<[u8; 64]>> {
+	ChainVerifyingKey {
+		alpha_g1: vk.alpha_g1,
+		beta_g2: vk.beta_g2,
+		gamma_g2: vk.gamma_g2,
+		delta_g2: vk.delta_g2,
+		ic: vk.ic.clone(),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::units::*;
+
+	#[test]
+	fn cld_amounts_round_trip() {
+		assert_eq!(parse_cld("12").unwrap(), 12 * CLD);
+		assert_eq!(parse_cld("0.5").unwrap(), CLD / 2);
+		assert_eq!(parse_cld("1_000.000000000001").unwrap(), 1_000 * CLD + 1);
+		assert_eq!(format_cld(12 * CLD + CLD / 2), "12.5 CLD");
+		assert_eq!(format_cld(1), "0.000000000001 CLD");
+		assert!(parse_cld("1.0000000000001").is_err());
+		assert!(parse_cld("-1").is_err());
+		assert!(parse_cld("abc").is_err());
+		assert!(parse_cld("").is_err());
+	}
+
+	#[test]
+	fn scalars_are_never_reduced() {
+		assert_eq!(super::parse_scalar("5").unwrap()[31], 5);
+		assert_eq!(super::parse_scalar("0x0a").unwrap()[31], 10);
+		let r = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
+		assert!(super::parse_scalar(r).is_err());
+	}
+}

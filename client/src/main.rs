@@ -1,0 +1,562 @@
+//! `cloudana`: the command-line client of a Cloudana chain.
+
+use anyhow::{anyhow, bail, Context as _};
+use clap::{Args, Parser, Subcommand};
+use cloudana_circuits::{iris, keys};
+use cloudana_client::{
+	account, chain_vk, parse_h256, parse_scalar, runtime, scalar_to_u128, signer, status_name,
+	units::{format_cld, parse_cld},
+	Client, JobStatus, JobTerms,
+};
+use cloudana_groth16::{snarkjs, statement, verifier};
+use serde_json::json;
+use std::{path::PathBuf, time::Duration};
+
+/// Cloudana client: register verifying keys and provers, submit compute jobs and read their
+/// proven results, and verify Groth16 proofs offline.
+///
+/// Amounts are CLD (12 decimals; `0.5` is 500 000 000 000 base units). Times are blocks.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, global = true, env = "CLOUDANA_URL", default_value = "ws://127.0.0.1:9944")]
+	url: String,
+
+	/// Print results as JSON.
+	#[arg(long, global = true)]
+	json: bool,
+
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Signer {
+	/// Secret URI of the signing account: a dev account (`//Alice`), a mnemonic, or a seed.
+	#[arg(long, env = "CLOUDANA_SURI", default_value = "//Alice")]
+	suri: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Verify a snarkjs Groth16 proof (bn128) offline: exit 0 if valid, else 1 with the reason.
+	Verify {
+		/// verification_key.json
+		#[arg(long)]
+		vk: PathBuf,
+		/// proof.json
+		#[arg(long)]
+		proof: PathBuf,
+		/// public.json
+		#[arg(long)]
+		public: PathBuf,
+	},
+	/// Models (offline).
+	#[command(subcommand)]
+	Model(ModelCommand),
+	/// Free and held balance of an account (SS58 address, secret URI, or `treasury`).
+	Balance {
+		/// Account [default: the --suri account].
+		account: Option<String>,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Verifying keys.
+	#[command(subcommand)]
+	Vk(VkCommand),
+	/// Provers.
+	#[command(subcommand)]
+	Prover(ProverCommand),
+	/// Jobs.
+	#[command(subcommand)]
+	Job(JobCommand),
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+	/// Evaluate a model on a dataset's holdout in plain Rust (the same fixed-point arithmetic
+	/// the circuit proves), and print the commitments a job on them uses.
+	Evaluate {
+		/// Model file (circuits/models/*.json).
+		#[arg(long)]
+		model: PathBuf,
+		/// Iris dataset CSV.
+		#[arg(long)]
+		dataset: PathBuf,
+	},
+}
+
+#[derive(Subcommand)]
+enum VkCommand {
+	/// Register a snarkjs verification_key.json; prints the key's id. Holds a deposit.
+	Register {
+		/// verification_key.json (bn128)
+		#[arg(long)]
+		vk: PathBuf,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Print a verification_key.json's id without registering it (offline).
+	Id {
+		/// verification_key.json (bn128)
+		#[arg(long)]
+		vk: PathBuf,
+	},
+	/// Show a registered key.
+	Show {
+		/// The key's id (0x…).
+		id: String,
+	},
+	/// Unregister a key you own; releases its deposit.
+	Unregister {
+		/// The key's id (0x…).
+		id: String,
+		#[command(flatten)]
+		signer: Signer,
+	},
+}
+
+#[derive(Subcommand)]
+enum ProverCommand {
+	/// Register the signer as a prover with a stake and the circuits it serves.
+	Register {
+		/// Stake to hold, CLD (at least the chain's minimum, 50 CLD on Cloudana).
+		#[arg(long)]
+		stake: String,
+		/// Circuit (verifying-key id) served; repeatable.
+		#[arg(long = "circuit", required = true)]
+		circuits: Vec<String>,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Put the signer's key into the node's keystore as its prover key (key type `cprv`), so
+	/// the node's off-chain worker proves and signs for it. Needs unsafe RPC (a local node).
+	InsertKey {
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Show a prover (SS58 address or secret URI).
+	Show {
+		/// Account [default: the --suri account].
+		account: Option<String>,
+		#[command(flatten)]
+		signer: Signer,
+	},
+}
+
+#[derive(Args)]
+struct TermsArgs {
+	/// Highest price, CLD; held in escrow until the job completes, expires or is cancelled.
+	#[arg(long)]
+	max_price: String,
+	/// Price at submission, CLD; rises linearly to --max-price [default: --max-price].
+	#[arg(long)]
+	min_price: Option<String>,
+	/// Blocks over which the price rises.
+	#[arg(long, default_value_t = 10)]
+	ramp_blocks: u32,
+	/// Blocks during which the job can be locked before it expires.
+	#[arg(long, default_value_t = 600)]
+	lock_timeout: u32,
+	/// Blocks a prover has, from locking, to submit a valid proof.
+	#[arg(long, default_value_t = 300)]
+	proof_timeout: u32,
+	/// Collateral a prover holds while the job is locked, CLD.
+	#[arg(long, default_value = "1")]
+	collateral: String,
+}
+
+#[derive(Subcommand)]
+enum JobCommand {
+	/// Submit a job on a circuit with public inputs; prints the job id.
+	Submit {
+		/// The circuit (verifying-key id, 0x…).
+		#[arg(long)]
+		circuit: String,
+		/// A public input: decimal or 0x hex, below the BN254 scalar modulus; repeatable.
+		#[arg(long = "input")]
+		inputs: Vec<String>,
+		#[command(flatten)]
+		terms: TermsArgs,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Submit the built-in job "accuracy of this model on this dataset's holdout": computes the
+	/// dataset and model commitments and uses the Iris accuracy circuit.
+	SubmitAccuracy {
+		/// Model file (circuits/models/*.json).
+		#[arg(long)]
+		model: PathBuf,
+		/// Iris dataset CSV.
+		#[arg(long)]
+		dataset: PathBuf,
+		#[command(flatten)]
+		terms: TermsArgs,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Show a job.
+	Status {
+		/// The job's id.
+		id: u64,
+	},
+	/// Wait until a job is completed, cancelled or expired.
+	Wait {
+		/// The job's id.
+		id: u64,
+		/// Give up after this many seconds.
+		#[arg(long, default_value_t = 600)]
+		timeout: u64,
+	},
+	/// Show a completed job's proven outputs.
+	Result {
+		/// The job's id.
+		id: u64,
+	},
+	/// Cancel an open job you submitted (10% cancellation fee).
+	Cancel {
+		/// The job's id.
+		id: u64,
+		#[command(flatten)]
+		signer: Signer,
+	},
+}
+
+fn read(path: &PathBuf) -> anyhow::Result<String> {
+	std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn hex32(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+fn print(json_mode: bool, value: serde_json::Value, human: String) {
+	if json_mode {
+		println!("{value}");
+	} else {
+		println!("{human}");
+	}
+}
+
+/// Offline verification: `Ok` if valid, otherwise the one-line reason.
+fn verify(vk: &PathBuf, proof: &PathBuf, public: &PathBuf) -> anyhow::Result<()> {
+	let vk = snarkjs::verifying_key_from_json(&read(vk)?).map_err(|e| anyhow!("{}: {e}", vk.display()))?;
+	let proof = snarkjs::proof_from_json(&read(proof)?).map_err(|e| anyhow!("{}: {e}", proof.display()))?;
+	let inputs = snarkjs::public_inputs_from_json(&read(public)?).map_err(|e| anyhow!("{}: {e}", public.display()))?;
+	verifier::verify(&vk, &inputs, &proof).map_err(|e| anyhow!("invalid proof: {e}"))
+}
+
+fn terms(args: &TermsArgs) -> anyhow::Result<JobTerms<u128, u32>> {
+	let max_price = parse_cld(&args.max_price).context("--max-price")?;
+	let min_price = match &args.min_price {
+		Some(p) => parse_cld(p).context("--min-price")?,
+		None => max_price,
+	};
+	Ok(JobTerms {
+		min_price,
+		max_price,
+		ramp_blocks: args.ramp_blocks,
+		lock_timeout: args.lock_timeout,
+		proof_timeout: args.proof_timeout,
+		collateral: parse_cld(&args.collateral).context("--collateral")?,
+	})
+}
+
+async fn submit_job(
+	client: &Client,
+	json_mode: bool,
+	circuit: subxt::utils::H256,
+	inputs: Vec<[u8; 32]>,
+	terms: JobTerms<u128, u32>,
+	suri: &str,
+) -> anyhow::Result<()> {
+	let keypair = signer(suri)?;
+	let call = runtime::tx().jobs().submit(circuit, inputs, terms);
+	let events = client.submit(&call, &keypair).await?;
+	let event = events
+		.find_first::<runtime::jobs::events::JobSubmitted>()
+		.transpose()?
+		.ok_or_else(|| anyhow!("the extrinsic succeeded without a JobSubmitted event"))?;
+	print(
+		json_mode,
+		json!({"job": event.job, "max_price": event.max_price.to_string(), "lock_expires_at": event.lock_expires_at}),
+		format!(
+			"job {} submitted: {} held in escrow, lockable until block {}",
+			event.job,
+			format_cld(event.max_price),
+			event.lock_expires_at
+		),
+	);
+	Ok(())
+}
+
+fn describe_job(job: &cloudana_client::Job) -> (serde_json::Value, String) {
+	let iris = statement::vk_id(&keys::iris_accuracy_vk()) == job.circuit.0;
+	let outputs: Vec<String> = match &job.status {
+		JobStatus::Completed { outputs, .. } => outputs.iter().map(|o| hex32(o)).collect(),
+		_ => vec![],
+	};
+	let mut lines = vec![
+		format!("status: {}", status_name(&job.status)),
+		format!("circuit: {}{}", hex32(&job.circuit.0), if iris { " (Iris accuracy)" } else { "" }),
+		format!("requester: {}", job.requester),
+		format!(
+			"price: {} → {} over {} blocks; collateral {}",
+			format_cld(job.terms.min_price),
+			format_cld(job.terms.max_price),
+			job.terms.ramp_blocks,
+			format_cld(job.terms.collateral)
+		),
+		format!("submitted at block {}, lockable until block {}", job.submitted_at, job.lock_expires_at),
+	];
+	let mut value = json!({
+		"status": status_name(&job.status),
+		"circuit": hex32(&job.circuit.0),
+		"requester": job.requester.to_string(),
+		"inputs": job.inputs.iter().map(|i| hex32(i)).collect::<Vec<_>>(),
+		"outputs": outputs,
+		"max_price": job.terms.max_price.to_string(),
+	});
+	match &job.status {
+		JobStatus::Locked { prover, price, expires_at, .. } => {
+			lines.push(format!("locked by {prover} at {}, proof due before block {expires_at}", format_cld(*price)));
+			value["prover"] = json!(prover.to_string());
+			value["price"] = json!(price.to_string());
+		},
+		JobStatus::Completed { prover, price, fee, outputs, at } => {
+			lines.push(format!(
+				"completed at block {at} by {prover}: price {}, prover paid {}, fee {}",
+				format_cld(*price),
+				format_cld(price - fee),
+				format_cld(*fee)
+			));
+			for (i, output) in outputs.iter().enumerate() {
+				lines.push(format!("output {i}: {}", scalar_to_u128(output).map(|v| v.to_string()).unwrap_or_else(|| hex32(output))));
+			}
+			if iris {
+				if let Some(correct) = outputs.first().and_then(scalar_to_u128) {
+					let accuracy = correct as f64 / iris::HOLDOUT as f64;
+					lines.push(format!("proven accuracy: {correct}/{} = {:.2}%", iris::HOLDOUT, accuracy * 100.0));
+					value["correct"] = json!(correct as u64);
+					value["accuracy"] = json!(accuracy);
+				}
+			}
+			value["prover"] = json!(prover.to_string());
+			value["price"] = json!(price.to_string());
+			value["fee"] = json!(fee.to_string());
+		},
+		JobStatus::Cancelled { refund, fee } => lines.push(format!("cancelled: refunded {}, fee {}", format_cld(*refund), format_cld(*fee))),
+		JobStatus::Expired { refund } => lines.push(format!("expired: refunded {}", format_cld(*refund))),
+		JobStatus::Open => {},
+	}
+	(value, lines.join("\n"))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+	let json_mode = cli.json;
+	match &cli.command {
+		Command::Verify { vk, proof, public } => {
+			verify(vk, proof, public)?;
+			print(json_mode, json!({"valid": true}), "valid proof".into());
+			return Ok(());
+		},
+		Command::Vk(VkCommand::Id { vk }) => {
+			let vk = snarkjs::verifying_key_from_json(&read(vk)?)?;
+			println!("{}", hex32(&statement::vk_id(&vk)));
+			return Ok(());
+		},
+		Command::Model(ModelCommand::Evaluate { model, dataset }) => {
+			let model = iris::Model::read(model)?;
+			let data = iris::Dataset::iris_holdout(dataset)?;
+			let correct = model.correct(&data);
+			let dataset_commitment = hex32(&cloudana_groth16::encoding::encode_fr(&data.commitment()));
+			let model_commitment = hex32(&cloudana_groth16::encoding::encode_fr(&model.commitment()));
+			print(
+				json_mode,
+				json!({"correct": correct, "samples": data.samples.len(), "accuracy": correct as f64 / data.samples.len() as f64,
+					"dataset_commitment": dataset_commitment, "model_commitment": model_commitment}),
+				format!(
+					"{correct}/{} holdout samples correct ({:.2}%)\ndataset commitment {dataset_commitment}\nmodel commitment   {model_commitment}",
+					data.samples.len(),
+					100.0 * correct as f64 / data.samples.len() as f64
+				),
+			);
+			return Ok(());
+		},
+		_ => {},
+	}
+
+	let client = Client::connect(&cli.url).await?;
+	match cli.command {
+		Command::Verify { .. } | Command::Vk(VkCommand::Id { .. }) | Command::Model(_) =>
+			unreachable!("handled offline above"),
+		Command::Balance { account: who, signer: s } => {
+			let who = account(who.as_deref().unwrap_or(&s.suri))?;
+			let (free, held) = client.balance(&who).await?;
+			print(
+				json_mode,
+				json!({"account": who.to_string(), "free": free.to_string(), "held": held.to_string()}),
+				format!("{who}: free {}, held {}", format_cld(free), format_cld(held)),
+			);
+		},
+		Command::Vk(VkCommand::Register { vk, signer: s }) => {
+			let vk = snarkjs::verifying_key_from_json(&read(&vk)?).map_err(|e| anyhow!("{}: {e}", vk.display()))?;
+			// Refuse locally what the chain would refuse, with the precise reason.
+			verifier::decode_verifying_key(&vk).map_err(|e| anyhow!("invalid verifying key: {e}"))?;
+			let call = runtime::tx().verifier().register_vk(chain_vk(&vk));
+			let events = client.submit(&call, &signer(&s.suri)?).await?;
+			let event = events
+				.find_first::<runtime::verifier::events::VkRegistered>()
+				.transpose()?
+				.ok_or_else(|| anyhow!("no VkRegistered event"))?;
+			print(
+				json_mode,
+				json!({"id": hex32(&event.id.0), "public_inputs": event.public_inputs, "deposit": event.deposit.to_string()}),
+				format!("verifying key {} registered ({} public inputs, deposit {})", hex32(&event.id.0), event.public_inputs, format_cld(event.deposit)),
+			);
+		},
+		Command::Vk(VkCommand::Show { id }) => {
+			let id = parse_h256("key id", &id)?;
+			let at = client.api.at_current_block().await?;
+			let info = at
+				.storage()
+				.try_fetch(runtime::storage().verifier().verifying_keys(), (id,))
+				.await?
+				.ok_or_else(|| anyhow!("no verifying key {} is registered", hex32(&id.0)))?
+				.decode()?;
+			print(
+				json_mode,
+				json!({"id": hex32(&id.0), "owner": info.owner.to_string(), "public_inputs": info.public_inputs, "consumers": info.consumers, "deposit": info.deposit.to_string()}),
+				format!(
+					"key {}: owner {}, {} public inputs, used by {} live jobs, deposit {}",
+					hex32(&id.0),
+					info.owner,
+					info.public_inputs,
+					info.consumers,
+					format_cld(info.deposit)
+				),
+			);
+		},
+		Command::Vk(VkCommand::Unregister { id, signer: s }) => {
+			let id = parse_h256("key id", &id)?;
+			client.submit(&runtime::tx().verifier().unregister_vk(id), &signer(&s.suri)?).await?;
+			print(json_mode, json!({"unregistered": hex32(&id.0)}), format!("verifying key {} unregistered", hex32(&id.0)));
+		},
+		Command::Prover(ProverCommand::Register { stake, circuits, signer: s }) => {
+			let stake = parse_cld(&stake).context("--stake")?;
+			let circuits = circuits.iter().map(|c| parse_h256("--circuit", c)).collect::<anyhow::Result<Vec<_>>>()?;
+			let keypair = signer(&s.suri)?;
+			client.submit(&runtime::tx().prover_staking().register(stake, circuits.clone()), &keypair).await?;
+			let who = keypair.public_key().to_account_id();
+			print(
+				json_mode,
+				json!({"prover": who.to_string(), "stake": stake.to_string()}),
+				format!("{who} registered as a prover with {} staked, serving {} circuit(s)", format_cld(stake), circuits.len()),
+			);
+		},
+		Command::Prover(ProverCommand::InsertKey { signer: s }) => {
+			let keypair = signer(&s.suri)?;
+			client.insert_key("cprv", &s.suri, &keypair.public_key().0).await?;
+			let who = keypair.public_key().to_account_id();
+			print(json_mode, json!({"prover": who.to_string()}), format!("prover key of {who} inserted into the node's keystore"));
+		},
+		Command::Prover(ProverCommand::Show { account: who, signer: s }) => {
+			let who = account(who.as_deref().unwrap_or(&s.suri))?;
+			let at = client.api.at_current_block().await?;
+			let prover = at
+				.storage()
+				.try_fetch(runtime::storage().prover_staking().provers(), (who.clone(),))
+				.await?
+				.ok_or_else(|| anyhow!("{who} is not a registered prover"))?
+				.decode()?;
+			let unbonding: u128 = prover.unbonding.iter().map(|c| c.amount).sum();
+			print(
+				json_mode,
+				json!({"prover": who.to_string(), "stake": prover.stake.to_string(), "unbonding": unbonding.to_string(),
+					"circuits": prover.circuits.iter().map(|c| hex32(&c.0)).collect::<Vec<_>>(), "registered_at": prover.registered_at}),
+				format!(
+					"{who}: stake {}, unbonding {}, registered at block {}, circuits {}",
+					format_cld(prover.stake),
+					format_cld(unbonding),
+					prover.registered_at,
+					prover.circuits.iter().map(|c| hex32(&c.0)).collect::<Vec<_>>().join(", ")
+				),
+			);
+		},
+		Command::Job(JobCommand::Submit { circuit, inputs, terms: t, signer: s }) => {
+			let circuit = parse_h256("--circuit", &circuit)?;
+			let inputs = inputs.iter().map(|i| parse_scalar(i)).collect::<anyhow::Result<Vec<_>>>()?;
+			submit_job(&client, json_mode, circuit, inputs, terms(&t)?, &s.suri).await?;
+		},
+		Command::Job(JobCommand::SubmitAccuracy { model, dataset, terms: t, signer: s }) => {
+			let model = iris::Model::read(&model)?;
+			let data = iris::Dataset::iris_holdout(&dataset)?;
+			let inputs = vec![
+				cloudana_groth16::encoding::encode_fr(&data.commitment()),
+				cloudana_groth16::encoding::encode_fr(&model.commitment()),
+			];
+			let circuit = subxt::utils::H256(statement::vk_id(&keys::iris_accuracy_vk()));
+			submit_job(&client, json_mode, circuit, inputs, terms(&t)?, &s.suri).await?;
+		},
+		Command::Job(JobCommand::Status { id }) | Command::Job(JobCommand::Result { id }) => {
+			let job = client.job(id).await?.ok_or_else(|| anyhow!("no job {id}"))?;
+			let wants_result = matches!(cli.command, Command::Job(JobCommand::Result { .. }));
+			if wants_result && !matches!(job.status, JobStatus::Completed { .. }) {
+				bail!("job {id} is {}, not completed: it has no result", status_name(&job.status));
+			}
+			let (mut value, human) = describe_job(&job);
+			value["job"] = json!(id);
+			print(json_mode, value, format!("job {id}\n{human}"));
+		},
+		Command::Job(JobCommand::Wait { id, timeout }) => {
+			let deadline = std::time::Instant::now() + Duration::from_secs(timeout);
+			let mut last = String::new();
+			loop {
+				let job = client.job(id).await?.ok_or_else(|| anyhow!("no job {id}"))?;
+				let status = status_name(&job.status);
+				if status != last {
+					eprintln!("job {id}: {status} (block {})", client.block_number().await?);
+					last = status.to_string();
+				}
+				if matches!(job.status, JobStatus::Completed { .. } | JobStatus::Cancelled { .. } | JobStatus::Expired { .. }) {
+					let (mut value, human) = describe_job(&job);
+					value["job"] = json!(id);
+					print(json_mode, value, format!("job {id}\n{human}"));
+					break;
+				}
+				if std::time::Instant::now() > deadline {
+					bail!("job {id} is still {status} after {timeout} s");
+				}
+				tokio::time::sleep(Duration::from_millis(1000)).await;
+			}
+		},
+		Command::Job(JobCommand::Cancel { id, signer: s }) => {
+			let events = client.submit(&runtime::tx().jobs().cancel(id), &signer(&s.suri)?).await?;
+			let event = events
+				.find_first::<runtime::jobs::events::JobCancelled>()
+				.transpose()?
+				.ok_or_else(|| anyhow!("no JobCancelled event"))?;
+			print(
+				json_mode,
+				json!({"job": id, "refund": event.refund.to_string(), "fee": event.fee.to_string()}),
+				format!("job {id} cancelled: refunded {}, fee {}", format_cld(event.refund), format_cld(event.fee)),
+			);
+		},
+	}
+	Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+	// `r1cs=off`: arkworks' per-gadget spans would make circuit code ~100 times slower.
+	let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
+	tracing_subscriber::fmt()
+		.with_env_filter(tracing_subscriber::EnvFilter::new(format!("{filter},r1cs=off")))
+		.with_writer(std::io::stderr)
+		.init();
+	if let Err(error) = run(Cli::parse()).await {
+		eprintln!("error: {error:#}");
+		std::process::exit(1);
+	}
+}

@@ -1,0 +1,250 @@
+//! End to end: a real `cloudana-node --dev` and a real `cloudana-prover`, talked to over real
+//! RPC. Alice registers the Iris accuracy circuit's key and submits a job; Bob registers as a
+//! prover and puts his key in the node; the node's off-chain worker locks the job, hands it to
+//! the daemon, and submits the proof; the chain verifies it and pays. Every balance movement is
+//! accounted for, fees included.
+//!
+//! Needs the binaries: `cargo build --release --workspace --bins` (scripts/test.sh does it).
+
+use cloudana_circuits::{iris, keys};
+use cloudana_client::{runtime, signer, units::CLD, Client, JobStatus, JobTerms};
+use cloudana_groth16::{encoding::encode_fr, statement};
+use std::{
+	collections::BTreeMap,
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+use subxt::utils::{AccountId32, H256};
+
+/// A child process killed on drop, its output in a log file.
+struct Process {
+	child: Child,
+	log: PathBuf,
+}
+
+impl Drop for Process {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+impl Process {
+	fn start(binary: &Path, args: &[String], log: PathBuf) -> Process {
+		let file = std::fs::File::create(&log).unwrap();
+		let child = Command::new(binary)
+			.args(args)
+			.stdout(file.try_clone().unwrap())
+			.stderr(file)
+			.stdin(Stdio::null())
+			.spawn()
+			.unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+		Process { child, log }
+	}
+
+	fn tail(&self) -> String {
+		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let lines: Vec<&str> = text.lines().collect();
+		lines[lines.len().saturating_sub(40)..].join("\n")
+	}
+}
+
+fn binary(name: &str) -> PathBuf {
+	let dir = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().to_path_buf();
+	let path = dir.join(name);
+	assert!(path.exists(), "{} is missing: run `cargo build --release --workspace --bins` first", path.display());
+	path
+}
+
+fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn root() -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn datasets() -> PathBuf {
+	std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("../shared/datasets"))
+}
+
+async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, logs: &[&Process], mut f: F) -> T
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = Option<T>>,
+{
+	let deadline = Instant::now() + timeout;
+	loop {
+		if let Some(value) = f().await {
+			return value;
+		}
+		if Instant::now() > deadline {
+			for process in logs {
+				eprintln!("--- {} ---\n{}", process.log.display(), process.tail());
+			}
+			panic!("timed out waiting for {what}");
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}
+
+/// Free + reserved (held) balance of each account at block `at`.
+async fn totals(client: &Client, at: u64, accounts: &[AccountId32]) -> Vec<u128> {
+	let block = client.api.at_block(at).await.unwrap();
+	let mut out = Vec::new();
+	for who in accounts {
+		let info = block.storage().fetch(runtime::storage().system().account(), (who.clone(),)).await.unwrap().decode().unwrap();
+		out.push(info.data.free + info.data.reserved);
+	}
+	out
+}
+
+async fn issuance(client: &Client, at: u64) -> u128 {
+	let block = client.api.at_block(at).await.unwrap();
+	block.storage().fetch(runtime::storage().balances().total_issuance(), ()).await.unwrap().decode().unwrap()
+}
+
+/// Transaction fees paid per account in blocks `from..=to`.
+async fn fees(client: &Client, from: u64, to: u64) -> BTreeMap<AccountId32, u128> {
+	let mut paid = BTreeMap::new();
+	for n in from..=to {
+		let block = client.api.at_block(n).await.unwrap();
+		let events = block.events().fetch().await.unwrap();
+		for event in events.find::<runtime::transaction_payment::events::TransactionFeePaid>() {
+			let event = event.unwrap();
+			*paid.entry(event.who).or_insert(0) += event.actual_fee + event.tip;
+		}
+	}
+	paid
+}
+
+fn expect_error<T: std::fmt::Debug>(result: anyhow::Result<T>, needle: &str) {
+	match result {
+		Ok(value) => panic!("expected an error containing {needle:?}, got {value:?}"),
+		Err(error) => assert!(format!("{error:#}").contains(needle), "expected {needle:?} in: {error:#}"),
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_iris_job_runs_from_rpc_to_payout() {
+	let work = tempfile::tempdir().unwrap();
+	let (rpc_port, p2p_port, prover_port) = (free_port(), free_port(), free_port());
+	let model_path = root().join("circuits/models/iris-mlp.json");
+	let iris_path = datasets().join("iris.csv");
+
+	let prover = Process::start(
+		&binary("cloudana-prover"),
+		&[
+			"serve".into(),
+			"--listen".into(),
+			format!("127.0.0.1:{prover_port}"),
+			"--journal".into(),
+			work.path().join("prover").display().to_string(),
+			"--dataset".into(),
+			iris_path.display().to_string(),
+			"--model".into(),
+			model_path.display().to_string(),
+		],
+		work.path().join("prover.log"),
+	);
+	let node = Process::start(
+		&binary("cloudana-node"),
+		&[
+			"--dev".into(),
+			"--base-path".into(),
+			work.path().join("node").display().to_string(),
+			"--rpc-port".into(),
+			rpc_port.to_string(),
+			"--port".into(),
+			p2p_port.to_string(),
+			"--no-prometheus".into(),
+			"--no-telemetry".into(),
+			"--no-mdns".into(),
+			"--dev-block-time".into(),
+			"500".into(),
+			"--prover-endpoint".into(),
+			format!("http://127.0.0.1:{prover_port}"),
+		],
+		work.path().join("node.log"),
+	);
+	let logs = [&node, &prover];
+
+	let url = format!("ws://127.0.0.1:{rpc_port}");
+	let client = wait_for("the node's RPC", Duration::from_secs(120), &logs, || async {
+		Client::connect(&url).await.ok()
+	})
+	.await;
+	wait_for("the prover daemon", Duration::from_secs(120), &logs, || async {
+		std::net::TcpStream::connect(("127.0.0.1", prover_port)).ok()
+	})
+	.await;
+
+	let (alice, bob, dave) = (signer("//Alice").unwrap(), signer("//Bob").unwrap(), signer("//Dave").unwrap());
+	let treasury = cloudana_client::treasury_account();
+	let accounts = [alice.public_key().to_account_id(), bob.public_key().to_account_id(), treasury.clone()];
+	let start = client.block_number().await.unwrap();
+	let (before, issuance_before) = (totals(&client, start, &accounts).await, issuance(&client, start).await);
+
+	// Alice registers the Iris accuracy circuit's verifying key.
+	let vk = keys::iris_accuracy_vk();
+	let circuit = H256(statement::vk_id(&vk));
+	client.submit(&runtime::tx().verifier().register_vk(cloudana_client::chain_vk(&vk)), &alice).await.unwrap();
+
+	// Errors come back named, and cost nothing but the fee.
+	let terms = JobTerms { min_price: 5 * CLD, max_price: 20 * CLD, ramp_blocks: 10, lock_timeout: 200, proof_timeout: 100, collateral: CLD };
+	let data = iris::Dataset::iris_holdout(&iris_path).unwrap();
+	let model = iris::Model::read(&model_path).unwrap();
+	let inputs = vec![encode_fr(&data.commitment()), encode_fr(&model.commitment())];
+	expect_error(
+		client.submit(&runtime::tx().jobs().submit(H256::repeat_byte(7), inputs.clone(), terms.clone()), &alice).await,
+		"Jobs::CircuitNotFound",
+	);
+	expect_error(
+		client.submit(&runtime::tx().prover_staking().register(10 * CLD, vec![circuit]), &dave).await,
+		"ProverStaking::StakeBelowMinimum",
+	);
+	expect_error(
+		client.submit(&runtime::tx().jobs().submit(circuit, inputs.clone(), JobTerms { min_price: 30 * CLD, ..terms.clone() }), &alice).await,
+		"Jobs::InvalidPriceRange",
+	);
+
+	// Bob becomes a prover and gives the node his key.
+	client.submit(&runtime::tx().prover_staking().register(500 * CLD, vec![circuit]), &bob).await.unwrap();
+	client.insert_key("cprv", "//Bob", &bob.public_key().0).await.unwrap();
+
+	// Alice asks how accurate the model is.
+	let events = client.submit(&runtime::tx().jobs().submit(circuit, inputs, terms), &alice).await.unwrap();
+	let job = events.find_first::<runtime::jobs::events::JobSubmitted>().unwrap().unwrap().job;
+
+	let completed = wait_for("the job to complete", Duration::from_secs(300), &logs, || async {
+		match client.job(job).await.ok().flatten()?.status {
+			JobStatus::Completed { price, fee, outputs, prover, .. } => Some((price, fee, outputs, prover)),
+			JobStatus::Expired { .. } | JobStatus::Cancelled { .. } => panic!("the job did not complete"),
+			_ => None,
+		}
+	})
+	.await;
+	let (price, fee, outputs, paid_prover) = completed;
+	let end = client.block_number().await.unwrap();
+
+	// The proven accuracy is the plain fixed-point evaluation.
+	let expected = model.correct(&data);
+	assert_eq!(expected, 29);
+	assert_eq!(outputs, vec![encode_fr(&ark_bn254::Fr::from(expected as u64))]);
+	assert_eq!(paid_prover, accounts[1]);
+	assert!((5 * CLD..=20 * CLD).contains(&price), "price {price}");
+	assert_eq!(fee, price / 10);
+
+	// Every balance movement accounted for: job payments, deposits and stakes (held, so in the
+	// totals), and transaction fees (burned).
+	let after = totals(&client, end, &accounts).await;
+	let paid_fees = fees(&client, start + 1, end).await;
+	let fee_of = |who: &AccountId32| paid_fees.get(who).copied().unwrap_or(0);
+	assert_eq!(after[0], before[0] - price - fee_of(&accounts[0]), "Alice paid the price and her fees");
+	assert_eq!(after[1], before[1] + (price - fee) - fee_of(&accounts[1]), "Bob was paid price − fee, less his fees");
+	assert_eq!(after[2], before[2] + fee, "the treasury got the fee");
+	let burned: u128 = paid_fees.values().sum();
+	assert_eq!(issuance(&client, end).await, issuance_before - burned, "only transaction fees left the supply");
+}

@@ -1,0 +1,7 @@
+//! The pallets benchmarked for weights (`scripts/benchmark-weights.sh`).
+
+frame_benchmarking::define_benchmarks!(
+	[pallet_verifier, Verifier]
+	[pallet_prover_staking, ProverStaking]
+	[pallet_jobs, Jobs]
+);

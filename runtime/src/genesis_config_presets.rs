@@ -1,0 +1,80 @@
+//! Genesis presets: `development` (one validator, Alice; Sudo) and `local_testnet` (three
+//! validators, Alice, Bob and Charlie; no Sudo). Both endow the well-known development
+//! accounts with 1 000 000 CLD and the treasury with 1 CLD (it must exist to receive fees).
+
+use crate::{configs::TreasuryAccount, AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, CLD};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// CLD given to each development account.
+pub const ENDOWMENT: u128 = 1_000_000 * CLD;
+
+fn genesis(authorities: Vec<(AuraId, GrandpaId)>, endowed: Vec<AccountId>, root: Option<AccountId>) -> Value {
+	let mut balances: Vec<(AccountId, u128)> = endowed.into_iter().map(|a| (a, ENDOWMENT)).collect();
+	balances.push((TreasuryAccount::get(), CLD));
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances },
+		aura: pallet_aura::GenesisConfig { authorities: authorities.iter().map(|a| a.0.clone()).collect::<Vec<_>>() },
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: authorities.iter().map(|a| (a.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: root },
+	})
+}
+
+fn authority(keyring: (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
+	(keyring.0.public().into(), keyring.1.public().into())
+}
+
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+/// One validator (Alice), Sudo key Alice.
+pub fn development() -> Value {
+	genesis(
+		vec![authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
+		dev_accounts(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+	)
+}
+
+/// Three validators (Alice, Bob, Charlie), no Sudo.
+pub fn local_testnet() -> Value {
+	genesis(
+		vec![
+			authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)),
+			authority((Sr25519Keyring::Bob, Ed25519Keyring::Bob)),
+			authority((Sr25519Keyring::Charlie, Ed25519Keyring::Charlie)),
+		],
+		dev_accounts(),
+		None,
+	)
+}
+
+/// The preset named `id`, as JSON.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serializing a JSON value cannot fail; qed")
+			.into_bytes(),
+	)
+}
+
+/// The presets this runtime has.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

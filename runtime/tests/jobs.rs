@@ -1,0 +1,114 @@
+//! A proven Iris accuracy job through the real runtime: its configuration (economics, holds,
+//! the verifier and staking adapters), with a real proof from `cloudana-circuits`.
+
+mod common;
+
+use cloudana_circuits::{iris, keys, prove_accuracy};
+use cloudana_groth16::encoding::encode_fr;
+use cloudana_runtime::{
+	configs::TreasuryAccount, Balances, Jobs, ProverStaking, Runtime, RuntimeOrigin, Verifier, CLD,
+};
+use common::*;
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::Inspect,
+};
+use pallet_jobs::{JobStatus, JobTerms};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn iris_data() -> (iris::Model, iris::Dataset) {
+	let datasets = std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("../shared/datasets"));
+	(
+		iris::Model::read(&root().join("circuits/models/iris-mlp.json")).unwrap(),
+		iris::Dataset::iris_holdout(&datasets.join("iris.csv")).unwrap(),
+	)
+}
+
+fn register_iris_key() -> sp_core::H256 {
+	let vk = keys::iris_accuracy_vk();
+	let id = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
+	let vk = cloudana_groth16::VerifyingKey {
+		alpha_g1: vk.alpha_g1,
+		beta_g2: vk.beta_g2,
+		gamma_g2: vk.gamma_g2,
+		delta_g2: vk.delta_g2,
+		ic: vk.ic.try_into().unwrap(),
+	};
+	assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Alice.to_account_id()), Box::new(vk)));
+	id
+}
+
+fn terms() -> JobTerms<u128, u32> {
+	JobTerms { min_price: 5 * CLD, max_price: 20 * CLD, ramp_blocks: 10, lock_timeout: 100, proof_timeout: 50, collateral: CLD }
+}
+
+#[test]
+fn an_iris_accuracy_job_is_proven_and_paid() {
+	let (model, data) = iris_data();
+	let pk = keys::dev_setup();
+	dev_ext().execute_with(|| {
+		let circuit = register_iris_key();
+		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		let treasury = TreasuryAccount::get();
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 500 * CLD, vec![circuit].try_into().unwrap()));
+		let inputs = vec![encode_fr(&data.commitment()), encode_fr(&model.commitment())];
+		assert_ok!(Jobs::submit(RuntimeOrigin::signed(alice.clone()), circuit, inputs.try_into().unwrap(), terms()));
+		run_to_block(6); // price 5 + 15 · 5/10 = 12.5 CLD
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), 0));
+
+		let issuance = Balances::total_issuance();
+		let (alice_before, bob_before, treasury_before) =
+			(Balances::total_balance(&alice), Balances::total_balance(&bob), Balances::total_balance(&treasury));
+		let binding = Jobs::binding(0, &bob);
+		let proven = prove_accuracy(&pk, &binding, &model, &data).unwrap();
+		let outputs = vec![proven.public_inputs[3]];
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(bob.clone()), 0, outputs.try_into().unwrap(), Box::new(proven.proof)));
+
+		let JobStatus::Completed { price, fee, outputs, .. } = Jobs::job(0).unwrap().status else { panic!("not completed") };
+		assert_eq!(price, 12 * CLD + CLD / 2);
+		assert_eq!(fee, price / 10);
+		assert_eq!(outputs[0], encode_fr(&ark_bn254::Fr::from(model.correct(&data) as u64)));
+		assert_eq!(Balances::total_balance(&alice), alice_before - price);
+		assert_eq!(Balances::total_balance(&bob), bob_before + price - fee);
+		assert_eq!(Balances::total_balance(&treasury), treasury_before + fee);
+		assert_eq!(Balances::total_issuance(), issuance);
+		Jobs::do_try_state().unwrap();
+		Verifier::do_try_state().unwrap();
+		ProverStaking::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_stake_tiers_apply_on_chain() {
+	dev_ext().execute_with(|| {
+		let circuit = register_iris_key();
+		let charlie = Charlie.to_account_id();
+		// 50 CLD of stake covers jobs below 10 CLD only; this one costs 20 CLD.
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(charlie.clone()), 50 * CLD, vec![circuit].try_into().unwrap()));
+		let inputs = vec![[0u8; 32], [0u8; 32]];
+		let terms = JobTerms { min_price: 20 * CLD, ..terms() };
+		assert_ok!(Jobs::submit(RuntimeOrigin::signed(Alice.to_account_id()), circuit, inputs.try_into().unwrap(), terms));
+		assert_noop!(Jobs::lock(RuntimeOrigin::signed(charlie.clone()), 0), pallet_jobs::Error::<Runtime>::StakeTooLow);
+		assert_ok!(ProverStaking::bond_extra(RuntimeOrigin::signed(charlie.clone()), 150 * CLD));
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(charlie), 0));
+	});
+}
+
+#[test]
+fn a_proof_costs_a_bounded_share_of_the_block() {
+	use cloudana_runtime::configs::RuntimeBlockWeights;
+	use frame_support::dispatch::DispatchClass;
+	use pallet_jobs::WeightInfo;
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal).max_total.unwrap();
+	let per_result = <Runtime as pallet_jobs::Config>::WeightInfo::submit_result(4)
+		.saturating_add(weights.get(DispatchClass::Normal).base_extrinsic);
+	let fits = normal.ref_time() / per_result.ref_time();
+	// DESIGN: at least 400 submit_result with ≤ 4 public inputs per block.
+	assert!(fits >= 400, "only {fits} submit_result fit in a block");
+}

@@ -1,0 +1,89 @@
+# Shared by Cloudana's scripts: paths, prerequisites, the one build command, processes.
+# Sourced, not run.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One cargo target directory outside the clone, shared by every script, CI and your own builds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cloudana/target}"
+# The real datasets live beside the clone, in ../shared/datasets.
+export CLOUDANA_DATASETS="${CLOUDANA_DATASETS:-$ROOT/../shared/datasets}"
+BIN="$CARGO_TARGET_DIR/release"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs what the build needs when it is missing: protoc (Debian's protobuf-compiler, for
+# libp2p/litep2p), the wasm targets and rust-src (for the runtime's wasm build).
+ensure_prerequisites() {
+	command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs)"
+	if ! command -v protoc >/dev/null; then
+		log "installing protobuf-compiler (apt)"
+		as_root apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq protobuf-compiler >/dev/null
+	fi
+	local targets
+	targets="$(rustup target list --installed 2>/dev/null || true)"
+	for target in wasm32-unknown-unknown wasm32v1-none; do
+		if ! grep -qx "$target" <<<"$targets"; then
+			log "adding the $target target (rustup)"
+			rustup target add "$target" >/dev/null 2>&1 || [ "$target" = wasm32v1-none ] || die "cannot add $target"
+		fi
+	done
+	if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+		log "adding rust-src (rustup)"
+		rustup component add rust-src >/dev/null
+	fi
+	[ -f "$CLOUDANA_DATASETS/iris.csv" ] || die "datasets not found at $CLOUDANA_DATASETS (set CLOUDANA_DATASETS)"
+}
+
+# The one build: every binary and every test, with the features the tests use, so that the
+# demo, the tests and CI all reuse the same artifacts. First time: about 40 minutes on 2 cores.
+build_all() {
+	log "building Cloudana (release; first build on 2 cores takes ~40 minutes, later ones seconds)"
+	(cd "$ROOT" && cargo build --release --locked --workspace --bins --tests)
+}
+
+# Picks a free TCP port.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Waits until a TCP port accepts connections, or fails after $2 seconds.
+wait_for_port() {
+	local port=$1 timeout=$2 start=$SECONDS
+	until (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+		(( SECONDS - start < timeout )) || return 1
+		sleep 0.5
+	done
+}
+
+# Background processes started by a script, stopped when it exits.
+PIDS=()
+stop_all() { for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop_all EXIT
+
+# Starts the development node and the prover daemon, logging to $WORK; sets RPC_PORT,
+# PROVER_PORT and CLOUDANA_URL.
+start_dev_chain() {
+	RPC_PORT="${RPC_PORT:-$(free_port)}"
+	PROVER_PORT="${PROVER_PORT:-$(free_port)}"
+	local p2p_port
+	p2p_port="$(free_port)"
+	log "starting cloudana-prover on 127.0.0.1:$PROVER_PORT (log: $WORK/prover.log)"
+	"$BIN/cloudana-prover" serve --listen "127.0.0.1:$PROVER_PORT" --journal "$WORK/prover" \
+		--keys "$CARGO_TARGET_DIR/../keys" \
+		--dataset "$CLOUDANA_DATASETS/iris.csv" --model "$ROOT/circuits/models/iris-mlp.json" \
+		>"$WORK/prover.log" 2>&1 &
+	PIDS+=($!)
+	log "starting cloudana-node --dev on ws://127.0.0.1:$RPC_PORT (log: $WORK/node.log)"
+	"$BIN/cloudana-node" --dev --base-path "$WORK/node" --rpc-port "$RPC_PORT" --port "$p2p_port" \
+		--no-prometheus --no-telemetry --no-mdns --dev-block-time "${DEV_BLOCK_TIME:-1000}" \
+		--prover-endpoint "http://127.0.0.1:$PROVER_PORT" >"$WORK/node.log" 2>&1 &
+	PIDS+=($!)
+	export CLOUDANA_URL="ws://127.0.0.1:$RPC_PORT"
+	wait_for_port "$RPC_PORT" 120 || { tail -30 "$WORK/node.log" >&2; die "the node did not start"; }
+	wait_for_port "$PROVER_PORT" 180 || { tail -30 "$WORK/prover.log" >&2; die "the prover did not start"; }
+}

@@ -1,0 +1,57 @@
+// A standard Substrate client against a running Cloudana node: polkadot.js reads the metadata,
+// finds the Jobs, Verifier and ProverStaking calls, and calls them.
+//
+// Usage: node check.mjs ws://127.0.0.1:9944
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+
+const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
+const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+const fail = (message) => { console.error(`FAIL: ${message}`); process.exit(1); };
+const check = (condition, message) => { if (!condition) fail(message); console.log(`ok: ${message}`); };
+
+check(api.runtimeVersion.specName.toString() === 'cloudana', 'the runtime is cloudana');
+for (const [pallet, calls] of Object.entries({
+  jobs: ['submit', 'lock', 'submitResult', 'cancel'],
+  verifier: ['registerVk', 'unregisterVk'],
+  proverStaking: ['register', 'bondExtra', 'unbond', 'withdrawUnbonded', 'setCircuits'],
+})) {
+  for (const call of calls) check(typeof api.tx[pallet]?.[call] === 'function', `api.tx.${pallet}.${call} exists`);
+}
+check(api.consts.jobs.feeRate.toNumber() === 100_000_000, 'Jobs.FeeRate is 10% (Perbill)');
+check(api.registry.chainDecimals[0] === 12 && api.registry.chainTokens[0] === 'CLD', 'CLD has 12 decimals');
+
+const keyring = new Keyring({ type: 'sr25519' });
+const ferdie = keyring.addFromUri('//Ferdie');
+const send = (tx) => new Promise((resolve, reject) => {
+  tx.signAndSend(ferdie, ({ status, dispatchError, events }) => {
+    if (dispatchError) {
+      const { section, name } = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : {};
+      resolve({ error: section ? `${section}.${name}` : dispatchError.toString(), events });
+    } else if (status.isFinalized) {
+      resolve({ events });
+    }
+  }).catch(reject);
+});
+
+// A call that succeeds: Ferdie registers as a prover.
+const circuit = '0x' + '11'.repeat(32);
+const registered = await send(api.tx.proverStaking.register(50n * 10n ** 12n, [circuit]));
+check(!registered.error, `proverStaking.register succeeds (${registered.error ?? 'ok'})`);
+check(registered.events.some(({ event }) => api.events.proverStaking.ProverRegistered.is(event)), 'ProverRegistered is emitted');
+const prover = (await api.query.proverStaking.provers(ferdie.address)).unwrap();
+check(prover.stake.toBigInt() === 50n * 10n ** 12n, 'the stake is readable from storage');
+
+// Calls that fail, with their named errors.
+const unknown = await send(api.tx.jobs.submit('0x' + '22'.repeat(32), [], {
+  minPrice: 1, maxPrice: 2, rampBlocks: 1, lockTimeout: 10, proofTimeout: 10, collateral: 0,
+}));
+check(unknown.error === 'jobs.CircuitNotFound', `jobs.submit on an unknown circuit fails with jobs.CircuitNotFound (${unknown.error})`);
+const badKey = await send(api.tx.verifier.registerVk({
+  alphaG1: '0x' + '00'.repeat(64), betaG2: '0x' + '00'.repeat(128), gammaG2: '0x' + '00'.repeat(128),
+  deltaG2: '0x' + '00'.repeat(128), ic: ['0x' + '00'.repeat(64), '0x' + '00'.repeat(64)],
+}));
+check(badKey.error === 'verifier.IdentityInVerifyingKey', `verifier.registerVk of an all-identity key fails (${badKey.error})`);
+
+await api.disconnect();
+console.log('polkadot.js: all checks passed');
