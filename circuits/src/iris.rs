@@ -91,6 +91,10 @@ pub enum DataError {
 	Model(String),
 }
 
+fn read_text(path: &Path) -> Result<String, DataError> {
+	std::fs::read_to_string(path).map_err(|source| DataError::Io { path: path.display().to_string(), source })
+}
+
 /// One quantized sample.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sample {
@@ -122,9 +126,7 @@ pub fn quantize_feature(text: &str) -> Option<i64> {
 impl Dataset {
 	/// Reads the full Iris CSV (header + 150 rows) and returns all quantized rows.
 	pub fn read_csv(path: &Path) -> Result<Dataset, DataError> {
-		let text = std::fs::read_to_string(path)
-			.map_err(|source| DataError::Io { path: path.display().to_string(), source })?;
-		Self::parse_csv(&text)
+		Self::parse_csv(&read_text(path)?)
 	}
 
 	/// Parses the Iris CSV text.
@@ -216,9 +218,7 @@ fn within(values: impl IntoIterator<Item = i64>, bits: u32) -> bool {
 impl Model {
 	/// Reads a model file written by `scripts/train-iris.py` and checks its shape and bounds.
 	pub fn read(path: &Path) -> Result<Model, DataError> {
-		let text = std::fs::read_to_string(path)
-			.map_err(|source| DataError::Io { path: path.display().to_string(), source })?;
-		Self::parse(&text)
+		Self::parse(&read_text(path)?)
 	}
 
 	/// Parses a model file and checks its shape and bounds.

@@ -245,6 +245,14 @@ pub fn scalar_to_u128(bytes: &[u8; 32]) -> Option<u128> {
 	Some(u128::from_be_bytes(bytes[16..].try_into().expect("16 bytes; qed")))
 }
 
+/// The first event of type `E` an extrinsic emitted.
+pub fn event<E: subxt::events::DecodeAsEvent>(events: &Events) -> anyhow::Result<E> {
+	events
+		.find_first::<E>()
+		.transpose()?
+		.ok_or_else(|| anyhow!("the extrinsic succeeded without a {} event", std::any::type_name::<E>()))
+}
+
 /// Converts an EIP-197 verifying key to the chain's argument type.
 pub fn chain_vk(vk: &cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>) -> ChainVerifyingKey<Vec<[u8; 64]>> {
 	ChainVerifyingKey {

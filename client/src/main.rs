@@ -4,7 +4,7 @@ use anyhow::{anyhow, bail, Context as _};
 use clap::{Args, Parser, Subcommand};
 use cloudana_circuits::{iris, keys};
 use cloudana_client::{
-	account, chain_vk, parse_h256, parse_scalar, runtime, scalar_to_u128, signer, status_name,
+	account, chain_vk, event, parse_h256, parse_scalar, runtime, scalar_to_u128, signer, status_name,
 	units::{format_cld, parse_cld},
 	Client, JobStatus, JobTerms,
 };
@@ -274,10 +274,7 @@ async fn submit_job(
 	let keypair = signer(suri)?;
 	let call = runtime::tx().jobs().submit(circuit, inputs, terms);
 	let events = client.submit(&call, &keypair).await?;
-	let event = events
-		.find_first::<runtime::jobs::events::JobSubmitted>()
-		.transpose()?
-		.ok_or_else(|| anyhow!("the extrinsic succeeded without a JobSubmitted event"))?;
+	let event = event::<runtime::jobs::events::JobSubmitted>(&events)?;
 	print(
 		json_mode,
 		json!({"job": event.job, "max_price": event.max_price.to_string(), "lock_expires_at": event.lock_expires_at}),
@@ -406,10 +403,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 			verifier::decode_verifying_key(&vk).map_err(|e| anyhow!("invalid verifying key: {e}"))?;
 			let call = runtime::tx().verifier().register_vk(chain_vk(&vk));
 			let events = client.submit(&call, &signer(&s.suri)?).await?;
-			let event = events
-				.find_first::<runtime::verifier::events::VkRegistered>()
-				.transpose()?
-				.ok_or_else(|| anyhow!("no VkRegistered event"))?;
+			let event = event::<runtime::verifier::events::VkRegistered>(&events)?;
 			print(
 				json_mode,
 				json!({"id": hex32(&event.id.0), "public_inputs": event.public_inputs, "deposit": event.deposit.to_string()}),
@@ -533,10 +527,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 		},
 		Command::Job(JobCommand::Cancel { id, signer: s }) => {
 			let events = client.submit(&runtime::tx().jobs().cancel(id), &signer(&s.suri)?).await?;
-			let event = events
-				.find_first::<runtime::jobs::events::JobCancelled>()
-				.transpose()?
-				.ok_or_else(|| anyhow!("no JobCancelled event"))?;
+			let event = event::<runtime::jobs::events::JobCancelled>(&events)?;
 			print(
 				json_mode,
 				json!({"job": id, "refund": event.refund.to_string(), "fee": event.fee.to_string()}),

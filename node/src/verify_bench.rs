@@ -103,7 +103,7 @@ impl VerifyBenchCmd {
 		let id = H256::from(cloudana_groth16::statement::vk_id(&vk));
 		let code = cloudana_runtime::WASM_BINARY.ok_or("the runtime wasm was not built")?;
 		let fetcher = WrappedRuntimeCode(code.into());
-		let runtime_code = RuntimeCode { code_fetcher: &fetcher, heap_pages: None, hash: sp_core::blake2_256(code).to_vec() };
+		let runtime_code = RuntimeCode { code_fetcher: &fetcher, heap_pages: None, hash: sp_io::hashing::blake2_256(code).to_vec() };
 		let executor = WasmExecutor::<crate::service::HostFunctions>::builder().build();
 		let mut call = |method: &str, data: Vec<u8>| -> Result<Vec<u8>, String> {
 			let mut externalities = ext.ext();
@@ -156,13 +156,7 @@ impl VerifyBenchCmd {
 			let owner = sp_keyring::Sr25519Keyring::Alice.to_account_id();
 			frame_system::Pallet::<Runtime>::set_block_number(1);
 			cloudana_runtime::Balances::set_balance(&owner, 1_000 * cloudana_runtime::CLD);
-			let vk = cloudana_groth16::VerifyingKey {
-				alpha_g1: vk.alpha_g1,
-				beta_g2: vk.beta_g2,
-				gamma_g2: vk.gamma_g2,
-				delta_g2: vk.delta_g2,
-				ic: vk.ic.clone().try_into().map_err(|_| "too many public inputs")?,
-			};
+			let vk = vk.clone().try_map_ic(TryInto::try_into).map_err(|_| "too many public inputs")?;
 			cloudana_runtime::Verifier::register_vk(RuntimeOrigin::signed(owner), Box::new(vk))
 				.map_err(|e| format!("register_vk: {e:?}"))
 		})?;

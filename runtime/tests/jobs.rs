@@ -32,13 +32,7 @@ fn iris_data() -> (iris::Model, iris::Dataset) {
 fn register_iris_key() -> sp_core::H256 {
 	let vk = keys::iris_accuracy_vk();
 	let id = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
-	let vk = cloudana_groth16::VerifyingKey {
-		alpha_g1: vk.alpha_g1,
-		beta_g2: vk.beta_g2,
-		gamma_g2: vk.gamma_g2,
-		delta_g2: vk.delta_g2,
-		ic: vk.ic.try_into().unwrap(),
-	};
+	let vk = vk.try_map_ic(TryInto::try_into).unwrap();
 	assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Alice.to_account_id()), Box::new(vk)));
 	id
 }

@@ -302,13 +302,7 @@ pub fn scalar(v: u64) -> PublicInput {
 /// Registers a verifying key owned by `key_owner()`, returning its id.
 pub fn register_key(vk: cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>) -> CircuitId {
 	let id = CircuitId::from(cloudana_groth16::statement::vk_id(&vk));
-	let vk = cloudana_groth16::VerifyingKey {
-		alpha_g1: vk.alpha_g1,
-		beta_g2: vk.beta_g2,
-		gamma_g2: vk.gamma_g2,
-		delta_g2: vk.delta_g2,
-		ic: vk.ic.try_into().unwrap(),
-	};
+	let vk = vk.try_map_ic(TryInto::try_into).unwrap();
 	Verifier::register_vk(RuntimeOrigin::signed(key_owner()), Box::new(vk)).unwrap();
 	id
 }

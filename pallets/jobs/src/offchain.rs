@@ -16,8 +16,10 @@
 //!
 //! Duplicate work is prevented across blocks, forks and restarts with PERSISTENT storage: a
 //! run lock (so two runs never overlap) and, per job and action, the block it was last sent in
-//! (resent only after [`RETRY_BLOCKS`] if the job has not moved on). The daemon itself keys
-//! tasks by binding and journals them, so handing a task over twice is harmless.
+//! (resent only after [`RETRY_BLOCKS`] if the job has not moved on). A job whose result this
+//! node sent and that opened again (the chain refused the proof) is never locked again by this
+//! node. The daemon itself keys tasks by binding and journals them, so handing a task over
+//! twice is harmless.
 //!
 //! ## Daemon protocol (JSON-RPC 2.0 over HTTP POST, one object parameter)
 //!
@@ -60,6 +62,7 @@ const RUN_LOCK: &[u8] = b"cloudana::jobs-ocw-run";
 const SENT_PREFIX: &[u8] = b"cloudana::jobs-ocw-sent::";
 const MAX_SCAN: usize = 256;
 const LOG: &str = "runtime::jobs::ocw";
+const WARN_EVERY: u64 = 50;
 
 /// One run of the worker, after block `now`.
 pub fn run<T: Config>(now: BlockNumberFor<T>) {
@@ -75,13 +78,16 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	};
 	let accounts: Vec<Account<T>> = Signer::<T, T::AuthorityId>::keystore_accounts().collect();
 	if accounts.is_empty() {
-		log::warn!(target: LOG, "a prover endpoint is set but the keystore has no `cprv` key");
+		warn_sometimes::<T>(now, "a prover endpoint is set but the keystore has no `cprv` key (author_insertKey)".into());
 		return;
 	}
 	let capabilities = match daemon::capabilities(&endpoint) {
 		Ok(capabilities) => capabilities,
 		Err(error) => {
-			log::warn!(target: LOG, "prover daemon at {} unreachable: {error}", String::from_utf8_lossy(&endpoint));
+			warn_sometimes::<T>(
+				now,
+				alloc::format!("prover daemon at {} unreachable: {error}", String::from_utf8_lossy(&endpoint)),
+			);
 			return;
 		},
 	};
@@ -100,6 +106,16 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 				},
 			_ => {},
 		}
+	}
+}
+
+/// Warns every `WARN_EVERY` blocks, and logs at debug level otherwise, so a misconfigured
+/// prover node does not flood its log.
+fn warn_sometimes<T: Config>(now: BlockNumberFor<T>, message: String) {
+	if (now.saturated_into::<u64>()) % WARN_EVERY == 0 {
+		log::warn!(target: LOG, "{message}");
+	} else {
+		log::debug!(target: LOG, "{message}");
 	}
 }
 
@@ -123,13 +139,22 @@ fn live_jobs<T: Config>() -> BTreeSet<JobId> {
 	ids
 }
 
-/// Claims `action` on `job` for this block: false if it was sent less than `RETRY_BLOCKS` ago.
-fn claim<T: Config>(action: &[u8], job: JobId, now: BlockNumberFor<T>) -> bool {
+fn sent_key(action: &[u8], job: JobId) -> Vec<u8> {
 	let mut key = SENT_PREFIX.to_vec();
 	key.extend_from_slice(action);
 	key.extend_from_slice(&job.encode());
+	key
+}
+
+/// Whether this node ever sent `action` on `job`.
+fn ever_sent<T: Config>(action: &[u8], job: JobId) -> bool {
+	matches!(StorageValueRef::persistent(&sent_key(action, job)).get::<BlockNumberFor<T>>(), Ok(Some(_)))
+}
+
+/// Claims `action` on `job` for this block: false if it was sent less than `RETRY_BLOCKS` ago.
+fn claim<T: Config>(action: &[u8], job: JobId, now: BlockNumberFor<T>) -> bool {
 	let retry: BlockNumberFor<T> = RETRY_BLOCKS.into();
-	StorageValueRef::persistent(&key)
+	StorageValueRef::persistent(&sent_key(action, job))
 		.mutate(|last: Result<Option<BlockNumberFor<T>>, _>| match last {
 			Ok(Some(at)) if now < at.saturating_add(retry) => Err(()),
 			_ => Ok(now),
@@ -145,6 +170,11 @@ fn send<T: Config>(account: &Account<T>, call: Call<T>) -> bool {
 }
 
 fn try_lock<T: Config>(id: JobId, job: &JobOf<T>, accounts: &[Account<T>], min_price: u128, now: BlockNumberFor<T>) {
+	// A job reopened after this node submitted its result was refused by the chain: the daemon
+	// would return the same proof, so leave the job to other provers.
+	if ever_sent::<T>(b"result", id) {
+		return;
+	}
 	let price: BalanceOf<T> = Pallet::<T>::price_at(job, now);
 	if price.saturated_into::<u128>() < min_price {
 		return;

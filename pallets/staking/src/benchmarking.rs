@@ -12,9 +12,17 @@ use frame_support::{
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, Saturating};
 
+/// Circuit `i`: `i` in the last four bytes, `tag` in the first.
+fn circuit(tag: u8, i: u32) -> CircuitId {
+	let mut bytes = [0u8; 32];
+	bytes[0] = tag;
+	bytes[28..].copy_from_slice(&i.to_be_bytes());
+	CircuitId::from(bytes)
+}
+
 fn circuits<T: Config>() -> BoundedVec<CircuitId, T::MaxCircuits> {
 	(0..T::MaxCircuits::get())
-		.map(|i| CircuitId::from_low_u64_be(i as u64 + 1))
+		.map(|i| circuit(1, i))
 		.collect::<Vec<_>>()
 		.try_into()
 		.expect("exactly MaxCircuits; qed")
@@ -102,8 +110,11 @@ mod benchmarks {
 	#[benchmark]
 	fn set_circuits() -> Result<(), BenchmarkError> {
 		let who = registered::<T>()?;
-		let mut new = circuits::<T>();
-		new.iter_mut().for_each(|c| *c = CircuitId::from_low_u64_be(c.to_low_u64_be() + 1_000));
+		let new: BoundedVec<CircuitId, T::MaxCircuits> = (0..T::MaxCircuits::get())
+			.map(|i| circuit(2, i))
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("exactly MaxCircuits; qed");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), new.clone());

@@ -9,13 +9,7 @@ const SNARKJS_PROOF: &str = include_str!("../../../primitives/groth16/test-vecto
 const SNARKJS_PUBLIC: &str = include_str!("../../../primitives/groth16/test-vectors/public.json");
 
 fn bounded(vk: cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>) -> Box<VerifyingKeyOf<Test>> {
-	Box::new(cloudana_groth16::VerifyingKey {
-		alpha_g1: vk.alpha_g1,
-		beta_g2: vk.beta_g2,
-		gamma_g2: vk.gamma_g2,
-		delta_g2: vk.delta_g2,
-		ic: vk.ic.try_into().expect("within MaxPublicInputs"),
-	})
+	Box::new(vk.try_map_ic(TryInto::try_into).expect("within MaxPublicInputs"))
 }
 
 fn snarkjs_key() -> Box<VerifyingKeyOf<Test>> {

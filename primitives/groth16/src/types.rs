@@ -122,6 +122,20 @@ impl<Ic: AsRef<[G1Bytes]>> VerifyingKey<Ic> {
 	}
 }
 
+impl<Ic> VerifyingKey<Ic> {
+	/// The same key with its `IC` points converted, e.g. from a `Vec` to a `BoundedVec`:
+	/// `vk.try_map_ic(TryInto::try_into)`.
+	pub fn try_map_ic<J, E>(self, f: impl FnOnce(Ic) -> Result<J, E>) -> Result<VerifyingKey<J>, E> {
+		Ok(VerifyingKey {
+			alpha_g1: self.alpha_g1,
+			beta_g2: self.beta_g2,
+			gamma_g2: self.gamma_g2,
+			delta_g2: self.delta_g2,
+			ic: f(self.ic)?,
+		})
+	}
+}
+
 impl VerifyingKey<Vec<G1Bytes>> {
 	/// Parses the flat encoding `α ‖ β ‖ γ ‖ δ ‖ IC₀ ‖ … ‖ ICₙ`.
 	pub fn from_flat_bytes(bytes: &[u8]) -> Result<Self, Groth16Error> {

@@ -145,13 +145,7 @@ impl pallet_jobs::BenchmarkHelper<AccountId> for JobsBenchmarkHelper {
 		}
 		let owner: AccountId = frame_benchmarking::account("vk-owner", 0, 0);
 		crate::Balances::set_balance(&owner, 1_000 * CLD);
-		let vk = cloudana_groth16::VerifyingKey {
-			alpha_g1: vk.alpha_g1,
-			beta_g2: vk.beta_g2,
-			gamma_g2: vk.gamma_g2,
-			delta_g2: vk.delta_g2,
-			ic: vk.ic.try_into().expect("benchmarks stay within MaxPublicInputs; qed"),
-		};
+		let vk = vk.try_map_ic(TryInto::try_into).expect("benchmarks stay within MaxPublicInputs; qed");
 		pallet_verifier::Pallet::<Runtime>::register_vk(frame_system::RawOrigin::Signed(owner).into(), alloc::boxed::Box::new(vk))
 			.expect("a simulated key is valid; qed");
 		id

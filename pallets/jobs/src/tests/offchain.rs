@@ -58,6 +58,14 @@ fn capabilities(http: &Arc<parking_lot::RwLock<testing::OffchainState>>, circuit
 	);
 }
 
+fn status(http: &Arc<parking_lot::RwLock<testing::OffchainState>>, binding: &[u8; 32], result: serde_json::Value) {
+	rpc(
+		http,
+		format!(r#"{{"jsonrpc":"2.0","id":1,"method":"prover_status","params":[{{"binding":"{}"}}]}}"#, hex32(binding)),
+		result,
+	);
+}
+
 fn hex32(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
@@ -133,11 +141,7 @@ fn the_worker_hands_a_locked_job_over_and_submits_the_proof() {
 
 		// Block 1: the daemon does not know the task; the worker hands it over.
 		capabilities(&http, circuit);
-		rpc(
-			&http,
-			format!(r#"{{"jsonrpc":"2.0","id":1,"method":"prover_status","params":[{{"binding":"{}"}}]}}"#, hex32(&binding)),
-			serde_json::json!({"state": "unknown"}),
-		);
+		status(&http, &binding, serde_json::json!({"state": "unknown"}));
 		rpc(
 			&http,
 			format!(
@@ -155,9 +159,9 @@ fn the_worker_hands_a_locked_job_over_and_submits_the_proof() {
 		// Block 2: the proof is ready; the worker submits it, signed by the prover key.
 		let proof = prove_product(&binding, 6, 7);
 		capabilities(&http, circuit);
-		rpc(
+		status(
 			&http,
-			format!(r#"{{"jsonrpc":"2.0","id":1,"method":"prover_status","params":[{{"binding":"{}"}}]}}"#, hex32(&binding)),
+			&binding,
 			serde_json::json!({"state": "done", "job_id": job, "outputs": [hex32(&scalar(42))], "proof": hex32(&proof.to_bytes())}),
 		);
 		Jobs::offchain_worker(2);
@@ -193,6 +197,38 @@ fn an_unreachable_daemon_is_logged_not_fatal() {
 			..Default::default()
 		});
 		Jobs::offchain_worker(1);
+		assert!(pooled_calls(&w.pool).is_empty());
+	});
+}
+
+#[test]
+fn a_job_whose_result_was_refused_is_not_locked_again() {
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		set_endpoint();
+		let circuit = product_circuit();
+		Balances::set_balance(&w.key, RICH);
+		register_prover(&w.key, circuit, 1_000);
+		let job = submit_product(circuit, 6, 7);
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
+		let binding = Jobs::binding(job, &w.key);
+		// The daemon returns a proof of the wrong statement; the worker submits it.
+		let wrong = prove_product(&binding, 6, 8);
+		capabilities(&http, circuit);
+		status(
+			&http,
+			&binding,
+			serde_json::json!({"state": "done", "outputs": [hex32(&scalar(42))], "proof": hex32(&wrong.to_bytes())}),
+		);
+		Jobs::offchain_worker(1);
+		let calls = pooled_calls(&w.pool);
+		let RuntimeCall::Jobs(Call::submit_result { job, outputs, proof }) = calls[0].clone() else { panic!("{calls:?}") };
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(w.key.clone()), job, outputs, proof));
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
+		// The job is open again, but this node leaves it alone, even after RETRY_BLOCKS.
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(2 + RETRY_BLOCKS as u64);
 		assert!(pooled_calls(&w.pool).is_empty());
 	});
 }

@@ -1,0 +1,134 @@
+//! The proving daemon over its real JSON-RPC API: capabilities, a real Iris proof, idempotent
+//! submission, named errors for bad requests, failures for unknown data, and a restart that
+//! loses no accepted task.
+
+use cloudana_circuits::{iris, keys};
+use cloudana_groth16::{encoding::encode_fr, statement, verifier, Proof};
+use cloudana_prover::{from_hex, serve, to_hex, Config, Data, ProveRequest, Prover, State, StatusQuery, TaskStatus};
+use jsonrpsee::{core::client::ClientT, http_client::HttpClientBuilder, rpc_params};
+use std::{
+	path::{Path, PathBuf},
+	sync::Arc,
+	time::{Duration, Instant},
+};
+
+fn root() -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn iris_csv() -> PathBuf {
+	std::env::var("CLOUDANA_DATASETS")
+		.map(PathBuf::from)
+		.unwrap_or_else(|_| root().join("../shared/datasets"))
+		.join("iris.csv")
+}
+
+fn model_json() -> PathBuf {
+	root().join("circuits/models/iris-mlp.json")
+}
+
+fn keys_dir() -> PathBuf {
+	// Shared between tests: the development setup runs once.
+	std::env::temp_dir().join("cloudana-prover-test-keys")
+}
+
+fn prover(journal: &Path) -> Arc<Prover> {
+	let data = Data::load(&[iris_csv()], &[model_json()]).unwrap();
+	Prover::new(Config { journal: journal.into(), keys: keys_dir(), data, max_queue: 8, retain: Duration::from_secs(3600) }).unwrap()
+}
+
+fn request(job_id: u64, binding_byte: u8) -> ProveRequest {
+	let data = iris::Dataset::iris_holdout(&iris_csv()).unwrap();
+	let model = iris::Model::read(&model_json()).unwrap();
+	ProveRequest {
+		job_id,
+		circuit: to_hex(&statement::vk_id(&keys::iris_accuracy_vk())),
+		binding: to_hex(&[binding_byte; 32]),
+		inputs: vec![to_hex(&encode_fr(&data.commitment())), to_hex(&encode_fr(&model.commitment()))],
+		outputs: 1,
+	}
+}
+
+async fn wait_done(client: &jsonrpsee::http_client::HttpClient, binding: &str) -> TaskStatus {
+	let deadline = Instant::now() + Duration::from_secs(120);
+	loop {
+		let status: TaskStatus =
+			client.request("prover_status", rpc_params![StatusQuery { binding: binding.into() }]).await.unwrap();
+		if matches!(status.state, State::Done | State::Failed) {
+			return status;
+		}
+		assert!(Instant::now() < deadline, "task still {:?}", status.state);
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn proves_a_job_over_json_rpc_and_answers_errors() {
+	let journal = tempfile::tempdir().unwrap();
+	let (address, _handle) = serve(prover(journal.path()), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+	let client = HttpClientBuilder::default().build(format!("http://{address}")).unwrap();
+
+	let capabilities: cloudana_prover::Capabilities = client.request("prover_capabilities", rpc_params![]).await.unwrap();
+	assert_eq!(capabilities.circuits, vec![to_hex(&statement::vk_id(&keys::iris_accuracy_vk()))]);
+	assert!(capabilities.accepting);
+	assert_eq!(capabilities.datasets.len(), 1);
+
+	// Never submitted: unknown.
+	let unknown: TaskStatus = client.request("prover_status", rpc_params![StatusQuery { binding: to_hex(&[9; 32]) }]).await.unwrap();
+	assert_eq!(unknown.state, State::Unknown);
+
+	// A real proof, for the binding asked.
+	let req = request(7, 1);
+	let accepted: TaskStatus = client.request("prover_submit", rpc_params![req.clone()]).await.unwrap();
+	assert!(matches!(accepted.state, State::Queued | State::Proving | State::Done));
+	// Submitting again is harmless: the same task.
+	let again: TaskStatus = client.request("prover_submit", rpc_params![req.clone()]).await.unwrap();
+	assert_eq!(again.request, accepted.request);
+	let done = wait_done(&client, &req.binding).await;
+	assert_eq!(done.state, State::Done, "{:?}", done.error);
+	let outputs = done.outputs.unwrap();
+	assert_eq!(outputs, vec![to_hex(&encode_fr(&ark_bn254::Fr::from(29u64)))]);
+	let proof = Proof::from_bytes(&hex::decode(done.proof.unwrap().trim_start_matches("0x")).unwrap()).unwrap();
+	let mut statement_inputs = vec![[1u8; 32]];
+	statement_inputs.extend(req.inputs.iter().map(|i| from_hex::<32>("input", i).unwrap()));
+	statement_inputs.push(from_hex::<32>("output", &outputs[0]).unwrap());
+	assert_eq!(verifier::verify(&keys::iris_accuracy_vk(), &statement_inputs, &proof), Ok(()));
+
+	// Bad requests are refused with a reason.
+	let bad_binding = ProveRequest { binding: "0x1234".into(), ..request(8, 2) };
+	let error = client.request::<TaskStatus, _>("prover_submit", rpc_params![bad_binding]).await.unwrap_err();
+	assert!(error.to_string().contains("binding: expected 32 bytes"), "{error}");
+	let other_circuit = ProveRequest { circuit: to_hex(&[5; 32]), ..request(8, 2) };
+	let error = client.request::<TaskStatus, _>("prover_submit", rpc_params![other_circuit]).await.unwrap_err();
+	assert!(error.to_string().contains("does not prove circuit"), "{error}");
+
+	// Data the daemon does not hold: the task fails with the reason.
+	let mut unknown_data = request(9, 3);
+	unknown_data.inputs[0] = to_hex(&[0; 32]);
+	let _: TaskStatus = client.request("prover_submit", rpc_params![unknown_data.clone()]).await.unwrap();
+	let failed = wait_done(&client, &unknown_data.binding).await;
+	assert_eq!(failed.state, State::Failed);
+	assert!(failed.error.unwrap().contains("unknown dataset commitment"));
+
+	let listed: Vec<TaskStatus> = client.request("prover_list", rpc_params![]).await.unwrap();
+	assert_eq!(listed.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_loses_no_accepted_task() {
+	let journal = tempfile::tempdir().unwrap();
+	// Accept a task without ever running a worker: it stays queued, on disk.
+	{
+		let first = prover(journal.path());
+		let status = first.submit(request(3, 4)).unwrap();
+		assert_eq!(status.state, State::Queued);
+	}
+	assert!(journal.path().join("tasks").join(format!("{}.json", hex::encode([4u8; 32]))).exists());
+
+	// A new daemon on the same journal requeues and proves it.
+	let (address, _handle) = serve(prover(journal.path()), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+	let client = HttpClientBuilder::default().build(format!("http://{address}")).unwrap();
+	let done = wait_done(&client, &to_hex(&[4; 32])).await;
+	assert_eq!(done.state, State::Done, "{:?}", done.error);
+	assert_eq!(done.job_id, Some(3));
+}
