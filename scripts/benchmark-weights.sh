@@ -3,7 +3,7 @@
 # frame-benchmarking v2 benchmarks in the real runtime, with the node's host functions, on this
 # machine. Uses the runtime-benchmarks build of scripts/bench-verify.sh.
 #
-# Usage: scripts/benchmark-weights.sh [pallet_verifier|pallet_prover_staking|pallet_jobs ...]
+# Usage: scripts/benchmark-weights.sh [pallet_verifier|pallet_prover_staking|pallet_jobs|pallet_reputation|pallet_slashing ...]
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -14,7 +14,7 @@ log "building cloudana-node with runtime benchmarks (in $BENCH_TARGET)"
 CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --locked -p cloudana-node --features cloudana-node/runtime-benchmarks
 
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_verifier pallet_prover_staking pallet_jobs)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_verifier pallet_prover_staking pallet_jobs pallet_reputation pallet_slashing)
 for pallet in "${PALLETS[@]}"; do
 	dir="pallets/${pallet#pallet_}"
 	[ "$pallet" = pallet_prover_staking ] && dir=pallets/staking

@@ -143,6 +143,14 @@ enum ProverCommand {
 		#[command(flatten)]
 		signer: Signer,
 	},
+	/// Show a prover's reputation: score (0–1000), tier, the formula's value and the counters
+	/// behind them (the runtime API `ReputationApi_reputation`).
+	Reputation {
+		/// Account [default: the --suri account].
+		account: Option<String>,
+		#[command(flatten)]
+		signer: Signer,
+	},
 }
 
 #[derive(Args)]
@@ -465,16 +473,59 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				.ok_or_else(|| anyhow!("{who} is not a registered prover"))?
 				.decode()?;
 			let unbonding: u128 = prover.unbonding.iter().map(|c| c.amount).sum();
+			let state = if prover.banned {
+				"banned".to_string()
+			} else if let Some(until) = prover.suspended_until {
+				format!("suspended until block {until}")
+			} else if prover.chilled {
+				"chilled".to_string()
+			} else {
+				"active".to_string()
+			};
 			print(
 				json_mode,
 				json!({"prover": who.to_string(), "stake": prover.stake.to_string(), "unbonding": unbonding.to_string(),
-					"circuits": prover.circuits.iter().map(|c| hex32(&c.0)).collect::<Vec<_>>(), "registered_at": prover.registered_at}),
+					"circuits": prover.circuits.iter().map(|c| hex32(&c.0)).collect::<Vec<_>>(), "registered_at": prover.registered_at,
+					"chilled": prover.chilled, "suspended_until": prover.suspended_until, "banned": prover.banned,
+					"last_heartbeat": prover.last_heartbeat}),
 				format!(
-					"{who}: stake {}, unbonding {}, registered at block {}, circuits {}",
+					"{who}: stake {}, unbonding {}, registered at block {}, {state}, circuits {}",
 					format_cld(prover.stake),
 					format_cld(unbonding),
 					prover.registered_at,
 					prover.circuits.iter().map(|c| hex32(&c.0)).collect::<Vec<_>>().join(", ")
+				),
+			);
+		},
+		Command::Prover(ProverCommand::Reputation { account: who, signer: s }) => {
+			let who = account(who.as_deref().unwrap_or(&s.suri))?;
+			let at = client.api.at_current_block().await?;
+			let reputation = at
+				.runtime_apis()
+				.call(runtime::runtime_apis().reputation_api().reputation(who.clone()))
+				.await?
+				.ok_or_else(|| anyhow!("{who} has no reputation record (score 0, Bronze)"))?;
+			let r = &reputation.record;
+			let tier = format!("{:?}", reputation.tier);
+			print(
+				json_mode,
+				json!({"prover": who.to_string(), "score": reputation.score, "tier": tier, "formula": reputation.formula,
+					"completed": r.completed, "on_time": r.on_time, "timeouts": r.timeouts, "invalid_proofs": r.invalid_proofs,
+					"repeated_failures": r.repeated_failures, "disputes_lost": r.disputes_lost, "ratings": r.ratings,
+					"stars": r.stars, "heartbeats": r.heartbeats, "since": r.since}),
+				format!(
+					"{who}: score {} ({tier}; formula {}), {} completed ({} on time), {} timeouts, {} invalid proofs, \
+					 {} ratings ({} stars), {} heartbeats since block {}",
+					reputation.score,
+					reputation.formula,
+					r.completed,
+					r.on_time,
+					r.timeouts,
+					r.invalid_proofs,
+					r.ratings,
+					r.stars,
+					r.heartbeats,
+					r.since
 				),
 			);
 		},

@@ -6,7 +6,9 @@
 use std::{path::PathBuf, process::Command};
 
 fn vectors() -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../primitives/groth16/test-vectors")
+	// The manifest dir at run time (cargo sets it), not at build time: a shared target dir may
+	// hold binaries built from another checkout.
+	PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())).join("../primitives/groth16/test-vectors")
 }
 
 fn verify(proof: &str, public: &str) -> (bool, String) {

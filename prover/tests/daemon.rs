@@ -13,7 +13,9 @@ use std::{
 };
 
 fn root() -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+	// The manifest dir at run time (cargo sets it), not at build time: a shared target dir may
+	// hold binaries built from another checkout.
+	PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())).join("..")
 }
 
 fn iris_csv() -> PathBuf {

@@ -4,7 +4,9 @@
 //! - `VerifierApi_verify(vk: H256, public_inputs: Vec<[u8; 32]>, proof: Proof)
 //!   -> Result<(), VerifyError>`: check a proof against a registered key without a transaction;
 //! - `JobsApi_lock_price(job: u64) -> Option<Balance>`: the price an open job locks at in the
-//!   next block; `JobsApi_binding(job: u64, prover: AccountId) -> [u8; 32]`: the binding input.
+//!   next block; `JobsApi_binding(job: u64, prover: AccountId) -> [u8; 32]`: the binding input;
+//! - `ReputationApi_reputation(who: AccountId) -> Option<ProverReputation>`: a prover's score,
+//!   tier, formula value and counters (pallet-reputation).
 //!
 //! With the `runtime-benchmarks` feature only, `VerifierBenchApi` verifies a proof `n` times
 //! through the host function and in pure wasm, for `cloudana-node benchmark-verify`.
@@ -229,6 +231,12 @@ impl_runtime_apis! {
 	impl self::VerifierApi<Block> for Runtime {
 		fn verify(vk: H256, public_inputs: Vec<PublicInput>, proof: Proof) -> Result<(), pallet_verifier::VerifyError> {
 			Verifier::verify(&vk, &public_inputs, &proof)
+		}
+	}
+
+	impl pallet_reputation::runtime_api::ReputationApi<Block, AccountId, BlockNumber> for Runtime {
+		fn reputation(who: AccountId) -> Option<pallet_reputation::ProverReputation<BlockNumber>> {
+			Reputation::reputation(&who)
 		}
 	}
 

@@ -4,4 +4,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_verifier, Verifier]
 	[pallet_prover_staking, ProverStaking]
 	[pallet_jobs, Jobs]
+	[pallet_reputation, Reputation]
+	[pallet_slashing, Slashing]
+	[pallet_parameters, Parameters]
 );

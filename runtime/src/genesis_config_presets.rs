@@ -1,8 +1,14 @@
 //! Genesis presets: `development` (one validator, Alice; Sudo) and `local_testnet` (three
 //! validators, Alice, Bob and Charlie; no Sudo). Both endow the well-known development
-//! accounts with 1 000 000 CLD and the treasury with 1 CLD (it must exist to receive fees).
+//! accounts with 1 000 000 CLD, and the treasury and the insurance pool with 1 CLD each (they
+//! must exist to receive fees and slashes). Bob, the development prover, starts with a Gold
+//! reputation (700), so he may take jobs up to 200 CLD; every other account starts at 0
+//! (Bronze).
 
-use crate::{configs::TreasuryAccount, AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, CLD};
+use crate::{
+	configs::{InsurancePool, TreasuryAccount},
+	AccountId, BalancesConfig, ReputationConfig, RuntimeGenesisConfig, SudoConfig, CLD,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -11,12 +17,16 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+/// The development prover's (Bob's) starting reputation: Gold.
+pub const DEV_PROVER_SCORE: u16 = 700;
+
 /// CLD given to each development account.
 pub const ENDOWMENT: u128 = 1_000_000 * CLD;
 
 fn genesis(authorities: Vec<(AuraId, GrandpaId)>, endowed: Vec<AccountId>, root: Option<AccountId>) -> Value {
 	let mut balances: Vec<(AccountId, u128)> = endowed.into_iter().map(|a| (a, ENDOWMENT)).collect();
 	balances.push((TreasuryAccount::get(), CLD));
+	balances.push((InsurancePool::get(), CLD));
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
 		aura: pallet_aura::GenesisConfig { authorities: authorities.iter().map(|a| a.0.clone()).collect::<Vec<_>>() },
@@ -24,6 +34,7 @@ fn genesis(authorities: Vec<(AuraId, GrandpaId)>, endowed: Vec<AccountId>, root:
 			authorities: authorities.iter().map(|a| (a.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: root },
+		reputation: ReputationConfig { scores: vec![(Sr25519Keyring::Bob.to_account_id(), DEV_PROVER_SCORE)] },
 	})
 }
 

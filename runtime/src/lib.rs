@@ -11,9 +11,12 @@
 //! | 4 | `Balances` | CLD, holds |
 //! | 5 | `TransactionPayment` | fees |
 //! | 6 | `Sudo` | development chains only (no key in other presets) |
+//! | 7 | `Parameters` | runtime parameters: the economics (`configs::cloudana`) |
 //! | 10 | `Verifier` | Groth16 verifying keys, native verification |
 //! | 11 | `ProverStaking` | prover registry and stake |
 //! | 12 | `Jobs` | jobs, escrow, pricing, payout, expiry, off-chain worker |
+//! | 13 | `Reputation` | prover scores and tiers, requester ratings |
+//! | 14 | `Slashing` | offences, deferred slashes, insurance pool |
 //!
 //! The runtime needs the node to provide the `cloudana_groth16` host functions.
 //!
@@ -200,6 +203,8 @@ mod runtime {
 	pub type TransactionPayment = pallet_transaction_payment;
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+	#[runtime::pallet_index(7)]
+	pub type Parameters = pallet_parameters;
 
 	#[runtime::pallet_index(10)]
 	pub type Verifier = pallet_verifier;
@@ -207,6 +212,10 @@ mod runtime {
 	pub type ProverStaking = pallet_prover_staking;
 	#[runtime::pallet_index(12)]
 	pub type Jobs = pallet_jobs;
+	#[runtime::pallet_index(13)]
+	pub type Reputation = pallet_reputation;
+	#[runtime::pallet_index(14)]
+	pub type Slashing = pallet_slashing;
 }
 
 /// Keeps `Vec` in scope for the runtime API macro expansions.

@@ -18,7 +18,9 @@ use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+	// The manifest dir at run time (cargo sets it), not at build time: a shared target dir may
+	// hold binaries built from another checkout.
+	PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())).join("..")
 }
 
 fn iris_data() -> (iris::Model, iris::Dataset) {
@@ -82,7 +84,9 @@ fn the_stake_tiers_apply_on_chain() {
 	dev_ext().execute_with(|| {
 		let circuit = register_iris_key();
 		let charlie = Charlie.to_account_id();
-		// 50 CLD of stake covers jobs below 10 CLD only; this one costs 20 CLD.
+		// 50 CLD of stake covers jobs below 10 CLD only; this one costs 20 CLD, which needs a
+		// Silver reputation too.
+		assert_ok!(cloudana_runtime::Reputation::force_set_score(RuntimeOrigin::root(), charlie.clone(), 300));
 		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(charlie.clone()), 50 * CLD, vec![circuit].try_into().unwrap()));
 		let inputs = vec![[0u8; 32], [0u8; 32]];
 		let terms = JobTerms { min_price: 20 * CLD, ..terms() };

@@ -1,5 +1,5 @@
 // A standard Substrate client against a running Cloudana node: polkadot.js reads the metadata,
-// finds the Jobs, Verifier and ProverStaking calls, and calls them.
+// finds the Jobs, Verifier, ProverStaking, Reputation and Slashing calls, and calls them.
 //
 // Usage: node check.mjs ws://127.0.0.1:9944
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -14,11 +14,17 @@ check(api.runtimeVersion.specName.toString() === 'cloudana', 'the runtime is clo
 for (const [pallet, calls] of Object.entries({
   jobs: ['submit', 'lock', 'submitResult', 'cancel'],
   verifier: ['registerVk', 'unregisterVk'],
-  proverStaking: ['register', 'bondExtra', 'unbond', 'withdrawUnbonded', 'setCircuits'],
+  proverStaking: ['register', 'bondExtra', 'unbond', 'withdrawUnbonded', 'setCircuits', 'heartbeat', 'chill', 'activate'],
+  reputation: ['rate', 'forceSetScore'],
+  slashing: ['cancelDeferredSlash'],
+  parameters: ['setParameter'],
 })) {
   for (const call of calls) check(typeof api.tx[pallet]?.[call] === 'function', `api.tx.${pallet}.${call} exists`);
 }
-check(api.consts.jobs.feeRate.toNumber() === 100_000_000, 'Jobs.FeeRate is 10% (Perbill)');
+check(api.consts.jobs.cancellationFee.toNumber() === 100_000_000, 'Jobs.CancellationFee is 10% (Perbill)');
+check(api.consts.slashing.insuranceShare.toNumber() === 800_000_000, 'Slashing.InsuranceShare is 80% (Perbill)');
+const bobReputation = (await api.call.reputationApi.reputation('5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty')).unwrap();
+check(bobReputation.score.toNumber() === 700 && bobReputation.tier.isGold, 'ReputationApi: Bob starts Gold (700) on the dev chain');
 check(api.registry.chainDecimals[0] === 12 && api.registry.chainTokens[0] === 'CLD', 'CLD has 12 decimals');
 
 const keyring = new Keyring({ type: 'sr25519' });
@@ -52,6 +58,10 @@ const badKey = await send(api.tx.verifier.registerVk({
   deltaG2: '0x' + '00'.repeat(128), ic: ['0x' + '00'.repeat(64), '0x' + '00'.repeat(64)],
 }));
 check(badKey.error === 'verifier.IdentityInVerifyingKey', `verifier.registerVk of an all-identity key fails (${badKey.error})`);
+const badStars = await send(api.tx.reputation.rate(0, 6));
+check(badStars.error === 'reputation.InvalidStars', `reputation.rate with 6 stars fails (${badStars.error})`);
+const noSlash = await send(api.tx.slashing.cancelDeferredSlash(99));
+check(noSlash.error === 'BadOrigin', `slashing.cancelDeferredSlash by a signed account fails with BadOrigin (${noSlash.error})`);
 
 await api.disconnect();
 console.log('polkadot.js: all checks passed');

@@ -30,7 +30,8 @@
 //!   submission until the job completes, is cancelled or expires.
 //! - **Collateral**: `terms.collateral`, held from the prover with
 //!   [`HoldReason::JobCollateral`] while the job is locked.
-//! - **Fee**: `FeeRate × price` on completion, `CancellationFee × max_price` on cancellation,
+//! - **Fee**: `Fees::fee_rate(prover) × price` on completion (10%, 8% for Diamond-tier provers
+//!   on Cloudana), `CancellationFee × max_price` on cancellation,
 //!   paid to `TreasuryAccount` out of the escrow.
 //! - **Expiry blocks**: `lock_expires_at` is the first block at which an open job has expired;
 //!   a lock's `expires_at` is the first block at which it has timed out. Deadlines falling in a
@@ -45,8 +46,10 @@
 //! - [`Pallet::submit_result`]: submit outputs and a proof; verify; pay or reopen.
 //! - [`Pallet::cancel`]: cancel an open job, refunding the escrow minus a fee.
 //!
-//! Pallets reached: a [`Verifier`], a [`ProverRegistry`], and [`OnProverOffence`], all through
-//! traits declared here and implemented by the runtime.
+//! Pallets reached: a [`Verifier`], a [`ProverRegistry`], [`ProverOutcomes`] (reputation and
+//! slashing hear of every completion and offence) and a [`FeePolicy`], all through traits
+//! declared here and implemented by the runtime. A failed job's requester is refunded from the
+//! escrow in full, whatever happens to the prover's stake.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -131,12 +134,11 @@ pub mod pallet {
 		/// Tells which provers may lock which jobs.
 		type Provers: ProverRegistry<Self::AccountId, BalanceOf<Self>>;
 
-		/// Receives offences (invalid proofs, timeouts).
-		type OnOffence: OnProverOffence<Self::AccountId>;
+		/// Hears of completions and offences (invalid proofs, timeouts).
+		type Outcomes: ProverOutcomes<Self::AccountId>;
 
-		/// Share of the price paid to the treasury when a job completes.
-		#[pallet::constant]
-		type FeeRate: Get<Perbill>;
+		/// The share of the price paid to the treasury when a job completes.
+		type Fees: FeePolicy<Self::AccountId>;
 
 		/// Share of `max_price` paid to the treasury when a requester cancels.
 		#[pallet::constant]
@@ -345,12 +347,21 @@ pub mod pallet {
 		StakeTooLow,
 		/// The prover's reputation tier does not allow the job's price.
 		ReputationTooLow,
+		/// The prover is banned.
+		ProverBanned,
+		/// The prover is suspended after an offence.
+		ProverSuspended,
+		/// The prover is chilled.
+		ProverChilled,
 	}
 
 	impl<T> From<Ineligible> for Error<T> {
 		fn from(reason: Ineligible) -> Self {
 			match reason {
 				Ineligible::NotRegistered => Error::NotRegistered,
+				Ineligible::Banned => Error::ProverBanned,
+				Ineligible::Suspended => Error::ProverSuspended,
+				Ineligible::Chilled => Error::ProverChilled,
 				Ineligible::Inactive => Error::ProverInactive,
 				Ineligible::CircuitNotServed => Error::CircuitNotServed,
 				Ineligible::StakeTooLow => Error::StakeTooLow,
@@ -472,8 +483,9 @@ pub mod pallet {
 
 		/// Lock an open job at the current price.
 		///
-		/// - Origin: signed by an eligible prover (registered, with active stake at the tier
-		///   for the price, serving the circuit), not the requester.
+		/// - Origin: signed by an eligible prover (registered, not banned, suspended or chilled,
+		///   with active stake at the tier for the price and a reputation tier that allows the
+		///   price, serving the circuit), not the requester.
 		/// - `job`: the job's id.
 		///
 		/// Fixes the price at the current point of the ramp, holds the job's collateral from
@@ -483,7 +495,8 @@ pub mod pallet {
 		/// Emits [`Event::JobLocked`].
 		///
 		/// Errors: [`Error::JobNotFound`], [`Error::JobNotOpen`], [`Error::LockWindowClosed`],
-		/// [`Error::CannotLockOwnJob`], [`Error::NotRegistered`], [`Error::ProverInactive`],
+		/// [`Error::CannotLockOwnJob`], [`Error::NotRegistered`], [`Error::ProverBanned`],
+		/// [`Error::ProverSuspended`], [`Error::ProverChilled`], [`Error::ProverInactive`],
 		/// [`Error::CircuitNotServed`], [`Error::StakeTooLow`], [`Error::ReputationTooLow`],
 		/// [`Error::InsufficientCollateral`], [`Error::DeadlineQueueFull`].
 		#[pallet::call_index(1)]
@@ -516,8 +529,8 @@ pub mod pallet {
 		/// - `proof`: a Groth16 proof (EIP-197, 256 bytes) of the statement
 		///   `binding ‖ inputs ‖ outputs` under the job's circuit.
 		///
-		/// If the proof verifies: pays the prover `price − fee`, pays `fee = FeeRate × price`
-		/// to the treasury, refunds `max_price − price` to the requester, releases the
+		/// If the proof verifies: pays the prover `price − fee`, pays
+		/// `fee = Fees::fee_rate(prover) × price` to the treasury, refunds `max_price − price` to the requester, releases the
 		/// collateral, and records the job as completed with its outputs
 		/// ([`Event::JobCompleted`]).
 		///
@@ -653,13 +666,19 @@ pub mod pallet {
 			now: BlockNumberFor<T>,
 		) -> DispatchResult {
 			let requester = record.requester.clone();
-			let fee = T::FeeRate::get() * price;
+			let fee = T::Fees::fee_rate(&prover) * price;
 			let paid = price.saturating_sub(fee);
 			funds::pay_from_escrow::<T>(&requester, &prover, paid)?;
 			funds::pay_from_escrow::<T>(&requester, &T::TreasuryAccount::get(), fee)?;
 			let refund = funds::refund_escrow::<T>(&requester, record.terms.max_price.saturating_sub(price))?;
 			funds::release_collateral::<T>(&prover, record.terms.collateral)?;
 			T::Verifier::release(&record.circuit);
+			if let JobStatus::Locked { locked_at, .. } = record.status {
+				// On time: in the first half of the proof window.
+				let taken = now.saturating_sub(locked_at);
+				let on_time = taken.saturating_mul(2u32.into()) <= record.terms.proof_timeout;
+				T::Outcomes::on_completed(&prover, job, on_time);
+			}
 			record.status = JobStatus::Completed {
 				prover: prover.clone(),
 				price,
@@ -683,7 +702,7 @@ pub mod pallet {
 			now: BlockNumberFor<T>,
 		) -> Result<(BalanceOf<T>, bool), DispatchError> {
 			let forfeited = funds::forfeit_collateral::<T>(prover, &record.requester, record.terms.collateral)?;
-			T::OnOffence::on_offence(prover, job, offence);
+			T::Outcomes::on_offence(prover, job, offence);
 			let reopened = now < record.lock_expires_at;
 			record.status = JobStatus::Open;
 			Ok((forfeited, reopened))

@@ -91,12 +91,16 @@ impl pallet_prover_staking::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type MinimumStake = ConstU64<1_000>;
-	type UnbondingPeriod = ConstU64<100>;
+	type UnbondingPeriod = ConstU64<150>;
 	type StakeLockPeriod = ConstU64<10>;
 	type MaxCircuits = ConstU32<16>;
 	type MaxUnbondingChunks = ConstU32<4>;
 	type RequiredStake = Tiers;
 	type Reputation = ();
+	type OnHeartbeat = ();
+	type HeartbeatInterval = ConstU64<10>;
+	type MaxJobDuration = ConstU64<150>;
+	type DisputeWindow = ConstU64<0>;
 	type WeightInfo = ();
 }
 
@@ -127,6 +131,9 @@ impl pallet_jobs::ProverRegistry<AccountId, u64> for ProversAdapter {
 		use pallet_prover_staking::Ineligibility as I;
 		pallet_prover_staking::Pallet::<Test>::ensure_eligible(who, circuit, price).map_err(|e| match e {
 			I::NotRegistered => Ineligible::NotRegistered,
+			I::Banned => Ineligible::Banned,
+			I::Suspended => Ineligible::Suspended,
+			I::Chilled => Ineligible::Chilled,
 			I::Inactive => Ineligible::Inactive,
 			I::CircuitNotServed => Ineligible::CircuitNotServed,
 			I::StakeTooLow => Ineligible::StakeTooLow,
@@ -137,14 +144,35 @@ impl pallet_jobs::ProverRegistry<AccountId, u64> for ProversAdapter {
 
 thread_local! {
 	pub static OFFENCES: std::cell::RefCell<Vec<(AccountId, u64, pallet_jobs::Offence)>> = Default::default();
+	pub static COMPLETIONS: std::cell::RefCell<Vec<(AccountId, u64, bool)>> = Default::default();
 }
 
-/// Records offences so tests can see them.
-pub struct RecordOffences;
-impl pallet_jobs::OnProverOffence<AccountId> for RecordOffences {
+/// Records completions and offences so tests can see them.
+pub struct RecordOutcomes;
+impl pallet_jobs::ProverOutcomes<AccountId> for RecordOutcomes {
+	fn on_completed(prover: &AccountId, job: u64, on_time: bool) {
+		COMPLETIONS.with(|c| c.borrow_mut().push((prover.clone(), job, on_time)));
+	}
 	fn on_offence(prover: &AccountId, job: u64, offence: pallet_jobs::Offence) {
 		OFFENCES.with(|o| o.borrow_mut().push((prover.clone(), job, offence)));
 	}
+}
+
+/// 10% fee, 8% for provers in [`DIAMOND`].
+pub struct Fees;
+impl pallet_jobs::FeePolicy<AccountId> for Fees {
+	fn fee_rate(prover: &AccountId) -> Perbill {
+		if DIAMOND.with(|d| d.borrow().contains(prover)) {
+			Perbill::from_percent(8)
+		} else {
+			FeeRate::get()
+		}
+	}
+}
+
+thread_local! {
+	/// Provers that pay the Diamond fee.
+	pub static DIAMOND: std::cell::RefCell<Vec<AccountId>> = Default::default();
 }
 
 pub const TREASURY: AccountId32 = AccountId32::new([0xee; 32]);
@@ -160,8 +188,8 @@ impl pallet_jobs::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Verifier = VerifierAdapter;
 	type Provers = ProversAdapter;
-	type OnOffence = RecordOffences;
-	type FeeRate = FeeRate;
+	type Outcomes = RecordOutcomes;
+	type Fees = Fees;
 	type CancellationFee = CancellationFee;
 	type TreasuryAccount = Treasury;
 	type MaxInputs = ConstU32<8>;
@@ -326,6 +354,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::run_to_block::<AllPalletsWithSystem>(1);
 		OFFENCES.with(|o| o.borrow_mut().clear());
+		COMPLETIONS.with(|c| c.borrow_mut().clear());
+		DIAMOND.with(|d| d.borrow_mut().clear());
 	});
 	ext
 }

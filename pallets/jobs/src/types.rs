@@ -121,7 +121,7 @@ pub type JobTermsOf<T> = JobTerms<BalanceOf<T>, BlockNumberFor<T>>;
 /// [`JobStatus`] of a runtime.
 pub type JobStatusOf<T> = JobStatus<T>;
 
-/// What a prover did wrong, reported to [`OnProverOffence`].
+/// What a prover did wrong, reported to [`ProverOutcomes`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub enum Offence {
 	/// Submitted a proof that did not verify.
@@ -135,6 +135,12 @@ pub enum Offence {
 pub enum Ineligible {
 	/// Not a registered prover.
 	NotRegistered,
+	/// Banned for fraud.
+	Banned,
+	/// Suspended after an offence.
+	Suspended,
+	/// Chilled by itself.
+	Chilled,
 	/// No active stake.
 	Inactive,
 	/// Does not serve the job's circuit.
@@ -165,15 +171,26 @@ pub trait ProverRegistry<AccountId, Balance> {
 	fn ensure_eligible(who: &AccountId, circuit: &CircuitId, price: Balance) -> Result<(), Ineligible>;
 }
 
-/// Receives the offences this pallet observes; slashing and reputation act on them. `()`
-/// ignores them.
-pub trait OnProverOffence<AccountId> {
+/// Receives what provers did on jobs: completions and offences. Reputation and slashing act
+/// on them. `()` ignores them.
+pub trait ProverOutcomes<AccountId> {
+	/// `prover` completed `job` with a valid proof; `on_time` if the proof came in the first
+	/// half of the proof window.
+	fn on_completed(prover: &AccountId, job: JobId, on_time: bool);
 	/// `prover` committed `offence` on `job`.
 	fn on_offence(prover: &AccountId, job: JobId, offence: Offence);
 }
 
-impl<AccountId> OnProverOffence<AccountId> for () {
+impl<AccountId> ProverOutcomes<AccountId> for () {
+	fn on_completed(_: &AccountId, _: JobId, _: bool) {}
 	fn on_offence(_: &AccountId, _: JobId, _: Offence) {}
+}
+
+/// The platform fee a prover pays on a completed job (DESIGN: 10%, 8% for Diamond-tier
+/// provers; implemented by the runtime with its parameters and pallet-reputation).
+pub trait FeePolicy<AccountId> {
+	/// The share of the price paid to the treasury when `prover` completes a job.
+	fn fee_rate(prover: &AccountId) -> sp_runtime::Perbill;
 }
 
 /// What benchmarks need from the rest of the runtime.

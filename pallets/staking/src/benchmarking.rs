@@ -123,5 +123,43 @@ mod benchmarks {
 		Ok(())
 	}
 
+	#[benchmark]
+	fn heartbeat() -> Result<(), BenchmarkError> {
+		let who = registered::<T>()?;
+		ProverStaking::<T>::heartbeat(RawOrigin::Signed(who.clone()).into())?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let next = now.saturating_add(T::HeartbeatInterval::get());
+		frame_system::Pallet::<T>::set_block_number(next);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_eq!(Provers::<T>::get(&who).and_then(|p| p.last_heartbeat), Some(next));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn chill() -> Result<(), BenchmarkError> {
+		let who = registered::<T>()?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_eq!(Provers::<T>::get(&who).map(|p| p.chilled), Some(true));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn activate() -> Result<(), BenchmarkError> {
+		let who = registered::<T>()?;
+		ProverStaking::<T>::chill(RawOrigin::Signed(who.clone()).into())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_eq!(Provers::<T>::get(&who).map(|p| p.chilled), Some(false));
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(ProverStaking, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -5,13 +5,19 @@
 //! The registry of provers. A prover registers with a stake, held from its account by a
 //! fungible hold, and the circuits (verifying-key ids) it serves. Other pallets ask this one
 //! whether a prover may take a job ([`Pallet::ensure_eligible`]); the stake backs the prover's
-//! work and, in a later release, is what offences slash.
+//! work, and it is what offences slash ([`Pallet::slash`], called by the slashing pallet).
 //!
 //! Stake leaves in two steps: [`Pallet::unbond`] moves some of the active stake into an
 //! unbonding chunk that matures after `UnbondingPeriod` blocks, and
 //! [`Pallet::withdraw_unbonded`] releases matured chunks. Unbonding chunks stay held, and stay
 //! slashable, until withdrawn. No stake can be unbonded during the first `StakeLockPeriod` blocks
 //! after registration.
+//!
+//! A prover takes new jobs only while it is **active**: not chilled (by itself, with
+//! [`Pallet::chill`]; undone with [`Pallet::activate`]), not suspended (after an offence, until
+//! a block: [`Pallet::suspend`]) and not banned (for fraud: [`Pallet::ban`]). Jobs it already
+//! holds are not affected. Provers send a [`Pallet::heartbeat`] at most once per
+//! `HeartbeatInterval`; the reputation pallet counts them as uptime.
 //!
 //! ## Terms
 //!
@@ -30,12 +36,15 @@
 //! - [`Pallet::unbond`]: start unbonding part of the active stake.
 //! - [`Pallet::withdraw_unbonded`]: release matured chunks; leave once nothing is left.
 //! - [`Pallet::set_circuits`]: change the circuits served.
+//! - [`Pallet::heartbeat`]: say the prover is up.
+//! - [`Pallet::chill`] / [`Pallet::activate`]: stop / resume taking new jobs.
 //!
-//! ## Seams for later releases
+//! ## Coupling
 //!
 //! Reputation tiers come through [`Config::Reputation`] ([`ReputationTier`]; `()` allows every
-//! price). Slashing will take from the held stake through `fungible::BalancedHold`; offences are
-//! reported by the pallets that observe them (`pallet-jobs` has an `OnProverOffence` hook).
+//! price) and heartbeats go out through [`Config::OnHeartbeat`]. The slashing pallet reaches
+//! this one through the public functions [`Pallet::slash`], [`Pallet::suspend`],
+//! [`Pallet::lift_suspension`] and [`Pallet::ban`], wired by the runtime.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -61,7 +70,7 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, Mutate, MutateHold},
+			fungible::{BalancedHold, Credit, Inspect, Mutate, MutateHold},
 			tokens::Precision,
 		},
 	};
@@ -76,7 +85,8 @@ pub mod pallet {
 		/// The currency stakes are held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
-			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ BalancedHold<Self::AccountId>;
 
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
@@ -107,6 +117,23 @@ pub mod pallet {
 
 		/// Whether a prover's reputation tier allows a job price.
 		type Reputation: ReputationTier<Self::AccountId, BalanceOf<Self>>;
+
+		/// Told of every heartbeat.
+		type OnHeartbeat: OnHeartbeat<Self::AccountId, BlockNumberFor<Self>>;
+
+		/// The fewest blocks between two heartbeats of a prover.
+		#[pallet::constant]
+		type HeartbeatInterval: Get<BlockNumberFor<Self>>;
+
+		/// The longest a job can keep stake at risk, blocks: the longest lock window plus the
+		/// longest proof timeout. `integrity_test` checks `UnbondingPeriod` against it.
+		#[pallet::constant]
+		type MaxJobDuration: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after a job during which an offence can still be judged and its slash applied
+		/// (the slash deferral, and later the dispute window).
+		#[pallet::constant]
+		type DisputeWindow: Get<BlockNumberFor<Self>>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -173,6 +200,46 @@ pub mod pallet {
 			/// The circuits it now serves.
 			circuits: BoundedVec<CircuitId, T::MaxCircuits>,
 		},
+		/// A prover sent a heartbeat.
+		Heartbeat {
+			/// The prover.
+			prover: T::AccountId,
+		},
+		/// A prover stopped taking new jobs.
+		Chilled {
+			/// The prover.
+			prover: T::AccountId,
+		},
+		/// A chilled prover takes new jobs again.
+		Activated {
+			/// The prover.
+			prover: T::AccountId,
+		},
+		/// A prover was suspended after an offence.
+		Suspended {
+			/// The prover.
+			prover: T::AccountId,
+			/// The first block at which it may take jobs again.
+			until: BlockNumberFor<T>,
+		},
+		/// A prover's suspension was lifted early (its slash was cancelled).
+		SuspensionLifted {
+			/// The prover.
+			prover: T::AccountId,
+		},
+		/// A prover was banned for fraud.
+		Banned {
+			/// The prover.
+			prover: T::AccountId,
+		},
+		/// Stake was slashed.
+		Slashed {
+			/// The prover.
+			prover: T::AccountId,
+			/// Amount taken, base units: from the active stake first, then from the unbonding
+			/// chunks, newest first.
+			amount: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -199,6 +266,14 @@ pub mod pallet {
 		NoCircuits,
 		/// A circuit is listed twice.
 		DuplicateCircuit,
+		/// The account was banned for fraud and cannot register again.
+		Banned,
+		/// The last heartbeat was less than `HeartbeatInterval` blocks ago.
+		HeartbeatTooSoon,
+		/// The prover is already chilled.
+		AlreadyChilled,
+		/// The prover is not chilled.
+		NotChilled,
 	}
 
 	#[pallet::hooks]
@@ -208,6 +283,11 @@ pub mod pallet {
 			assert!(!T::UnbondingPeriod::get().is_zero(), "UnbondingPeriod must be positive");
 			assert!(T::MaxCircuits::get() > 0, "MaxCircuits must be positive");
 			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must be positive");
+			assert!(!T::HeartbeatInterval::get().is_zero(), "HeartbeatInterval must be positive");
+			assert!(
+				T::UnbondingPeriod::get() >= T::MaxJobDuration::get().saturating_add(T::DisputeWindow::get()),
+				"UnbondingPeriod must cover the longest job plus the dispute window, so stake stays slashable"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -228,7 +308,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::ProverRegistered`].
 		///
-		/// Errors: [`Error::AlreadyRegistered`], [`Error::StakeBelowMinimum`],
+		/// Errors: [`Error::Banned`], [`Error::AlreadyRegistered`], [`Error::StakeBelowMinimum`],
 		/// [`Error::NoCircuits`], [`Error::DuplicateCircuit`], [`Error::InsufficientBalance`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register())]
@@ -238,7 +318,10 @@ pub mod pallet {
 			circuits: BoundedVec<CircuitId, T::MaxCircuits>,
 		) -> DispatchResult {
 			let prover = ensure_signed(origin)?;
-			ensure!(!Provers::<T>::contains_key(&prover), Error::<T>::AlreadyRegistered);
+			if let Some(existing) = Provers::<T>::get(&prover) {
+				ensure!(!existing.banned, Error::<T>::Banned);
+				return Err(Error::<T>::AlreadyRegistered.into());
+			}
 			ensure!(stake >= T::MinimumStake::get(), Error::<T>::StakeBelowMinimum);
 			Self::check_circuits(&circuits)?;
 			T::Currency::hold(&HoldReason::ProverStake.into(), &prover, stake)
@@ -250,6 +333,10 @@ pub mod pallet {
 					unbonding: BoundedVec::new(),
 					circuits: circuits.clone(),
 					registered_at: frame_system::Pallet::<T>::block_number(),
+					last_heartbeat: None,
+					chilled: false,
+					suspended_until: None,
+					banned: false,
 				},
 			);
 			Self::deposit_event(Event::ProverRegistered { prover, stake, circuits });
@@ -333,7 +420,7 @@ pub mod pallet {
 		/// - Origin: signed by a registered prover.
 		///
 		/// Releases every chunk whose unlock block has come. A prover left with no active stake
-		/// and no chunks leaves the registry.
+		/// and no chunks leaves the registry (a banned one stays, so it cannot register again).
 		///
 		/// Emits [`Event::Withdrawn`], and [`Event::ProverLeft`] when the prover leaves.
 		///
@@ -354,7 +441,7 @@ pub mod pallet {
 			});
 			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
 			T::Currency::release(&HoldReason::ProverStake.into(), &prover, amount, Precision::BestEffort)?;
-			let leaves = info.stake.is_zero() && info.unbonding.is_empty();
+			let leaves = info.stake.is_zero() && info.unbonding.is_empty() && !info.banned;
 			if leaves {
 				Provers::<T>::remove(&prover);
 			} else {
@@ -391,6 +478,67 @@ pub mod pallet {
 			Self::deposit_event(Event::CircuitsSet { prover, circuits });
 			Ok(())
 		}
+
+		/// Say the prover is up.
+		///
+		/// - Origin: signed by a registered prover, at least `HeartbeatInterval` blocks after
+		///   its last heartbeat.
+		///
+		/// Records the block and tells [`Config::OnHeartbeat`] (the reputation pallet counts
+		/// heartbeats as uptime).
+		///
+		/// Emits [`Event::Heartbeat`].
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::HeartbeatTooSoon`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::heartbeat())]
+		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			Provers::<T>::try_mutate(&prover, |entry| {
+				let info = entry.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				if let Some(last) = info.last_heartbeat {
+					ensure!(now >= last.saturating_add(T::HeartbeatInterval::get()), Error::<T>::HeartbeatTooSoon);
+				}
+				info.last_heartbeat = Some(now);
+				Ok::<_, Error<T>>(())
+			})?;
+			T::OnHeartbeat::on_heartbeat(&prover, now);
+			Self::deposit_event(Event::Heartbeat { prover });
+			Ok(())
+		}
+
+		/// Stop taking new jobs. Jobs already locked are not affected; the stake stays.
+		///
+		/// - Origin: signed by a registered prover that is not chilled.
+		///
+		/// Emits [`Event::Chilled`].
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::AlreadyChilled`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::chill())]
+		pub fn chill(origin: OriginFor<T>) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			Self::set_chilled(&prover, true)?;
+			Self::deposit_event(Event::Chilled { prover });
+			Ok(())
+		}
+
+		/// Take new jobs again after [`Pallet::chill`]. (A suspension or a ban still applies.)
+		///
+		/// - Origin: signed by a chilled prover.
+		///
+		/// Emits [`Event::Activated`].
+		///
+		/// Errors: [`Error::NotRegistered`], [`Error::NotChilled`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::activate())]
+		pub fn activate(origin: OriginFor<T>) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			Self::set_chilled(&prover, false)?;
+			Self::deposit_event(Event::Activated { prover });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -402,20 +550,128 @@ pub mod pallet {
 			Ok(())
 		}
 
+		fn set_chilled(prover: &T::AccountId, chilled: bool) -> Result<(), Error<T>> {
+			Provers::<T>::try_mutate(prover, |entry| {
+				let info = entry.as_mut().ok_or(Error::<T>::NotRegistered)?;
+				match (info.chilled, chilled) {
+					(true, true) => Err(Error::<T>::AlreadyChilled),
+					(false, false) => Err(Error::<T>::NotChilled),
+					_ => {
+						info.chilled = chilled;
+						Ok(())
+					},
+				}
+			})
+		}
+
+		/// What a slash of `who` could take now: its active stake plus its unbonding chunks,
+		/// base units (zero for an unknown account).
+		pub fn slashable(who: &T::AccountId) -> BalanceOf<T> {
+			Provers::<T>::get(who).map(|info| info.slashable()).unwrap_or_else(Zero::zero)
+		}
+
+		/// Slashes up to `amount` of `who`'s held stake: the active stake first, then the
+		/// unbonding chunks, newest first. Returns the slashed funds as a credit (an imbalance
+		/// the caller distributes; dropping it burns them), whose value is what was taken: at
+		/// most `amount`, and at most [`Pallet::slashable`].
+		///
+		/// Emits [`Event::Slashed`] when anything was taken.
+		pub fn slash(who: &T::AccountId, amount: BalanceOf<T>) -> Credit<T::AccountId, T::Currency> {
+			use frame_support::traits::Imbalance;
+			let Some(mut info) = Provers::<T>::get(who) else { return Credit::<T::AccountId, T::Currency>::zero() };
+			let amount = amount.min(info.slashable());
+			let mut left = amount;
+			let from_active = left.min(info.stake);
+			info.stake = info.stake.saturating_sub(from_active);
+			left = left.saturating_sub(from_active);
+			for chunk in info.unbonding.iter_mut().rev() {
+				let take = left.min(chunk.amount);
+				chunk.amount = chunk.amount.saturating_sub(take);
+				left = left.saturating_sub(take);
+			}
+			info.unbonding.retain(|chunk| !chunk.amount.is_zero());
+			let (credit, _missing) = T::Currency::slash(&HoldReason::ProverStake.into(), who, amount);
+			Provers::<T>::insert(who, info);
+			if !credit.peek().is_zero() {
+				Self::deposit_event(Event::Slashed { prover: who.clone(), amount: credit.peek() });
+			}
+			credit
+		}
+
+		/// Suspends `who` until block `until` (exclusive), or longer if it is already suspended
+		/// beyond that. Does nothing for an unknown account.
+		///
+		/// Emits [`Event::Suspended`].
+		pub fn suspend(who: &T::AccountId, until: BlockNumberFor<T>) {
+			let updated = Provers::<T>::mutate(who, |entry| {
+				let info = entry.as_mut()?;
+				let until = info.suspended_until.map_or(until, |current| current.max(until));
+				info.suspended_until = Some(until);
+				Some(until)
+			});
+			if let Some(until) = updated {
+				Self::deposit_event(Event::Suspended { prover: who.clone(), until });
+			}
+		}
+
+		/// Lifts `who`'s suspension if it ends at `until`, the end a [`Pallet::suspend`] call
+		/// set (a longer suspension from a later offence stays).
+		///
+		/// Emits [`Event::SuspensionLifted`] when it lifts one.
+		pub fn lift_suspension(who: &T::AccountId, until: BlockNumberFor<T>) {
+			let lifted = Provers::<T>::mutate(who, |entry| match entry.as_mut() {
+				Some(info) if info.suspended_until == Some(until) => {
+					info.suspended_until = None;
+					true
+				},
+				_ => false,
+			});
+			if lifted {
+				Self::deposit_event(Event::SuspensionLifted { prover: who.clone() });
+			}
+		}
+
+		/// Bans `who` for good: it takes no new jobs and cannot register again. Its stake can
+		/// still be unbonded and withdrawn. Does nothing for an unknown account.
+		///
+		/// Emits [`Event::Banned`].
+		pub fn ban(who: &T::AccountId) {
+			let banned = Provers::<T>::mutate(who, |entry| match entry.as_mut() {
+				Some(info) if !info.banned => {
+					info.banned = true;
+					true
+				},
+				_ => false,
+			});
+			if banned {
+				Self::deposit_event(Event::Banned { prover: who.clone() });
+			}
+		}
+
 		/// A registered prover's record.
 		pub fn prover(who: &T::AccountId) -> Option<ProverOf<T>> {
 			Provers::<T>::get(who)
 		}
 
-		/// Whether `who` may take a job on `circuit` at `price` (base units): registered, with
-		/// active stake, serving the circuit, with at least the required stake for the price, and
-		/// a reputation tier that allows it. Checked in that order.
+		/// Whether `who` may take a job on `circuit` at `price` (base units): registered, not
+		/// banned, not suspended, not chilled, with active stake, serving the circuit, with at
+		/// least the required stake for the price, and a reputation tier that allows it.
+		/// Checked in that order.
 		pub fn ensure_eligible(
 			who: &T::AccountId,
 			circuit: &CircuitId,
 			price: BalanceOf<T>,
 		) -> Result<(), Ineligibility> {
 			let info = Provers::<T>::get(who).ok_or(Ineligibility::NotRegistered)?;
+			if info.banned {
+				return Err(Ineligibility::Banned);
+			}
+			if info.is_suspended(frame_system::Pallet::<T>::block_number()) {
+				return Err(Ineligibility::Suspended);
+			}
+			if info.chilled {
+				return Err(Ineligibility::Chilled);
+			}
 			if info.stake.is_zero() {
 				return Err(Ineligibility::Inactive);
 			}
@@ -432,28 +688,17 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants: each prover's held stake equals its active stake plus
-		/// its unbonding chunks, active stake is zero or at least the minimum, and a prover
-		/// record is never empty.
+		/// its unbonding chunks (what the pallet believes it holds is what is held), and no chunk
+		/// is empty. (After a slash, active stake may be below `MinimumStake`, or the record
+		/// empty: the prover keeps its state, suspension included, and bonds again to work.)
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			for (who, info) in Provers::<T>::iter() {
-				let unbonding = info
-					.unbonding
-					.iter()
-					.fold(BalanceOf::<T>::zero(), |sum, chunk| sum.saturating_add(chunk.amount));
 				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::ProverStake.into(), &who) ==
-						info.stake.saturating_add(unbonding),
+					T::Currency::balance_on_hold(&HoldReason::ProverStake.into(), &who) == info.slashable(),
 					"held stake differs from active plus unbonding stake"
 				);
-				ensure!(
-					info.stake.is_zero() || info.stake >= T::MinimumStake::get(),
-					"active stake below the minimum"
-				);
-				ensure!(
-					!info.stake.is_zero() || !info.unbonding.is_empty(),
-					"an empty prover record was kept"
-				);
+				ensure!(info.unbonding.iter().all(|chunk| !chunk.amount.is_zero()), "an empty unbonding chunk");
 			}
 			Ok(())
 		}

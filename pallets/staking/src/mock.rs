@@ -45,6 +45,9 @@ parameter_types! {
 	pub const MinimumStake: u64 = 100;
 	pub const UnbondingPeriod: u64 = 10;
 	pub const StakeLockPeriod: u64 = 5;
+	pub const HeartbeatInterval: u64 = 3;
+	pub const MaxJobDuration: u64 = 6;
+	pub const DisputeWindow: u64 = 4;
 }
 
 /// Stake tiers scaled down: price < 10 needs 100, < 50 needs 200, otherwise 1 000.
@@ -69,7 +72,24 @@ impl pallet_prover_staking::Config for Test {
 	type MaxUnbondingChunks = ConstU32<4>;
 	type RequiredStake = Tiers;
 	type Reputation = ();
+	type OnHeartbeat = Heartbeats;
+	type HeartbeatInterval = HeartbeatInterval;
+	type MaxJobDuration = MaxJobDuration;
+	type DisputeWindow = DisputeWindow;
 	type WeightInfo = ();
+}
+
+thread_local! {
+	/// Heartbeats passed on to `OnHeartbeat`.
+	pub static HEARTBEATS: core::cell::RefCell<Vec<(u64, u64)>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records the heartbeats the pallet passes on.
+pub struct Heartbeats;
+impl crate::OnHeartbeat<u64, u64> for Heartbeats {
+	fn on_heartbeat(who: &u64, now: u64) {
+		HEARTBEATS.with(|h| h.borrow_mut().push((*who, now)));
+	}
 }
 
 pub const ALICE: u64 = 1;

@@ -150,12 +150,128 @@ fn eligibility_follows_the_stake_tiers() {
 	});
 }
 
+#[test]
+fn heartbeat_is_rate_limited_and_passed_on() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(ProverStaking::heartbeat(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotRegistered);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		assert_ok!(ProverStaking::heartbeat(RuntimeOrigin::signed(ALICE)));
+		System::assert_last_event(Event::Heartbeat { prover: ALICE }.into());
+		run_to_block(3);
+		assert_noop!(ProverStaking::heartbeat(RuntimeOrigin::signed(ALICE)), Error::<Test>::HeartbeatTooSoon);
+		run_to_block(4);
+		assert_ok!(ProverStaking::heartbeat(RuntimeOrigin::signed(ALICE)));
+		assert_eq!(ProverStaking::prover(&ALICE).unwrap().last_heartbeat, Some(4));
+		assert_eq!(HEARTBEATS.with(|h| h.borrow().clone()), vec![(ALICE, 1), (ALICE, 4)]);
+	});
+}
+
+#[test]
+fn chill_and_activate_toggle_eligibility() {
+	new_test_ext().execute_with(|| {
+		let c = CircuitId::repeat_byte(1);
+		assert_noop!(ProverStaking::chill(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotRegistered);
+		assert_noop!(ProverStaking::activate(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotRegistered);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		assert_noop!(ProverStaking::activate(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotChilled);
+		assert_ok!(ProverStaking::chill(RuntimeOrigin::signed(ALICE)));
+		System::assert_last_event(Event::Chilled { prover: ALICE }.into());
+		assert_noop!(ProverStaking::chill(RuntimeOrigin::signed(ALICE)), Error::<Test>::AlreadyChilled);
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Err(Ineligibility::Chilled));
+		assert_ok!(ProverStaking::activate(RuntimeOrigin::signed(ALICE)));
+		System::assert_last_event(Event::Activated { prover: ALICE }.into());
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Ok(()));
+	});
+}
+
+#[test]
+fn suspension_blocks_new_jobs_until_it_ends_or_is_lifted() {
+	new_test_ext().execute_with(|| {
+		let c = CircuitId::repeat_byte(1);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		ProverStaking::suspend(&ALICE, 5);
+		System::assert_last_event(Event::Suspended { prover: ALICE, until: 5 }.into());
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Err(Ineligibility::Suspended));
+		run_to_block(5);
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Ok(()));
+		// A longer suspension wins; lifting a shorter one leaves it.
+		ProverStaking::suspend(&ALICE, 20);
+		ProverStaking::suspend(&ALICE, 8);
+		assert_eq!(ProverStaking::prover(&ALICE).unwrap().suspended_until, Some(20));
+		ProverStaking::lift_suspension(&ALICE, 8);
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Err(Ineligibility::Suspended));
+		ProverStaking::lift_suspension(&ALICE, 20);
+		System::assert_last_event(Event::SuspensionLifted { prover: ALICE }.into());
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Ok(()));
+		// Unknown accounts are ignored.
+		ProverStaking::suspend(&BOB, 9);
+		assert!(ProverStaking::prover(&BOB).is_none());
+	});
+}
+
+#[test]
+fn a_banned_prover_stays_out_but_can_withdraw() {
+	new_test_ext().execute_with(|| {
+		let c = CircuitId::repeat_byte(1);
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));
+		ProverStaking::ban(&ALICE);
+		System::assert_last_event(Event::Banned { prover: ALICE }.into());
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 1), Err(Ineligibility::Banned));
+		run_to_block(6);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100));
+		run_to_block(16);
+		assert_ok!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+		assert_eq!(Balances::balance(&ALICE), RICH);
+		assert!(ProverStaking::prover(&ALICE).is_some(), "the ban is remembered");
+		assert_noop!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])), Error::<Test>::Banned);
+		ProverStaking::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn slash_takes_active_stake_then_newest_chunks_and_burns_when_dropped() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::Imbalance;
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 400, circuits(&[1])));
+		run_to_block(6);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100)); // old chunk
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100)); // new chunk
+		assert_eq!(ProverStaking::slashable(&ALICE), 400);
+		let issuance = Balances::total_issuance();
+		let credit = ProverStaking::slash(&ALICE, 250);
+		assert_eq!(credit.peek(), 250);
+		drop(credit);
+		System::assert_has_event(Event::Slashed { prover: ALICE, amount: 250 }.into());
+		assert_eq!(Balances::total_issuance(), issuance - 250, "a dropped credit is burned");
+		let info = ProverStaking::prover(&ALICE).unwrap();
+		assert_eq!(info.stake, 0);
+		assert_eq!(info.unbonding.iter().map(|c| c.amount).collect::<Vec<_>>(), vec![100, 50]);
+		assert_eq!(held(ALICE), 150);
+		// A slash never takes more than is held.
+		let credit = ProverStaking::slash(&ALICE, 1_000);
+		assert_eq!(credit.peek(), 150);
+		drop(credit);
+		assert_eq!(held(ALICE), 0);
+		assert_eq!(ProverStaking::slash(&BOB, 10).peek(), 0, "nothing to slash from a stranger");
+		ProverStaking::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn integrity_test_passes() {
+	use frame_support::traits::Hooks;
+	new_test_ext().execute_with(|| {
+		<ProverStaking as Hooks<u64>>::integrity_test();
+	});
+}
+
 #[derive(Clone, Debug)]
 enum Op {
 	Register(u64, u64),
 	Bond(u64, u64),
 	Unbond(u64, u64),
 	Withdraw(u64),
+	Slash(u64, u64),
 	Advance(u64),
 }
 
@@ -165,24 +281,34 @@ fn op() -> impl Strategy<Value = Op> {
 		(who.clone(), 0u64..400).prop_map(|(w, a)| Op::Register(w, a)),
 		(who.clone(), 0u64..300).prop_map(|(w, a)| Op::Bond(w, a)),
 		(who.clone(), 0u64..300).prop_map(|(w, a)| Op::Unbond(w, a)),
-		who.prop_map(Op::Withdraw),
+		who.clone().prop_map(Op::Withdraw),
+		(who, 0u64..500).prop_map(|(w, a)| Op::Slash(w, a)),
 		(1u64..8).prop_map(Op::Advance),
 	]
 }
 
 proptest! {
 	/// Whatever the calls and whether they fail, issuance and every account's total balance
-	/// are conserved, and the held stake always matches the records.
+	/// change only by what slashes burn, and the held stake always matches the records.
 	#[test]
 	fn random_calls_conserve_balances(ops in proptest::collection::vec(op(), 1..40)) {
 		new_test_ext().execute_with(|| {
-			let (issuance, sum) = (Balances::total_issuance(), total());
+			let (mut issuance, mut sum) = (Balances::total_issuance(), total());
 			for op in ops {
+				if let Op::Slash(w, a) = op {
+					use frame_support::traits::Imbalance;
+					let slashable = ProverStaking::slashable(&w);
+					let burned = ProverStaking::slash(&w, a).peek();
+					prop_assert_eq!(burned, a.min(slashable));
+					issuance -= burned;
+					sum -= burned;
+				}
 				let _ = match op {
 					Op::Register(w, a) => ProverStaking::register(RuntimeOrigin::signed(w), a, circuits(&[1])),
 					Op::Bond(w, a) => ProverStaking::bond_extra(RuntimeOrigin::signed(w), a),
 					Op::Unbond(w, a) => ProverStaking::unbond(RuntimeOrigin::signed(w), a),
 					Op::Withdraw(w) => ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(w)),
+					Op::Slash(..) => Ok(()),
 					Op::Advance(n) => { run_to_block(System::block_number() + n); Ok(()) },
 				};
 				prop_assert_eq!(Balances::total_issuance(), issuance);

@@ -40,6 +40,27 @@ pub struct Prover<T: Config> {
 	pub circuits: BoundedVec<CircuitId, T::MaxCircuits>,
 	/// The block it registered in.
 	pub registered_at: BlockNumberFor<T>,
+	/// The block of its last heartbeat, if any.
+	pub last_heartbeat: Option<BlockNumberFor<T>>,
+	/// Chilled by itself: takes no new jobs until it calls `activate`.
+	pub chilled: bool,
+	/// Suspended (after an offence) until this block, exclusive: takes no new jobs.
+	pub suspended_until: Option<BlockNumberFor<T>>,
+	/// Banned (fraud): takes no new jobs, ever; the record is kept so it cannot re-register.
+	pub banned: bool,
+}
+
+impl<T: Config> Prover<T> {
+	/// Active stake plus unbonding chunks: everything held, and everything a slash can take.
+	pub fn slashable(&self) -> BalanceOf<T> {
+		use sp_runtime::traits::Saturating;
+		self.unbonding.iter().fold(self.stake, |sum, chunk| sum.saturating_add(chunk.amount))
+	}
+
+	/// Whether it is suspended at block `now`.
+	pub fn is_suspended(&self, now: BlockNumberFor<T>) -> bool {
+		self.suspended_until.is_some_and(|until| now < until)
+	}
 }
 
 /// [`Prover`] of a runtime.
@@ -50,6 +71,12 @@ pub type ProverOf<T> = Prover<T>;
 pub enum Ineligibility {
 	/// Not a registered prover.
 	NotRegistered,
+	/// Banned for fraud.
+	Banned,
+	/// Suspended after an offence.
+	Suspended,
+	/// Chilled by itself.
+	Chilled,
 	/// No active stake (all of it unbonding).
 	Inactive,
 	/// Does not serve the job's circuit.
@@ -71,4 +98,15 @@ impl<AccountId, Balance> ReputationTier<AccountId, Balance> for () {
 	fn allows(_: &AccountId, _: Balance) -> bool {
 		true
 	}
+}
+
+/// Told of each heartbeat a prover sends (the reputation pallet counts them for uptime). `()`
+/// ignores them.
+pub trait OnHeartbeat<AccountId, BlockNumber> {
+	/// `who` sent a heartbeat at block `now`.
+	fn on_heartbeat(who: &AccountId, now: BlockNumber);
+}
+
+impl<AccountId, BlockNumber> OnHeartbeat<AccountId, BlockNumber> for () {
+	fn on_heartbeat(_: &AccountId, _: BlockNumber) {}
 }

@@ -45,6 +45,9 @@ pub trait WeightInfo {
 	fn unbond() -> Weight;
 	fn withdraw_unbonded() -> Weight;
 	fn set_circuits() -> Weight;
+	fn heartbeat() -> Weight;
+	fn chill() -> Weight;
+	fn activate() -> Weight;
 }
 
 /// Weights for `pallet_prover_staking` measured on the machine above, with the runtime's database weights.
@@ -111,6 +114,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn heartbeat() -> Weight {
+		Weight::from_parts(27_052_000, 4207)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn chill() -> Weight {
+		Weight::from_parts(27_052_000, 4207)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn activate() -> Weight {
+		Weight::from_parts(27_052_000, 4207)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 // For tests: the same numbers with RocksDB's database weights.
@@ -136,6 +154,21 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_circuits() -> Weight {
+		Weight::from_parts(27_052_000, 4207)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn heartbeat() -> Weight {
+		Weight::from_parts(27_052_000, 4207)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn chill() -> Weight {
+		Weight::from_parts(27_052_000, 4207)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn activate() -> Weight {
 		Weight::from_parts(27_052_000, 4207)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -98,3 +98,18 @@ fn lock_window_closed() {
 		assert_noop!(Jobs::lock(RuntimeOrigin::signed(prover()), job), Error::<Test>::LockWindowClosed);
 	});
 }
+
+#[test]
+fn suspended_chilled_or_banned_provers_cannot_lock() {
+	new_test_ext().execute_with(|| {
+		let (_, job) = open_job();
+		pallet_prover_staking::Pallet::<Test>::suspend(&prover(), 5);
+		assert_noop!(Jobs::lock(RuntimeOrigin::signed(prover()), job), Error::<Test>::ProverSuspended);
+		run_to_block(5);
+		assert_ok!(ProverStaking::chill(RuntimeOrigin::signed(prover())));
+		assert_noop!(Jobs::lock(RuntimeOrigin::signed(prover()), job), Error::<Test>::ProverChilled);
+		assert_ok!(ProverStaking::activate(RuntimeOrigin::signed(prover())));
+		pallet_prover_staking::Pallet::<Test>::ban(&prover());
+		assert_noop!(Jobs::lock(RuntimeOrigin::signed(prover()), job), Error::<Test>::ProverBanned);
+	});
+}

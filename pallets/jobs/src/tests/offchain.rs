@@ -112,6 +112,26 @@ fn the_worker_locks_an_open_job_it_can_prove_once() {
 }
 
 #[test]
+fn the_worker_stops_locking_while_its_prover_is_suspended() {
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		set_endpoint();
+		let (circuit, job) = open_job();
+		Balances::set_balance(&w.key, RICH);
+		register_prover(&w.key, circuit, 1_000);
+		pallet_prover_staking::Pallet::<Test>::suspend(&w.key, 5);
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(1);
+		assert!(pooled_calls(&w.pool).is_empty(), "a suspended prover locks nothing");
+		run_to_block(5);
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(5);
+		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job })], "it resumes when the suspension ends");
+	});
+}
+
+#[test]
 fn the_worker_skips_circuits_the_daemon_cannot_prove() {
 	let mut w = world();
 	let http = w.http.clone();

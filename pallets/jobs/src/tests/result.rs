@@ -151,3 +151,27 @@ fn submit_result_refunds_weight_to_the_actual_statement_size() {
 		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::submit_result(4)));
 	});
 }
+
+#[test]
+fn completions_are_reported_with_their_timeliness_and_diamond_provers_pay_less() {
+	new_test_ext().execute_with(|| {
+		// Proof window 5 blocks: proven 2 blocks after locking is on time.
+		let (_, job) = locked_job();
+		run_to_block(3);
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), valid_proof(job, &prover())));
+		// Proven 3 blocks after locking is late (but valid); a Diamond prover pays 8%.
+		DIAMOND.with(|d| d.borrow_mut().push(prover()));
+		let circuit = Jobs::job(job).unwrap().circuit;
+		let late = submit_product(circuit, 6, 7);
+		run_to_block(20); // price 60 (ramp over)
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), late));
+		run_to_block(23);
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), late, outputs(&[42]), valid_proof(late, &prover())));
+		System::assert_last_event(
+			Event::JobCompleted { job: late, prover: prover(), price: 60, paid: 55, fee: 5, refund: 0, outputs: outputs(&[42]) }
+				.into(),
+		);
+		assert_eq!(COMPLETIONS.with(|c| c.borrow().clone()), vec![(prover(), job, true), (prover(), late, false)]);
+		Jobs::do_try_state().unwrap();
+	});
+}

@@ -1,0 +1,172 @@
+//! pallet-reputation: the score's penalties and recoveries, tiers, ratings and their error
+//! paths, governance, and the invariants under random event sequences.
+
+use crate::{mock::*, Error, Event, Ratings, ReputationRecord, Reputations, ScoreChange, Tier};
+use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use proptest::prelude::*;
+use sp_runtime::DispatchError;
+
+fn record(who: u64) -> ReputationRecord<u64> {
+	Reputations::<Test>::get(who).unwrap()
+}
+
+#[test]
+fn genesis_scores_and_tiers() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(Reputation::score(&GOLD), 700);
+		assert_eq!(Reputation::tier(&GOLD), Tier::Gold);
+		assert_eq!(Reputation::score(&PROVER), 0);
+		assert_eq!(Reputation::tier(&PROVER), Tier::Bronze);
+		assert_eq!(
+			[0, 299, 300, 599, 600, 799, 800, 1000].map(Reputation::tier_of),
+			[Tier::Bronze, Tier::Bronze, Tier::Silver, Tier::Silver, Tier::Gold, Tier::Gold, Tier::Diamond, Tier::Diamond]
+		);
+		<Reputation as Hooks<u64>>::integrity_test();
+	});
+}
+
+#[test]
+fn tiers_gate_job_prices() {
+	new_test_ext().execute_with(|| {
+		assert!(Reputation::allows(&PROVER, 9));
+		assert!(!Reputation::allows(&PROVER, 10));
+		assert!(Reputation::allows(&GOLD, 50));
+		assert!(Reputation::allows(&GOLD, 199));
+		assert!(!Reputation::allows(&GOLD, 200));
+		assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), PROVER, 300));
+		assert!(Reputation::allows(&PROVER, 49) && !Reputation::allows(&PROVER, 50));
+		assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), PROVER, 800));
+		assert!(Reputation::allows(&PROVER, u64::MAX));
+	});
+}
+
+#[test]
+fn successes_climb_to_the_formula_and_penalties_apply_in_full() {
+	new_test_ext().execute_with(|| {
+		Reputation::note_completed(&PROVER, true);
+		System::assert_last_event(Event::ScoreChanged { prover: PROVER, reason: ScoreChange::Success, old: 0, new: 10 }.into());
+		Reputation::note_offence(&PROVER, ScoreChange::Timeout);
+		System::assert_last_event(Event::ScoreChanged { prover: PROVER, reason: ScoreChange::Timeout, old: 10, new: 0 }.into());
+		// The seed's worked example: a Gold prover that times out drops by exactly 30.
+		Reputation::note_offence(&GOLD, ScoreChange::Timeout);
+		assert_eq!(Reputation::score(&GOLD), 670);
+		Reputation::note_offence(&GOLD, ScoreChange::InvalidProof);
+		assert_eq!(Reputation::score(&GOLD), 570);
+		Reputation::note_offence(&GOLD, ScoreChange::Failure);
+		assert_eq!(Reputation::score(&GOLD), 520);
+		Reputation::note_offence(&GOLD, ScoreChange::DisputeLost);
+		assert_eq!(Reputation::score(&GOLD), 320);
+		let r = record(GOLD);
+		assert_eq!((r.timeouts, r.invalid_proofs, r.repeated_failures, r.disputes_lost), (1, 1, 1, 1));
+		// The formula caps recoveries: 0 of 2 jobs completed, no heartbeats:
+		// completion 0, time 100% (no completed job), ratings 100%, valid 0, uptime 0 -> 450.
+		assert_eq!(Reputation::reputation(&GOLD).unwrap().formula, 450);
+		// Now completion 1/3 (133), time 0/1 (0), ratings (200), valid 1/2 (50), uptime 0: 383.
+		Reputation::note_completed(&GOLD, false);
+		assert_eq!(Reputation::score(&GOLD), 330);
+		assert_eq!(Reputation::reputation(&GOLD).unwrap().formula, 383);
+		// Next, completion 2/4 (200), time 1/2 (125), ratings (200), valid 2/3 (67): 592.
+		assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), GOLD, 590));
+		Reputation::note_completed(&GOLD, true);
+		assert_eq!(Reputation::score(&GOLD), 592, "a recovery stops at the formula's value");
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_new_prover_climbs_ten_points_per_success() {
+	new_test_ext().execute_with(|| {
+		for _ in 0..30 {
+			Reputation::note_completed(&PROVER, true);
+		}
+		assert_eq!(Reputation::score(&PROVER), 300);
+		assert_eq!(Reputation::tier(&PROVER), Tier::Silver);
+		assert_eq!(record(PROVER).on_time, 30);
+	});
+}
+
+#[test]
+fn heartbeats_count_as_uptime() {
+	new_test_ext().execute_with(|| {
+		Reputation::note_completed(&PROVER, true);
+		assert_eq!(Reputation::reputation(&PROVER).unwrap().formula, 950);
+		Reputation::note_heartbeat(&PROVER);
+		assert_eq!(Reputation::reputation(&PROVER).unwrap().formula, 1000);
+		System::set_block_number(21); // three intervals since block 1, one heartbeat
+		assert_eq!(Reputation::reputation(&PROVER).unwrap().formula, 967);
+	});
+}
+
+#[test]
+fn rate_counts_once_per_completed_job_by_its_requester() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 5), Error::<Test>::JobNotCompleted);
+		complete(1, REQUESTER, GOLD);
+		assert_noop!(Reputation::rate(RuntimeOrigin::none(), 1, 5), DispatchError::BadOrigin);
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 0), Error::<Test>::InvalidStars);
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 6), Error::<Test>::InvalidStars);
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(PROVER), 1, 5), Error::<Test>::NotRequester);
+		assert_ok!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 5));
+		System::assert_has_event(Event::ScoreChanged { prover: GOLD, reason: ScoreChange::FiveStars, old: 700, new: 705 }.into());
+		System::assert_last_event(Event::Rated { job: 1, prover: GOLD, stars: 5 }.into());
+		assert_eq!(Ratings::<Test>::get(1), Some(5));
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 4), Error::<Test>::AlreadyRated);
+		complete(2, REQUESTER, GOLD);
+		assert_ok!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 2, 1));
+		assert_eq!(Reputation::score(&GOLD), 705, "a low rating lowers the formula, not the score");
+		let r = record(GOLD);
+		assert_eq!((r.ratings, r.stars), (2, 6));
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn force_set_score_needs_governance_and_a_valid_score() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Reputation::force_set_score(RuntimeOrigin::signed(GOLD), PROVER, 500), DispatchError::BadOrigin);
+		assert_noop!(Reputation::force_set_score(RuntimeOrigin::root(), PROVER, 1001), Error::<Test>::ScoreOutOfRange);
+		assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), PROVER, 1000));
+		System::assert_last_event(Event::ScoreSet { prover: PROVER, score: 1000 }.into());
+		assert_eq!(Reputation::tier(&PROVER), Tier::Diamond);
+	});
+}
+
+fn event() -> impl Strategy<Value = u8> {
+	0u8..7
+}
+
+proptest! {
+	/// Whatever happens, scores stay in 0..=1000, recoveries never pass the formula, and each
+	/// penalty takes exactly its amount (down to zero).
+	#[test]
+	fn random_events_keep_scores_in_range(events in proptest::collection::vec(event(), 1..60), start in 0u16..=1000) {
+		new_test_ext().execute_with(|| {
+			assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), PROVER, start));
+			for e in events {
+				let before = Reputation::score(&PROVER);
+				let formula_before = Reputation::reputation(&PROVER).unwrap().formula;
+				match e {
+					0 => Reputation::note_completed(&PROVER, true),
+					1 => Reputation::note_completed(&PROVER, false),
+					2 => Reputation::note_offence(&PROVER, ScoreChange::Timeout),
+					3 => Reputation::note_offence(&PROVER, ScoreChange::InvalidProof),
+					4 => Reputation::note_heartbeat(&PROVER),
+					5 => System::set_block_number(System::block_number() + 7),
+					_ => Reputation::note_offence(&PROVER, ScoreChange::DisputeLost),
+				}
+				let after = Reputation::score(&PROVER);
+				let info = Reputation::reputation(&PROVER).unwrap();
+				prop_assert!(after <= 1000);
+				match e {
+					0 | 1 => prop_assert!(after == before || after <= info.formula.max(formula_before)),
+					2 => prop_assert_eq!(after, before.saturating_sub(30)),
+					3 => prop_assert_eq!(after, before.saturating_sub(100)),
+					6 => prop_assert_eq!(after, before.saturating_sub(200)),
+					_ => prop_assert_eq!(after, before),
+				}
+				prop_assert!(Reputation::do_try_state().is_ok());
+			}
+			Ok(())
+		})?;
+	}
+}
