@@ -50,6 +50,8 @@ pub trait WeightInfo {
 /// Weights for `pallet_jobs` measured on the machine above, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Parameters::Parameters` (r:2 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
 	/// Proof: `Verifier::VerifyingKeys` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -64,17 +66,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1759), added: 4234, mode: `MaxEncodedLen`)
 	fn submit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `392`
-		//  Estimated: `3991`
-		// Minimum execution time: 100_400_000 picoseconds.
-		Weight::from_parts(107_408_000, 3991)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `432`
+		//  Estimated: `6012`
+		// Minimum execution time: 107_661_000 picoseconds.
+		Weight::from_parts(116_790_000, 6012)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1759), added: 4234, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:0)
-	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(742), added: 3217, mode: `MaxEncodedLen`)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:3 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:1 w:0)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -83,11 +89,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	fn lock() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `761`
-		//  Estimated: `5224`
-		// Minimum execution time: 102_194_000 picoseconds.
-		Weight::from_parts(108_916_000, 5224)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `964`
+		//  Estimated: `8523`
+		// Minimum execution time: 122_791_000 picoseconds.
+		Weight::from_parts(131_586_000, 8523)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
@@ -96,6 +102,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::PreparedKeys` (r:1 w:0)
 	/// Proof: `Verifier::PreparedKeys` (`max_values`: None, `max_size`: Some(38463), added: 40938, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:1 w:1)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:3 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
@@ -105,17 +115,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 49]`.
 	fn submit_result(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `35140 + n * (91 ±0)`
+		//  Measured:  `35339 + n * (91 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 2_148_254_000 picoseconds.
-		Weight::from_parts(1_991_133_604, 41928)
-			// Standard Error: 874_003
-			.saturating_add(Weight::from_parts(108_810_198, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Minimum execution time: 2_180_872_000 picoseconds.
+		Weight::from_parts(2_023_380_466, 41928)
+			// Standard Error: 133_650
+			.saturating_add(Weight::from_parts(107_364_614, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1759), added: 4234, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -124,11 +136,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Verifier::VerifyingKeys` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `811`
+		//  Measured:  `851`
 		//  Estimated: `6196`
-		// Minimum execution time: 131_792_000 picoseconds.
-		Weight::from_parts(138_117_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 139_050_000 picoseconds.
+		Weight::from_parts(146_802_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Jobs::Deadlines` (r:1 w:1)
@@ -139,21 +151,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:65 w:65)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:64 w:64)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:5 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::Offences` (r:64 w:64)
+	/// Proof: `Slashing::Offences` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::NextSlashId` (r:1 w:1)
+	/// Proof: `Slashing::NextSlashId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ProverStaking::Provers` (r:64 w:64)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::SlashQueue` (r:1 w:1)
+	/// Proof: `Slashing::SlashQueue` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::RecentFailures` (r:64 w:64)
+	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
 	/// Proof: `Verifier::VerifyingKeys` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingSlashes` (r:0 w:64)
+	/// Proof: `Slashing::PendingSlashes` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 64]`.
 	fn on_initialize(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `557 + d * (427 ±0)`
-		//  Estimated: `3991 + d * (4234 ±0)`
-		// Minimum execution time: 5_885_000 picoseconds.
-		Weight::from_parts(40_939_633, 3991)
-			// Standard Error: 174_116
-			.saturating_add(Weight::from_parts(101_363_900, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(d.into())))
+		//  Measured:  `736 + d * (599 ±0)`
+		//  Estimated: `13545 + d * (4234 ±0)`
+		// Minimum execution time: 8_913_000 picoseconds.
+		Weight::from_parts(42_882_174, 13545)
+			// Standard Error: 257_956
+			.saturating_add(Weight::from_parts(154_301_632, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 4234).saturating_mul(d.into()))
 	}
 }
@@ -161,33 +189,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn submit() -> Weight {
-		Weight::from_parts(107_408_000, 3991)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(116_790_000, 6012)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn lock() -> Weight {
-		Weight::from_parts(108_916_000, 5224)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(131_586_000, 8523)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result(n: u32, ) -> Weight {
-		Weight::from_parts(1_991_133_604, 41928)
-			.saturating_add(Weight::from_parts(108_810_198, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+		Weight::from_parts(2_023_380_466, 41928)
+			.saturating_add(Weight::from_parts(107_364_614, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(138_117_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(146_802_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn on_initialize(d: u32, ) -> Weight {
-		Weight::from_parts(40_939_633, 3991)
-			.saturating_add(Weight::from_parts(101_363_900, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(d.into())))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(d.into())))
+		Weight::from_parts(42_882_174, 13545)
+			.saturating_add(Weight::from_parts(154_301_632, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(d.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 4234).saturating_mul(d.into()))
 	}
 }

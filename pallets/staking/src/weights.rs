@@ -54,78 +54,104 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
-	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(742), added: 3217, mode: `MaxEncodedLen`)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `43`
-		//  Estimated: `4207`
-		// Minimum execution time: 68_722_000 picoseconds.
-		Weight::from_parts(74_057_000, 4207)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `83`
+		//  Estimated: `4219`
+		// Minimum execution time: 73_326_000 picoseconds.
+		Weight::from_parts(78_236_000, 4219)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
-	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(742), added: 3217, mode: `MaxEncodedLen`)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `707`
-		//  Estimated: `4207`
-		// Minimum execution time: 69_724_000 picoseconds.
-		Weight::from_parts(74_753_000, 4207)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `751`
+		//  Estimated: `4219`
+		// Minimum execution time: 73_797_000 picoseconds.
+		Weight::from_parts(79_783_000, 4219)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Parameters::Parameters` (r:3 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
-	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(742), added: 3217, mode: `MaxEncodedLen`)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `792`
-		//  Estimated: `4207`
-		// Minimum execution time: 19_472_000 picoseconds.
-		Weight::from_parts(21_806_000, 4207)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		//  Measured:  `836`
+		//  Estimated: `8523`
+		// Minimum execution time: 28_721_000 picoseconds.
+		Weight::from_parts(31_790_000, 8523)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
-	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(742), added: 3217, mode: `MaxEncodedLen`)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `867`
-		//  Estimated: `4207`
-		// Minimum execution time: 62_433_000 picoseconds.
-		Weight::from_parts(68_620_000, 4207)
+		//  Measured:  `908`
+		//  Estimated: `4219`
+		// Minimum execution time: 64_736_000 picoseconds.
+		Weight::from_parts(68_805_000, 4219)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
-	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(742), added: 3217, mode: `MaxEncodedLen`)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
 	fn set_circuits() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `652`
-		//  Estimated: `4207`
-		// Minimum execution time: 22_317_000 picoseconds.
-		Weight::from_parts(27_052_000, 4207)
+		//  Measured:  `693`
+		//  Estimated: `4219`
+		// Minimum execution time: 21_947_000 picoseconds.
+		Weight::from_parts(24_462_000, 4219)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `ProverStaking::Provers` (r:1 w:1)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:1 w:1)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn heartbeat() -> Weight {
-		Weight::from_parts(27_052_000, 4207)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `855`
+		//  Estimated: `4219`
+		// Minimum execution time: 27_734_000 picoseconds.
+		Weight::from_parts(30_757_000, 4219)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `ProverStaking::Provers` (r:1 w:1)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
 	fn chill() -> Weight {
-		Weight::from_parts(27_052_000, 4207)
+		// Proof Size summary in bytes:
+		//  Measured:  `693`
+		//  Estimated: `4219`
+		// Minimum execution time: 19_089_000 picoseconds.
+		Weight::from_parts(21_510_000, 4219)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `ProverStaking::Provers` (r:1 w:1)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
 	fn activate() -> Weight {
-		Weight::from_parts(27_052_000, 4207)
+		// Proof Size summary in bytes:
+		//  Measured:  `693`
+		//  Estimated: `4219`
+		// Minimum execution time: 19_018_000 picoseconds.
+		Weight::from_parts(21_654_000, 4219)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -134,42 +160,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(74_057_000, 4207)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(78_236_000, 4219)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(74_753_000, 4207)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(79_783_000, 4219)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(21_806_000, 4207)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(31_790_000, 8523)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(68_620_000, 4207)
+		Weight::from_parts(68_805_000, 4219)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_circuits() -> Weight {
-		Weight::from_parts(27_052_000, 4207)
+		Weight::from_parts(24_462_000, 4219)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(27_052_000, 4207)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(30_757_000, 4219)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn chill() -> Weight {
-		Weight::from_parts(27_052_000, 4207)
+		Weight::from_parts(21_510_000, 4219)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn activate() -> Weight {
-		Weight::from_parts(27_052_000, 4207)
+		Weight::from_parts(21_654_000, 4219)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -59,10 +59,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `3586`
-		// Minimum execution time: 1_922_855_000 picoseconds.
-		Weight::from_parts(1_985_092_314, 3586)
-			// Standard Error: 70_525
-			.saturating_add(Weight::from_parts(1_234_908, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_896_222_000 picoseconds.
+		Weight::from_parts(1_957_837_145, 3586)
+			// Standard Error: 35_706
+			.saturating_add(Weight::from_parts(629_454, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `209`
 		//  Estimated: `3586`
-		// Minimum execution time: 71_418_000 picoseconds.
-		Weight::from_parts(78_645_000, 3586)
+		// Minimum execution time: 66_282_000 picoseconds.
+		Weight::from_parts(70_750_000, 3586)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -88,10 +88,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `34436 + n * (64 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_802_812_000 picoseconds.
-		Weight::from_parts(1_751_232_073, 41928)
-			// Standard Error: 212_399
-			.saturating_add(Weight::from_parts(107_087_410, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_801_751_000 picoseconds.
+		Weight::from_parts(1_767_529_511, 41928)
+			// Standard Error: 287_540
+			.saturating_add(Weight::from_parts(106_676_209, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 }
@@ -99,19 +99,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register_vk(n: u32, ) -> Weight {
-		Weight::from_parts(1_985_092_314, 3586)
-			.saturating_add(Weight::from_parts(1_234_908, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_957_837_145, 3586)
+			.saturating_add(Weight::from_parts(629_454, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn unregister_vk() -> Weight {
-		Weight::from_parts(78_645_000, 3586)
+		Weight::from_parts(70_750_000, 3586)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn verify_proof(n: u32, ) -> Weight {
-		Weight::from_parts(1_751_232_073, 41928)
-			.saturating_add(Weight::from_parts(107_087_410, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_767_529_511, 41928)
+			.saturating_add(Weight::from_parts(106_676_209, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 }
