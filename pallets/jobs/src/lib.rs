@@ -45,6 +45,9 @@
 //! - [`Pallet::lock`]: take an open job at the current price and hold its collateral.
 //! - [`Pallet::submit_result`]: submit outputs and a proof; verify; pay or reopen.
 //! - [`Pallet::cancel`]: cancel an open job, refunding the escrow minus a fee.
+//! - [`Pallet::submit_grid`], [`Pallet::lock_slot`], [`Pallet::submit_slot_result`]:
+//!   multi-slot (grid) jobs, one slot per hyper-parameter vector, best-of payout at the close
+//!   ([`grid`] has the rules).
 //!
 //! Pallets reached: a [`Verifier`], a [`ProverRegistry`], [`ProverOutcomes`] (reputation and
 //! slashing hear of every completion and offence) and a [`FeePolicy`], all through traits
@@ -61,6 +64,7 @@ pub use types::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod funds;
+pub mod grid;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -164,9 +168,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxProofTimeout: Get<BlockNumberFor<Self>>;
 
-		/// The most deadlines processed in one block; also the per-block cap of the queue.
+		/// The most deadlines processed in one block; also the per-block cap of the queue
+		/// (of each queue: jobs' and grids').
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
+
+		/// The most slots a grid job may have.
+		#[pallet::constant]
+		type MaxSlots: Get<u32>;
+
+		/// The longest hyper-parameter vector of a slot, bytes.
+		#[pallet::constant]
+		type MaxHyperParamsLen: Get<u32>;
 
 		/// The key the off-chain worker signs with.
 		type AuthorityId: AppCrypto<Self::Public, Self::Signature>;
@@ -209,9 +222,99 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The id the next grid job gets.
+	#[pallet::storage]
+	pub type NextGridId<T> = StorageValue<_, GridId, ValueQuery>;
+
+	/// Every grid job, by id.
+	#[pallet::storage]
+	pub type GridJobs<T: Config> = StorageMap<_, Twox64Concat, GridId, GridJobOf<T>>;
+
+	/// Grid deadlines at a block: slot locks timing out and grids closing. Entries that no
+	/// longer apply are skipped when the block comes.
+	#[pallet::storage]
+	pub type GridDeadlines<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<GridDeadline, T::MaxDeadlinesPerBlock>, ValueQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// A grid job was submitted and its bounty held.
+		GridSubmitted {
+			/// The grid.
+			grid: GridId,
+			/// Who submitted it.
+			requester: T::AccountId,
+			/// Its circuit.
+			circuit: CircuitId,
+			/// How many slots.
+			slots: u32,
+			/// Bounty held, base units.
+			bounty: BalanceOf<T>,
+			/// The block it closes in (earlier if every slot is proven).
+			closes_at: BlockNumberFor<T>,
+		},
+		/// A prover locked a slot.
+		SlotLocked {
+			/// The grid.
+			grid: GridId,
+			/// The slot.
+			slot: SlotIndex,
+			/// The prover.
+			prover: T::AccountId,
+			/// Collateral held, base units.
+			collateral: BalanceOf<T>,
+			/// The first block at which the lock times out.
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A slot's proof verified; its metric counts at the close.
+		SlotProven {
+			/// The grid.
+			grid: GridId,
+			/// The slot.
+			slot: SlotIndex,
+			/// The prover.
+			prover: T::AccountId,
+			/// The proven metric.
+			metric: u128,
+		},
+		/// A slot's proof did not verify; the collateral went to the requester; the slot is
+		/// open again.
+		SlotRejected {
+			/// The grid.
+			grid: GridId,
+			/// The slot.
+			slot: SlotIndex,
+			/// The prover.
+			prover: T::AccountId,
+			/// Which check failed.
+			reason: Groth16Error,
+			/// Collateral forfeited, base units.
+			forfeited: BalanceOf<T>,
+		},
+		/// A slot's lock timed out; the collateral went to the requester; the slot is open
+		/// again (if the grid is).
+		SlotExpired {
+			/// The grid.
+			grid: GridId,
+			/// The slot.
+			slot: SlotIndex,
+			/// The prover.
+			prover: T::AccountId,
+			/// Collateral forfeited, base units.
+			forfeited: BalanceOf<T>,
+		},
+		/// A grid closed and paid out.
+		GridClosed {
+			/// The grid.
+			grid: GridId,
+			/// The leaderboard: proven slots, best first, with what each was paid.
+			payouts: BoundedVec<SlotPayout<T>, T::MaxSlots>,
+			/// Refunded to the requester, base units.
+			refund: BalanceOf<T>,
+			/// Paid to the treasury, base units.
+			fees: BalanceOf<T>,
+		},
 		/// A job was submitted and its escrow held.
 		JobSubmitted {
 			/// The job.
@@ -353,6 +456,24 @@ pub mod pallet {
 		ProverSuspended,
 		/// The prover is chilled.
 		ProverChilled,
+		/// No grid job with this id.
+		GridNotFound,
+		/// The grid job is closed (or past its close).
+		GridClosed,
+		/// The grid job has no slot with this index.
+		SlotNotFound,
+		/// The slot is not open.
+		SlotNotOpen,
+		/// The slot is not locked.
+		SlotNotLocked,
+		/// A grid job needs at least one slot.
+		NoSlots,
+		/// `duration` is zero or above `MaxLockTimeout`.
+		InvalidGridDuration,
+		/// `metric_output` is not one of the circuit's outputs.
+		InvalidMetricOutput,
+		/// The metric output is 2¹²⁸ or more.
+		MetricOutOfRange,
 	}
 
 	impl<T> From<Ineligible> for Error<T> {
@@ -379,7 +500,13 @@ pub mod pallet {
 			for job in due {
 				Self::process_deadline(job, now);
 			}
+			let grid_due = GridDeadlines::<T>::take(now);
+			let grid_count = grid_due.len() as u32;
+			for deadline in grid_due {
+				Self::process_grid_deadline(deadline, now);
+			}
 			T::WeightInfo::on_initialize(count)
+				.saturating_add(T::WeightInfo::close_grid(T::MaxSlots::get()).saturating_mul(grid_count.into()))
 		}
 
 		fn offchain_worker(now: BlockNumberFor<T>) {
@@ -388,6 +515,7 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxDeadlinesPerBlock::get() > 0, "MaxDeadlinesPerBlock must be positive");
+			assert!(T::MaxSlots::get() > 0 && T::MaxSlots::get() <= 1 << 16, "MaxSlots must be 1 to 65 536");
 			assert!(!T::MaxLockTimeout::get().is_zero(), "MaxLockTimeout must be positive");
 			assert!(!T::MaxProofTimeout::get().is_zero(), "MaxProofTimeout must be positive");
 			assert!(
@@ -598,6 +726,100 @@ pub mod pallet {
 			Self::deposit_event(Event::JobCancelled { job, refund, fee });
 			Ok(())
 		}
+
+		/// Submit a multi-slot (grid) job and hold its bounty.
+		///
+		/// - Origin: signed; the signer is the requester.
+		/// - `circuit`: id of a registered verifying key.
+		/// - `inputs`: the requester's public inputs, the same for every slot (e.g. the dataset
+		///   commitment); the key must take at least `1 + inputs.len()` inputs.
+		/// - `slots`: one hyper-parameter vector per slot (opaque bytes, at most
+		///   `MaxHyperParamsLen` each), 1 to `MaxSlots` of them.
+		/// - `metric_output`: which of the prover's outputs ranks the slots (higher is better).
+		/// - `terms`: `bounty` > 0 base units; `collateral` base units; `proof_timeout` 1 to
+		///   `MaxProofTimeout` blocks; `duration` 1 to `MaxLockTimeout` blocks.
+		///
+		/// Holds the bounty ([`HoldReason::JobEscrow`]), marks the key used and schedules the
+		/// close.
+		///
+		/// Emits [`Event::GridSubmitted`].
+		///
+		/// Errors: [`Error::NoSlots`], [`Error::ZeroPrice`], [`Error::InvalidProofTimeout`],
+		/// [`Error::InvalidGridDuration`], [`Error::CircuitNotFound`], [`Error::TooManyInputs`],
+		/// [`Error::TooManyOutputs`], [`Error::InvalidMetricOutput`],
+		/// [`Error::InsufficientBalance`], [`Error::DeadlineQueueFull`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::submit_grid(slots.len() as u32))]
+		pub fn submit_grid(
+			origin: OriginFor<T>,
+			circuit: CircuitId,
+			inputs: BoundedVec<PublicInput, T::MaxInputs>,
+			slots: BoundedVec<HyperParamsOf<T>, T::MaxSlots>,
+			metric_output: u32,
+			terms: GridTermsOf<T>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_submit_grid(requester, circuit, inputs, slots, metric_output, terms)
+		}
+
+		/// Lock a slot of an open grid job.
+		///
+		/// - Origin: signed by an eligible prover (as for [`Pallet::lock`], at the price
+		///   `bounty / slots`), not the requester. A prover may hold several slots.
+		/// - `grid`, `slot`: an open slot of a grid that has not closed.
+		///
+		/// Holds the grid's collateral from the prover and schedules the lock to time out
+		/// `proof_timeout` blocks from now, or at the close if sooner.
+		///
+		/// Emits [`Event::SlotLocked`].
+		///
+		/// Errors: [`Error::GridNotFound`], [`Error::GridClosed`], [`Error::SlotNotFound`],
+		/// [`Error::SlotNotOpen`], [`Error::CannotLockOwnJob`], the eligibility errors of
+		/// [`Pallet::lock`], [`Error::InsufficientCollateral`], [`Error::DeadlineQueueFull`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::lock_slot())]
+		pub fn lock_slot(origin: OriginFor<T>, grid: GridId, slot: SlotIndex) -> DispatchResult {
+			let prover = ensure_signed(origin)?;
+			Self::do_lock_slot(prover, grid, slot)
+		}
+
+		/// Submit a slot's outputs with a proof; verify it; record the metric or reopen the
+		/// slot.
+		///
+		/// - Origin: signed by the prover that locked the slot, before the lock times out.
+		/// - `outputs`: as many as the grid expects; the metric output must be below 2¹²⁸.
+		/// - `proof`: a Groth16 proof (EIP-197, 256 bytes) of
+		///   `binding(grid_binding_job(grid, slot), prover) ‖ inputs ‖ outputs`.
+		///
+		/// If it verifies: releases the collateral and records the slot as proven
+		/// ([`Event::SlotProven`]); when it was the last slot, closes the grid and pays out
+		/// ([`Event::GridClosed`]). If not: the call still succeeds so the offence stands; the
+		/// collateral goes to the requester and the slot opens again ([`Event::SlotRejected`]).
+		///
+		/// Errors: [`Error::GridNotFound`], [`Error::GridClosed`], [`Error::SlotNotFound`],
+		/// [`Error::SlotNotLocked`], [`Error::NotJobProver`], [`Error::ProofDeadlinePassed`],
+		/// [`Error::OutputCountMismatch`], [`Error::MetricOutOfRange`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::submit_slot_result(1 + T::MaxInputs::get() + outputs.len() as u32)
+			.saturating_add(T::WeightInfo::close_grid(T::MaxSlots::get())))]
+		pub fn submit_slot_result(
+			origin: OriginFor<T>,
+			grid: GridId,
+			slot: SlotIndex,
+			outputs: BoundedVec<PublicInput, T::MaxOutputs>,
+			proof: Box<Proof>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let inputs = GridJobs::<T>::get(grid).map_or(0, |job| job.inputs.len() as u32);
+			let slots = GridJobs::<T>::get(grid).map_or(0, |job| job.slots.len() as u32);
+			let n = 1 + inputs + outputs.len() as u32;
+			let closed = Self::do_submit_slot_result(who, grid, slot, outputs, &proof)?;
+			let mut weight = T::WeightInfo::submit_slot_result(n);
+			if closed {
+				weight = weight.saturating_add(T::WeightInfo::close_grid(slots));
+			}
+			Ok(Some(weight).into())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -761,8 +983,9 @@ pub mod pallet {
 			}
 		}
 
-		/// Checks the pallet's invariants: held escrow and collateral equal what live jobs
-		/// account for, and every live job's next deadline is queued.
+		/// Checks the pallet's invariants: held escrow and collateral equal what live jobs and
+		/// open grid jobs account for, and every live job's, open grid's and locked slot's next
+		/// deadline is queued.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;
@@ -785,6 +1008,28 @@ pub mod pallet {
 				}
 				if let Some(at) = deadline {
 					ensure!(Deadlines::<T>::get(at).contains(&id), "a live job's deadline is not queued");
+				}
+			}
+			for (id, grid) in GridJobs::<T>::iter() {
+				ensure!(id < NextGridId::<T>::get(), "a grid id is not below NextGridId");
+				if grid.status != GridStatus::Open {
+					continue;
+				}
+				let entry = escrow.entry(grid.requester.clone()).or_insert_with(Zero::zero);
+				*entry = entry.saturating_add(grid.terms.bounty);
+				ensure!(
+					GridDeadlines::<T>::get(grid.closes_at).contains(&GridDeadline::Close(id)),
+					"an open grid's close is not queued"
+				);
+				for (slot, s) in grid.slots.iter().enumerate() {
+					if let SlotState::Locked { prover, expires_at, .. } = &s.state {
+						let entry = collateral.entry(prover.clone()).or_insert_with(Zero::zero);
+						*entry = entry.saturating_add(grid.terms.collateral);
+						ensure!(
+							GridDeadlines::<T>::get(expires_at).contains(&GridDeadline::Slot(id, slot as SlotIndex)),
+							"a locked slot's deadline is not queued"
+						);
+					}
 				}
 			}
 			for (who, amount) in escrow {

@@ -197,6 +197,8 @@ impl pallet_jobs::Config for Test {
 	type MaxLockTimeout = ConstU64<100>;
 	type MaxProofTimeout = ConstU64<50>;
 	type MaxDeadlinesPerBlock = ConstU32<4>;
+	type MaxSlots = ConstU32<8>;
+	type MaxHyperParamsLen = ConstU32<32>;
 	type AuthorityId = crate::crypto::ProverAuthId;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -203,3 +203,161 @@ pub trait BenchmarkHelper<AccountId> {
 	/// Makes `who` (already funded) a prover of `circuit` eligible for any price.
 	fn register_prover(who: &AccountId, circuit: CircuitId);
 }
+
+/// A multi-slot (grid) job's id: sequential from 0, a separate sequence from [`JobId`].
+pub type GridId = u64;
+
+/// A slot's index in its grid job, from 0.
+pub type SlotIndex = u32;
+
+/// The job number a grid slot's binding input is computed with: bit 63 set (plain job ids stay
+/// below 2⁶³), the grid id in bits 16–62, the slot in bits 0–15. So a proof for one slot is
+/// good for no other slot, grid, job, prover or chain.
+pub fn grid_binding_job(grid: GridId, slot: SlotIndex) -> u64 {
+	(1u64 << 63) | ((grid & ((1u64 << 47) - 1)) << 16) | (slot as u64 & 0xffff)
+}
+
+/// What a requester offers for a grid job.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct GridTerms<Balance, BlockNumber> {
+	/// Paid out at close to the provers of proven slots (50% to the best metric, the rest
+	/// equally to the others), base units; held in escrow at submission.
+	pub bounty: Balance,
+	/// What a prover holds while it has a slot locked, base units; forfeited to the requester
+	/// if it times out or submits an invalid proof.
+	pub collateral: Balance,
+	/// Blocks a prover has, from locking a slot, to prove it (never past the close).
+	pub proof_timeout: BlockNumber,
+	/// Blocks from submission to the close (earlier if every slot is proven).
+	pub duration: BlockNumber,
+}
+
+/// [`GridTerms`] of a runtime.
+pub type GridTermsOf<T> = GridTerms<BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A slot's hyper-parameters: bytes the chain does not interpret (the prover daemon does), at
+/// most `MaxHyperParamsLen`.
+pub type HyperParamsOf<T> = BoundedVec<u8, <T as Config>::MaxHyperParamsLen>;
+
+/// Where a slot stands.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub enum SlotState<T: Config> {
+	/// Waiting for a prover.
+	Open,
+	/// Locked by a prover, who must prove it before `expires_at`.
+	Locked {
+		/// The prover.
+		prover: T::AccountId,
+		/// The block it was locked in.
+		locked_at: BlockNumberFor<T>,
+		/// The first block at which the lock has timed out.
+		expires_at: BlockNumberFor<T>,
+	},
+	/// Proven: its metric counts at the close.
+	Proven {
+		/// The prover.
+		prover: T::AccountId,
+		/// The proven metric (the job's metric output), higher is better.
+		metric: u128,
+		/// The block it was proven in (earlier wins a tie).
+		at: BlockNumberFor<T>,
+	},
+}
+
+/// One slot of a grid job.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Slot<T: Config> {
+	/// Its hyper-parameters.
+	pub params: HyperParamsOf<T>,
+	/// Where it stands.
+	pub state: SlotState<T>,
+}
+
+/// What a proven slot was paid at the close.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct SlotPayout<T: Config> {
+	/// The slot.
+	pub slot: SlotIndex,
+	/// Its prover.
+	pub prover: T::AccountId,
+	/// Its metric.
+	pub metric: u128,
+	/// Paid to the prover, base units (its share less the fee).
+	pub paid: BalanceOf<T>,
+	/// Paid to the treasury out of its share, base units.
+	pub fee: BalanceOf<T>,
+}
+
+/// Where a grid job stands.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub enum GridStatus<T: Config> {
+	/// Slots can be locked and proven until `closes_at`.
+	Open,
+	/// Closed and paid out.
+	Closed {
+		/// The proven slots, best first (the leaderboard), with what each was paid.
+		payouts: BoundedVec<SlotPayout<T>, T::MaxSlots>,
+		/// Refunded to the requester, base units (all of the bounty if no slot was proven;
+		/// the half meant for the others if only one was).
+		refund: BalanceOf<T>,
+		/// The block it closed in.
+		at: BlockNumberFor<T>,
+	},
+}
+
+/// A multi-slot (grid) job: one circuit and dataset, one slot per hyper-parameter vector.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct GridJob<T: Config> {
+	/// Who submitted it and holds its escrow.
+	pub requester: T::AccountId,
+	/// The circuit whose verifying key checks each slot's proof.
+	pub circuit: CircuitId,
+	/// The requester's public inputs (e.g. the dataset commitment), the same for every slot.
+	pub inputs: BoundedVec<PublicInput, T::MaxInputs>,
+	/// How many public outputs a slot's prover supplies.
+	pub outputs: u32,
+	/// Which output is the metric slots are ranked by (a big-endian scalar below 2¹²⁸).
+	pub metric_output: u32,
+	/// The offer.
+	pub terms: GridTermsOf<T>,
+	/// The block it was submitted in.
+	pub submitted_at: BlockNumberFor<T>,
+	/// The block it closes in, unless every slot is proven earlier.
+	pub closes_at: BlockNumberFor<T>,
+	/// The slots.
+	pub slots: BoundedVec<Slot<T>, T::MaxSlots>,
+	/// Where it stands.
+	pub status: GridStatus<T>,
+}
+
+/// [`GridJob`] of a runtime.
+pub type GridJobOf<T> = GridJob<T>;
+
+/// A deadline in the grid queue: a slot's lock timing out, or the grid closing.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum GridDeadline {
+	/// A slot's lock times out.
+	Slot(GridId, SlotIndex),
+	/// The grid closes.
+	Close(GridId),
+}

@@ -45,6 +45,10 @@ pub trait WeightInfo {
 	fn submit_result(n: u32, ) -> Weight;
 	fn cancel() -> Weight;
 	fn on_initialize(d: u32, ) -> Weight;
+	fn submit_grid(s: u32, ) -> Weight;
+	fn lock_slot() -> Weight;
+	fn submit_slot_result(n: u32, ) -> Weight;
+	fn close_grid(s: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_jobs` measured on the machine above, with the runtime's database weights.
@@ -68,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `432`
 		//  Estimated: `6012`
-		// Minimum execution time: 107_661_000 picoseconds.
-		Weight::from_parts(116_790_000, 6012)
+		// Minimum execution time: 107_144_000 picoseconds.
+		Weight::from_parts(111_835_000, 6012)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -91,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `964`
 		//  Estimated: `8523`
-		// Minimum execution time: 122_791_000 picoseconds.
-		Weight::from_parts(131_586_000, 8523)
+		// Minimum execution time: 123_116_000 picoseconds.
+		Weight::from_parts(129_358_000, 8523)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -117,10 +121,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `35339 + n * (91 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 2_180_872_000 picoseconds.
-		Weight::from_parts(2_023_380_466, 41928)
-			// Standard Error: 133_650
-			.saturating_add(Weight::from_parts(107_364_614, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_175_189_000 picoseconds.
+		Weight::from_parts(2_002_279_037, 41928)
+			// Standard Error: 62_791
+			.saturating_add(Weight::from_parts(106_981_287, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -138,8 +142,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `6196`
-		// Minimum execution time: 139_050_000 picoseconds.
-		Weight::from_parts(146_802_000, 6196)
+		// Minimum execution time: 138_366_000 picoseconds.
+		Weight::from_parts(144_805_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -167,6 +171,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
 	/// Proof: `Verifier::VerifyingKeys` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GridDeadlines` (r:1 w:0)
+	/// Proof: `Jobs::GridDeadlines` (`max_values`: None, `max_size`: Some(846), added: 3321, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::PendingSlashes` (r:0 w:64)
 	/// Proof: `Slashing::PendingSlashes` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 64]`.
@@ -174,48 +180,188 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `736 + d * (599 ±0)`
 		//  Estimated: `13545 + d * (4234 ±0)`
-		// Minimum execution time: 8_913_000 picoseconds.
-		Weight::from_parts(42_882_174, 13545)
-			// Standard Error: 257_956
-			.saturating_add(Weight::from_parts(154_301_632, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 11_289_000 picoseconds.
+		Weight::from_parts(59_302_977, 13545)
+			// Standard Error: 124_883
+			.saturating_add(Weight::from_parts(152_441_776, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 4234).saturating_mul(d.into()))
+	}
+	/// Storage: `Parameters::Parameters` (r:2 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
+	/// Proof: `Verifier::VerifyingKeys` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::NextGridId` (r:1 w:1)
+	/// Proof: `Jobs::NextGridId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GridDeadlines` (r:1 w:1)
+	/// Proof: `Jobs::GridDeadlines` (`max_values`: None, `max_size`: Some(846), added: 3321, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GridJobs` (r:0 w:1)
+	/// Proof: `Jobs::GridJobs` (`max_values`: None, `max_size`: Some(9728), added: 12203, mode: `MaxEncodedLen`)
+	/// The range of component `s` is `[1, 32]`.
+	fn submit_grid(s: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `432`
+		//  Estimated: `6012`
+		// Minimum execution time: 110_884_000 picoseconds.
+		Weight::from_parts(115_499_792, 6012)
+			// Standard Error: 13_294
+			.saturating_add(Weight::from_parts(284_068, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Jobs::GridJobs` (r:1 w:1)
+	/// Proof: `Jobs::GridJobs` (`max_values`: None, `max_size`: Some(9728), added: 12203, mode: `MaxEncodedLen`)
+	/// Storage: `ProverStaking::Provers` (r:1 w:0)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:3 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:1 w:0)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GridDeadlines` (r:1 w:1)
+	/// Proof: `Jobs::GridDeadlines` (`max_values`: None, `max_size`: Some(846), added: 3321, mode: `MaxEncodedLen`)
+	fn lock_slot() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `5140`
+		//  Estimated: `13193`
+		// Minimum execution time: 134_820_000 picoseconds.
+		Weight::from_parts(142_170_000, 13193)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Jobs::GridJobs` (r:1 w:1)
+	/// Proof: `Jobs::GridJobs` (`max_values`: None, `max_size`: Some(9728), added: 12203, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Verifier::PreparedKeys` (r:1 w:0)
+	/// Proof: `Verifier::PreparedKeys` (`max_values`: None, `max_size`: Some(38463), added: 40938, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:1 w:1)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[2, 34]`.
+	fn submit_slot_result(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `39448 + n * (96 ±0)`
+		//  Estimated: `41928`
+		// Minimum execution time: 1_968_093_000 picoseconds.
+		Weight::from_parts(1_778_476_704, 41928)
+			// Standard Error: 60_812
+			.saturating_add(Weight::from_parts(106_925_204, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Jobs::GridJobs` (r:1 w:1)
+	/// Proof: `Jobs::GridJobs` (`max_values`: None, `max_size`: Some(9728), added: 12203, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:34 w:34)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:32 w:1)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:7 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::Offences` (r:1 w:1)
+	/// Proof: `Slashing::Offences` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::NextSlashId` (r:1 w:1)
+	/// Proof: `Slashing::NextSlashId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `ProverStaking::Provers` (r:1 w:1)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(754), added: 3229, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::SlashQueue` (r:1 w:1)
+	/// Proof: `Slashing::SlashQueue` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::RecentFailures` (r:1 w:1)
+	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
+	/// Proof: `Verifier::VerifyingKeys` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::PendingSlashes` (r:0 w:1)
+	/// Proof: `Slashing::PendingSlashes` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
+	/// The range of component `s` is `[1, 32]`.
+	fn close_grid(s: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1231 + s * (383 ±0)`
+		//  Estimated: `17633 + s * (2625 ±0)`
+		// Minimum execution time: 211_536_000 picoseconds.
+		Weight::from_parts(134_343_982, 17633)
+			// Standard Error: 222_653
+			.saturating_add(Weight::from_parts(93_912_581, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 2625).saturating_mul(s.into()))
 	}
 }
 
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn submit() -> Weight {
-		Weight::from_parts(116_790_000, 6012)
+		Weight::from_parts(111_835_000, 6012)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn lock() -> Weight {
-		Weight::from_parts(131_586_000, 8523)
+		Weight::from_parts(129_358_000, 8523)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result(n: u32, ) -> Weight {
-		Weight::from_parts(2_023_380_466, 41928)
-			.saturating_add(Weight::from_parts(107_364_614, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_002_279_037, 41928)
+			.saturating_add(Weight::from_parts(106_981_287, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(146_802_000, 6196)
+		Weight::from_parts(144_805_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn on_initialize(d: u32, ) -> Weight {
-		Weight::from_parts(42_882_174, 13545)
-			.saturating_add(Weight::from_parts(154_301_632, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(59_302_977, 13545)
+			.saturating_add(Weight::from_parts(152_441_776, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 4234).saturating_mul(d.into()))
+	}
+	fn submit_grid(s: u32, ) -> Weight {
+		Weight::from_parts(115_499_792, 6012)
+			.saturating_add(Weight::from_parts(284_068, 0).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn lock_slot() -> Weight {
+		Weight::from_parts(142_170_000, 13193)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn submit_slot_result(n: u32, ) -> Weight {
+		Weight::from_parts(1_778_476_704, 41928)
+			.saturating_add(Weight::from_parts(106_925_204, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn close_grid(s: u32, ) -> Weight {
+		Weight::from_parts(134_343_982, 17633)
+			.saturating_add(Weight::from_parts(93_912_581, 0).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads(17_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
+			.saturating_add(RocksDbWeight::get().writes(13_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 2625).saturating_mul(s.into()))
 	}
 }

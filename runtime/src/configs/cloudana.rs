@@ -290,6 +290,8 @@ impl pallet_jobs::Config for Runtime {
 	type MaxLockTimeout = economics::MaxLockTimeout;
 	type MaxProofTimeout = economics::MaxProofTimeout;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
+	type MaxSlots = ConstU32<32>;
+	type MaxHyperParamsLen = ConstU32<128>;
 	type AuthorityId = pallet_jobs::crypto::ProverAuthId;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

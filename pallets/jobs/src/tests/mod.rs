@@ -4,6 +4,7 @@
 mod cancel;
 mod conservation;
 mod expiry;
+mod grid;
 mod lock;
 mod offchain;
 mod result;

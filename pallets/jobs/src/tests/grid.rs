@@ -1,0 +1,287 @@
+//! Multi-slot (grid) jobs: submission, slot locks, proven metrics, the best-of payout, ties,
+//! refunds, invalid proofs and timeouts, and every error path. Proofs are real Groth16 proofs
+//! of a simulated circuit (`binding ‖ dataset ‖ metric`) whose trapdoor the test knows, so any
+//! metric can be proven, and a claim that differs from the proven one fails verification.
+
+use super::*;
+use crate::{
+	grid::{metric_of, split_bounty},
+	mock::*,
+	Error, Event, GridJobs, GridStatus, GridTerms, GridTermsOf, NextGridId, Offence, SlotState,
+};
+use cloudana_groth16::simulator::Trapdoor;
+use frame_support::{assert_noop, assert_ok};
+
+fn trapdoor() -> Trapdoor {
+	Trapdoor::new(b"cloudana/jobs/grid-tests", 3)
+}
+
+fn grid_circuit() -> CircuitId {
+	register_key(trapdoor().verifying_key())
+}
+
+fn grid_terms() -> GridTermsOf<Test> {
+	GridTerms { bounty: 1_000, collateral: 50, proof_timeout: 5, duration: 20 }
+}
+
+fn params(n: u8) -> BoundedVec<BoundedVec<u8, frame_support::traits::ConstU32<32>>, frame_support::traits::ConstU32<8>> {
+	(0..n).map(|i| vec![b'l', b'r', b'=', b'0' + i].try_into().unwrap()).collect::<Vec<_>>().try_into().unwrap()
+}
+
+fn dataset() -> BoundedVec<cloudana_groth16::PublicInput, frame_support::traits::ConstU32<8>> {
+	inputs(&[7])
+}
+
+/// A grid of `slots` slots on the simulated circuit; `prover()` and `other_prover()` are
+/// registered provers (with the stake a slot of 1 000 / slots needs).
+fn open_grid(slots: u8) -> (CircuitId, u64) {
+	let circuit = grid_circuit();
+	register_prover(&prover(), circuit, 10_000);
+	register_prover(&other_prover(), circuit, 10_000);
+	let grid = NextGridId::<Test>::get();
+	assert_ok!(Jobs::submit_grid(RuntimeOrigin::signed(requester()), circuit, dataset(), params(slots), 0, grid_terms()));
+	(circuit, grid)
+}
+
+/// Proves `metric` for `slot` and submits `claimed` as the output.
+fn submit(grid: u64, slot: u32, who: &AccountId, metric: u64, claimed: u64) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	let statement = Jobs::grid_statement(grid, slot, who, &dataset(), &[scalar(metric)]);
+	let proof = trapdoor().prove(&statement).unwrap();
+	Jobs::submit_slot_result(RuntimeOrigin::signed(who.clone()), grid, slot, outputs(&[claimed]), Box::new(proof))
+}
+
+fn prove(grid: u64, slot: u32, who: &AccountId, metric: u64) {
+	assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(who.clone()), grid, slot));
+	assert_ok!(submit(grid, slot, who, metric, metric));
+}
+
+#[test]
+fn split_bounty_gives_half_to_the_best_and_the_rest_equally() {
+	assert_eq!(split_bounty(1_000u64, 0), Vec::<u64>::new());
+	assert_eq!(split_bounty(1_000u64, 1), vec![500]);
+	assert_eq!(split_bounty(1_000u64, 2), vec![500, 500]);
+	assert_eq!(split_bounty(1_000u64, 4), vec![502, 166, 166, 166], "the remainder goes to the best");
+	assert_eq!(split_bounty(1_001u64, 6).iter().sum::<u64>(), 1_001);
+	assert_eq!(metric_of(&scalar(29)), Some(29));
+	assert_eq!(metric_of(&[0xff; 32]), None);
+}
+
+#[test]
+fn submit_grid_holds_the_bounty_and_schedules_the_close() {
+	new_test_ext().execute_with(|| {
+		let (circuit, grid) = open_grid(3);
+		System::assert_last_event(
+			Event::GridSubmitted { grid, requester: requester(), circuit, slots: 3, bounty: 1_000, closes_at: 21 }.into(),
+		);
+		assert_eq!(escrow(&requester()), 1_000);
+		assert_eq!(consumers(&circuit), 1);
+		let job = GridJobs::<Test>::get(grid).unwrap();
+		assert_eq!((job.outputs, job.slots.len()), (1, 3));
+		assert_eq!(job.slots[2].params.to_vec(), b"lr=2".to_vec());
+	});
+}
+
+#[test]
+fn submit_grid_errors() {
+	new_test_ext().execute_with(|| {
+		let circuit = grid_circuit();
+		let submit = |who: AccountId, c: CircuitId, ins, slots, metric, terms| {
+			Jobs::submit_grid(RuntimeOrigin::signed(who), c, ins, slots, metric, terms)
+		};
+		assert_noop!(submit(requester(), circuit, dataset(), params(0), 0, grid_terms()), Error::<Test>::NoSlots);
+		assert_noop!(
+			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { bounty: 0, ..grid_terms() }),
+			Error::<Test>::ZeroPrice
+		);
+		assert_noop!(
+			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { proof_timeout: 0, ..grid_terms() }),
+			Error::<Test>::InvalidProofTimeout
+		);
+		assert_noop!(
+			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { proof_timeout: 51, ..grid_terms() }),
+			Error::<Test>::InvalidProofTimeout
+		);
+		assert_noop!(
+			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { duration: 0, ..grid_terms() }),
+			Error::<Test>::InvalidGridDuration
+		);
+		assert_noop!(
+			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { duration: 101, ..grid_terms() }),
+			Error::<Test>::InvalidGridDuration
+		);
+		assert_noop!(
+			submit(requester(), CircuitId::repeat_byte(9), dataset(), params(2), 0, grid_terms()),
+			Error::<Test>::CircuitNotFound
+		);
+		assert_noop!(submit(requester(), circuit, inputs(&[1, 2]), params(2), 0, grid_terms()), Error::<Test>::InvalidMetricOutput);
+		assert_noop!(submit(requester(), circuit, inputs(&[1, 2, 3]), params(2), 0, grid_terms()), Error::<Test>::TooManyInputs);
+		assert_noop!(submit(requester(), circuit, dataset(), params(2), 1, grid_terms()), Error::<Test>::InvalidMetricOutput);
+		assert_noop!(
+			submit(poor(), circuit, dataset(), params(2), 0, GridTerms { bounty: RICH, ..grid_terms() }),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_noop!(Jobs::submit_grid(RuntimeOrigin::none(), circuit, dataset(), params(2), 0, grid_terms()), sp_runtime::DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn lock_slot_errors() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), 0, 0), Error::<Test>::GridNotFound);
+		let (_, grid) = open_grid(2);
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 2), Error::<Test>::SlotNotFound);
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(requester()), grid, 0), Error::<Test>::CannotLockOwnJob);
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(poor()), grid, 0), Error::<Test>::NotRegistered);
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0));
+		System::assert_last_event(Event::SlotLocked { grid, slot: 0, prover: prover(), collateral: 50, expires_at: 6 }.into());
+		assert_eq!(collateral(&prover()), 50);
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(other_prover()), grid, 0), Error::<Test>::SlotNotOpen);
+		run_to_block(21);
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(other_prover()), grid, 1), Error::<Test>::GridClosed);
+	});
+}
+
+#[test]
+fn submit_slot_result_errors() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(submit(0, 0, &prover(), 1, 1), Error::<Test>::GridNotFound);
+		let (_, grid) = open_grid(2);
+		assert_noop!(submit(grid, 5, &prover(), 1, 1), Error::<Test>::SlotNotFound);
+		assert_noop!(submit(grid, 0, &prover(), 1, 1), Error::<Test>::SlotNotLocked);
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0));
+		assert_noop!(submit(grid, 0, &other_prover(), 1, 1), Error::<Test>::NotJobProver);
+		let proof = Box::new(trapdoor().prove(&[[0u8; 32]; 3]).unwrap());
+		assert_noop!(
+			Jobs::submit_slot_result(RuntimeOrigin::signed(prover()), grid, 0, outputs(&[]), proof.clone()),
+			Error::<Test>::OutputCountMismatch
+		);
+		let huge: BoundedVec<_, _> = vec![[0x01; 32]].try_into().unwrap();
+		assert_noop!(Jobs::submit_slot_result(RuntimeOrigin::signed(prover()), grid, 0, huge, proof), Error::<Test>::MetricOutOfRange);
+		run_to_block(6);
+		assert_noop!(submit(grid, 0, &prover(), 1, 1), Error::<Test>::SlotNotLocked, );
+	});
+}
+
+#[test]
+fn a_fully_proven_grid_closes_at_once_and_pays_the_best_half() {
+	new_test_ext().execute_with(|| {
+		let (circuit, grid) = open_grid(4);
+		let (issuance, sum) = totals();
+		let before = [requester(), prover(), other_prover(), TREASURY].map(|a| Balances::total_balance(&a));
+		prove(grid, 0, &prover(), 20);
+		run_to_block(2);
+		prove(grid, 1, &other_prover(), 25);
+		run_to_block(3);
+		prove(grid, 2, &prover(), 25); // ties with slot 1, proven later: ranks after it
+		assert!(matches!(GridJobs::<Test>::get(grid).unwrap().status, GridStatus::Open));
+		prove(grid, 3, &other_prover(), 10);
+
+		let job = GridJobs::<Test>::get(grid).unwrap();
+		let GridStatus::Closed { payouts, refund, at } = job.status else { panic!("not closed") };
+		assert_eq!((refund, at), (0, 3));
+		let board: Vec<_> = payouts.iter().map(|p| (p.slot, p.metric, p.paid, p.fee)).collect();
+		// Shares: 500 + the remainder 2 to the best, 166 each to the others; a 10% fee of each
+		// (Perbill rounds to the nearest: 50.2 -> 50, 16.6 -> 17).
+		assert_eq!(board, vec![(1, 25, 452, 50), (2, 25, 149, 17), (0, 20, 149, 17), (3, 10, 149, 17)]);
+		let fees: u64 = payouts.iter().map(|p| p.fee).sum();
+		let paid: u64 = payouts.iter().map(|p| p.paid).sum();
+		assert_eq!(paid + fees, 1_000, "payouts and fees add up to the bounty");
+		System::assert_last_event(Event::GridClosed { grid, payouts, refund: 0, fees }.into());
+		let after = [requester(), prover(), other_prover(), TREASURY].map(|a| Balances::total_balance(&a));
+		assert_eq!(after[0], before[0] - 1_000);
+		assert_eq!(after[1], before[1] + 149 + 149);
+		assert_eq!(after[2], before[2] + 452 + 149);
+		assert_eq!(after[3], before[3] + fees);
+		assert_eq!((escrow(&requester()), collateral(&prover()), collateral(&other_prover())), (0, 0, 0));
+		assert_eq!(totals(), (issuance, sum));
+		assert_eq!(consumers(&circuit), 0);
+		assert_eq!(COMPLETIONS.with(|c| c.borrow().len()), 4);
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0), Error::<Test>::GridClosed);
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_claim_above_the_proven_metric_is_rejected_and_the_slot_reopens() {
+	new_test_ext().execute_with(|| {
+		let (_, grid) = open_grid(2);
+		let requester_before = Balances::total_balance(&requester());
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0));
+		// The model reaches 20; the prover claims 29.
+		assert_ok!(submit(grid, 0, &prover(), 20, 29));
+		System::assert_last_event(
+			Event::SlotRejected {
+				grid,
+				slot: 0,
+				prover: prover(),
+				reason: cloudana_groth16::Groth16Error::ProofInvalid,
+				forfeited: 50,
+			}
+			.into(),
+		);
+		assert_eq!(GridJobs::<Test>::get(grid).unwrap().slots[0].state, SlotState::Open);
+		assert_eq!(Balances::total_balance(&requester()), requester_before + 50);
+		assert_eq!(OFFENCES.with(|o| o.borrow().clone()), vec![(prover(), crate::grid_binding_job(grid, 0), Offence::InvalidProof)]);
+		// Another prover takes the slot and proves the truth.
+		prove(grid, 0, &other_prover(), 20);
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn at_the_deadline_open_locks_time_out_and_the_unpaid_half_is_refunded() {
+	new_test_ext().execute_with(|| {
+		let (_, grid) = open_grid(3);
+		let (issuance, sum) = totals();
+		let requester_before = Balances::total_balance(&requester());
+		prove(grid, 0, &prover(), 20);
+		run_to_block(18);
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(other_prover()), grid, 1)); // expires at the close, 21
+		run_to_block(21);
+		let GridStatus::Closed { payouts, refund, .. } = GridJobs::<Test>::get(grid).unwrap().status else { panic!("not closed") };
+		assert_eq!(payouts.len(), 1);
+		assert_eq!((payouts[0].paid, payouts[0].fee), (450, 50));
+		assert_eq!(refund, 500, "one proven slot: the other half is refunded");
+		assert_eq!(
+			OFFENCES.with(|o| o.borrow().clone()),
+			vec![(other_prover(), crate::grid_binding_job(grid, 1), Offence::Timeout)]
+		);
+		// Requester: paid 500 of the bounty, received the timed-out prover's 50 collateral.
+		assert_eq!(Balances::total_balance(&requester()), requester_before - 500 + 50);
+		assert_eq!(escrow(&requester()), 0);
+		assert_eq!(totals(), (issuance, sum));
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_grid_nobody_proves_is_refunded_in_full() {
+	new_test_ext().execute_with(|| {
+		let (_, grid) = open_grid(2);
+		let before = Balances::total_balance(&requester());
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0));
+		run_to_block(6); // the lock times out, the slot reopens
+		assert_eq!(GridJobs::<Test>::get(grid).unwrap().slots[0].state, SlotState::Open);
+		run_to_block(21);
+		let GridStatus::Closed { payouts, refund, .. } = GridJobs::<Test>::get(grid).unwrap().status else { panic!("not closed") };
+		assert!(payouts.is_empty());
+		assert_eq!(refund, 1_000);
+		assert_eq!(Balances::total_balance(&requester()), before + 50, "the bounty back, plus the forfeited collateral");
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_slot_proof_is_bound_to_its_slot() {
+	new_test_ext().execute_with(|| {
+		let (_, grid) = open_grid(2);
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 1));
+		// A proof made for slot 0 does not verify for slot 1.
+		let statement = Jobs::grid_statement(grid, 0, &prover(), &dataset(), &[scalar(20)]);
+		let proof = trapdoor().prove(&statement).unwrap();
+		assert_ok!(Jobs::submit_slot_result(RuntimeOrigin::signed(prover()), grid, 1, outputs(&[20]), Box::new(proof)));
+		assert_eq!(GridJobs::<Test>::get(grid).unwrap().slots[1].state, SlotState::Open);
+		assert_ne!(crate::grid_binding_job(0, 1), crate::grid_binding_job(1, 0));
+		assert!(crate::grid_binding_job(0, 0) >= 1 << 63, "never a plain job id");
+	});
+}
