@@ -173,6 +173,11 @@ impl Dataset {
 		Ok(Dataset { samples })
 	}
 
+	/// The training split: rows with index % 5 != 4 (120 rows of Iris).
+	pub fn training(&self) -> Dataset {
+		Dataset { samples: self.samples.iter().enumerate().filter(|(i, _)| i % 5 != 4).map(|(_, s)| *s).collect() }
+	}
+
 	/// Reads the Iris CSV and returns its holdout.
 	pub fn iris_holdout(path: &Path) -> Result<Dataset, DataError> {
 		Self::read_csv(path)?.holdout()

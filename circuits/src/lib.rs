@@ -9,12 +9,14 @@
 //! - [`keys`]: the deterministic development setup (**not for production**), EIP-197
 //!   conversion and the proving-key cache;
 //! - [`poseidon`]: the Poseidon instance used for commitments;
+//! - [`train`]: deterministic fixed-point training of the MLP from hyper-parameters (grid jobs);
 //! - [`prove_accuracy`]: witness generation and proving in one call.
 
 pub mod accuracy;
 pub mod iris;
 pub mod keys;
 pub mod poseidon;
+pub mod train;
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Groth16, ProvingKey};

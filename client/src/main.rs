@@ -71,7 +71,94 @@ enum Command {
 	/// Jobs.
 	#[command(subcommand)]
 	Job(JobCommand),
+	/// Multi-slot (grid) jobs: a hyper-parameter search over the Iris accuracy circuit, with
+	/// 50% of the bounty to the best proven accuracy and the rest split among the others.
+	#[command(subcommand)]
+	Grid(GridCommand),
 }
+
+#[derive(Subcommand)]
+enum GridCommand {
+	/// Submit a grid job: one slot per combination of the --grid values (the last key varies
+	/// fastest); prints the grid id. Each slot's prover trains the model with its
+	/// hyper-parameters (deterministically) and proves its accuracy on the dataset's holdout.
+	Submit {
+		/// Iris dataset CSV (its holdout's commitment is the job's input).
+		#[arg(long)]
+		dataset: PathBuf,
+		/// Hyper-parameter values: `key=v1,v2,…` (keys `lr`, `epochs`, `hidden`); repeat the
+		/// flag per key, or separate keys with `;` (`lr=0.01,0.05;epochs=10,20`).
+		#[arg(long = "grid", required = true)]
+		grid: Vec<String>,
+		/// Bounty, CLD: held in escrow, paid out at the close.
+		#[arg(long)]
+		bounty: String,
+		/// Collateral a prover holds while it has a slot locked, CLD.
+		#[arg(long, default_value = "0")]
+		collateral: String,
+		/// Blocks a prover has, from locking a slot, to prove it.
+		#[arg(long, default_value_t = 100)]
+		proof_timeout: u32,
+		/// Blocks until the grid closes (earlier if every slot is proven).
+		#[arg(long, default_value_t = 600)]
+		duration: u32,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Show a grid job and each slot's state.
+	Status {
+		/// The grid's id.
+		id: u64,
+	},
+	/// The leaderboard: proven slots, best first, and once closed what each was paid.
+	Results {
+		/// The grid's id.
+		id: u64,
+	},
+}
+
+/// The slots' hyper-parameters for `--grid` arguments: the cartesian product, canonical text.
+fn expand_grid(args: &[String]) -> anyhow::Result<Vec<String>> {
+	let mut axes: Vec<(String, Vec<String>)> = Vec::new();
+	for part in args.iter().flat_map(|a| a.split(';')).map(str::trim).filter(|p| !p.is_empty()) {
+		let (key, values) = part.split_once('=').ok_or_else(|| anyhow!("--grid {part:?} is not key=v1,v2,…"))?;
+		let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+		if values.is_empty() {
+			bail!("--grid {key} has no values");
+		}
+		if axes.iter().any(|(k, _)| k == key.trim()) {
+			bail!("--grid {key} is given twice");
+		}
+		axes.push((key.trim().to_string(), values));
+	}
+	let mut combos: Vec<Vec<String>> = vec![vec![]];
+	for (key, values) in &axes {
+		combos = combos
+			.into_iter()
+			.flat_map(|combo| values.iter().map(move |v| [combo.clone(), vec![format!("{key}={v}")]].concat()))
+			.collect();
+	}
+	combos
+		.into_iter()
+		.map(|combo| {
+			let text = combo.join(",");
+			cloudana_circuits::train::HyperParams::parse(&text).map(|p| p.to_text()).map_err(|e| anyhow!("slot {text:?}: {e}"))
+		})
+		.collect()
+}
+
+async fn grid_job(client: &Client, id: u64) -> anyhow::Result<GridJob> {
+	let at = client.api.at_current_block().await?;
+	let job = at
+		.storage()
+		.try_fetch(runtime::storage().jobs().grid_jobs(), (id,))
+		.await?
+		.ok_or_else(|| anyhow!("no grid job {id}"))?
+		.decode()?;
+	Ok(job)
+}
+
+type GridJob = runtime::runtime_types::pallet_jobs::types::GridJob;
 
 #[derive(Subcommand)]
 enum ModelCommand {
@@ -576,6 +663,132 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				tokio::time::sleep(Duration::from_millis(1000)).await;
 			}
 		},
+		Command::Grid(GridCommand::Submit { dataset, grid, bounty, collateral, proof_timeout, duration, signer: s }) => {
+			use runtime::runtime_types::pallet_jobs::types::GridTerms;
+			let slots = expand_grid(&grid)?;
+			let data = iris::Dataset::iris_holdout(&dataset)?;
+			let inputs = vec![cloudana_groth16::encoding::encode_fr(&data.commitment())];
+			let circuit = subxt::utils::H256(statement::vk_id(&keys::iris_accuracy_vk()));
+			let terms = GridTerms {
+				bounty: parse_cld(&bounty).context("--bounty")?,
+				collateral: parse_cld(&collateral).context("--collateral")?,
+				proof_timeout,
+				duration,
+			};
+			// Outputs of the accuracy circuit: [model commitment, correct count]; rank by the count.
+			let params: Vec<Vec<u8>> = slots.iter().map(|p| p.as_bytes().to_vec()).collect();
+			let call = runtime::tx().jobs().submit_grid(circuit, inputs, params, 1, terms);
+			let events = client.submit(&call, &signer(&s.suri)?).await?;
+			let event = event::<runtime::jobs::events::GridSubmitted>(&events)?;
+			print(
+				json_mode,
+				json!({"grid": event.grid, "slots": slots, "bounty": event.bounty.to_string(), "closes_at": event.closes_at}),
+				format!(
+					"grid {} submitted: {} slots ({}), {} held, closes at block {}",
+					event.grid,
+					slots.len(),
+					slots.join(" | "),
+					format_cld(event.bounty),
+					event.closes_at
+				),
+			);
+		},
+		Command::Grid(GridCommand::Status { id }) => {
+			use runtime::runtime_types::pallet_jobs::types::{GridStatus, SlotState};
+			let job = grid_job(&client, id).await?;
+			let slots: Vec<serde_json::Value> = job
+				.slots
+				.iter()
+				.enumerate()
+				.map(|(i, slot)| {
+					let params = String::from_utf8_lossy(&slot.params).to_string();
+					match &slot.state {
+						SlotState::Open => json!({"slot": i, "params": params, "state": "open"}),
+						SlotState::Locked { prover, expires_at, .. } =>
+							json!({"slot": i, "params": params, "state": "locked", "prover": prover.to_string(), "expires_at": expires_at}),
+						SlotState::Proven { prover, metric, at } => json!({"slot": i, "params": params, "state": "proven",
+							"prover": prover.to_string(), "correct": metric.to_string(), "at": at}),
+					}
+				})
+				.collect();
+			let status = match &job.status {
+				GridStatus::Open => "open",
+				GridStatus::Closed { .. } => "closed",
+			};
+			let text = std::iter::once(format!(
+				"grid {id}: {status}, bounty {}, closes at block {}",
+				format_cld(job.terms.bounty),
+				job.closes_at
+			))
+			.chain(slots.iter().map(|s| {
+				format!(
+					"  slot {}: {} — {}{}{}",
+					s["slot"],
+					s["params"].as_str().unwrap_or(""),
+					s["state"].as_str().unwrap_or(""),
+					s.get("prover").and_then(|p| p.as_str()).map(|p| format!(" by {p}")).unwrap_or_default(),
+					s.get("correct").and_then(|c| c.as_str()).map(|c| format!(", {c}/30 correct")).unwrap_or_default()
+				)
+			}))
+			.collect::<Vec<_>>()
+			.join("\n");
+			print(json_mode, json!({"grid": id, "status": status, "closes_at": job.closes_at, "slots": slots}), text);
+		},
+		Command::Grid(GridCommand::Results { id }) => {
+			use runtime::runtime_types::pallet_jobs::types::{GridStatus, SlotState};
+			let job = grid_job(&client, id).await?;
+			let params = |slot: u32| String::from_utf8_lossy(&job.slots[slot as usize].params).to_string();
+			let rows: Vec<serde_json::Value> = match &job.status {
+				GridStatus::Closed { payouts, .. } => payouts
+					.iter()
+					.map(|p| json!({"slot": p.slot, "params": params(p.slot), "prover": p.prover.to_string(),
+						"correct": p.metric.to_string(), "paid": p.paid.to_string(), "fee": p.fee.to_string()}))
+					.collect(),
+				GridStatus::Open => {
+					let mut proven: Vec<(u32, String, u128, u32)> = job
+						.slots
+						.iter()
+						.enumerate()
+						.filter_map(|(i, s)| match &s.state {
+							SlotState::Proven { prover, metric, at } => Some((i as u32, prover.to_string(), *metric, *at)),
+							_ => None,
+						})
+						.collect();
+					proven.sort_by(|a, b| b.2.cmp(&a.2).then(a.3.cmp(&b.3)).then(a.0.cmp(&b.0)));
+					proven
+						.into_iter()
+						.map(|(slot, prover, metric, _)| json!({"slot": slot, "params": params(slot), "prover": prover, "correct": metric.to_string()}))
+						.collect()
+				},
+			};
+			let (closed, refund) = match &job.status {
+				GridStatus::Closed { refund, .. } => (true, Some(*refund)),
+				GridStatus::Open => (false, None),
+			};
+			let mut text = vec![format!("grid {id} leaderboard ({}):", if closed { "closed" } else { "open, so far" })];
+			for (rank, row) in rows.iter().enumerate() {
+				let paid = row.get("paid").and_then(|p| p.as_str()).and_then(|p| p.parse::<u128>().ok());
+				text.push(format!(
+					"  {}. slot {} ({}): {}/30 correct{}",
+					rank + 1,
+					row["slot"],
+					row["params"].as_str().unwrap_or(""),
+					row["correct"].as_str().unwrap_or(""),
+					paid.map(|p| format!(", paid {}", format_cld(p))).unwrap_or_default()
+				));
+			}
+			if rows.is_empty() {
+				text.push("  no slot proven yet".into());
+			}
+			if let Some(refund) = refund {
+				text.push(format!("  refunded to the requester: {}", format_cld(refund)));
+			}
+			print(
+				json_mode,
+				json!({"grid": id, "closed": closed, "leaderboard": rows, "refund": refund.map(|r| r.to_string())}),
+				text.join("\n"),
+			);
+		},
 		Command::Job(JobCommand::Cancel { id, signer: s }) => {
 			let events = client.submit(&runtime::tx().jobs().cancel(id), &signer(&s.suri)?).await?;
 			let event = event::<runtime::jobs::events::JobCancelled>(&events)?;
@@ -600,5 +813,29 @@ async fn main() {
 	if let Err(error) = run(Cli::parse()).await {
 		eprintln!("error: {error:#}");
 		std::process::exit(1);
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::expand_grid;
+
+	#[test]
+	fn grid_arguments_expand_to_the_cartesian_product_last_key_fastest() {
+		let slots = expand_grid(&["lr=0.01,0.05;epochs=10,20".into(), "hidden=4".into()]).unwrap();
+		assert_eq!(
+			slots,
+			vec![
+				"lr=0.01,epochs=10,hidden=4",
+				"lr=0.01,epochs=20,hidden=4",
+				"lr=0.05,epochs=10,hidden=4",
+				"lr=0.05,epochs=20,hidden=4"
+			]
+		);
+		assert_eq!(expand_grid(&["epochs=5".into(), "lr=1".into()]).unwrap(), vec!["lr=1,epochs=5,hidden=8"]);
+		for bad in [vec!["lr"], vec!["lr="], vec!["lr=0.1", "lr=0.2"], vec!["lr=2", "epochs=1"], vec!["lr=0.1"], vec!["depth=3"]] {
+			let args: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
+			assert!(expand_grid(&args).is_err(), "{bad:?} should be refused");
+		}
 	}
 }
