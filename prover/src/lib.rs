@@ -74,6 +74,19 @@ pub struct ProveRequest {
 	pub inputs: Vec<String>,
 	/// How many outputs the proof must have.
 	pub outputs: u32,
+	/// For a grid slot: train the model first (the requester inputs are then only the dataset
+	/// commitment, and the outputs `[model commitment, correct count]`). Absent for a plain job.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub training: Option<TrainingRequest>,
+}
+
+/// What to train a grid slot's model with (`cloudana_circuits::train`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TrainingRequest {
+	/// The slot's hyper-parameters, e.g. `lr=0.05,epochs=20,hidden=8`.
+	pub params: String,
+	/// The training seed: `cloudana_circuits::train::slot_seed(grid, slot)`.
+	pub seed: u64,
 }
 
 /// Which task `prover_status` asks about.
@@ -165,6 +178,8 @@ fn now_secs() -> u64 {
 #[derive(Default)]
 pub struct Data {
 	datasets: BTreeMap<PublicInput, iris::Dataset>,
+	/// The training split of each dataset, by the commitment of its holdout.
+	training: BTreeMap<PublicInput, iris::Dataset>,
 	models: BTreeMap<PublicInput, iris::Model>,
 }
 
@@ -173,8 +188,10 @@ impl Data {
 	pub fn load(datasets: &[PathBuf], models: &[PathBuf]) -> anyhow::Result<Data> {
 		let mut data = Data::default();
 		for path in datasets {
-			let dataset = iris::Dataset::iris_holdout(path).with_context(|| format!("dataset {}", path.display()))?;
+			let all = iris::Dataset::read_csv(path).with_context(|| format!("dataset {}", path.display()))?;
+			let dataset = all.holdout().with_context(|| format!("dataset {}", path.display()))?;
 			let commitment = cloudana_groth16::encoding::encode_fr(&dataset.commitment());
+			data.training.insert(commitment, all.training());
 			tracing::info!(path = %path.display(), commitment = %to_hex(&commitment), "dataset loaded (30-sample holdout)");
 			data.datasets.insert(commitment, dataset);
 		}
@@ -373,6 +390,9 @@ impl Prover {
 
 	/// Proves one task's statement.
 	fn prove(&self, request: &ProveRequest) -> Result<(Vec<String>, String), String> {
+		if let Some(training) = &request.training {
+			return self.train_and_prove(request, training);
+		}
 		if request.inputs.len() != 2 || request.outputs != 1 {
 			return Err(format!(
 				"the accuracy circuit takes 2 requester inputs and 1 output, the job has {} and {}",
@@ -393,6 +413,32 @@ impl Prover {
 		let proof = proven.proof.to_bytes();
 		debug_assert_eq!(proof.len(), PROOF_LEN);
 		Ok((vec![to_hex(&proven.public_inputs[3])], to_hex(&proof)))
+	}
+
+	/// A grid slot: checks the dataset commitment, trains the model on that dataset's training
+	/// split with the slot's hyper-parameters and seed, and proves the trained model's holdout
+	/// accuracy. Outputs: `[model commitment, correct count]`.
+	fn train_and_prove(&self, request: &ProveRequest, training: &TrainingRequest) -> Result<(Vec<String>, String), String> {
+		if request.inputs.len() != 1 || request.outputs != 2 {
+			return Err(format!(
+				"a grid slot on the accuracy circuit takes 1 requester input and 2 outputs, the job has {} and {}",
+				request.inputs.len(),
+				request.outputs
+			));
+		}
+		let params = cloudana_circuits::train::HyperParams::parse(&training.params).map_err(|e| e.to_string())?;
+		let dataset_commitment = from_hex::<32>("input 0", &request.inputs[0])?;
+		let (Some(holdout), Some(split)) =
+			(self.data.datasets.get(&dataset_commitment), self.data.training.get(&dataset_commitment))
+		else {
+			return Err(format!("unknown dataset commitment {}; start the daemon with --dataset <file>", request.inputs[0]));
+		};
+		let started = std::time::Instant::now();
+		let model = cloudana_circuits::train::train(split, &params, training.seed);
+		tracing::info!(job = request.job_id, params = %params.to_text(), ms = started.elapsed().as_millis() as u64, "trained");
+		let binding = from_hex::<32>("binding", &request.binding)?;
+		let proven = cloudana_circuits::prove_accuracy(&self.proving_key, &binding, &model, holdout).map_err(|e| e.to_string())?;
+		Ok((vec![to_hex(&proven.public_inputs[2]), to_hex(&proven.public_inputs[3])], to_hex(&proven.proof.to_bytes())))
 	}
 
 	/// Proves queued tasks, one at a time (each proof uses every core), forever.

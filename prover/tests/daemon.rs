@@ -48,6 +48,7 @@ fn request(job_id: u64, binding_byte: u8) -> ProveRequest {
 		binding: to_hex(&[binding_byte; 32]),
 		inputs: vec![to_hex(&encode_fr(&data.commitment())), to_hex(&encode_fr(&model.commitment()))],
 		outputs: 1,
+		training: None,
 	}
 }
 
@@ -133,4 +134,46 @@ async fn a_restart_loses_no_accepted_task() {
 	let done = wait_done(&client, &to_hex(&[4; 32])).await;
 	assert_eq!(done.state, State::Done, "{:?}", done.error);
 	assert_eq!(done.job_id, Some(3));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trains_a_grid_slot_then_proves_the_trained_models_accuracy() {
+	use cloudana_circuits::train::{slot_seed, train, HyperParams};
+	use cloudana_prover::TrainingRequest;
+	let journal = tempfile::tempdir().unwrap();
+	let (address, _handle) = serve(prover(journal.path()), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+	let client = HttpClientBuilder::default().build(format!("http://{address}")).unwrap();
+	let all = iris::Dataset::read_csv(&iris_csv()).unwrap();
+	let holdout = all.holdout().unwrap();
+	let training = TrainingRequest { params: "lr=0.05,epochs=20".into(), seed: slot_seed(4, 2) };
+	let req = ProveRequest {
+		inputs: vec![to_hex(&encode_fr(&holdout.commitment()))],
+		outputs: 2,
+		training: Some(training.clone()),
+		..request(11, 4)
+	};
+	let _: TaskStatus = client.request("prover_submit", rpc_params![req.clone()]).await.unwrap();
+	let done = wait_done(&client, &req.binding).await;
+	assert_eq!(done.state, State::Done, "{:?}", done.error);
+	// The outputs are the re-trained model's commitment and holdout accuracy: replayable.
+	let model = train(&all.training(), &HyperParams::parse(&training.params).unwrap(), training.seed);
+	let outputs = done.outputs.unwrap();
+	assert_eq!(
+		outputs,
+		vec![to_hex(&encode_fr(&model.commitment())), to_hex(&encode_fr(&ark_bn254::Fr::from(model.correct(&holdout) as u64)))]
+	);
+	let proof = Proof::from_bytes(&hex::decode(done.proof.unwrap().trim_start_matches("0x")).unwrap()).unwrap();
+	let statement_inputs: Vec<[u8; 32]> = [&[to_hex(&[4u8; 32])], &req.inputs[..], &outputs[..]]
+		.concat()
+		.iter()
+		.map(|i| from_hex::<32>("input", i).unwrap())
+		.collect();
+	assert_eq!(verifier::verify(&keys::iris_accuracy_vk(), &statement_inputs, &proof), Ok(()));
+
+	// Bad hyper-parameters fail the task with the reason.
+	let bad = ProveRequest { training: Some(TrainingRequest { params: "lr=7,epochs=1".into(), seed: 1 }), binding: to_hex(&[5; 32]), ..req };
+	let _: TaskStatus = client.request("prover_submit", rpc_params![bad.clone()]).await.unwrap();
+	let failed = wait_done(&client, &bad.binding).await;
+	assert_eq!(failed.state, State::Failed);
+	assert!(failed.error.unwrap().contains("lr must be in (0, 1]"));
 }
