@@ -115,6 +115,15 @@ enum GridCommand {
 		/// The grid's id.
 		id: u64,
 	},
+	/// Re-train every slot's model here, in plain Rust, with the same code and seed the
+	/// provers use, and print each one's holdout accuracy (unproven; to check the leaderboard).
+	Replay {
+		/// The grid's id.
+		id: u64,
+		/// Iris dataset CSV (must match the grid's dataset commitment).
+		#[arg(long)]
+		dataset: PathBuf,
+	},
 }
 
 /// The slots' hyper-parameters for `--grid` arguments: the cartesian product, canonical text.
@@ -788,6 +797,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				json!({"grid": id, "closed": closed, "leaderboard": rows, "refund": refund.map(|r| r.to_string())}),
 				text.join("\n"),
 			);
+		},
+		Command::Grid(GridCommand::Replay { id, dataset }) => {
+			use cloudana_circuits::train::{slot_seed, train, HyperParams};
+			let job = grid_job(&client, id).await?;
+			let all = iris::Dataset::read_csv(&dataset)?;
+			let holdout = all.holdout()?;
+			if job.inputs.first().map(|i| *i) != Some(cloudana_groth16::encoding::encode_fr(&holdout.commitment())) {
+				bail!("{} is not the grid's dataset (its holdout commitment differs)", dataset.display());
+			}
+			let training = all.training();
+			let mut rows = Vec::new();
+			for (slot, s) in job.slots.iter().enumerate() {
+				let text = String::from_utf8_lossy(&s.params).to_string();
+				let params = HyperParams::parse(&text).with_context(|| format!("slot {slot}"))?;
+				let model = train(&training, &params, slot_seed(id, slot as u32));
+				rows.push(json!({"slot": slot, "params": text, "correct": model.correct(&holdout)}));
+			}
+			let text = rows
+				.iter()
+				.map(|r| format!("slot {} ({}): {}/30 correct (re-trained, unproven)", r["slot"], r["params"].as_str().unwrap_or(""), r["correct"]))
+				.collect::<Vec<_>>()
+				.join("\n");
+			print(json_mode, json!({"grid": id, "replayed": rows}), text);
 		},
 		Command::Job(JobCommand::Cancel { id, signer: s }) => {
 			let events = client.submit(&runtime::tx().jobs().cancel(id), &signer(&s.suri)?).await?;

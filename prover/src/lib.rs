@@ -85,8 +85,10 @@ pub struct ProveRequest {
 pub struct TrainingRequest {
 	/// The slot's hyper-parameters, e.g. `lr=0.05,epochs=20,hidden=8`.
 	pub params: String,
-	/// The training seed: `cloudana_circuits::train::slot_seed(grid, slot)`.
-	pub seed: u64,
+	/// The grid job's id.
+	pub grid: u64,
+	/// The slot's index; the training seed is `cloudana_circuits::train::slot_seed(grid, slot)`.
+	pub slot: u32,
 }
 
 /// Which task `prover_status` asks about.
@@ -434,7 +436,8 @@ impl Prover {
 			return Err(format!("unknown dataset commitment {}; start the daemon with --dataset <file>", request.inputs[0]));
 		};
 		let started = std::time::Instant::now();
-		let model = cloudana_circuits::train::train(split, &params, training.seed);
+		let seed = cloudana_circuits::train::slot_seed(training.grid, training.slot);
+		let model = cloudana_circuits::train::train(split, &params, seed);
 		tracing::info!(job = request.job_id, params = %params.to_text(), ms = started.elapsed().as_millis() as u64, "trained");
 		let binding = from_hex::<32>("binding", &request.binding)?;
 		let proven = cloudana_circuits::prove_accuracy(&self.proving_key, &binding, &model, holdout).map_err(|e| e.to_string())?;

@@ -145,7 +145,7 @@ async fn trains_a_grid_slot_then_proves_the_trained_models_accuracy() {
 	let client = HttpClientBuilder::default().build(format!("http://{address}")).unwrap();
 	let all = iris::Dataset::read_csv(&iris_csv()).unwrap();
 	let holdout = all.holdout().unwrap();
-	let training = TrainingRequest { params: "lr=0.05,epochs=20".into(), seed: slot_seed(4, 2) };
+	let training = TrainingRequest { params: "lr=0.05,epochs=20".into(), grid: 4, slot: 2 };
 	let req = ProveRequest {
 		inputs: vec![to_hex(&encode_fr(&holdout.commitment()))],
 		outputs: 2,
@@ -156,7 +156,7 @@ async fn trains_a_grid_slot_then_proves_the_trained_models_accuracy() {
 	let done = wait_done(&client, &req.binding).await;
 	assert_eq!(done.state, State::Done, "{:?}", done.error);
 	// The outputs are the re-trained model's commitment and holdout accuracy: replayable.
-	let model = train(&all.training(), &HyperParams::parse(&training.params).unwrap(), training.seed);
+	let model = train(&all.training(), &HyperParams::parse(&training.params).unwrap(), slot_seed(4, 2));
 	let outputs = done.outputs.unwrap();
 	assert_eq!(
 		outputs,
@@ -171,7 +171,7 @@ async fn trains_a_grid_slot_then_proves_the_trained_models_accuracy() {
 	assert_eq!(verifier::verify(&keys::iris_accuracy_vk(), &statement_inputs, &proof), Ok(()));
 
 	// Bad hyper-parameters fail the task with the reason.
-	let bad = ProveRequest { training: Some(TrainingRequest { params: "lr=7,epochs=1".into(), seed: 1 }), binding: to_hex(&[5; 32]), ..req };
+	let bad = ProveRequest { training: Some(TrainingRequest { params: "lr=7,epochs=1".into(), grid: 4, slot: 3 }), binding: to_hex(&[5; 32]), ..req };
 	let _: TaskStatus = client.request("prover_submit", rpc_params![bad.clone()]).await.unwrap();
 	let failed = wait_done(&client, &bad.binding).await;
 	assert_eq!(failed.state, State::Failed);

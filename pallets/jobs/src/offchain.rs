@@ -13,6 +13,11 @@
 //!    - **locked by a local prover key**: asks the daemon for the task (`prover_status`, by
 //!      binding); hands it over if the daemon does not have it (`prover_submit`); sends a signed
 //!      `submit_result` once the proof is ready.
+//! 3. for each open grid job (from the grid deadline queue) on a circuit the daemon proves, the
+//!    same per slot: locks open slots (`lock_slot`; with several local keys, slot `i` goes to
+//!    key `i mod keys` when it is eligible), hands locked ones to the daemon with a `training`
+//!    field (`{"params": "<slot text>", "grid", "slot"}`: the daemon trains, then proves) and
+//!    sends `submit_slot_result`.
 //!
 //! Duplicate work is prevented across blocks, forks and restarts with PERSISTENT storage: a
 //! run lock (so two runs never overlap) and, per job and action, the block it was last sent in
@@ -26,14 +31,17 @@
 //! | method | params | result |
 //! |---|---|---|
 //! | `prover_capabilities` | none | `{"circuits": ["0x<32-byte vk id>"…], "accepting": bool, "version": str}` |
-//! | `prover_submit` | `{"job_id", "circuit", "binding", "inputs": ["0x<32 bytes>"…], "outputs": n}` | a task status |
+//! | `prover_submit` | `{"job_id", "circuit", "binding", "inputs": ["0x<32 bytes>"…], "outputs": n, "training"?}` | a task status |
 //! | `prover_status` | `{"binding": "0x<32 bytes>"}` | a task status |
 //!
 //! A task status is `{"state": "unknown"|"queued"|"proving"|"done"|"failed", "job_id",
 //! "outputs": ["0x…"], "proof": "0x<256 bytes>", "error": str}` (fields absent or null unless
 //! they apply).
 
-use crate::{BalanceOf, Call, Config, Deadlines, JobId, JobOf, JobStatus, Jobs, Pallet, ProverRegistry};
+use crate::{
+	grid_binding_job, BalanceOf, Call, Config, Deadlines, GridDeadline, GridDeadlines, GridId, GridJobOf, GridJobs,
+	GridStatus, JobId, JobOf, JobStatus, Jobs, Pallet, ProverRegistry, SlotIndex, SlotState,
+};
 use alloc::{collections::btree_set::BTreeSet, string::String, vec, vec::Vec};
 use cloudana_groth16::{Proof, PublicInput};
 use codec::Encode;
@@ -106,6 +114,120 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 				},
 			_ => {},
 		}
+	}
+	for grid in live_grids::<T>() {
+		let Some(job) = GridJobs::<T>::get(grid) else { continue };
+		if job.status != GridStatus::Open || now >= job.closes_at || !capabilities.circuits.contains(&job.circuit) {
+			continue;
+		}
+		for slot in 0..job.slots.len() as SlotIndex {
+			match &job.slots[slot as usize].state {
+				SlotState::Locked { prover, expires_at, .. } if now < *expires_at => {
+					if let Some(account) = accounts.iter().find(|a| &a.id == prover) {
+						drive_slot::<T>(grid, slot, &job, account, &endpoint, now);
+					}
+				},
+				SlotState::Open if capabilities.accepting => try_lock_slot::<T>(grid, slot, &job, &accounts, min_price, now),
+				_ => {},
+			}
+		}
+	}
+}
+
+/// Ids of grid jobs with a pending deadline: every open grid, and some closed ones.
+fn live_grids<T: Config>() -> BTreeSet<GridId> {
+	let mut ids = BTreeSet::new();
+	for (_, due) in GridDeadlines::<T>::iter() {
+		ids.extend(due.into_iter().map(|d| match d {
+			GridDeadline::Slot(grid, _) | GridDeadline::Close(grid) => grid,
+		}));
+		if ids.len() >= MAX_SCAN {
+			break;
+		}
+	}
+	ids
+}
+
+/// Locks an open slot for a local prover key: the keys take slots in turn (slot `i` goes to
+/// key `i mod keys` if it is eligible, else to the first eligible key), so a node with several
+/// keys spreads a grid over them.
+fn try_lock_slot<T: Config>(
+	grid: GridId,
+	slot: SlotIndex,
+	job: &GridJobOf<T>,
+	accounts: &[Account<T>],
+	min_price: u128,
+	now: BlockNumberFor<T>,
+) {
+	let key = grid_binding_job(grid, slot);
+	if ever_sent::<T>(b"slot-result", key) {
+		return;
+	}
+	let price = Pallet::<T>::slot_price(job);
+	if price.saturated_into::<u128>() < min_price {
+		return;
+	}
+	let eligible = |a: &&Account<T>| a.id != job.requester && T::Provers::ensure_eligible(&a.id, &job.circuit, price).is_ok();
+	let preferred = accounts.get(slot as usize % accounts.len().max(1)).filter(|a| eligible(a));
+	let Some(account) = preferred.or_else(|| accounts.iter().find(eligible)) else { return };
+	if !claim::<T>(b"slot-lock", key, now) {
+		return;
+	}
+	if send::<T>(account, Call::lock_slot { grid, slot }) {
+		log::info!(target: LOG, "locking slot {slot} of grid {grid}");
+	} else {
+		log::warn!(target: LOG, "could not send the lock of slot {slot} of grid {grid}");
+	}
+}
+
+/// Hands a locked slot to the daemon (train, then prove) and submits its result when ready.
+fn drive_slot<T: Config>(
+	grid: GridId,
+	slot: SlotIndex,
+	job: &GridJobOf<T>,
+	account: &Account<T>,
+	endpoint: &[u8],
+	now: BlockNumberFor<T>,
+) {
+	let key = grid_binding_job(grid, slot);
+	let binding = Pallet::<T>::binding(key, &account.id);
+	match daemon::status(endpoint, &binding) {
+		Ok(daemon::Task::Unknown) => {
+			let request = daemon::ProveRequest {
+				job_id: key,
+				circuit: job.circuit.0,
+				binding,
+				inputs: job.inputs.to_vec(),
+				outputs: job.outputs,
+				training: Some(daemon::Training {
+					params: String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned(),
+					grid,
+					slot,
+				}),
+			};
+			match daemon::submit(endpoint, &request) {
+				Ok(_) => log::info!(target: LOG, "slot {slot} of grid {grid} handed to the prover daemon"),
+				Err(error) => log::warn!(target: LOG, "slot {slot} of grid {grid}: prover_submit failed: {error}"),
+			}
+		},
+		Ok(daemon::Task::Pending) => {},
+		Ok(daemon::Task::Failed(error)) =>
+			log::warn!(target: LOG, "slot {slot} of grid {grid}: the daemon could not prove it: {error}"),
+		Ok(daemon::Task::Done { outputs, proof }) => {
+			let Ok(outputs) = BoundedVec::try_from(outputs) else {
+				log::warn!(target: LOG, "slot {slot} of grid {grid}: the daemon returned too many outputs");
+				return;
+			};
+			if claim::<T>(b"slot-result", key, now) {
+				let call = Call::submit_slot_result { grid, slot, outputs, proof: alloc::boxed::Box::new(proof) };
+				if send::<T>(account, call) {
+					log::info!(target: LOG, "submitting the result of slot {slot} of grid {grid}");
+				} else {
+					log::warn!(target: LOG, "could not send the result of slot {slot} of grid {grid}");
+				}
+			}
+		},
+		Err(error) => log::warn!(target: LOG, "slot {slot} of grid {grid}: prover_status failed: {error}"),
 	}
 }
 
@@ -212,6 +334,7 @@ fn drive_locked<T: Config>(id: JobId, job: &JobOf<T>, account: &Account<T>, endp
 				binding,
 				inputs: job.inputs.to_vec(),
 				outputs: job.outputs,
+				training: None,
 			};
 			match daemon::submit(endpoint, &request) {
 				Ok(_) => log::info!(target: LOG, "job {id} handed to the prover daemon"),
@@ -265,6 +388,19 @@ pub mod daemon {
 		pub inputs: Vec<PublicInput>,
 		/// How many outputs the proof must have.
 		pub outputs: u32,
+		/// For a grid slot: what to train the model with first.
+		pub training: Option<Training>,
+	}
+
+	/// A grid slot's training, as the daemon takes it.
+	#[derive(Clone, Serialize)]
+	pub struct Training {
+		/// The slot's hyper-parameters (text).
+		pub params: String,
+		/// The grid job.
+		pub grid: GridId,
+		/// The slot.
+		pub slot: SlotIndex,
 	}
 
 	/// Where a task stands at the daemon.
@@ -311,6 +447,8 @@ pub mod daemon {
 		binding: String,
 		inputs: Vec<String>,
 		outputs: u32,
+		#[serde(skip_serializing_if = "Option::is_none")]
+		training: Option<Training>,
 	}
 
 	#[derive(Serialize)]
@@ -396,6 +534,7 @@ pub mod daemon {
 			binding: to_hex(&request.binding),
 			inputs: request.inputs.iter().map(|i| to_hex(i)).collect(),
 			outputs: request.outputs,
+			training: request.training.clone(),
 		};
 		let result: TaskResult = call(endpoint, "prover_submit", [params])?;
 		parse_task(result)

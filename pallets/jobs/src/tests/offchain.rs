@@ -252,3 +252,64 @@ fn a_job_whose_result_was_refused_is_not_locked_again() {
 		assert!(pooled_calls(&w.pool).is_empty());
 	});
 }
+
+#[test]
+fn the_worker_locks_grid_slots_hands_them_over_with_their_training_and_submits_the_results() {
+	use crate::{grid_binding_job, GridTerms, SlotState};
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		set_endpoint();
+		let circuit = product_circuit();
+		Balances::set_balance(&w.key, RICH);
+		register_prover(&w.key, circuit, 10_000);
+		let slots: BoundedVec<BoundedVec<u8, _>, _> = vec![b"lr=0.1,epochs=3".to_vec().try_into().unwrap()].try_into().unwrap();
+		assert_ok!(Jobs::submit_grid(
+			RuntimeOrigin::signed(requester()),
+			circuit,
+			inputs(&[6, 7]),
+			slots,
+			0,
+			GridTerms { bounty: 100, collateral: 0, proof_timeout: 20, duration: 30 }
+		));
+
+		// Block 1: the open slot is locked by the local key.
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(1);
+		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock_slot { grid: 0, slot: 0 })]);
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(w.key.clone()), 0, 0));
+
+		// Block 2: handed to the daemon with the slot's training.
+		let binding = Jobs::binding(grid_binding_job(0, 0), &w.key);
+		capabilities(&http, circuit);
+		status(&http, &binding, serde_json::json!({"state": "unknown"}));
+		rpc(
+			&http,
+			format!(
+				r#"{{"jsonrpc":"2.0","id":1,"method":"prover_submit","params":[{{"job_id":{},"circuit":"{}","binding":"{}","inputs":["{}","{}"],"outputs":1,"training":{{"params":"lr=0.1,epochs=3","grid":0,"slot":0}}}}]}}"#,
+				grid_binding_job(0, 0),
+				hex32(&circuit.0),
+				hex32(&binding),
+				hex32(&scalar(6)),
+				hex32(&scalar(7))
+			),
+			serde_json::json!({"state": "queued"}),
+		);
+		Jobs::offchain_worker(2);
+		assert!(pooled_calls(&w.pool).is_empty());
+
+		// Block 3: proven; the worker submits the slot's result, which closes the grid.
+		let proof = prove_product(&binding, 6, 7);
+		capabilities(&http, circuit);
+		status(&http, &binding, serde_json::json!({"state": "done", "outputs": [hex32(&scalar(42))], "proof": hex32(&proof.to_bytes())}));
+		Jobs::offchain_worker(3);
+		let calls = pooled_calls(&w.pool);
+		assert_eq!(
+			calls,
+			vec![RuntimeCall::Jobs(Call::submit_slot_result { grid: 0, slot: 0, outputs: outputs(&[42]), proof: Box::new(proof) })]
+		);
+		let RuntimeCall::Jobs(Call::submit_slot_result { grid, slot, outputs, proof }) = calls[0].clone() else { unreachable!() };
+		assert_ok!(Jobs::submit_slot_result(RuntimeOrigin::signed(w.key.clone()), grid, slot, outputs, proof));
+		assert!(matches!(crate::GridJobs::<Test>::get(0).unwrap().slots[0].state, SlotState::Proven { metric: 42, .. }));
+	});
+}
