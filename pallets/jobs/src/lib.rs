@@ -810,8 +810,8 @@ pub mod pallet {
 			proof: Box<Proof>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let inputs = GridJobs::<T>::get(grid).map_or(0, |job| job.inputs.len() as u32);
-			let slots = GridJobs::<T>::get(grid).map_or(0, |job| job.slots.len() as u32);
+			let (inputs, slots) =
+				GridJobs::<T>::get(grid).map_or((0, 0), |job| (job.inputs.len() as u32, job.slots.len() as u32));
 			let n = 1 + inputs + outputs.len() as u32;
 			let closed = Self::do_submit_slot_result(who, grid, slot, outputs, &proof)?;
 			let mut weight = T::WeightInfo::submit_slot_result(n);
