@@ -191,44 +191,28 @@ fn drive_slot<T: Config>(
 ) {
 	let key = grid_binding_job(grid, slot);
 	let binding = Pallet::<T>::binding(key, &account.id);
-	match daemon::status(endpoint, &binding) {
-		Ok(daemon::Task::Unknown) => {
-			let request = daemon::ProveRequest {
-				job_id: key,
-				circuit: job.circuit.0,
-				binding,
-				inputs: job.inputs.to_vec(),
-				outputs: job.outputs,
-				training: Some(daemon::Training {
-					params: String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned(),
-					grid,
-					slot,
-				}),
-			};
-			match daemon::submit(endpoint, &request) {
-				Ok(_) => log::info!(target: LOG, "slot {slot} of grid {grid} handed to the prover daemon"),
-				Err(error) => log::warn!(target: LOG, "slot {slot} of grid {grid}: prover_submit failed: {error}"),
-			}
+	drive::<T>(
+		&alloc::format!("slot {slot} of grid {grid}"),
+		key,
+		binding,
+		|| daemon::ProveRequest {
+			job_id: key,
+			circuit: job.circuit.0,
+			binding,
+			inputs: job.inputs.to_vec(),
+			outputs: job.outputs,
+			training: Some(daemon::Training {
+				params: String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned(),
+				grid,
+				slot,
+			}),
 		},
-		Ok(daemon::Task::Pending) => {},
-		Ok(daemon::Task::Failed(error)) =>
-			log::warn!(target: LOG, "slot {slot} of grid {grid}: the daemon could not prove it: {error}"),
-		Ok(daemon::Task::Done { outputs, proof }) => {
-			let Ok(outputs) = BoundedVec::try_from(outputs) else {
-				log::warn!(target: LOG, "slot {slot} of grid {grid}: the daemon returned too many outputs");
-				return;
-			};
-			if claim::<T>(b"slot-result", key, now) {
-				let call = Call::submit_slot_result { grid, slot, outputs, proof: alloc::boxed::Box::new(proof) };
-				if send::<T>(account, call) {
-					log::info!(target: LOG, "submitting the result of slot {slot} of grid {grid}");
-				} else {
-					log::warn!(target: LOG, "could not send the result of slot {slot} of grid {grid}");
-				}
-			}
-		},
-		Err(error) => log::warn!(target: LOG, "slot {slot} of grid {grid}: prover_status failed: {error}"),
-	}
+		b"slot-result",
+		|outputs, proof| Call::submit_slot_result { grid, slot, outputs, proof },
+		account,
+		endpoint,
+		now,
+	);
 }
 
 /// Warns every `WARN_EVERY` blocks, and logs at debug level otherwise, so a misconfigured
@@ -319,41 +303,65 @@ fn try_lock<T: Config>(id: JobId, job: &JobOf<T>, accounts: &[Account<T>], min_p
 
 fn drive_locked<T: Config>(id: JobId, job: &JobOf<T>, account: &Account<T>, endpoint: &[u8], now: BlockNumberFor<T>) {
 	let binding = Pallet::<T>::binding(id, &account.id);
+	drive::<T>(
+		&alloc::format!("job {id}"),
+		id,
+		binding,
+		|| daemon::ProveRequest {
+			job_id: id,
+			circuit: job.circuit.0,
+			binding,
+			inputs: job.inputs.to_vec(),
+			outputs: job.outputs,
+			training: None,
+		},
+		b"result",
+		|outputs, proof| Call::submit_result { job: id, outputs, proof },
+		account,
+		endpoint,
+		now,
+	);
+}
+
+/// Drives one locked task (a job, or a grid slot whose sent-key is `key`) with the daemon: hands
+/// it over (`request`) if the daemon does not have it, and once proven sends the signed result
+/// (`result_call`) under the `result_action` claim. `what` names it in logs.
+#[allow(clippy::too_many_arguments)]
+fn drive<T: Config>(
+	what: &str,
+	key: JobId,
+	binding: PublicInput,
+	request: impl FnOnce() -> daemon::ProveRequest,
+	result_action: &[u8],
+	result_call: impl FnOnce(BoundedVec<PublicInput, T::MaxOutputs>, alloc::boxed::Box<Proof>) -> Call<T>,
+	account: &Account<T>,
+	endpoint: &[u8],
+	now: BlockNumberFor<T>,
+) {
 	let status = match daemon::status(endpoint, &binding) {
 		Ok(status) => status,
 		Err(error) => {
-			log::warn!(target: LOG, "job {id}: prover_status failed: {error}");
+			log::warn!(target: LOG, "{what}: prover_status failed: {error}");
 			return;
 		},
 	};
 	match status {
-		daemon::Task::Unknown => {
-			let request = daemon::ProveRequest {
-				job_id: id,
-				circuit: job.circuit.0,
-				binding,
-				inputs: job.inputs.to_vec(),
-				outputs: job.outputs,
-				training: None,
-			};
-			match daemon::submit(endpoint, &request) {
-				Ok(_) => log::info!(target: LOG, "job {id} handed to the prover daemon"),
-				Err(error) => log::warn!(target: LOG, "job {id}: prover_submit failed: {error}"),
-			}
+		daemon::Task::Unknown => match daemon::submit(endpoint, &request()) {
+			Ok(_) => log::info!(target: LOG, "{what} handed to the prover daemon"),
+			Err(error) => log::warn!(target: LOG, "{what}: prover_submit failed: {error}"),
 		},
 		daemon::Task::Pending => {},
-		daemon::Task::Failed(error) => log::warn!(target: LOG, "job {id}: the daemon could not prove it: {error}"),
+		daemon::Task::Failed(error) => log::warn!(target: LOG, "{what}: the daemon could not prove it: {error}"),
 		daemon::Task::Done { outputs, proof } => {
 			let Ok(outputs) = BoundedVec::try_from(outputs) else {
-				log::warn!(target: LOG, "job {id}: the daemon returned too many outputs");
+				log::warn!(target: LOG, "{what}: the daemon returned too many outputs");
 				return;
 			};
-			if claim::<T>(b"result", id, now) {
-				let call = Call::submit_result { job: id, outputs, proof: alloc::boxed::Box::new(proof) };
-				if send::<T>(account, call) {
-					log::info!(target: LOG, "submitting the result of job {id}");
+			if claim::<T>(result_action, key, now) {
+				if send::<T>(account, result_call(outputs, alloc::boxed::Box::new(proof))) {
+					log::info!(target: LOG, "submitting the result of {what}");
 				} else {
-					log::warn!(target: LOG, "could not send the result of job {id}");
+					log::warn!(target: LOG, "could not send the result of {what}");
 				}
 			}
 		},
