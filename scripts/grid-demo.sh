@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Decentralized hyper-parameter search on a development chain: a multi-slot (grid) job.
 #
-# Alice submits one grid job on the Iris accuracy circuit with 6 slots (lr 0.01, 0.05, 0.2 ×
-# epochs 5, 20) and a 54 CLD bounty. Bob and Charlie are provers; the node holds both their keys,
+# Usage: scripts/grid-demo.sh [iris|wine|breast_cancer]   (default iris)
+#
+# Alice submits one grid job on the dataset's accuracy circuit with 6 slots (Iris: lr 0.01,
+# 0.05, 0.2 × epochs 5, 20; Wine and Breast Cancer, whose min–max scaled features want smaller
+# steps: lr 0.001, 0.005, 0.05 × epochs 5, 20) and a 54 CLD bounty. Bob and Charlie are provers; the node holds both their keys,
 # and its off-chain worker spreads the slots over them, hands each to the prover daemon (which
 # trains the slot's model deterministically, then proves its holdout accuracy) and submits the
 # results. When every slot is proven the grid closes: 50% of the bounty to the best accuracy,
@@ -16,6 +19,15 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+NAME="${1:-iris}"
+case "$NAME" in
+	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	iris) FILE=iris.csv; TITLE=Iris; GRID_SPEC="lr=0.01,0.05,0.2;epochs=5,20" ;;
+	wine) FILE=wine_data.csv; TITLE=Wine; GRID_SPEC="lr=0.001,0.005,0.05;epochs=5,20" ;;
+	breast_cancer | breast-cancer) NAME=breast_cancer; FILE=breast_cancer.csv; TITLE="Breast Cancer"; GRID_SPEC="lr=0.001,0.005,0.05;epochs=5,20" ;;
+	*) die "unknown dataset $NAME (iris, wine, breast_cancer)" ;;
+esac
+
 ensure_prerequisites
 build_all
 
@@ -25,17 +37,17 @@ start_dev_chain
 
 cloudana() { "$BIN/cloudana" "$@"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-DATASET="$CLOUDANA_DATASETS/iris.csv"
+DATASET="$CLOUDANA_DATASETS/$FILE"
 
-log "Alice registers the Iris accuracy circuit; Bob and Charlie register as provers (100 CLD each)"
-CIRCUIT="$(cloudana --json vk register --vk "$ROOT/circuits/keys/iris_accuracy.vk.json" --suri //Alice | field '["id"]')"
+log "Alice registers the $TITLE accuracy circuit; Bob and Charlie register as provers (100 CLD each)"
+CIRCUIT="$(cloudana --json vk register --vk "$ROOT/circuits/keys/${NAME}_accuracy.vk.json" --suri //Alice | field '["id"]')"
 for who in //Bob //Charlie; do
 	cloudana prover register --stake 100 --circuit "$CIRCUIT" --suri "$who" >&2
 	cloudana prover insert-key --suri "$who" >&2
 done
 
-log "Alice submits a grid job: lr 0.01, 0.05, 0.2 × epochs 5, 20; bounty 54 CLD"
-GRID="$(cloudana --json grid submit --dataset "$DATASET" --grid "lr=0.01,0.05,0.2;epochs=5,20" \
+log "Alice submits a grid job on $TITLE: $GRID_SPEC; bounty 54 CLD"
+GRID="$(cloudana --json grid submit --dataset "$DATASET" --grid "$GRID_SPEC" \
 	--bounty 54 --collateral 1 --proof-timeout 100 --duration 600 --suri //Alice | field '["grid"]')"
 echo "grid $GRID" >&2
 

@@ -75,7 +75,8 @@ start_dev_chain() {
 	log "starting cloudana-prover on 127.0.0.1:$PROVER_PORT (log: $WORK/prover.log)"
 	"$BIN/cloudana-prover" serve --listen "127.0.0.1:$PROVER_PORT" --journal "$WORK/prover" \
 		--keys "$CARGO_TARGET_DIR/../keys" \
-		--dataset "$CLOUDANA_DATASETS/iris.csv" --model "$ROOT/circuits/models/iris-mlp.json" \
+		--dataset "$CLOUDANA_DATASETS/iris.csv" --dataset "$CLOUDANA_DATASETS/wine_data.csv" \
+		--dataset "$CLOUDANA_DATASETS/breast_cancer.csv" --model "$ROOT/circuits/models/iris-mlp.json" \
 		>"$WORK/prover.log" 2>&1 &
 	PIDS+=($!)
 	log "starting cloudana-node --dev on ws://127.0.0.1:$RPC_PORT (log: $WORK/node.log)"

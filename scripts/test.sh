@@ -6,7 +6,8 @@
 #   3. the polkadot.js check: a standard Substrate client sees and calls Cloudana's pallets;
 #   4. the demo (scripts/demo.sh), as README.md tells a newcomer to run it;
 #   5. the economics worked example (scripts/economics-example.sh), checking its numbers;
-#   6. the grid demo (scripts/grid-demo.sh), which checks its leaderboard against re-training.
+#   6. the grid demo (scripts/grid-demo.sh) on Iris, Wine and Breast Cancer, each checking its
+#      leaderboard against re-training and its payouts against the bounty.
 # Set SKIP_DEMO=1, SKIP_POLKADOT_JS=1, SKIP_ECONOMICS=1 or SKIP_GRID=1 to leave those out.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -46,8 +47,10 @@ if [ "${SKIP_ECONOMICS:-0}" != 1 ]; then
 fi
 
 if [ "${SKIP_GRID:-0}" != 1 ]; then
-	log "6/6 the grid demo"
-	"$ROOT/scripts/grid-demo.sh"
+	for dataset in iris wine breast_cancer; do
+		log "6/6 the grid demo on $dataset"
+		"$ROOT/scripts/grid-demo.sh" "$dataset"
+	done
 fi
 
 log "all tests passed"

@@ -1,4 +1,5 @@
-//! The accuracy circuit: "this model classifies `k` of these 30 samples correctly".
+//! The accuracy circuit family: "this model classifies `k` of these holdout samples correctly",
+//! one circuit per dataset shape ([`Spec`]).
 //!
 //! ## Statement
 //!
@@ -10,24 +11,35 @@
 //! | 0 | binding `H(genesis ‖ job id ‖ prover)` | the chain |
 //! | 1 | dataset commitment ([`Dataset::commitment`]) | the requester |
 //! | 2 | model commitment ([`Model::commitment`]) | the requester |
-//! | 3 | correct predictions `k` (0..=30) | the prover |
+//! | 3 | correct predictions `k` (0 to the holdout size) | the prover |
 //!
-//! Witness: the 30 quantized samples with labels and the 67 quantized model parameters.
+//! Witness: the quantized holdout samples with labels and the quantized model parameters
+//! (67 for Iris, 139 for Wine, 266 for Breast Cancer).
 //!
 //! ## Constraints
 //!
 //! - the binding input is squared into a constraint, so it is bound (DESIGN's binding rule);
 //! - features are range-checked to 12 bits, weights and biases to their bounds
-//!   (see [`crate::iris`]), labels are one-hot;
+//!   (see [`crate::mlp`]), labels are one-hot;
 //! - both commitments are recomputed with Poseidon and must equal the public inputs;
 //! - each sample is evaluated exactly as [`Model::predict`] does: layer-1 pre-activations, a
-//!   sign bit from a 33-bit decomposition for each ReLU, layer-2 logits, and three 53-bit
-//!   comparisons implementing `argmax` with ties to the lowest index;
+//!   sign bit from a `z1_bits + 1`-bit decomposition for each ReLU, layer-2 logits, and one
+//!   `z2_bits + 2`-bit comparison per class implementing `argmax` with ties to the lowest index
+//!   ([`crate::mlp::Shape`]);
 //! - the sum of per-sample correctness bits must equal input 3.
 //!
-//! About 48 000 constraints ([`constraint_count`]).
+//! ## Sizes
+//!
+//! [`constraint_count`] per dataset (`tests/accuracy.rs` pins them; proving times are in
+//! `circuits/README.md`):
+//!
+//! | dataset | shape | holdout | constraints |
+//! |---|---|---|---|
+//! | Iris | 4-8-3 | 30 | IRIS_COUNT |
+//! | Wine | 13-8-3 | 35 | WINE_COUNT |
+//! | Breast Cancer | 30-8-2 | 113 | BC_COUNT |
 
-use crate::iris::{self, Dataset, Model, Sample, CLASSES, HIDDEN, HOLDOUT, INPUTS};
+use crate::mlp::{self, Dataset, Model, Sample, Spec, FEATURE_BITS, PACK};
 use ark_bn254::Fr;
 use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, eq::EqGadget, fields::fp::FpVar, fields::FieldVar};
 use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError};
@@ -46,15 +58,16 @@ pub struct AccuracyCircuit {
 	pub binding: Fr,
 	/// The model evaluated.
 	pub model: Model,
-	/// The 30 samples.
+	/// The holdout samples; their spec fixes the circuit's shape.
 	pub data: Dataset,
 }
 
 impl AccuracyCircuit {
-	/// A circuit of the right shape with zero values, for setup.
-	pub fn blank() -> Self {
-		let sample = Sample { features: [0; INPUTS], label: 0 };
-		AccuracyCircuit { binding: Fr::from(0u64), model: Model::zero(), data: Dataset { samples: vec![sample; HOLDOUT] } }
+	/// A circuit of `spec`'s shape with zero values, for setup.
+	pub fn blank(spec: Spec) -> Self {
+		let shape = spec.shape();
+		let sample = Sample { features: vec![0; shape.inputs], label: 0 };
+		AccuracyCircuit { binding: Fr::from(0u64), model: Model::zero(spec), data: Dataset { spec, samples: vec![sample; shape.holdout] } }
 	}
 
 	/// The public inputs this witness proves: `[binding, dataset, model, correct]`.
@@ -85,12 +98,18 @@ fn unsigned_bits(cs: &ConstraintSystemRef<Fr>, value: u128, bits: u32) -> Result
 }
 
 fn witness(cs: &ConstraintSystemRef<Fr>, v: i128) -> Result<FpVar<Fr>, SynthesisError> {
-	FpVar::new_witness(cs.clone(), || Ok(iris::to_field(v)))
+	FpVar::new_witness(cs.clone(), || Ok(mlp::to_field(v)))
 }
 
 impl ConstraintSynthesizer<Fr> for AccuracyCircuit {
 	fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-		if self.data.samples.len() != HOLDOUT {
+		let spec = self.data.spec;
+		let shape = spec.shape();
+		let (inputs, hidden, classes) = (shape.inputs, shape.hidden, shape.classes);
+		if self.data.samples.len() != shape.holdout
+			|| self.data.samples.iter().any(|s| s.features.len() != inputs)
+			|| self.model.check(spec).is_err()
+		{
 			return Err(SynthesisError::Unsatisfiable);
 		}
 		// Public inputs. Their values are computed only when proving.
@@ -113,15 +132,15 @@ impl ConstraintSynthesizer<Fr> for AccuracyCircuit {
 		let alloc_vector = |values: &Vec<i64>, bits: u32| -> Result<Vec<FpVar<Fr>>, SynthesisError> {
 			Ok(alloc_matrix(&vec![values.clone()], bits)?.remove(0))
 		};
-		let w1 = alloc_matrix(&self.model.w1, iris::WEIGHT_BITS)?;
-		let b1 = alloc_vector(&self.model.b1, iris::BIAS1_BITS)?;
-		let w2 = alloc_matrix(&self.model.w2, iris::WEIGHT_BITS)?;
-		let b2 = alloc_vector(&self.model.b2, iris::BIAS2_BITS)?;
+		let w1 = alloc_matrix(&self.model.w1, mlp::WEIGHT_BITS)?;
+		let b1 = alloc_vector(&self.model.b1, mlp::BIAS1_BITS)?;
+		let w2 = alloc_matrix(&self.model.w2, mlp::WEIGHT_BITS)?;
+		let b2 = alloc_vector(&self.model.b2, mlp::BIAS2_BITS)?;
 		let mut model_elements = vec![
-			FpVar::constant(iris::tag(iris::MODEL_TAG)),
-			FpVar::constant(Fr::from(INPUTS as u64)),
-			FpVar::constant(Fr::from(HIDDEN as u64)),
-			FpVar::constant(Fr::from(CLASSES as u64)),
+			FpVar::constant(mlp::tag(mlp::MODEL_TAG)),
+			FpVar::constant(Fr::from(inputs as u64)),
+			FpVar::constant(Fr::from(hidden as u64)),
+			FpVar::constant(Fr::from(classes as u64)),
 		];
 		model_elements.extend(w1.iter().flatten().cloned());
 		model_elements.extend(b1.iter().cloned());
@@ -129,44 +148,54 @@ impl ConstraintSynthesizer<Fr> for AccuracyCircuit {
 		model_elements.extend(b2.iter().cloned());
 		crate::poseidon::hash_var(cs.clone(), &model_elements)?.enforce_equal(&model_commitment)?;
 
-		let mut dataset_elements = vec![FpVar::constant(iris::tag(iris::DATASET_TAG)), FpVar::constant(Fr::from(HOLDOUT as u64))];
+		let mut dataset_elements = vec![
+			FpVar::constant(mlp::tag(mlp::DATASET_TAG)),
+			FpVar::constant(Fr::from(shape.holdout as u64)),
+			FpVar::constant(Fr::from(inputs as u64)),
+			FpVar::constant(Fr::from(classes as u64)),
+		];
+		let limb = Fr::from(1u64 << FEATURE_BITS);
 		let mut count = FpVar::<Fr>::zero();
 		for sample in &self.data.samples {
 			// Features (12-bit) and the one-hot label.
-			let mut x = Vec::with_capacity(INPUTS);
+			let mut x = Vec::with_capacity(inputs);
 			for &feature in &sample.features {
 				let var = witness(&cs, feature as i128)?;
-				unsigned_range(&cs, &var, feature as i128, iris::FEATURE_BITS)?;
+				unsigned_range(&cs, &var, feature as i128, FEATURE_BITS)?;
 				x.push(var);
 			}
-			let onehot = (0..CLASSES)
+			let onehot = (0..classes)
 				.map(|k| Boolean::new_witness(cs.clone(), || Ok(sample.label as usize == k)))
 				.collect::<Result<Vec<_>, _>>()?;
 			let ones: Vec<FpVar<Fr>> = onehot.iter().map(|b| FpVar::from(b.clone())).collect();
-			(&ones[0] + &ones[1] + &ones[2]).enforce_equal(&FpVar::one())?;
-			let label = &ones[1] + &ones[2] * Fr::from(2u64);
-			dataset_elements.extend(x.iter().cloned());
-			dataset_elements.push(label);
+			ones.iter().fold(FpVar::zero(), |acc, e| acc + e).enforce_equal(&FpVar::one())?;
+			let label = (1..classes).fold(FpVar::zero(), |acc, k| acc + &ones[k] * Fr::from(k as u64));
+			// Packed into the commitment, PACK 12-bit limbs to an element (a linear
+			// combination: no constraints).
+			let values: Vec<FpVar<Fr>> = x.iter().cloned().chain([label]).collect();
+			for chunk in values.chunks(PACK) {
+				dataset_elements.push(chunk.iter().rev().fold(FpVar::zero(), |acc, v| acc * limb + v));
+			}
 
 			// Layer 1 and ReLU.
-			let x_native = sample.features;
-			let z1_native = self.model.layer1(&x_native);
-			let mut h = Vec::with_capacity(HIDDEN);
-			for j in 0..HIDDEN {
+			let x_native = &sample.features;
+			let z1_native = self.model.layer1(x_native);
+			let mut h = Vec::with_capacity(hidden);
+			for j in 0..hidden {
 				let mut z = b1[j].clone();
-				for i in 0..INPUTS {
+				for i in 0..inputs {
 					z += &w1[j][i] * &x[i];
 				}
-				let positive = signed_range(&cs, &z, z1_native[j] as i128, iris::Z1_BITS)?;
+				let positive = signed_range(&cs, &z, z1_native[j] as i128, shape.z1_bits())?;
 				h.push(positive.select(&z, &FpVar::zero())?);
 			}
 
 			// Layer 2.
-			let logits_native = self.model.logits(&x_native);
-			let mut logits = Vec::with_capacity(CLASSES);
-			for k in 0..CLASSES {
+			let logits_native = self.model.logits(x_native);
+			let mut logits = Vec::with_capacity(classes);
+			for k in 0..classes {
 				let mut z = b2[k].clone();
-				for j in 0..HIDDEN {
+				for j in 0..hidden {
 					z += &w2[k][j] * &h[j];
 				}
 				logits.push(z);
@@ -175,16 +204,16 @@ impl ConstraintSynthesizer<Fr> for AccuracyCircuit {
 			// argmax == label, ties to the lowest index: for every k,
 			// z[label] − z[k] − [k < label] ≥ 0.
 			let mut label_logit = FpVar::zero();
-			for k in 0..CLASSES {
+			for k in 0..classes {
 				label_logit += onehot[k].select(&logits[k], &FpVar::zero())?;
 			}
 			let y = sample.label as usize;
-			let mut checks = Vec::with_capacity(CLASSES);
-			for k in 0..CLASSES {
+			let mut checks = Vec::with_capacity(classes);
+			for k in 0..classes {
 				let below: FpVar<Fr> = ones[k + 1..].iter().fold(FpVar::zero(), |acc, e| acc + e);
 				let diff = &label_logit - &logits[k] - below;
 				let diff_native = logits_native[y] as i128 - logits_native[k] as i128 - (k < y) as i128;
-				checks.push(signed_range(&cs, &diff, diff_native, iris::Z2_BITS + 1)?);
+				checks.push(signed_range(&cs, &diff, diff_native, shape.z2_bits() + 1)?);
 			}
 			count += FpVar::from(Boolean::kary_and(&checks)?);
 		}
@@ -200,10 +229,10 @@ pub fn is_satisfied(circuit: AccuracyCircuit) -> Result<bool, SynthesisError> {
 	cs.is_satisfied()
 }
 
-/// Constraints in the circuit.
-pub fn constraint_count() -> usize {
+/// Constraints in `spec`'s circuit.
+pub fn constraint_count(spec: Spec) -> usize {
 	let cs = ConstraintSystem::<Fr>::new_ref();
 	cs.set_mode(ark_relations::r1cs::SynthesisMode::Setup);
-	AccuracyCircuit::blank().generate_constraints(cs.clone()).expect("the blank circuit synthesizes; qed");
+	AccuracyCircuit::blank(spec).generate_constraints(cs.clone()).expect("the blank circuit synthesizes; qed");
 	cs.num_constraints()
 }

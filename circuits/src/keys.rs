@@ -1,14 +1,16 @@
 //! Groth16 keys for the built-in circuits: the deterministic development setup, conversion to
-//! EIP-197 bytes, and the on-disk proving-key cache.
+//! EIP-197 bytes, and the on-disk proving-key cache. Each dataset ([`Spec`]) has its own
+//! accuracy circuit, so its own keys; the verifying keys are committed in `circuits/keys/`
+//! (`<name>_accuracy.vk.json`).
 //!
 //! **The development setup is not for production.** Its randomness (the "toxic waste" α, β, γ,
 //! δ, τ) comes from a ChaCha20 generator seeded with a public string, so anyone can recompute it
-//! and forge proofs for this circuit. It exists so that every node, prover and test derives the
+//! and forge proofs for these circuits. It exists so that every node, prover and test derives the
 //! same keys without a ceremony. A production deployment replaces it with keys from a
 //! multi-party ceremony (e.g. snarkjs phase 2 on a public powers-of-tau file) and registers
 //! that verifying key instead.
 
-use crate::accuracy::AccuracyCircuit;
+use crate::{accuracy::AccuracyCircuit, mlp::Spec};
 use ark_bn254::Bn254;
 use ark_groth16::{Groth16, ProvingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -18,17 +20,33 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use std::path::{Path, PathBuf};
 
-/// The public seed of the development setup. NOT FOR PRODUCTION: see the module docs.
-pub const DEV_SETUP_SEED: &[u8] = b"cloudana/dev-setup/iris-accuracy/v1 -- public seed, NOT FOR PRODUCTION";
+/// The public seed of the development setup of `spec`'s accuracy circuit:
+/// `cloudana/dev-setup/<name>-accuracy/v1 -- public seed, NOT FOR PRODUCTION`, hashed with
+/// BLAKE2b-256 into the ChaCha20 seed. NOT FOR PRODUCTION: see the module docs.
+pub fn dev_setup_seed(spec: Spec) -> String {
+	format!("cloudana/dev-setup/{}-accuracy/v1 -- public seed, NOT FOR PRODUCTION", spec.name().replace('_', "-"))
+}
 
-/// The verifying key the development setup produces, committed so a change to the circuit is
-/// noticed (a test recomputes it) and so `cloudana vk register` can read it without a setup.
-pub const IRIS_ACCURACY_VK_JSON: &str = include_str!("../keys/iris_accuracy.vk.json");
+/// The verifying keys the development setup produces, committed so a change to a circuit is
+/// noticed (a test recomputes them) and so `cloudana vk register` can read them without a setup.
+pub fn accuracy_vk_json(spec: Spec) -> &'static str {
+	match spec {
+		Spec::Iris => include_str!("../keys/iris_accuracy.vk.json"),
+		Spec::Wine => include_str!("../keys/wine_accuracy.vk.json"),
+		Spec::BreastCancer => include_str!("../keys/breast_cancer_accuracy.vk.json"),
+	}
+}
 
-/// Runs the deterministic development setup of the accuracy circuit (tens of seconds).
-pub fn dev_setup() -> ProvingKey<Bn254> {
-	let mut rng = ChaCha20Rng::from_seed(sp_crypto_hashing::blake2_256(DEV_SETUP_SEED));
-	let (pk, _vk) = Groth16::<Bn254>::circuit_specific_setup(AccuracyCircuit::blank(), &mut rng)
+/// The committed file of `spec`'s verifying key, relative to the repository root.
+pub fn accuracy_vk_path(spec: Spec) -> String {
+	format!("circuits/keys/{}_accuracy.vk.json", spec.name())
+}
+
+/// Runs the deterministic development setup of `spec`'s accuracy circuit (seconds for Iris,
+/// about a minute for Breast Cancer on two cores).
+pub fn dev_setup(spec: Spec) -> ProvingKey<Bn254> {
+	let mut rng = ChaCha20Rng::from_seed(sp_crypto_hashing::blake2_256(dev_setup_seed(spec).as_bytes()));
+	let (pk, _vk) = Groth16::<Bn254>::circuit_specific_setup(AccuracyCircuit::blank(spec), &mut rng)
 		.expect("the blank accuracy circuit synthesizes; qed");
 	pk
 }
@@ -49,14 +67,25 @@ pub fn proof_to_eip197(proof: &ark_groth16::Proof<Bn254>) -> Proof {
 	Proof { a: encoding::encode_g1(&proof.a), b: encoding::encode_g2(&proof.b), c: encoding::encode_g1(&proof.c) }
 }
 
-/// The committed development verifying key of the accuracy circuit.
-pub fn iris_accuracy_vk() -> VerifyingKey<Vec<G1Bytes>> {
-	cloudana_groth16::snarkjs::verifying_key_from_json(IRIS_ACCURACY_VK_JSON).expect("the committed key parses; qed")
+/// The committed development verifying key of `spec`'s accuracy circuit.
+pub fn accuracy_vk(spec: Spec) -> VerifyingKey<Vec<G1Bytes>> {
+	cloudana_groth16::snarkjs::verifying_key_from_json(accuracy_vk_json(spec)).expect("the committed keys parse; qed")
 }
 
-/// Where the proving key of the circuit whose verifying key is `vk_id` is cached in `dir`.
-pub fn cache_path(dir: &Path, vk_id: &[u8; 32]) -> PathBuf {
-	dir.join(format!("iris-accuracy-{}.pk", hex_prefix(vk_id)))
+/// The verifying-key id (`cloudana_groth16::statement::vk_id`) of `spec`'s accuracy circuit: the
+/// circuit id jobs name.
+pub fn accuracy_circuit_id(spec: Spec) -> [u8; 32] {
+	cloudana_groth16::statement::vk_id(&accuracy_vk(spec))
+}
+
+/// The dataset whose accuracy circuit has id `circuit`, if any.
+pub fn spec_of_circuit(circuit: &[u8; 32]) -> Option<Spec> {
+	Spec::ALL.into_iter().find(|s| accuracy_circuit_id(*s) == *circuit)
+}
+
+/// Where the proving key of `spec`'s circuit whose verifying key is `vk_id` is cached in `dir`.
+pub fn cache_path(dir: &Path, spec: Spec, vk_id: &[u8; 32]) -> PathBuf {
+	dir.join(format!("{}-accuracy-{}.pk", spec.name().replace('_', "-"), hex_prefix(vk_id)))
 }
 
 fn hex_prefix(bytes: &[u8]) -> String {
@@ -75,16 +104,16 @@ pub enum KeyError {
 		source: std::io::Error,
 	},
 	/// The development setup does not reproduce the committed verifying key: the circuit
-	/// changed without `circuits/keys/iris_accuracy.vk.json` being regenerated.
-	#[error("the development setup no longer matches circuits/keys/iris_accuracy.vk.json; regenerate it (see circuits/README.md)")]
-	SetupMismatch,
+	/// changed without `circuits/keys/<name>_accuracy.vk.json` being regenerated.
+	#[error("the development setup no longer matches {0}; regenerate it (see circuits/README.md)")]
+	SetupMismatch(String),
 }
 
-/// Loads the accuracy circuit's proving key from `dir`, or runs the development setup and
+/// Loads `spec`'s accuracy circuit's proving key from `dir`, or runs the development setup and
 /// caches it there. The key's verifying key must equal the committed one.
-pub fn load_or_setup(dir: &Path) -> Result<ProvingKey<Bn254>, KeyError> {
-	let expected = iris_accuracy_vk();
-	let path = cache_path(dir, &cloudana_groth16::statement::vk_id(&expected));
+pub fn load_or_setup(dir: &Path, spec: Spec) -> Result<ProvingKey<Bn254>, KeyError> {
+	let expected = accuracy_vk(spec);
+	let path = cache_path(dir, spec, &cloudana_groth16::statement::vk_id(&expected));
 	let io = |source| KeyError::Io { path: path.display().to_string(), source };
 	if let Ok(bytes) = std::fs::read(&path) {
 		if let Ok(pk) = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&bytes[..]) {
@@ -94,11 +123,13 @@ pub fn load_or_setup(dir: &Path) -> Result<ProvingKey<Bn254>, KeyError> {
 		}
 		tracing::warn!(path = %path.display(), "cached proving key is stale or corrupt; regenerating");
 	}
-	tracing::info!("running the development setup of the accuracy circuit (one time, NOT FOR PRODUCTION)");
-	let pk = dev_setup();
+	tracing::info!(dataset = %spec, "running the development setup of the accuracy circuit (one time, NOT FOR PRODUCTION)");
+	let started = std::time::Instant::now();
+	let pk = dev_setup(spec);
 	if vk_to_eip197(&pk.vk) != expected {
-		return Err(KeyError::SetupMismatch);
+		return Err(KeyError::SetupMismatch(accuracy_vk_path(spec)));
 	}
+	tracing::info!(dataset = %spec, seconds = started.elapsed().as_secs(), "development setup done");
 	std::fs::create_dir_all(dir).map_err(io)?;
 	let mut bytes = Vec::new();
 	pk.serialize_uncompressed(&mut bytes).expect("writing to a Vec cannot fail; qed");

@@ -3,9 +3,11 @@
 //! The R1CS circuits Cloudana's provers run, with their data handling, setup, witness
 //! generation and proving. Everything here is off-chain (std, arkworks).
 //!
-//! - [`iris`]: the Iris dataset and its fixed 30-sample holdout, the 4-8-3 MLP model file,
-//!   fixed-point evaluation in plain Rust, and the Poseidon commitments to data and model;
-//! - [`accuracy`]: the circuit proving how many holdout samples a model classifies correctly;
+//! - [`mlp`]: the supported datasets (Iris, Wine, Breast Cancer) with their fixed holdout and
+//!   feature scaling, the n-8-c MLP model file, fixed-point evaluation in plain Rust, and the
+//!   Poseidon commitments to data and model;
+//! - [`accuracy`]: the circuit family proving how many holdout samples a model classifies
+//!   correctly, one circuit per dataset;
 //! - [`keys`]: the deterministic development setup (**not for production**), EIP-197
 //!   conversion and the proving-key cache;
 //! - [`poseidon`]: the Poseidon instance used for commitments;
@@ -13,8 +15,8 @@
 //! - [`prove_accuracy`]: witness generation and proving in one call.
 
 pub mod accuracy;
-pub mod iris;
 pub mod keys;
+pub mod mlp;
 pub mod poseidon;
 pub mod train;
 
@@ -43,19 +45,23 @@ pub enum ProveError {
 	/// The witness does not satisfy the circuit, or synthesis failed.
 	#[error("proving failed: {0}")]
 	Synthesis(#[from] ark_relations::r1cs::SynthesisError),
+	/// The model does not have the dataset's shape.
+	#[error("{0}")]
+	Shape(mlp::DataError),
 	/// The proof produced does not verify (a bug; never sent to the chain).
 	#[error("the proof produced does not verify: {0}")]
 	SelfCheck(cloudana_groth16::Groth16Error),
 }
 
 /// Generates the witness and proves the accuracy of `model` on `data` for `binding`, then
-/// verifies the proof before returning it.
+/// verifies the proof before returning it. `pk` must be the proving key of `data.spec`'s circuit.
 pub fn prove_accuracy(
 	pk: &ProvingKey<Bn254>,
 	binding: &PublicInput,
-	model: &iris::Model,
-	data: &iris::Dataset,
+	model: &mlp::Model,
+	data: &mlp::Dataset,
 ) -> Result<AccuracyProof, ProveError> {
+	model.check(data.spec).map_err(ProveError::Shape)?;
 	let binding = encoding::decode_fr(binding, cloudana_groth16::Element::PublicInput(0)).map_err(ProveError::Binding)?;
 	let circuit = accuracy::AccuracyCircuit { binding, model: model.clone(), data: data.clone() };
 	let inputs: Vec<Fr> = circuit.public_inputs().to_vec();

@@ -1,7 +1,8 @@
-//! Deterministic fixed-point training of the 4-8-3 MLP, for multi-slot (grid) jobs.
+//! Deterministic fixed-point training of the n-8-c MLP, for multi-slot (grid) jobs.
 //!
-//! A grid slot names hyper-parameters; the prover trains a model with them on the training
-//! split (the 120 Iris rows with index % 5 ≠ 4) and proves the trained model's holdout accuracy
+//! A grid slot names hyper-parameters; the prover trains a model with them on the dataset's
+//! training split (the rows with index % 5 ≠ 4: 120 of Iris, 143 of Wine, 456 of Breast
+//! Cancer, quantized as [`crate::mlp`] says) and proves the trained model's holdout accuracy
 //! with the accuracy circuit. **Training is not proven**: the proof guarantees that *the
 //! committed model* classifies *the committed holdout* with the proven count, nothing about how
 //! the model was obtained. Training is deterministic (integer arithmetic only, a seeded
@@ -32,14 +33,16 @@
 //! ```
 //!
 //! `lr` is applied as `lr_ppm · g / 10⁶` in 128-bit integers (division truncates toward zero).
-//! Initial weights are uniform in [−0.5, 0.5) from the seed; biases start at 0.
+//! Initial weights are uniform in [−a, a) from the seed, with `a = 0.5` for up to 4 inputs and
+//! `a = 0.5·√(4/n)` for `n` inputs beyond (so layer-1 activations start at the same size for
+//! every dataset; the width is computed in integers: [`init_half_width`]); biases start at 0.
 //!
 //! ## Seeds
 //!
 //! The generator is SplitMix64 (Steele, Lea, Flood: *Fast splittable pseudorandom number
 //! generators*, OOPSLA 2014). A grid slot's seed is [`slot_seed`]`(grid, slot)`.
 
-use crate::iris::{Dataset, Model, BIAS1_BITS, BIAS2_BITS, CLASSES, HIDDEN, INPUTS, WEIGHT_BITS};
+use crate::mlp::{Dataset, Model, BIAS1_BITS, BIAS2_BITS, HIDDEN, WEIGHT_BITS};
 
 /// One slot's hyper-parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,10 +154,10 @@ pub fn slot_seed(grid: u64, slot: u32) -> u64 {
 /// Parameters at training scale (see the module docs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trainer {
-	w1: [[i64; INPUTS]; HIDDEN],
-	b1: [i64; HIDDEN],
-	w2: [[i64; HIDDEN]; CLASSES],
-	b2: [i64; CLASSES],
+	w1: Vec<Vec<i64>>,
+	b1: Vec<i64>,
+	w2: Vec<Vec<i64>>,
+	b2: Vec<i64>,
 	hidden: usize,
 }
 
@@ -165,33 +168,52 @@ fn step(lr_ppm: u32, gradient: i128) -> i64 {
 	delta.clamp(i64::MIN as i128 / 4, i64::MAX as i128 / 4) as i64
 }
 
+/// Half-width `a` of the initial layer-1 weights at scale 2¹⁶: `2¹⁵` for up to 4 inputs,
+/// `⌊2¹⁵·√(4/n)⌋` beyond (integer square root of `2³⁰·4/n`). Layer-2 weights always use `2¹⁵`.
+pub fn init_half_width(inputs: usize) -> i64 {
+	if inputs <= 4 {
+		return ONE / 2;
+	}
+	let target = (1u64 << 32) / inputs as u64;
+	let mut r = (target as f64).sqrt() as u64;
+	while r * r > target {
+		r -= 1;
+	}
+	while (r + 1) * (r + 1) <= target {
+		r += 1;
+	}
+	r as i64
+}
+
 impl Trainer {
-	fn new(hidden: usize, rng: &mut SplitMix64) -> Self {
-		let mut weight = |used: bool| if used { rng.below(ONE as u64) as i64 - ONE / 2 } else { 0 };
-		let mut w1 = [[0; INPUTS]; HIDDEN];
+	fn new(inputs: usize, classes: usize, hidden: usize, rng: &mut SplitMix64) -> Self {
+		let mut weight = |used: bool, half: i64| if used { rng.below(2 * half as u64) as i64 - half } else { 0 };
+		let first = init_half_width(inputs);
+		let mut w1 = vec![vec![0; inputs]; HIDDEN];
 		for (j, row) in w1.iter_mut().enumerate() {
 			for w in row.iter_mut() {
-				*w = weight(j < hidden);
+				*w = weight(j < hidden, first);
 			}
 		}
-		let mut w2 = [[0; HIDDEN]; CLASSES];
+		let mut w2 = vec![vec![0; HIDDEN]; classes];
 		for row in w2.iter_mut() {
 			for (j, w) in row.iter_mut().enumerate() {
-				*w = weight(j < hidden);
+				*w = weight(j < hidden, ONE / 2);
 			}
 		}
-		Trainer { w1, b1: [0; HIDDEN], w2, b2: [0; CLASSES], hidden }
+		Trainer { w1, b1: vec![0; HIDDEN], w2, b2: vec![0; classes], hidden }
 	}
 
-	fn train_one(&mut self, x: &[i64; INPUTS], label: u8, lr_ppm: u32) {
+	fn train_one(&mut self, x: &[i64], label: u8, lr_ppm: u32) {
+		let classes = self.b2.len();
 		let mut z1 = [0i64; HIDDEN];
 		let mut h = [0i64; HIDDEN];
 		for j in 0..self.hidden {
 			z1[j] = self.w1[j].iter().zip(x).map(|(w, x)| w.saturating_mul(*x)).fold(self.b1[j], i64::saturating_add);
 			h[j] = z1[j].max(0) >> 8;
 		}
-		let mut e = [0i64; CLASSES];
-		for k in 0..CLASSES {
+		let mut e = vec![0i64; classes];
+		for k in 0..classes {
 			let z2 = self.w2[k][..self.hidden]
 				.iter()
 				.zip(&h)
@@ -201,14 +223,14 @@ impl Trainer {
 			e[k] = (z2 >> 16).saturating_sub(target);
 		}
 		for j in 0..self.hidden {
-			let back: i128 = (0..CLASSES).map(|k| self.w2[k][j] as i128 * e[k] as i128).sum::<i128>() >> 16;
+			let back: i128 = (0..classes).map(|k| self.w2[k][j] as i128 * e[k] as i128).sum::<i128>() >> 16;
 			let d = if z1[j] > 0 { back } else { 0 };
-			for i in 0..INPUTS {
+			for i in 0..x.len() {
 				self.w1[j][i] = self.w1[j][i].saturating_sub(step(lr_ppm, (d * x[i] as i128) >> 8));
 			}
 			self.b1[j] = self.b1[j].saturating_sub(step(lr_ppm, d << 8));
 		}
-		for k in 0..CLASSES {
+		for k in 0..classes {
 			for j in 0..self.hidden {
 				self.w2[k][j] = self.w2[k][j].saturating_sub(step(lr_ppm, (e[k] as i128 * h[j] as i128) >> 16));
 			}
@@ -237,10 +259,12 @@ pub fn to_model(t: &Trainer) -> Model {
 	}
 }
 
-/// Trains a model on `training` with `params` from `seed`: deterministic, bit for bit.
+/// Trains a model of `training.spec`'s shape on `training` with `params` from `seed`:
+/// deterministic, bit for bit.
 pub fn train(training: &Dataset, params: &HyperParams, seed: u64) -> Model {
 	let mut rng = SplitMix64::new(seed);
-	let mut trainer = Trainer::new(params.hidden, &mut rng);
+	let shape = training.spec.shape();
+	let mut trainer = Trainer::new(shape.inputs, shape.classes, params.hidden, &mut rng);
 	let mut order: Vec<usize> = (0..training.samples.len()).collect();
 	for _ in 0..params.epochs {
 		for i in (1..order.len()).rev() {

@@ -1,12 +1,15 @@
-//! The accuracy circuit against the plain-Rust fixed-point model, on the real Iris data.
+//! The accuracy circuit family against the plain-Rust fixed-point model, on the real Iris, Wine
+//! and Breast Cancer data.
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::ProvingKey;
 use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystem};
 use cloudana_circuits::{
 	accuracy::{self, AccuracyCircuit},
-	iris::{Dataset, Model, Sample, HOLDOUT},
-	keys, prove_accuracy,
+	keys,
+	mlp::{Dataset, Model, Sample, Spec},
+	prove_accuracy,
+	train::{slot_seed, train, HyperParams},
 };
 use cloudana_groth16::{statement, verifier, Groth16Error};
 use proptest::prelude::*;
@@ -18,12 +21,16 @@ fn root() -> PathBuf {
 	PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())).join("..")
 }
 
-fn iris() -> Dataset {
+fn read(spec: Spec) -> Dataset {
 	let path = std::env::var("CLOUDANA_DATASETS")
 		.map(PathBuf::from)
 		.unwrap_or_else(|_| root().join("../shared/datasets"))
-		.join("iris.csv");
-	Dataset::iris_holdout(&path).expect("iris.csv is readable")
+		.join(spec.file_name());
+	Dataset::read_csv(&path).unwrap_or_else(|e| panic!("{} is readable: {e}", spec.file_name()))
+}
+
+fn iris() -> Dataset {
+	read(Spec::Iris).holdout().unwrap()
 }
 
 fn model() -> Model {
@@ -32,31 +39,56 @@ fn model() -> Model {
 
 fn pk() -> &'static ProvingKey<Bn254> {
 	static PK: OnceLock<ProvingKey<Bn254>> = OnceLock::new();
-	PK.get_or_init(keys::dev_setup)
+	PK.get_or_init(|| keys::dev_setup(Spec::Iris))
 }
 
+/// Every dataset's committed verifying key is what the development setup produces (with
+/// `CLOUDANA_BLESS=1`: rewrites them). One setup per dataset, so this is the slow test.
 #[test]
-fn committed_vk_matches_the_dev_setup() {
-	let vk = keys::vk_to_eip197(&pk().vk);
-	let path = root().join("circuits/keys/iris_accuracy.vk.json");
-	if std::env::var_os("CLOUDANA_BLESS").is_some() {
-		let json = serde_json::to_string_pretty(&cloudana_groth16::snarkjs::verifying_key_to_json(&vk)).unwrap();
-		std::fs::write(&path, json + "\n").unwrap();
-		return;
+fn committed_vks_match_the_dev_setup() {
+	for spec in Spec::ALL {
+		let vk = if spec == Spec::Iris { keys::vk_to_eip197(&pk().vk) } else { keys::vk_to_eip197(&keys::dev_setup(spec).vk) };
+		let path = keys::accuracy_vk_path(spec);
+		if std::env::var_os("CLOUDANA_BLESS").is_some() {
+			let json = serde_json::to_string_pretty(&cloudana_groth16::snarkjs::verifying_key_to_json(&vk)).unwrap();
+			std::fs::write(root().join(&path), json + "\n").unwrap();
+			continue;
+		}
+		assert_eq!(keys::accuracy_vk(spec), vk, "{path} is stale: rerun with CLOUDANA_BLESS=1");
+		assert_eq!(keys::spec_of_circuit(&keys::accuracy_circuit_id(spec)), Some(spec));
 	}
-	assert_eq!(
-		keys::iris_accuracy_vk(),
-		vk,
-		"circuits/keys/iris_accuracy.vk.json is stale: rerun with CLOUDANA_BLESS=1"
-	);
 }
 
 #[test]
-fn holdout_is_thirty_rows_ten_per_class() {
-	let data = iris();
-	assert_eq!(data.samples.len(), HOLDOUT);
-	for class in 0..3u8 {
-		assert_eq!(data.samples.iter().filter(|s| s.label == class).count(), 10);
+fn holdouts_have_the_circuit_sizes_and_every_class() {
+	for (spec, per_class) in [(Spec::Iris, vec![10, 10, 10]), (Spec::Wine, vec![11, 15, 9]), (Spec::BreastCancer, vec![42, 71])] {
+		let all = read(spec);
+		let data = all.holdout().unwrap();
+		assert_eq!(data.samples.len(), spec.shape().holdout);
+		assert_eq!(all.training().samples.len(), spec.rows() - spec.shape().holdout);
+		let counts: Vec<usize> =
+			(0..spec.shape().classes as u8).map(|class| data.samples.iter().filter(|s| s.label == class).count()).collect();
+		assert_eq!(counts, per_class, "{spec}");
+		assert!(data.samples.iter().flat_map(|s| &s.features).all(|x| (0..4096).contains(x)));
+	}
+}
+
+/// A model trained on each of the other datasets: the circuit's count equals plain Rust's, and
+/// a claim of one more does not hold.
+#[test]
+fn circuit_count_equals_plain_rust_on_wine_and_breast_cancer() {
+	for spec in [Spec::Wine, Spec::BreastCancer] {
+		let all = read(spec);
+		let holdout = all.holdout().unwrap();
+		let model = train(&all.training(), &HyperParams::parse("lr=0.01,epochs=10").unwrap(), slot_seed(1, 0));
+		let rust = model.correct(&holdout);
+		let circuit = AccuracyCircuit { binding: Fr::from(5u64), model, data: holdout };
+		assert_eq!(circuit.public_inputs()[3], Fr::from(rust as u64));
+		let cs = ConstraintSystem::<Fr>::new_ref();
+		circuit.generate_constraints(cs.clone()).unwrap();
+		assert!(cs.is_satisfied().unwrap(), "{spec}");
+		cs.borrow_mut().unwrap().instance_assignment[4] += Fr::from(1u64);
+		assert!(!cs.is_satisfied().unwrap(), "{spec}: one more than the model reaches");
 	}
 }
 
@@ -129,11 +161,10 @@ fn arb_model() -> impl Strategy<Value = Model> {
 
 fn arb_data() -> impl Strategy<Value = Dataset> {
 	proptest::collection::vec(
-		((0i64..4096, 0i64..4096, 0i64..4096, 0i64..4096), 0u8..3)
-			.prop_map(|((a, b, c, d), label)| Sample { features: [a, b, c, d], label }),
-		HOLDOUT,
+		(proptest::collection::vec(0i64..4096, 4), 0u8..3).prop_map(|(features, label)| Sample { features, label }),
+		Spec::Iris.shape().holdout,
 	)
-	.prop_map(|samples| Dataset { samples })
+	.prop_map(|samples| Dataset { spec: Spec::Iris, samples })
 }
 
 proptest! {
@@ -157,9 +188,10 @@ proptest! {
 	}
 }
 
+/// The sizes `accuracy.rs` and `circuits/README.md` document.
 #[test]
-fn constraint_count_is_reported() {
-	let n = accuracy::constraint_count();
-	println!("accuracy circuit: {n} constraints");
-	assert!(n > 10_000 && n < 100_000, "{n}");
+fn constraint_counts_are_the_documented_ones() {
+	let counts: Vec<(Spec, usize)> = Spec::ALL.into_iter().map(|s| (s, accuracy::constraint_count(s))).collect();
+	println!("accuracy circuits: {counts:?}");
+	assert_eq!(counts, vec![(Spec::Iris, 30_038), (Spec::Wine, 50_149), (Spec::BreastCancer, 183_140)]);
 }

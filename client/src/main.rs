@@ -2,7 +2,7 @@
 
 use anyhow::{anyhow, bail, Context as _};
 use clap::{Args, Parser, Subcommand};
-use cloudana_circuits::{iris, keys};
+use cloudana_circuits::{keys, mlp};
 use cloudana_client::{
 	account, chain_vk, event, parse_h256, parse_scalar, runtime, scalar_to_u128, signer, status_name,
 	units::{format_cld, parse_cld},
@@ -71,8 +71,9 @@ enum Command {
 	/// Jobs.
 	#[command(subcommand)]
 	Job(JobCommand),
-	/// Multi-slot (grid) jobs: a hyper-parameter search over the Iris accuracy circuit, with
-	/// 50% of the bounty to the best proven accuracy and the rest split among the others.
+	/// Multi-slot (grid) jobs: a hyper-parameter search over a dataset's accuracy circuit (Iris,
+	/// Wine or Breast Cancer), with 50% of the bounty to the best proven accuracy and the rest
+	/// split among the others.
 	#[command(subcommand)]
 	Grid(GridCommand),
 }
@@ -83,7 +84,9 @@ enum GridCommand {
 	/// fastest); prints the grid id. Each slot's prover trains the model with its
 	/// hyper-parameters (deterministically) and proves its accuracy on the dataset's holdout.
 	Submit {
-		/// Iris dataset CSV (its holdout's commitment is the job's input).
+		/// Dataset: a CSV file, or `iris`, `wine` or `breast_cancer` (found in
+		/// $CLOUDANA_DATASETS, default ../shared/datasets). Its holdout's commitment is the job's
+		/// input, and its accuracy circuit the job's circuit.
 		#[arg(long)]
 		dataset: PathBuf,
 		/// Hyper-parameter values: `key=v1,v2,…` (keys `lr`, `epochs`, `hidden`); repeat the
@@ -120,10 +123,29 @@ enum GridCommand {
 	Replay {
 		/// The grid's id.
 		id: u64,
-		/// Iris dataset CSV (must match the grid's dataset commitment).
+		/// Dataset CSV or name (`iris`, `wine`, `breast_cancer`); must match the grid's dataset
+		/// commitment.
 		#[arg(long)]
 		dataset: PathBuf,
 	},
+}
+
+/// Reads `--dataset`: a CSV file, or a dataset name resolved in `$CLOUDANA_DATASETS` (default
+/// `../shared/datasets`). Returns every row, quantized.
+fn read_dataset(arg: &std::path::Path) -> anyhow::Result<mlp::Dataset> {
+	let path = match arg.to_str().and_then(mlp::Spec::from_name) {
+		Some(spec) if !arg.exists() => {
+			let dir = std::env::var("CLOUDANA_DATASETS").unwrap_or_else(|_| "../shared/datasets".into());
+			PathBuf::from(dir).join(spec.file_name())
+		},
+		_ => arg.to_path_buf(),
+	};
+	mlp::Dataset::read_csv(&path).with_context(|| format!("--dataset {}", path.display()))
+}
+
+/// The dataset whose accuracy circuit `circuit` is, with its holdout size.
+fn accuracy_spec(circuit: &[u8; 32]) -> Option<mlp::Spec> {
+	keys::spec_of_circuit(circuit)
 }
 
 /// The slots' hyper-parameters for `--grid` arguments: the cartesian product, canonical text.
@@ -177,7 +199,8 @@ enum ModelCommand {
 		/// Model file (circuits/models/*.json).
 		#[arg(long)]
 		model: PathBuf,
-		/// Iris dataset CSV.
+		/// Dataset: a CSV file, or `iris`, `wine` or `breast_cancer` (found in
+		/// $CLOUDANA_DATASETS, default ../shared/datasets).
 		#[arg(long)]
 		dataset: PathBuf,
 	},
@@ -287,12 +310,14 @@ enum JobCommand {
 		signer: Signer,
 	},
 	/// Submit the built-in job "accuracy of this model on this dataset's holdout": computes the
-	/// dataset and model commitments and uses the Iris accuracy circuit.
+	/// dataset and model commitments and uses the dataset's accuracy circuit (the model must have
+	/// its shape: 4-8-3 Iris, 13-8-3 Wine, 30-8-2 Breast Cancer).
 	SubmitAccuracy {
 		/// Model file (circuits/models/*.json).
 		#[arg(long)]
 		model: PathBuf,
-		/// Iris dataset CSV.
+		/// Dataset: a CSV file, or `iris`, `wine` or `breast_cancer` (found in
+		/// $CLOUDANA_DATASETS, default ../shared/datasets).
 		#[arg(long)]
 		dataset: PathBuf,
 		#[command(flatten)]
@@ -393,14 +418,14 @@ async fn submit_job(
 }
 
 fn describe_job(job: &cloudana_client::Job) -> (serde_json::Value, String) {
-	let iris = statement::vk_id(&keys::iris_accuracy_vk()) == job.circuit.0;
+	let spec = accuracy_spec(&job.circuit.0);
 	let outputs: Vec<String> = match &job.status {
 		JobStatus::Completed { outputs, .. } => outputs.iter().map(|o| hex32(o)).collect(),
 		_ => vec![],
 	};
 	let mut lines = vec![
 		format!("status: {}", status_name(&job.status)),
-		format!("circuit: {}{}", hex32(&job.circuit.0), if iris { " (Iris accuracy)" } else { "" }),
+		format!("circuit: {}{}", hex32(&job.circuit.0), spec.map(|s| format!(" ({} accuracy)", s.title())).unwrap_or_default()),
 		format!("requester: {}", job.requester),
 		format!(
 			"price: {} → {} over {} blocks; collateral {}",
@@ -435,10 +460,11 @@ fn describe_job(job: &cloudana_client::Job) -> (serde_json::Value, String) {
 			for (i, output) in outputs.iter().enumerate() {
 				lines.push(format!("output {i}: {}", scalar_to_u128(output).map(|v| v.to_string()).unwrap_or_else(|| hex32(output))));
 			}
-			if iris {
+			if let Some(spec) = spec {
 				if let Some(correct) = outputs.first().and_then(scalar_to_u128) {
-					let accuracy = correct as f64 / iris::HOLDOUT as f64;
-					lines.push(format!("proven accuracy: {correct}/{} = {:.2}%", iris::HOLDOUT, accuracy * 100.0));
+					let holdout = spec.shape().holdout;
+					let accuracy = correct as f64 / holdout as f64;
+					lines.push(format!("proven accuracy: {correct}/{holdout} = {:.2}%", accuracy * 100.0));
 					value["correct"] = json!(correct as u64);
 					value["accuracy"] = json!(accuracy);
 				}
@@ -468,8 +494,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 			return Ok(());
 		},
 		Command::Model(ModelCommand::Evaluate { model, dataset }) => {
-			let model = iris::Model::read(model)?;
-			let data = iris::Dataset::iris_holdout(dataset)?;
+			let model = mlp::Model::read(model)?;
+			let data = read_dataset(dataset)?.holdout()?;
+			model.check(data.spec).with_context(|| format!("the model does not fit {}", data.spec.title()))?;
 			let correct = model.correct(&data);
 			let dataset_commitment = hex32(&cloudana_groth16::encoding::encode_fr(&data.commitment()));
 			let model_commitment = hex32(&cloudana_groth16::encoding::encode_fr(&model.commitment()));
@@ -631,13 +658,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 			submit_job(&client, json_mode, circuit, inputs, terms(&t)?, &s.suri).await?;
 		},
 		Command::Job(JobCommand::SubmitAccuracy { model, dataset, terms: t, signer: s }) => {
-			let model = iris::Model::read(&model)?;
-			let data = iris::Dataset::iris_holdout(&dataset)?;
+			let model = mlp::Model::read(&model)?;
+			let data = read_dataset(&dataset)?.holdout()?;
+			model.check(data.spec).with_context(|| format!("the model does not fit {}", data.spec.title()))?;
 			let inputs = vec![
 				cloudana_groth16::encoding::encode_fr(&data.commitment()),
 				cloudana_groth16::encoding::encode_fr(&model.commitment()),
 			];
-			let circuit = subxt::utils::H256(statement::vk_id(&keys::iris_accuracy_vk()));
+			let circuit = subxt::utils::H256(keys::accuracy_circuit_id(data.spec));
 			submit_job(&client, json_mode, circuit, inputs, terms(&t)?, &s.suri).await?;
 		},
 		Command::Job(JobCommand::Status { id }) | Command::Job(JobCommand::Result { id }) => {
@@ -675,9 +703,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 		Command::Grid(GridCommand::Submit { dataset, grid, bounty, collateral, proof_timeout, duration, signer: s }) => {
 			use runtime::runtime_types::pallet_jobs::types::GridTerms;
 			let slots = expand_grid(&grid)?;
-			let data = iris::Dataset::iris_holdout(&dataset)?;
+			let data = read_dataset(&dataset)?.holdout()?;
 			let inputs = vec![cloudana_groth16::encoding::encode_fr(&data.commitment())];
-			let circuit = subxt::utils::H256(statement::vk_id(&keys::iris_accuracy_vk()));
+			let circuit = subxt::utils::H256(keys::accuracy_circuit_id(data.spec));
 			let terms = GridTerms {
 				bounty: parse_cld(&bounty).context("--bounty")?,
 				collateral: parse_cld(&collateral).context("--collateral")?,
@@ -691,10 +719,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 			let event = event::<runtime::jobs::events::GridSubmitted>(&events)?;
 			print(
 				json_mode,
-				json!({"grid": event.grid, "slots": slots, "bounty": event.bounty.to_string(), "closes_at": event.closes_at}),
+				json!({"grid": event.grid, "dataset": data.spec.name(), "slots": slots, "bounty": event.bounty.to_string(), "closes_at": event.closes_at}),
 				format!(
-					"grid {} submitted: {} slots ({}), {} held, closes at block {}",
+					"grid {} submitted on {}: {} slots ({}), {} held, closes at block {}",
 					event.grid,
+					data.spec.title(),
 					slots.len(),
 					slots.join(" | "),
 					format_cld(event.bounty),
@@ -724,8 +753,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				GridStatus::Open => "open",
 				GridStatus::Closed { .. } => "closed",
 			};
+			let spec = accuracy_spec(&job.circuit.0);
+			let holdout = spec.map(|s| s.shape().holdout.to_string()).unwrap_or_else(|| "?".into());
 			let text = std::iter::once(format!(
-				"grid {id}: {status}, bounty {}, closes at block {}",
+				"grid {id}{}: {status}, bounty {}, closes at block {}",
+				spec.map(|s| format!(" ({})", s.title())).unwrap_or_default(),
 				format_cld(job.terms.bounty),
 				job.closes_at
 			))
@@ -736,12 +768,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 					s["params"].as_str().unwrap_or(""),
 					s["state"].as_str().unwrap_or(""),
 					s.get("prover").and_then(|p| p.as_str()).map(|p| format!(" by {p}")).unwrap_or_default(),
-					s.get("correct").and_then(|c| c.as_str()).map(|c| format!(", {c}/30 correct")).unwrap_or_default()
+					s.get("correct").and_then(|c| c.as_str()).map(|c| format!(", {c}/{holdout} correct")).unwrap_or_default()
 				)
 			}))
 			.collect::<Vec<_>>()
 			.join("\n");
-			print(json_mode, json!({"grid": id, "status": status, "closes_at": job.closes_at, "slots": slots}), text);
+			print(
+				json_mode,
+				json!({"grid": id, "dataset": spec.map(|s| s.name()), "status": status, "closes_at": job.closes_at, "slots": slots}),
+				text,
+			);
 		},
 		Command::Grid(GridCommand::Results { id }) => {
 			use runtime::runtime_types::pallet_jobs::types::{GridStatus, SlotState};
@@ -774,11 +810,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				GridStatus::Closed { refund, .. } => (true, Some(*refund)),
 				GridStatus::Open => (false, None),
 			};
-			let mut text = vec![format!("grid {id} leaderboard ({}):", if closed { "closed" } else { "open, so far" })];
+			let spec = accuracy_spec(&job.circuit.0);
+			let holdout = spec.map(|s| s.shape().holdout.to_string()).unwrap_or_else(|| "?".into());
+			let mut text = vec![format!(
+				"grid {id}{} leaderboard ({}):",
+				spec.map(|s| format!(" ({})", s.title())).unwrap_or_default(),
+				if closed { "closed" } else { "open, so far" }
+			)];
 			for (rank, row) in rows.iter().enumerate() {
 				let paid = row.get("paid").and_then(|p| p.as_str()).and_then(|p| p.parse::<u128>().ok());
 				text.push(format!(
-					"  {}. slot {} ({}): {}/30 correct{}",
+					"  {}. slot {} ({}): {}/{holdout} correct{}",
 					rank + 1,
 					row["slot"],
 					row["params"].as_str().unwrap_or(""),
@@ -801,7 +843,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 		Command::Grid(GridCommand::Replay { id, dataset }) => {
 			use cloudana_circuits::train::{slot_seed, train, HyperParams};
 			let job = grid_job(&client, id).await?;
-			let all = iris::Dataset::read_csv(&dataset)?;
+			let all = read_dataset(&dataset)?;
 			let holdout = all.holdout()?;
 			if job.inputs.first().map(|i| *i) != Some(cloudana_groth16::encoding::encode_fr(&holdout.commitment())) {
 				bail!("{} is not the grid's dataset (its holdout commitment differs)", dataset.display());
@@ -816,7 +858,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 			}
 			let text = rows
 				.iter()
-				.map(|r| format!("slot {} ({}): {}/30 correct (re-trained, unproven)", r["slot"], r["params"].as_str().unwrap_or(""), r["correct"]))
+				.map(|r| {
+					format!(
+						"slot {} ({}): {}/{} correct (re-trained, unproven)",
+						r["slot"],
+						r["params"].as_str().unwrap_or(""),
+						r["correct"],
+						holdout.samples.len()
+					)
+				})
 				.collect::<Vec<_>>()
 				.join("\n");
 			print(json_mode, json!({"grid": id, "replayed": rows}), text);

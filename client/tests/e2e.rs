@@ -6,7 +6,7 @@
 //!
 //! Needs the binaries: `cargo build --release --workspace --bins` (scripts/test.sh does it).
 
-use cloudana_circuits::{iris, keys};
+use cloudana_circuits::{keys, mlp};
 use cloudana_client::{runtime, signer, units::CLD, Client, JobStatus, JobTerms};
 use cloudana_groth16::{encoding::encode_fr, statement};
 use std::{
@@ -190,14 +190,14 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 	let (before, issuance_before) = (totals(&client, start, &accounts).await, issuance(&client, start).await);
 
 	// Alice registers the Iris accuracy circuit's verifying key.
-	let vk = keys::iris_accuracy_vk();
+	let vk = keys::accuracy_vk(mlp::Spec::Iris);
 	let circuit = H256(statement::vk_id(&vk));
 	client.submit(&runtime::tx().verifier().register_vk(cloudana_client::chain_vk(&vk)), &alice).await.unwrap();
 
 	// Errors come back named, and cost nothing but the fee.
 	let terms = JobTerms { min_price: 5 * CLD, max_price: 20 * CLD, ramp_blocks: 10, lock_timeout: 200, proof_timeout: 100, collateral: CLD };
-	let data = iris::Dataset::iris_holdout(&iris_path).unwrap();
-	let model = iris::Model::read(&model_path).unwrap();
+	let data = mlp::Dataset::read_holdout(&iris_path).unwrap();
+	let model = mlp::Model::read(&model_path).unwrap();
 	let inputs = vec![encode_fr(&data.commitment()), encode_fr(&model.commitment())];
 	expect_error(
 		client.submit(&runtime::tx().jobs().submit(H256::repeat_byte(7), inputs.clone(), terms.clone()), &alice).await,

@@ -25,12 +25,15 @@
 //!
 //! ## Circuits
 //!
-//! The built-in Iris accuracy circuit (`cloudana_circuits::accuracy`): requester inputs
-//! `[dataset commitment, model commitment]`, one output (correct predictions). The daemon proves
-//! only for datasets and models it was given (`--dataset`, `--model`), found by commitment.
+//! The built-in accuracy circuits (`cloudana_circuits::accuracy`), one per dataset (Iris, Wine,
+//! Breast Cancer): requester inputs `[dataset commitment, model commitment]`, one output
+//! (correct predictions); for a grid slot, requester input `[dataset commitment]`, outputs
+//! `[model commitment, correct predictions]`. The daemon proves only for datasets and models it
+//! was given (`--dataset`, `--model`), found by commitment, and holds the proving key of each
+//! given dataset's circuit (its `capabilities` list exactly those circuits).
 
 use anyhow::Context as _;
-use cloudana_circuits::{iris, keys};
+use cloudana_circuits::{keys, mlp};
 use cloudana_groth16::{PublicInput, PROOF_LEN};
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
@@ -179,26 +182,33 @@ fn now_secs() -> u64 {
 /// Datasets and models the daemon can prove about, by commitment.
 #[derive(Default)]
 pub struct Data {
-	datasets: BTreeMap<PublicInput, iris::Dataset>,
+	datasets: BTreeMap<PublicInput, mlp::Dataset>,
 	/// The training split of each dataset, by the commitment of its holdout.
-	training: BTreeMap<PublicInput, iris::Dataset>,
-	models: BTreeMap<PublicInput, iris::Model>,
+	training: BTreeMap<PublicInput, mlp::Dataset>,
+	models: BTreeMap<PublicInput, mlp::Model>,
 }
 
 impl Data {
-	/// Loads Iris CSV files (their fixed holdout) and model files.
+	/// Loads dataset CSV files (Iris, Wine or Breast Cancer: their fixed holdout and training
+	/// split) and model files.
 	pub fn load(datasets: &[PathBuf], models: &[PathBuf]) -> anyhow::Result<Data> {
 		let mut data = Data::default();
 		for path in datasets {
-			let all = iris::Dataset::read_csv(path).with_context(|| format!("dataset {}", path.display()))?;
+			let all = mlp::Dataset::read_csv(path).with_context(|| format!("dataset {}", path.display()))?;
 			let dataset = all.holdout().with_context(|| format!("dataset {}", path.display()))?;
 			let commitment = cloudana_groth16::encoding::encode_fr(&dataset.commitment());
 			data.training.insert(commitment, all.training());
-			tracing::info!(path = %path.display(), commitment = %to_hex(&commitment), "dataset loaded (30-sample holdout)");
+			tracing::info!(
+				path = %path.display(),
+				dataset = %all.spec,
+				holdout = dataset.samples.len(),
+				commitment = %to_hex(&commitment),
+				"dataset loaded"
+			);
 			data.datasets.insert(commitment, dataset);
 		}
 		for path in models {
-			let model = iris::Model::read(path).with_context(|| format!("model {}", path.display()))?;
+			let model = mlp::Model::read(path).with_context(|| format!("model {}", path.display()))?;
 			let commitment = cloudana_groth16::encoding::encode_fr(&model.commitment());
 			tracing::info!(path = %path.display(), commitment = %to_hex(&commitment), "model loaded");
 			data.models.insert(commitment, model);
@@ -293,18 +303,28 @@ pub struct Prover {
 	queue: Mutex<VecDeque<PublicInput>>,
 	wake: Notify,
 	data: Data,
-	circuit: [u8; 32],
-	proving_key: ark_groth16::ProvingKey<ark_bn254::Bn254>,
+	/// The proving key of each given dataset's circuit, by circuit id.
+	proving_keys: BTreeMap<[u8; 32], (mlp::Spec, ark_groth16::ProvingKey<ark_bn254::Bn254>)>,
 	max_queue: usize,
 }
 
 impl Prover {
-	/// Opens the journal, loads (or creates) the proving key, and requeues unfinished tasks.
+	/// Opens the journal, loads (or creates) the proving key of each given dataset's circuit,
+	/// and requeues unfinished tasks.
 	pub fn new(config: Config) -> anyhow::Result<Arc<Prover>> {
 		let mut journal = Journal::open(&config.journal)?;
 		journal.prune(config.retain);
-		let circuit = cloudana_groth16::statement::vk_id(&keys::iris_accuracy_vk());
-		let proving_key = keys::load_or_setup(&config.keys)?;
+		let specs: std::collections::BTreeSet<mlp::Spec> = config.data.datasets.values().map(|d| d.spec).collect();
+		if specs.is_empty() {
+			tracing::warn!("no --dataset given: this daemon proves nothing");
+		}
+		let mut proving_keys = BTreeMap::new();
+		for spec in specs {
+			let circuit = keys::accuracy_circuit_id(spec);
+			let proving_key = keys::load_or_setup(&config.keys, spec)?;
+			tracing::info!(dataset = %spec, circuit = %to_hex(&circuit), "proving key ready");
+			proving_keys.insert(circuit, (spec, proving_key));
+		}
 		let mut queue = VecDeque::new();
 		for (binding, task) in journal.tasks.iter_mut() {
 			if matches!(task.state, State::Queued | State::Proving) {
@@ -320,8 +340,7 @@ impl Prover {
 			queue: Mutex::new(queue),
 			wake: Notify::new(),
 			data: config.data,
-			circuit,
-			proving_key,
+			proving_keys,
 			max_queue: config.max_queue,
 		}))
 	}
@@ -329,7 +348,7 @@ impl Prover {
 	/// What the daemon proves.
 	pub fn capabilities(&self) -> Capabilities {
 		Capabilities {
-			circuits: vec![to_hex(&self.circuit)],
+			circuits: self.proving_keys.keys().map(|c| to_hex(c)).collect(),
 			accepting: self.queue.lock().expect("queue lock").len() < self.max_queue,
 			version: env!("CARGO_PKG_VERSION").into(),
 			datasets: self.data.datasets.keys().map(|c| to_hex(c)).collect(),
@@ -344,8 +363,11 @@ impl Prover {
 		for (i, input) in request.inputs.iter().enumerate() {
 			from_hex::<32>(&format!("input {i}"), input)?;
 		}
-		if circuit != self.circuit {
-			return Err(format!("this daemon does not prove circuit {}", request.circuit));
+		if !self.proving_keys.contains_key(&circuit) {
+			return Err(format!(
+				"this daemon does not prove circuit {} (it proves the accuracy circuits of the datasets it was given)",
+				request.circuit
+			));
 		}
 		let mut journal = self.journal.lock().expect("journal lock");
 		if let Some(task) = journal.get(&binding) {
@@ -390,6 +412,25 @@ impl Prover {
 		}
 	}
 
+	/// The proving key for `request`'s circuit, which must be `dataset`'s.
+	fn proving_key(
+		&self,
+		request: &ProveRequest,
+		dataset: &mlp::Dataset,
+	) -> Result<&ark_groth16::ProvingKey<ark_bn254::Bn254>, String> {
+		let circuit = from_hex::<32>("circuit", &request.circuit)?;
+		match self.proving_keys.get(&circuit) {
+			Some((spec, pk)) if *spec == dataset.spec => Ok(pk),
+			_ => Err(format!(
+				"the dataset {} is {}, whose accuracy circuit is {}, not the job's {}",
+				request.inputs[0],
+				dataset.spec.title(),
+				to_hex(&keys::accuracy_circuit_id(dataset.spec)),
+				request.circuit
+			)),
+		}
+	}
+
 	/// Proves one task's statement.
 	fn prove(&self, request: &ProveRequest) -> Result<(Vec<String>, String), String> {
 		if let Some(training) = &request.training {
@@ -410,8 +451,9 @@ impl Prover {
 		let model = self.data.models.get(&model_commitment).ok_or_else(|| {
 			format!("unknown model commitment {}; start the daemon with --model <file>", request.inputs[1])
 		})?;
+		let proving_key = self.proving_key(request, dataset)?;
 		let binding = from_hex::<32>("binding", &request.binding)?;
-		let proven = cloudana_circuits::prove_accuracy(&self.proving_key, &binding, model, dataset).map_err(|e| e.to_string())?;
+		let proven = cloudana_circuits::prove_accuracy(proving_key, &binding, model, dataset).map_err(|e| e.to_string())?;
 		let proof = proven.proof.to_bytes();
 		debug_assert_eq!(proof.len(), PROOF_LEN);
 		Ok((vec![to_hex(&proven.public_inputs[3])], to_hex(&proof)))
@@ -435,12 +477,13 @@ impl Prover {
 		else {
 			return Err(format!("unknown dataset commitment {}; start the daemon with --dataset <file>", request.inputs[0]));
 		};
+		let proving_key = self.proving_key(request, holdout)?;
 		let started = std::time::Instant::now();
 		let seed = cloudana_circuits::train::slot_seed(training.grid, training.slot);
 		let model = cloudana_circuits::train::train(split, &params, seed);
 		tracing::info!(job = request.job_id, params = %params.to_text(), ms = started.elapsed().as_millis() as u64, "trained");
 		let binding = from_hex::<32>("binding", &request.binding)?;
-		let proven = cloudana_circuits::prove_accuracy(&self.proving_key, &binding, &model, holdout).map_err(|e| e.to_string())?;
+		let proven = cloudana_circuits::prove_accuracy(proving_key, &binding, &model, holdout).map_err(|e| e.to_string())?;
 		Ok((vec![to_hex(&proven.public_inputs[2]), to_hex(&proven.public_inputs[3])], to_hex(&proven.proof.to_bytes())))
 	}
 

@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use cloudana_circuits::{iris, keys};
+use cloudana_circuits::{accuracy, keys, mlp, train};
 use cloudana_groth16::snarkjs;
 use cloudana_prover::{from_hex, serve, Config, Data, Prover};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
@@ -31,7 +31,9 @@ enum Command {
 		/// Proving-key cache directory [default: <journal>/keys].
 		#[arg(long)]
 		keys: Option<PathBuf>,
-		/// An Iris dataset CSV to prove about (its fixed 30-sample holdout); repeatable.
+		/// A dataset CSV to prove about (Iris, Wine or Breast Cancer from ../shared/datasets;
+		/// its fixed holdout, and its training split for grid slots); repeatable. The daemon sets
+		/// up (once, then cached) and serves the accuracy circuit of each dataset given.
 		#[arg(long = "dataset", value_name = "CSV")]
 		datasets: Vec<PathBuf>,
 		/// A model file (circuits/models/*.json) to prove about; repeatable.
@@ -44,13 +46,17 @@ enum Command {
 		#[arg(long, default_value_t = 24)]
 		retain_hours: u64,
 	},
-	/// Prove the accuracy of a model on the Iris holdout once, and write snarkjs files
+	/// Prove the accuracy of a model on a dataset's holdout once, and write snarkjs files
 	/// (verification_key.json, proof.json, public.json) that `cloudana verify` checks.
 	ProveAccuracy {
-		/// Model file.
+		/// Model file (circuits/models/*.json).
+		#[arg(long, conflicts_with = "train", required_unless_present = "train")]
+		model: Option<PathBuf>,
+		/// Instead of a model file: train one on the dataset's training split with these
+		/// hyper-parameters (`lr=0.002,epochs=20[,hidden=8]`) and the seed of grid 0, slot 0.
 		#[arg(long)]
-		model: PathBuf,
-		/// Iris dataset CSV.
+		train: Option<String>,
+		/// Dataset CSV (Iris, Wine or Breast Cancer).
 		#[arg(long)]
 		dataset: PathBuf,
 		/// Binding input, 32 bytes hex (on chain: H(genesis ‖ job ‖ prover)); must be below r.
@@ -63,6 +69,68 @@ enum Command {
 		#[arg(long, default_value = "cloudana-prover-data/keys")]
 		keys: PathBuf,
 	},
+	/// List the built-in accuracy circuits: dataset, shape, constraints and circuit id. With
+	/// `--measure`, also time the development setup, witness generation and proving, and
+	/// verification on this machine (a model trained on each dataset; minutes in all).
+	Circuits {
+		/// Measure setup and proving times (needs `--datasets`).
+		#[arg(long)]
+		measure: bool,
+		/// Directory holding the dataset CSVs (`iris.csv`, `wine_data.csv`, `breast_cancer.csv`).
+		#[arg(long, env = "CLOUDANA_DATASETS", default_value = "../shared/datasets")]
+		datasets: PathBuf,
+		/// Proofs per dataset when measuring; the median is reported.
+		#[arg(long, default_value_t = 3)]
+		runs: usize,
+	},
+}
+
+/// `circuits`: one line per dataset; with `measure`, times on this machine.
+fn circuits(measure: bool, datasets: &std::path::Path, runs: usize) -> anyhow::Result<()> {
+	use std::time::Instant;
+	println!("dataset        shape    holdout  constraints  circuit id{}", if measure { "  setup_s  prove_s  verify_ms  pk_MiB" } else { "" });
+	for spec in mlp::Spec::ALL {
+		let shape = spec.shape();
+		let mut line = format!(
+			"{:<14} {:<8} {:>7}  {:>11}  {}",
+			spec.name(),
+			format!("{}-{}-{}", shape.inputs, shape.hidden, shape.classes),
+			shape.holdout,
+			accuracy::constraint_count(spec),
+			cloudana_prover::to_hex(&keys::accuracy_circuit_id(spec)),
+		);
+		if measure {
+			let path = datasets.join(spec.file_name());
+			let all = mlp::Dataset::read_csv(&path).with_context(|| format!("dataset {}", path.display()))?;
+			let holdout = all.holdout()?;
+			let model = train::train(&all.training(), &train::HyperParams::parse("lr=0.002,epochs=20")?, train::slot_seed(0, 0));
+			let started = Instant::now();
+			let pk = keys::dev_setup(spec);
+			let setup = started.elapsed().as_secs_f64();
+			let mut pk_bytes = Vec::new();
+			ark_serialize::CanonicalSerialize::serialize_uncompressed(&pk, &mut pk_bytes)?;
+			let mut times = Vec::new();
+			let mut proven = None;
+			for _ in 0..runs.max(1) {
+				let started = Instant::now();
+				proven = Some(cloudana_circuits::prove_accuracy(&pk, &[0; 32], &model, &holdout)?);
+				times.push(started.elapsed().as_secs_f64());
+			}
+			times.sort_by(f64::total_cmp);
+			let proven = proven.expect("at least one run; qed");
+			let vk = keys::vk_to_eip197(&pk.vk);
+			let started = Instant::now();
+			cloudana_groth16::verifier::verify(&vk, &proven.public_inputs, &proven.proof).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+			let verify = started.elapsed().as_secs_f64() * 1000.0;
+			line += &format!(
+				"  {setup:>7.1}  {:>7.2}  {verify:>9.1}  {:>6.0}",
+				times[times.len() / 2],
+				pk_bytes.len() as f64 / (1 << 20) as f64
+			);
+		}
+		println!("{line}");
+	}
+	Ok(())
 }
 
 fn init_logging() {
@@ -101,11 +169,18 @@ async fn main() -> anyhow::Result<()> {
 			}
 			Ok(())
 		},
-		Command::ProveAccuracy { model, dataset, binding, out, keys: keys_dir } => {
+		Command::Circuits { measure, datasets, runs } => circuits(measure, &datasets, runs),
+		Command::ProveAccuracy { model, train: params, dataset, binding, out, keys: keys_dir } => {
 			let binding = from_hex::<32>("--binding", &binding).map_err(anyhow::Error::msg)?;
-			let model = iris::Model::read(&model)?;
-			let data = iris::Dataset::iris_holdout(&dataset)?;
-			let pk = keys::load_or_setup(&keys_dir)?;
+			let all = mlp::Dataset::read_csv(&dataset)?;
+			let data = all.holdout()?;
+			let model = match (model, params) {
+				(Some(path), _) => mlp::Model::read(&path)?,
+				(None, Some(params)) => train::train(&all.training(), &train::HyperParams::parse(&params)?, train::slot_seed(0, 0)),
+				(None, None) => anyhow::bail!("give --model or --train"),
+			};
+			model.check(data.spec).with_context(|| format!("the model does not fit the {} circuit", data.spec.title()))?;
+			let pk = keys::load_or_setup(&keys_dir, data.spec)?;
 			let started = std::time::Instant::now();
 			let proven = cloudana_circuits::prove_accuracy(&pk, &binding, &model, &data)?;
 			tracing::info!(ms = started.elapsed().as_millis() as u64, correct = proven.correct, "proven");
@@ -117,7 +192,13 @@ async fn main() -> anyhow::Result<()> {
 			write("verification_key.json", snarkjs::verifying_key_to_json(&keys::vk_to_eip197(&pk.vk)))?;
 			write("proof.json", snarkjs::proof_to_json(&proven.proof))?;
 			write("public.json", snarkjs::public_inputs_to_json(&proven.public_inputs))?;
-			println!("{} of {} holdout samples correct; proof written to {}", proven.correct, iris::HOLDOUT, out.display());
+			println!(
+				"{} of {} {} holdout samples correct; proof written to {}",
+				proven.correct,
+				data.samples.len(),
+				data.spec.title(),
+				out.display()
+			);
 			Ok(())
 		},
 	}

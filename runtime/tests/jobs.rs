@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloudana_circuits::{iris, keys, prove_accuracy};
+use cloudana_circuits::{keys, mlp, prove_accuracy};
 use cloudana_groth16::encoding::encode_fr;
 use cloudana_runtime::{
 	configs::TreasuryAccount, Balances, Jobs, ProverStaking, Runtime, RuntimeOrigin, Verifier, CLD,
@@ -23,16 +23,16 @@ fn root() -> PathBuf {
 	PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())).join("..")
 }
 
-fn iris_data() -> (iris::Model, iris::Dataset) {
+fn iris_data() -> (mlp::Model, mlp::Dataset) {
 	let datasets = std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("../shared/datasets"));
 	(
-		iris::Model::read(&root().join("circuits/models/iris-mlp.json")).unwrap(),
-		iris::Dataset::iris_holdout(&datasets.join("iris.csv")).unwrap(),
+		mlp::Model::read(&root().join("circuits/models/iris-mlp.json")).unwrap(),
+		mlp::Dataset::read_holdout(&datasets.join("iris.csv")).unwrap(),
 	)
 }
 
 fn register_iris_key() -> sp_core::H256 {
-	let vk = keys::iris_accuracy_vk();
+	let vk = keys::accuracy_vk(mlp::Spec::Iris);
 	let id = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
 	let vk = vk.try_map_ic(TryInto::try_into).unwrap();
 	assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Alice.to_account_id()), Box::new(vk)));
@@ -46,7 +46,7 @@ fn terms() -> JobTerms<u128, u32> {
 #[test]
 fn an_iris_accuracy_job_is_proven_and_paid() {
 	let (model, data) = iris_data();
-	let pk = keys::dev_setup();
+	let pk = keys::dev_setup(mlp::Spec::Iris);
 	dev_ext().execute_with(|| {
 		let circuit = register_iris_key();
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
