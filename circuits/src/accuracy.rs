@@ -35,9 +35,9 @@
 //!
 //! | dataset | shape | holdout | constraints |
 //! |---|---|---|---|
-//! | Iris | 4-8-3 | 30 | IRIS_COUNT |
-//! | Wine | 13-8-3 | 35 | WINE_COUNT |
-//! | Breast Cancer | 30-8-2 | 113 | BC_COUNT |
+//! | Iris | 4-8-3 | 30 | 30 038 |
+//! | Wine | 13-8-3 | 35 | 50 149 |
+//! | Breast Cancer | 30-8-2 | 113 | 183 140 |
 
 use crate::mlp::{self, Dataset, Model, Sample, Spec, FEATURE_BITS, PACK};
 use ark_bn254::Fr;
