@@ -1,12 +1,13 @@
 //! A proven Iris accuracy job through the real runtime: its configuration (economics, holds,
-//! the verifier and staking adapters), with a real proof from `cloudana-circuits`.
+//! the verifier and staking adapters), with a real proof from `cloudana-circuits`; and a Wine
+//! grid slot whose prover claims more than its trained model reaches.
 
 mod common;
 
 use cloudana_circuits::{keys, mlp, prove_accuracy};
 use cloudana_groth16::encoding::encode_fr;
 use cloudana_runtime::{
-	configs::TreasuryAccount, Balances, Jobs, ProverStaking, Runtime, RuntimeOrigin, Verifier, CLD,
+	configs::TreasuryAccount, Balances, Jobs, ProverStaking, Runtime, RuntimeOrigin, System, Verifier, CLD,
 };
 use common::*;
 use frame_support::{
@@ -14,7 +15,7 @@ use frame_support::{
 	traits::fungible::Inspect,
 };
 use pallet_jobs::{JobStatus, JobTerms};
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
@@ -75,6 +76,82 @@ fn an_iris_accuracy_job_is_proven_and_paid() {
 		assert_eq!(Balances::total_issuance(), issuance);
 		Jobs::do_try_state().unwrap();
 		Verifier::do_try_state().unwrap();
+		ProverStaking::do_try_state().unwrap();
+	});
+}
+
+/// The rule with real parts: a prover that claims a higher accuracy than its trained
+/// model reaches is not paid (the proof fails, the collateral goes to the requester, the slot
+/// reopens); the honest claim for the same model is proven and paid at the close.
+#[test]
+fn a_wine_grid_slot_claiming_more_than_its_model_reaches_is_rejected() {
+	use cloudana_circuits::train::{slot_seed, train, HyperParams};
+	use pallet_jobs::{grid_binding_job, GridJobs, GridStatus, GridTerms, SlotState};
+	let datasets = std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("../shared/datasets"));
+	let wine = mlp::Dataset::read_csv(&datasets.join("wine_data.csv")).unwrap();
+	let holdout = wine.holdout().unwrap();
+	let pk = keys::dev_setup(mlp::Spec::Wine);
+	dev_ext().execute_with(|| {
+		let vk = keys::accuracy_vk(mlp::Spec::Wine);
+		let circuit = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
+		let (alice, bob, charlie, dave) = (Alice.to_account_id(), Bob.to_account_id(), Charlie.to_account_id(), Dave.to_account_id());
+		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(alice.clone()), Box::new(vk.try_map_ic(TryInto::try_into).unwrap())));
+		for prover in [&bob, &charlie, &dave] {
+			assert_ok!(ProverStaking::register(RuntimeOrigin::signed(prover.clone()), 100 * CLD, vec![circuit].try_into().unwrap()));
+		}
+		let slots = vec![b"lr=0.002,epochs=20,hidden=8".to_vec().try_into().unwrap()];
+		let terms = GridTerms { bounty: 9 * CLD, collateral: CLD, proof_timeout: 50, duration: 100 };
+		let inputs = vec![encode_fr(&holdout.commitment())];
+		assert_ok!(Jobs::submit_grid(RuntimeOrigin::signed(alice.clone()), circuit, inputs.try_into().unwrap(), slots.try_into().unwrap(), 1, terms));
+		let grid = 0;
+		let model = train(&wine.training(), &HyperParams::parse("lr=0.002,epochs=20").unwrap(), slot_seed(grid, 0));
+		let correct = model.correct(&holdout);
+		assert!(correct < holdout.samples.len() as u32, "the model misses at least one sample, so a higher claim exists");
+
+		// Bob proves his model honestly but claims one more correct sample than it reaches.
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(bob.clone()), grid, 0));
+		let (alice_before, bob_before) = (Balances::total_balance(&alice), Balances::total_balance(&bob));
+		let proven = prove_accuracy(&pk, &Jobs::binding(grid_binding_job(grid, 0), &bob), &model, &holdout).unwrap();
+		let inflated = vec![proven.public_inputs[2], encode_fr(&ark_bn254::Fr::from(correct as u64 + 1))];
+		assert_ok!(Jobs::submit_slot_result(
+			RuntimeOrigin::signed(bob.clone()),
+			grid,
+			0,
+			inflated.try_into().unwrap(),
+			Box::new(proven.proof.clone())
+		));
+		assert_eq!(GridJobs::<Runtime>::get(grid).unwrap().slots[0].state, SlotState::Open, "the slot reopens");
+		assert_eq!(Balances::total_balance(&bob), bob_before - CLD, "Bob forfeits his collateral");
+		assert_eq!(Balances::total_balance(&alice), alice_before + CLD, "to the requester");
+		// Replaying Bob's proof under Charlie's lock fails too: the binding names the prover.
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(charlie.clone()), grid, 0));
+		let honest = vec![proven.public_inputs[2], proven.public_inputs[3]];
+		let charlie_before = Balances::total_balance(&charlie);
+		assert_ok!(Jobs::submit_slot_result(
+			RuntimeOrigin::signed(charlie.clone()),
+			grid,
+			0,
+			honest.clone().try_into().unwrap(),
+			Box::new(proven.proof)
+		));
+		assert_eq!(Balances::total_balance(&charlie), charlie_before - CLD);
+
+		// Dave's own proof of the true count is accepted; the grid closes and pays him.
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(dave.clone()), grid, 0));
+		let proven = prove_accuracy(&pk, &Jobs::binding(grid_binding_job(grid, 0), &dave), &model, &holdout).unwrap();
+		assert_eq!(proven.correct, correct);
+		assert_ok!(Jobs::submit_slot_result(
+			RuntimeOrigin::signed(dave.clone()),
+			grid,
+			0,
+			honest.try_into().unwrap(),
+			Box::new(proven.proof)
+		));
+		run_to_block(System::block_number() + 1);
+		let GridStatus::Closed { payouts, refund, .. } = GridJobs::<Runtime>::get(grid).unwrap().status else { panic!("not closed") };
+		assert_eq!((payouts.len(), payouts[0].prover.clone(), payouts[0].metric), (1, dave.clone(), correct as u128));
+		assert_eq!(payouts[0].paid + payouts[0].fee + refund, 9 * CLD);
+		Jobs::do_try_state().unwrap();
 		ProverStaking::do_try_state().unwrap();
 	});
 }
