@@ -220,12 +220,12 @@ impl core::fmt::Display for Spec {
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
 	/// The file could not be read.
-	#[error("{path}: {source}")]
+	#[error("{path}: {reason}")]
 	Io {
 		/// The file.
 		path: String,
 		/// Why.
-		source: std::io::Error,
+		reason: std::io::Error,
 	},
 	/// The dataset is not one of the supported scikit-learn style CSVs.
 	#[error("dataset line {line}: {reason}")]
@@ -241,7 +241,7 @@ pub enum DataError {
 }
 
 fn read_text(path: &Path) -> Result<String, DataError> {
-	std::fs::read_to_string(path).map_err(|source| DataError::Io { path: path.display().to_string(), source })
+	std::fs::read_to_string(path).map_err(|reason| DataError::Io { path: path.display().to_string(), reason })
 }
 
 /// One quantized sample.

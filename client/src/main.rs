@@ -138,6 +138,10 @@ fn read_dataset(arg: &std::path::Path) -> anyhow::Result<mlp::Dataset> {
 			let dir = std::env::var("CLOUDANA_DATASETS").unwrap_or_else(|_| "../shared/datasets".into());
 			PathBuf::from(dir).join(spec.file_name())
 		},
+		None if !arg.exists() => bail!(
+			"--dataset {}: no such file, and not a dataset name (iris, wine, breast_cancer)",
+			arg.display()
+		),
 		_ => arg.to_path_buf(),
 	};
 	mlp::Dataset::read_csv(&path).with_context(|| format!("--dataset {}", path.display()))
