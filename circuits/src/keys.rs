@@ -24,7 +24,12 @@ use std::path::{Path, PathBuf};
 /// `cloudana/dev-setup/<name>-accuracy/v1 -- public seed, NOT FOR PRODUCTION`, hashed with
 /// BLAKE2b-256 into the ChaCha20 seed. NOT FOR PRODUCTION: see the module docs.
 pub fn dev_setup_seed(spec: Spec) -> String {
-	format!("cloudana/dev-setup/{}-accuracy/v1 -- public seed, NOT FOR PRODUCTION", spec.name().replace('_', "-"))
+	format!("cloudana/dev-setup/{}-accuracy/v1 -- public seed, NOT FOR PRODUCTION", slug(spec))
+}
+
+/// `spec`'s name with dashes (`breast-cancer`), as in seeds and cached key files.
+fn slug(spec: Spec) -> String {
+	spec.name().replace('_', "-")
 }
 
 /// The verifying keys the development setup produces, committed so a change to a circuit is
@@ -85,7 +90,7 @@ pub fn spec_of_circuit(circuit: &[u8; 32]) -> Option<Spec> {
 
 /// Where the proving key of `spec`'s circuit whose verifying key is `vk_id` is cached in `dir`.
 pub fn cache_path(dir: &Path, spec: Spec, vk_id: &[u8; 32]) -> PathBuf {
-	dir.join(format!("{}-accuracy-{}.pk", spec.name().replace('_', "-"), hex_prefix(vk_id)))
+	dir.join(format!("{}-accuracy-{}.pk", slug(spec), hex_prefix(vk_id)))
 }
 
 fn hex_prefix(bytes: &[u8]) -> String {

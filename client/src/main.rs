@@ -147,9 +147,11 @@ fn read_dataset(arg: &std::path::Path) -> anyhow::Result<mlp::Dataset> {
 	mlp::Dataset::read_csv(&path).with_context(|| format!("--dataset {}", path.display()))
 }
 
-/// The dataset whose accuracy circuit `circuit` is, with its holdout size.
-fn accuracy_spec(circuit: &[u8; 32]) -> Option<mlp::Spec> {
-	keys::spec_of_circuit(circuit)
+/// The dataset whose accuracy circuit `circuit` is, if any, and its holdout size as printed
+/// after a correct count (`?` for another circuit).
+fn accuracy_dataset(circuit: &[u8; 32]) -> (Option<mlp::Spec>, String) {
+	let spec = keys::spec_of_circuit(circuit);
+	(spec, spec.map(|s| s.shape().holdout.to_string()).unwrap_or_else(|| "?".into()))
 }
 
 /// The slots' hyper-parameters for `--grid` arguments: the cartesian product, canonical text.
@@ -422,7 +424,7 @@ async fn submit_job(
 }
 
 fn describe_job(job: &cloudana_client::Job) -> (serde_json::Value, String) {
-	let spec = accuracy_spec(&job.circuit.0);
+	let spec = keys::spec_of_circuit(&job.circuit.0);
 	let outputs: Vec<String> = match &job.status {
 		JobStatus::Completed { outputs, .. } => outputs.iter().map(|o| hex32(o)).collect(),
 		_ => vec![],
@@ -757,8 +759,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				GridStatus::Open => "open",
 				GridStatus::Closed { .. } => "closed",
 			};
-			let spec = accuracy_spec(&job.circuit.0);
-			let holdout = spec.map(|s| s.shape().holdout.to_string()).unwrap_or_else(|| "?".into());
+			let (spec, holdout) = accuracy_dataset(&job.circuit.0);
 			let text = std::iter::once(format!(
 				"grid {id}{}: {status}, bounty {}, closes at block {}",
 				spec.map(|s| format!(" ({})", s.title())).unwrap_or_default(),
@@ -814,8 +815,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				GridStatus::Closed { refund, .. } => (true, Some(*refund)),
 				GridStatus::Open => (false, None),
 			};
-			let spec = accuracy_spec(&job.circuit.0);
-			let holdout = spec.map(|s| s.shape().holdout.to_string()).unwrap_or_else(|| "?".into());
+			let (spec, holdout) = accuracy_dataset(&job.circuit.0);
 			let mut text = vec![format!(
 				"grid {id}{} leaderboard ({}):",
 				spec.map(|s| format!(" ({})", s.title())).unwrap_or_default(),
