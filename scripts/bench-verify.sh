@@ -5,7 +5,7 @@
 #   - inside the runtime (the node's wasm executor) through the host function, reading the
 #     prepared key from the bytes as stored on chain: per runtime call and per verification;
 #   - inside the runtime in pure wasm (arkworks compiled to wasm).
-# Ends with `host/native: <ratio>` (the DESIGN target is at most 1.3).
+# Ends with `host/native: <ratio>` (the target in docs/architecture.md is at most 1.3).
 #
 # Needs a node built with `--features runtime-benchmarks` (a separate target directory,
 # $CARGO_TARGET_DIR-benchmarks, so the normal build is not replaced; first time ~40 minutes).

@@ -8,7 +8,8 @@
 # balances moved, and checks the accuracy against a plain evaluation of the same model.
 #
 # Environment: CARGO_TARGET_DIR (default ~/.cache/cloudana/target), CLOUDANA_DATASETS
-# (default ../shared/datasets), DEV_BLOCK_TIME (ms, default 1000), KEEP=1 keeps the work folder.
+# (default the repository's data/), DEV_BLOCK_TIME (ms, default 1000), KEEP=1 keeps the work
+# folder.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

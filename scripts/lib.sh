@@ -6,8 +6,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # One cargo target directory outside the clone, shared by every script, CI and your own builds.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cloudana/target}"
-# The real datasets live beside the clone, in ../shared/datasets.
-export CLOUDANA_DATASETS="${CLOUDANA_DATASETS:-$ROOT/../shared/datasets}"
+# The real datasets ship with the repository, in data/ (override with CLOUDANA_DATASETS).
+export CLOUDANA_DATASETS="${CLOUDANA_DATASETS:-$ROOT/data}"
 BIN="$CARGO_TARGET_DIR/release"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

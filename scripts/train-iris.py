@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the Iris MLP that Cloudana's accuracy circuit evaluates, and write it as a model file.
 
-Usage:  python3 scripts/train-iris.py [--dataset ../shared/datasets/iris.csv]
+Usage:  python3 scripts/train-iris.py [--dataset data/iris.csv]
                                       [--out circuits/models/iris-mlp.json]
 
 Needs scikit-learn (`pip install scikit-learn`). The committed model file was made by this
@@ -65,7 +65,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dataset", default=os.path.join(root, "..", "shared", "datasets", "iris.csv"))
+    parser.add_argument("--dataset", default=os.path.join(root, "data", "iris.csv"))
     parser.add_argument("--out", default=os.path.join(root, "circuits", "models", "iris-mlp.json"))
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

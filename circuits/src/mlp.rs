@@ -4,7 +4,7 @@
 //!
 //! ## Datasets ([`Spec`])
 //!
-//! The CSV files of `../shared/datasets/` (scikit-learn's copies of the UCI datasets): a header
+//! The CSV files of the repository's `data/` (scikit-learn's copies of the UCI datasets): a header
 //! line `rows,features,class names…`, then one row per sample, its features followed by the
 //! integer class label. The header says which dataset a file is.
 //!
@@ -164,7 +164,7 @@ impl Spec {
 		}
 	}
 
-	/// The file in `../shared/datasets/`.
+	/// The file in the repository's `data/`.
 	pub fn file_name(self) -> &'static str {
 		match self {
 			Spec::Iris => "iris.csv",

@@ -24,7 +24,7 @@ fn root() -> PathBuf {
 fn read(spec: Spec) -> Dataset {
 	let path = std::env::var("CLOUDANA_DATASETS")
 		.map(PathBuf::from)
-		.unwrap_or_else(|_| root().join("../shared/datasets"))
+		.unwrap_or_else(|_| root().join("data"))
 		.join(spec.file_name());
 	Dataset::read_csv(&path).unwrap_or_else(|e| panic!("{} is readable: {e}", spec.file_name()))
 }

@@ -13,7 +13,7 @@ fn read(spec: Spec) -> Dataset {
 		.map(PathBuf::from)
 		.unwrap_or_else(|_| {
 			PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()))
-				.join("../../shared/datasets")
+				.join("../data")
 		})
 		.join(spec.file_name());
 	Dataset::read_csv(&path).unwrap_or_else(|e| panic!("{} is readable: {e}", spec.file_name()))

@@ -85,8 +85,9 @@ enum GridCommand {
 	/// hyper-parameters (deterministically) and proves its accuracy on the dataset's holdout.
 	Submit {
 		/// Dataset: a CSV file, or `iris`, `wine` or `breast_cancer` (found in
-		/// $CLOUDANA_DATASETS, default ../shared/datasets). Its holdout's commitment is the job's
-		/// input, and its accuracy circuit the job's circuit.
+		/// $CLOUDANA_DATASETS, default `data`: the repository's data/ when run from its root).
+		/// Its holdout's commitment is the job's input, and its accuracy circuit the job's
+		/// circuit.
 		#[arg(long)]
 		dataset: PathBuf,
 		/// Hyper-parameter values: `key=v1,v2,…` (keys `lr`, `epochs`, `hidden`); repeat the
@@ -131,11 +132,12 @@ enum GridCommand {
 }
 
 /// Reads `--dataset`: a CSV file, or a dataset name resolved in `$CLOUDANA_DATASETS` (default
-/// `../shared/datasets`). Returns every row, quantized.
+/// `data`, relative to the current directory: the repository's `data/` when run from its
+/// root). Returns every row, quantized.
 fn read_dataset(arg: &std::path::Path) -> anyhow::Result<mlp::Dataset> {
 	let path = match arg.to_str().and_then(mlp::Spec::from_name) {
 		Some(spec) if !arg.exists() => {
-			let dir = std::env::var("CLOUDANA_DATASETS").unwrap_or_else(|_| "../shared/datasets".into());
+			let dir = std::env::var("CLOUDANA_DATASETS").unwrap_or_else(|_| "data".into());
 			PathBuf::from(dir).join(spec.file_name())
 		},
 		None if !arg.exists() => bail!(
@@ -206,7 +208,7 @@ enum ModelCommand {
 		#[arg(long)]
 		model: PathBuf,
 		/// Dataset: a CSV file, or `iris`, `wine` or `breast_cancer` (found in
-		/// $CLOUDANA_DATASETS, default ../shared/datasets).
+		/// $CLOUDANA_DATASETS, default `data`: the repository's data/ when run from its root).
 		#[arg(long)]
 		dataset: PathBuf,
 	},
@@ -323,7 +325,7 @@ enum JobCommand {
 		#[arg(long)]
 		model: PathBuf,
 		/// Dataset: a CSV file, or `iris`, `wine` or `breast_cancer` (found in
-		/// $CLOUDANA_DATASETS, default ../shared/datasets).
+		/// $CLOUDANA_DATASETS, default `data`: the repository's data/ when run from its root).
 		#[arg(long)]
 		dataset: PathBuf,
 		#[command(flatten)]

@@ -69,7 +69,7 @@ fn root() -> PathBuf {
 }
 
 fn datasets() -> PathBuf {
-	std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("../shared/datasets"))
+	std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("data"))
 }
 
 async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, logs: &[&Process], mut f: F) -> T

@@ -31,7 +31,7 @@ enum Command {
 		/// Proving-key cache directory [default: <journal>/keys].
 		#[arg(long)]
 		keys: Option<PathBuf>,
-		/// A dataset CSV to prove about (Iris, Wine or Breast Cancer from ../shared/datasets;
+		/// A dataset CSV to prove about (Iris, Wine or Breast Cancer from the repository's data/;
 		/// its fixed holdout, and its training split for grid slots); repeatable. The daemon sets
 		/// up (once, then cached) and serves the accuracy circuit of each dataset given.
 		#[arg(long = "dataset", value_name = "CSV")]
@@ -76,8 +76,9 @@ enum Command {
 		/// Measure setup and proving times (needs `--datasets`).
 		#[arg(long)]
 		measure: bool,
-		/// Directory holding the dataset CSVs (`iris.csv`, `wine_data.csv`, `breast_cancer.csv`).
-		#[arg(long, env = "CLOUDANA_DATASETS", default_value = "../shared/datasets")]
+		/// Directory holding the dataset CSVs (`iris.csv`, `wine_data.csv`, `breast_cancer.csv`);
+		/// the default, `data`, is the repository's data/ when run from its root.
+		#[arg(long, env = "CLOUDANA_DATASETS", default_value = "data")]
 		datasets: PathBuf,
 		/// Proofs per dataset when measuring; the median is reported.
 		#[arg(long, default_value_t = 3)]

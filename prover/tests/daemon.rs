@@ -21,7 +21,7 @@ fn root() -> PathBuf {
 fn csv(spec: mlp::Spec) -> PathBuf {
 	std::env::var("CLOUDANA_DATASETS")
 		.map(PathBuf::from)
-		.unwrap_or_else(|_| root().join("../shared/datasets"))
+		.unwrap_or_else(|_| root().join("data"))
 		.join(spec.file_name())
 }
 

@@ -25,7 +25,7 @@ fn root() -> PathBuf {
 }
 
 fn iris_data() -> (mlp::Model, mlp::Dataset) {
-	let datasets = std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("../shared/datasets"));
+	let datasets = std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("data"));
 	(
 		mlp::Model::read(&root().join("circuits/models/iris-mlp.json")).unwrap(),
 		mlp::Dataset::read_holdout(&datasets.join("iris.csv")).unwrap(),
@@ -87,7 +87,7 @@ fn an_iris_accuracy_job_is_proven_and_paid() {
 fn a_wine_grid_slot_claiming_more_than_its_model_reaches_is_rejected() {
 	use cloudana_circuits::train::{slot_seed, train, HyperParams};
 	use pallet_jobs::{grid_binding_job, GridJobs, GridStatus, GridTerms, SlotState};
-	let datasets = std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("../shared/datasets"));
+	let datasets = std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("data"));
 	let wine = mlp::Dataset::read_csv(&datasets.join("wine_data.csv")).unwrap();
 	let holdout = wine.holdout().unwrap();
 	let pk = keys::dev_setup(mlp::Spec::Wine);
