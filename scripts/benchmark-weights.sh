@@ -16,8 +16,7 @@ CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release --locked -p cloudana-node
 PALLETS=("$@")
 [ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_verifier pallet_prover_staking pallet_jobs pallet_reputation pallet_slashing)
 for pallet in "${PALLETS[@]}"; do
-	dir="pallets/${pallet#pallet_}"
-	[ "$pallet" = pallet_prover_staking ] && dir=pallets/staking
+	dir="pallets/${pallet#pallet_}"; dir="${dir//_/-}"
 	log "benchmarking $pallet -> $dir/src/weights.rs"
 	"$BENCH_TARGET/release/cloudana-node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
 		--steps "${STEPS:-20}" --repeat "${REPEAT:-10}" --wasm-execution compiled \

@@ -2,7 +2,8 @@
 //!
 //! The circuits are simulated keys (`cloudana_groth16::simulator`, seed [`BENCHMARK_SEED`])
 //! registered through [`Config::BenchmarkHelper`], so a valid proof exists for every statement;
-//! verification does all of its real work.
+//! verification does all of its real work. Prices are 10 CLD (on a 12-decimal chain), so a
+//! completion earns reputation (the costlier path), and every prover is a different account.
 
 use super::*;
 use crate::Pallet as Jobs;
@@ -10,7 +11,7 @@ use alloc::{boxed::Box, vec::Vec};
 use cloudana_groth16::{simulator::Trapdoor, PublicInput};
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get, Hooks},
+	traits::{fungible::Mutate, Get},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -18,8 +19,8 @@ use sp_runtime::traits::{Bounded, Saturating};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	// Small enough that MaxDeadlinesPerBlock + 1 funded accounts cannot overflow total issuance.
-	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1024u32.into());
+	// Small enough that many funded accounts cannot overflow total issuance.
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4096u32.into());
 	who
 }
 
@@ -31,13 +32,18 @@ fn input(i: u32) -> PublicInput {
 	value
 }
 
+/// 10¹³ base units: 10 CLD on Cloudana.
+fn price<T: Config>() -> BalanceOf<T> {
+	BalanceOf::<T>::from(10u32).saturating_pow(13)
+}
+
 fn terms<T: Config>() -> JobTermsOf<T> {
 	JobTerms {
-		min_price: 1_000u32.into(),
-		max_price: 1_000_000u32.into(),
+		min_price: price::<T>(),
+		max_price: price::<T>(),
 		ramp_blocks: 10u32.into(),
 		lock_timeout: 2u32.into(),
-		proof_timeout: 10u32.into(),
+		proof_timeout: T::MinProofTimeout::get().max(10u32.into()),
 		collateral: 1_000u32.into(),
 	}
 }
@@ -48,20 +54,51 @@ fn circuit<T: Config>(inputs: u32, outputs: u32) -> (CircuitId, Trapdoor) {
 	(T::BenchmarkHelper::register_circuit(total), Trapdoor::new(BENCHMARK_SEED, total))
 }
 
-fn submit_job<T: Config>(requester: &T::AccountId, circuit: CircuitId, inputs: u32) -> Result<JobId, BenchmarkError> {
+fn inputs<T: Config>(n: u32) -> Result<BoundedVec<PublicInput, T::MaxInputs>, BenchmarkError> {
+	(0..n).map(input).collect::<Vec<_>>().try_into().map_err(|_| BenchmarkError::Stop("too many inputs"))
+}
+
+fn outputs<T: Config>(n: u32) -> Result<BoundedVec<PublicInput, T::MaxOutputs>, BenchmarkError> {
+	(0..n).map(|i| input(1_000 + i)).collect::<Vec<_>>().try_into().map_err(|_| BenchmarkError::Stop("too many outputs"))
+}
+
+fn metric_outputs<T: Config>(metric: u8) -> Result<BoundedVec<PublicInput, T::MaxOutputs>, BenchmarkError> {
+	let mut value = [0u8; 32];
+	value[31] = metric;
+	alloc::vec![value].try_into().map_err(|_| BenchmarkError::Stop("outputs"))
+}
+
+fn submit_job<T: Config>(requester: &T::AccountId, circuit: CircuitId, n: u32) -> Result<JobId, BenchmarkError> {
 	let id = NextJobId::<T>::get();
-	let inputs: BoundedVec<PublicInput, T::MaxInputs> =
-		(0..inputs).map(input).collect::<Vec<_>>().try_into().map_err(|_| BenchmarkError::Stop("too many inputs"))?;
-	Jobs::<T>::submit(RawOrigin::Signed(requester.clone()).into(), circuit, inputs, terms::<T>())?;
+	Jobs::<T>::submit(RawOrigin::Signed(requester.clone()).into(), circuit, inputs::<T>(n)?, terms::<T>())?;
 	Ok(id)
 }
 
+/// A job of `inputs` inputs and `outputs` outputs locked by a fresh prover: `(job, prover,
+/// trapdoor)`.
+fn locked_job<T: Config>(inputs: u32, outputs: u32) -> Result<(JobId, T::AccountId, Trapdoor), BenchmarkError> {
+	let requester = funded::<T>("requester", 0);
+	let prover = funded::<T>("prover", 0);
+	let (circuit, trapdoor) = circuit::<T>(inputs, outputs);
+	T::BenchmarkHelper::register_prover(&prover, circuit);
+	let job = submit_job::<T>(&requester, circuit, inputs)?;
+	Jobs::<T>::lock(RawOrigin::Signed(prover.clone()).into(), job)?;
+	Ok((job, prover, trapdoor))
+}
+
+/// Splits `n` statement inputs into requester inputs and outputs (at least one output).
+fn split<T: Config>(n: u32) -> (u32, u32) {
+	let outputs = (n - 1).min(T::MaxOutputs::get());
+	(n - 1 - outputs, outputs)
+}
+
 fn grid_terms<T: Config>() -> GridTermsOf<T> {
+	let proof_timeout = T::MinProofTimeout::get().max(10u32.into());
 	GridTerms {
-		bounty: 1_000_000u32.into(),
+		bounty: price::<T>().saturating_mul(T::MaxSlots::get().into()),
 		collateral: 1_000u32.into(),
-		proof_timeout: 10u32.into(),
-		duration: 20u32.into(),
+		proof_timeout,
+		duration: proof_timeout.saturating_mul(2u32.into()),
 	}
 }
 
@@ -77,29 +114,64 @@ fn grid_slots<T: Config>(s: u32) -> BoundedVec<HyperParamsOf<T>, T::MaxSlots> {
 		.expect("at most MaxSlots; qed")
 }
 
-fn submit_grid_job<T: Config>(requester: &T::AccountId, circuit: CircuitId, slots: u32) -> Result<GridId, BenchmarkError> {
+fn submit_grid_job<T: Config>(
+	requester: &T::AccountId,
+	circuit: CircuitId,
+	n: u32,
+	slots: u32,
+) -> Result<GridId, BenchmarkError> {
 	let id = NextGridId::<T>::get();
-	let inputs: BoundedVec<PublicInput, T::MaxInputs> =
-		alloc::vec![input(0)].try_into().map_err(|_| BenchmarkError::Stop("inputs"))?;
-	Jobs::<T>::submit_grid(RawOrigin::Signed(requester.clone()).into(), circuit, inputs, grid_slots::<T>(slots), 0, grid_terms::<T>())?;
+	Jobs::<T>::submit_grid(
+		RawOrigin::Signed(requester.clone()).into(),
+		circuit,
+		inputs::<T>(n)?,
+		grid_slots::<T>(slots),
+		0,
+		grid_terms::<T>(),
+	)?;
 	Ok(id)
+}
+
+/// A grid of `slots` slots on a circuit of one output; slot `i` locked by prover `i` for each
+/// `i < locked`, and proven for each `i < proven`.
+fn grid_with<T: Config>(slots: u32, locked: u32, proven: u32) -> Result<GridId, BenchmarkError> {
+	let requester = funded::<T>("requester", 0);
+	let (circuit, trapdoor) = circuit::<T>(0, 1);
+	let grid = submit_grid_job::<T>(&requester, circuit, 0, slots)?;
+	for slot in 0..locked {
+		let prover = funded::<T>("prover", slot);
+		T::BenchmarkHelper::register_prover(&prover, circuit);
+		Jobs::<T>::lock_slot(RawOrigin::Signed(prover.clone()).into(), grid, slot)?;
+		if slot < proven {
+			let outputs = metric_outputs::<T>(slot as u8)?;
+			let statement = Jobs::<T>::statement(WorkId::Slot(grid, slot), &prover, &[], &outputs);
+			let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
+			Jobs::<T>::submit_slot_result(RawOrigin::Signed(prover).into(), grid, slot, outputs, Box::new(proof))?;
+		}
+	}
+	Ok(grid)
+}
+
+fn at<T: Config>(block: BlockNumberFor<T>) {
+	frame_system::Pallet::<T>::set_block_number(block);
 }
 
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
+	/// `MaxInputs` inputs, each checked to be below r.
 	#[benchmark]
-	fn submit() {
+	fn submit() -> Result<(), BenchmarkError> {
 		let requester = funded::<T>("requester", 0);
 		let (circuit, _) = circuit::<T>(T::MaxInputs::get(), 1);
-		let inputs: BoundedVec<PublicInput, T::MaxInputs> =
-			(0..T::MaxInputs::get()).map(input).collect::<Vec<_>>().try_into().expect("MaxInputs inputs; qed");
+		let inputs = inputs::<T>(T::MaxInputs::get())?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), circuit, inputs, terms::<T>());
 
 		assert_eq!(NextJobId::<T>::get(), 1);
+		Ok(())
 	}
 
 	#[benchmark]
@@ -113,34 +185,46 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(prover), job);
 
-		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Locked { .. })));
+		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Locked(_))));
 		Ok(())
 	}
 
-	/// `n`: public inputs of the statement (binding + requester inputs + one output).
+	/// `n`: public inputs of the statement (binding + requester inputs + outputs); a valid
+	/// proof, paid.
 	#[benchmark]
 	fn submit_result(n: Linear<2, { 1 + T::MaxInputs::get() + T::MaxOutputs::get() }>) -> Result<(), BenchmarkError> {
-		let outputs_len = (n - 1).min(T::MaxOutputs::get());
-		let inputs_len = n - 1 - outputs_len;
-		let requester = funded::<T>("requester", 0);
-		let prover = funded::<T>("prover", 0);
-		let (circuit, trapdoor) = circuit::<T>(inputs_len, outputs_len);
-		T::BenchmarkHelper::register_prover(&prover, circuit);
-		let job = submit_job::<T>(&requester, circuit, inputs_len)?;
-		Jobs::<T>::lock(RawOrigin::Signed(prover.clone()).into(), job)?;
-		let outputs: BoundedVec<PublicInput, T::MaxOutputs> = (0..outputs_len)
-			.map(|i| input(1_000 + i))
-			.collect::<Vec<_>>()
-			.try_into()
-			.map_err(|_| BenchmarkError::Stop("too many outputs"))?;
+		let (inputs_len, outputs_len) = split::<T>(n);
+		let (job, prover, trapdoor) = locked_job::<T>(inputs_len, outputs_len)?;
+		let outputs = outputs::<T>(outputs_len)?;
 		let record = Jobs::<T>::job(job).ok_or(BenchmarkError::Stop("job"))?;
-		let statement = Jobs::<T>::statement(job, &prover, &record.inputs, &outputs);
+		let statement = Jobs::<T>::statement(WorkId::Job(job), &prover, &record.inputs, &outputs);
 		let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(prover), job, outputs, Box::new(proof));
+		submit_result(RawOrigin::Signed(prover), job, outputs, Box::new(proof));
 
 		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Completed { .. })));
+		Ok(())
+	}
+
+	/// `n` as for `submit_result`; a proof of another statement: the collateral is burned,
+	/// the offence reported, the job reopened.
+	#[benchmark]
+	fn submit_result_invalid(
+		n: Linear<2, { 1 + T::MaxInputs::get() + T::MaxOutputs::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let (inputs_len, outputs_len) = split::<T>(n);
+		let (job, prover, trapdoor) = locked_job::<T>(inputs_len, outputs_len)?;
+		let outputs = outputs::<T>(outputs_len)?;
+		let record = Jobs::<T>::job(job).ok_or(BenchmarkError::Stop("job"))?;
+		let mut statement = Jobs::<T>::statement(WorkId::Job(job), &prover, &record.inputs, &outputs);
+		statement[0] = input(u32::MAX);
+		let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
+
+		#[extrinsic_call]
+		submit_result(RawOrigin::Signed(prover), job, outputs, Box::new(proof));
+
+		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Open)));
 		Ok(())
 	}
 
@@ -157,43 +241,13 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `d`: deadlines due, each a lock timing out after its window closed (forfeit the
-	/// collateral, report the offence, refund the escrow): the most expensive case.
-	#[benchmark]
-	fn on_initialize(d: Linear<0, { T::MaxDeadlinesPerBlock::get() }>) -> Result<(), BenchmarkError> {
-		let requester = funded::<T>("requester", 0);
-		let (circuit, _) = circuit::<T>(1, 1);
-		let mut jobs = Vec::new();
-		for i in 0..d {
-			let prover = funded::<T>("prover", i);
-			T::BenchmarkHelper::register_prover(&prover, circuit);
-			let job = submit_job::<T>(&requester, circuit, 1)?;
-			Jobs::<T>::lock(RawOrigin::Signed(prover).into(), job)?;
-			jobs.push(job);
-		}
-		let start = frame_system::Pallet::<T>::block_number();
-		let due: BlockNumberFor<T> = start.saturating_add(terms::<T>().proof_timeout);
-		frame_system::Pallet::<T>::set_block_number(due);
-		assert_eq!(Deadlines::<T>::get(due).len() as u32, d);
-
-		#[block]
-		{
-			Jobs::<T>::on_initialize(due);
-		}
-
-		for job in jobs {
-			assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Expired { .. })));
-		}
-		Ok(())
-	}
-
-	/// `s`: slots, each with a `MaxHyperParamsLen`-byte hyper-parameter vector.
+	/// `s`: slots, each with a `MaxHyperParamsLen`-byte hyper-parameter vector; `MaxInputs`
+	/// inputs.
 	#[benchmark]
 	fn submit_grid(s: Linear<1, { T::MaxSlots::get() }>) -> Result<(), BenchmarkError> {
 		let requester = funded::<T>("requester", 0);
 		let (circuit, _) = circuit::<T>(T::MaxInputs::get(), 1);
-		let inputs: BoundedVec<PublicInput, T::MaxInputs> =
-			(0..T::MaxInputs::get()).map(input).collect::<Vec<_>>().try_into().expect("MaxInputs inputs; qed");
+		let inputs = inputs::<T>(T::MaxInputs::get())?;
 		let slots = grid_slots::<T>(s);
 
 		#[extrinsic_call]
@@ -205,21 +259,20 @@ mod benchmarks {
 
 	#[benchmark]
 	fn lock_slot() -> Result<(), BenchmarkError> {
-		let requester = funded::<T>("requester", 0);
+		let grid = grid_with::<T>(T::MaxSlots::get(), 0, 0)?;
 		let prover = funded::<T>("prover", 0);
-		let (circuit, _) = circuit::<T>(1, 1);
+		let circuit = GridJobs::<T>::get(grid).ok_or(BenchmarkError::Stop("grid"))?.circuit;
 		T::BenchmarkHelper::register_prover(&prover, circuit);
-		let grid = submit_grid_job::<T>(&requester, circuit, T::MaxSlots::get())?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(prover), grid, 0);
 
-		assert!(matches!(GridJobs::<T>::get(grid).map(|g| g.slots[0].state.clone()), Some(SlotState::Locked { .. })));
+		assert!(matches!(GridJobs::<T>::get(grid).map(|g| g.slots[0].state.clone()), Some(SlotState::Locked(_))));
 		Ok(())
 	}
 
-	/// `n`: public inputs of the statement (binding + requester inputs + one output); the
-	/// grid keeps another slot open, so it does not close (`close_grid` weighs the close).
+	/// `n`: public inputs of the statement (binding + requester inputs + the metric output);
+	/// the grid keeps another slot open, so it does not close (`close_grid` weighs the close).
 	#[benchmark]
 	fn submit_slot_result(n: Linear<2, { 1 + T::MaxInputs::get() + 1 }>) -> Result<(), BenchmarkError> {
 		let inputs_len = n - 2;
@@ -227,75 +280,113 @@ mod benchmarks {
 		let prover = funded::<T>("prover", 0);
 		let (circuit, trapdoor) = circuit::<T>(inputs_len, 1);
 		T::BenchmarkHelper::register_prover(&prover, circuit);
-		let inputs: BoundedVec<PublicInput, T::MaxInputs> =
-			(0..inputs_len).map(input).collect::<Vec<_>>().try_into().map_err(|_| BenchmarkError::Stop("inputs"))?;
-		let grid = NextGridId::<T>::get();
-		Jobs::<T>::submit_grid(
-			RawOrigin::Signed(requester).into(),
-			circuit,
-			inputs.clone(),
-			grid_slots::<T>(T::MaxSlots::get().max(2)),
-			0,
-			grid_terms::<T>(),
-		)?;
+		let grid = submit_grid_job::<T>(&requester, circuit, inputs_len, T::MaxSlots::get().max(2))?;
 		Jobs::<T>::lock_slot(RawOrigin::Signed(prover.clone()).into(), grid, 0)?;
-		let mut metric = [0u8; 32];
-		metric[31] = 29;
-		let outputs: BoundedVec<PublicInput, T::MaxOutputs> =
-			alloc::vec![metric].try_into().map_err(|_| BenchmarkError::Stop("outputs"))?;
-		let statement = Jobs::<T>::grid_statement(grid, 0, &prover, &inputs, &outputs);
+		let outputs = metric_outputs::<T>(29)?;
+		let statement = Jobs::<T>::statement(WorkId::Slot(grid, 0), &prover, &inputs::<T>(inputs_len)?, &outputs);
 		let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(prover), grid, 0, outputs, Box::new(proof));
+		submit_slot_result(RawOrigin::Signed(prover), grid, 0, outputs, Box::new(proof));
 
 		assert!(matches!(GridJobs::<T>::get(grid).map(|g| g.slots[0].state.clone()), Some(SlotState::Proven { .. })));
 		Ok(())
 	}
 
-	/// `s`: proven slots paid at the close, each by a different prover.
+	/// `n` as for `submit_slot_result`; a proof of another statement.
+	#[benchmark]
+	fn submit_slot_result_invalid(n: Linear<2, { 1 + T::MaxInputs::get() + 1 }>) -> Result<(), BenchmarkError> {
+		let inputs_len = n - 2;
+		let requester = funded::<T>("requester", 0);
+		let prover = funded::<T>("prover", 0);
+		let (circuit, trapdoor) = circuit::<T>(inputs_len, 1);
+		T::BenchmarkHelper::register_prover(&prover, circuit);
+		let grid = submit_grid_job::<T>(&requester, circuit, inputs_len, T::MaxSlots::get().max(2))?;
+		Jobs::<T>::lock_slot(RawOrigin::Signed(prover.clone()).into(), grid, 0)?;
+		let outputs = metric_outputs::<T>(29)?;
+		let mut statement = Jobs::<T>::statement(WorkId::Slot(grid, 0), &prover, &inputs::<T>(inputs_len)?, &outputs);
+		statement[0] = input(u32::MAX);
+		let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
+
+		#[extrinsic_call]
+		submit_slot_result(RawOrigin::Signed(prover), grid, 0, outputs, Box::new(proof));
+
+		assert!(matches!(GridJobs::<T>::get(grid).map(|g| g.slots[0].state.clone()), Some(SlotState::Open)));
+		Ok(())
+	}
+
+	/// `s`: slots, all but one proven by a different prover each, paid at the close; the last
+	/// one's lock times out there.
 	#[benchmark]
 	fn close_grid(s: Linear<1, { T::MaxSlots::get() }>) -> Result<(), BenchmarkError> {
-		let requester = funded::<T>("requester", 0);
-		let (circuit, trapdoor) = circuit::<T>(0, 1);
-		let grid = NextGridId::<T>::get();
-		Jobs::<T>::submit_grid(
-			RawOrigin::Signed(requester).into(),
-			circuit,
-			BoundedVec::new(),
-			grid_slots::<T>(s),
-			0,
-			grid_terms::<T>(),
-		)?;
-		for slot in 0..s {
-			let prover = funded::<T>("prover", slot);
-			T::BenchmarkHelper::register_prover(&prover, circuit);
-			Jobs::<T>::lock_slot(RawOrigin::Signed(prover.clone()).into(), grid, slot)?;
-			if slot + 1 == s {
-				break;
-			}
-			let mut metric = [0u8; 32];
-			metric[31] = slot as u8;
-			let statement = Jobs::<T>::grid_statement(grid, slot, &prover, &[], &[metric]);
-			let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
-			Jobs::<T>::submit_slot_result(
-				RawOrigin::Signed(prover).into(),
-				grid,
-				slot,
-				alloc::vec![metric].try_into().map_err(|_| BenchmarkError::Stop("outputs"))?,
-				Box::new(proof),
-			)?;
-		}
-		// The last slot's lock is open at the close: it times out there, and the others are paid.
+		let grid = grid_with::<T>(s, s, s - 1)?;
 		let closes_at = GridJobs::<T>::get(grid).ok_or(BenchmarkError::Stop("grid"))?.closes_at;
-		frame_system::Pallet::<T>::set_block_number(closes_at);
+		at::<T>(closes_at);
 
 		#[block]
 		{
-			Jobs::<T>::process_grid_deadline(GridDeadline::Close(grid), closes_at);
+			Jobs::<T>::process_grid(grid, closes_at)?;
 		}
 
 		assert!(matches!(GridJobs::<T>::get(grid).map(|g| g.status), Some(GridStatus::Closed { .. })));
+		Ok(())
+	}
+
+	/// `s`: slots, each locked by a different prover, all timing out at the close: `s`
+	/// offences.
+	#[benchmark]
+	fn process_grid(s: Linear<1, { T::MaxSlots::get() }>) -> Result<(), BenchmarkError> {
+		let grid = grid_with::<T>(s, s, 0)?;
+		let closes_at = GridJobs::<T>::get(grid).ok_or(BenchmarkError::Stop("grid"))?.closes_at;
+		at::<T>(closes_at);
+
+		#[block]
+		{
+			Jobs::<T>::process_grid(grid, closes_at)?;
+		}
+
+		assert!(matches!(GridJobs::<T>::get(grid).map(|g| g.status), Some(GridStatus::Closed { .. })));
+		Ok(())
+	}
+
+	/// A lock timing out after the job's lock window closed: the collateral is burned, the
+	/// offence reported, and the job expires with a refund (the costliest of a job's
+	/// deadlines).
+	#[benchmark]
+	fn process_job() -> Result<(), BenchmarkError> {
+		let (job, _, _) = locked_job::<T>(1, 1)?;
+		let expires_at = match Jobs::<T>::job(job).map(|j| j.status) {
+			Some(JobStatus::Locked(lock)) => lock.expires_at,
+			_ => return Err(BenchmarkError::Stop("not locked")),
+		};
+		at::<T>(expires_at);
+
+		#[block]
+		{
+			Jobs::<T>::process_job(job, expires_at)?;
+		}
+
+		assert!(matches!(Jobs::<T>::job(job).map(|j| j.status), Some(JobStatus::Expired { .. })));
+		Ok(())
+	}
+
+	/// A slot's lock timing out: the collateral is burned, the offence reported, the slot
+	/// reopened.
+	#[benchmark]
+	fn process_slot() -> Result<(), BenchmarkError> {
+		let grid = grid_with::<T>(T::MaxSlots::get(), 1, 0)?;
+		let expires_at = match GridJobs::<T>::get(grid).map(|g| g.slots[0].state.clone()) {
+			Some(SlotState::Locked(lock)) => lock.expires_at,
+			_ => return Err(BenchmarkError::Stop("not locked")),
+		};
+		at::<T>(expires_at);
+
+		#[block]
+		{
+			Jobs::<T>::process_slot(grid, 0, expires_at)?;
+		}
+
+		assert!(matches!(GridJobs::<T>::get(grid).map(|g| g.slots[0].state.clone()), Some(SlotState::Open)));
 		Ok(())
 	}
 

@@ -1,9 +1,19 @@
 //! Every currency operation of pallet-jobs, so the money paths read in one place.
 //!
-//! Escrow is held from the requester with `HoldReason::JobEscrow`; collateral from the prover
-//! with `HoldReason::JobCollateral`. Money only ever moves out of those holds: nothing is paid
-//! from thin air, and total issuance never changes. Held funds belong to the job, so moving
-//! them uses `Fortitude::Force` (a freeze on the owner's account does not stop a payout).
+//! Three holds, each released or spent only as the job's rules say:
+//!
+//! - **escrow** (`HoldReason::JobEscrow`), from the requester: a job's `max_price`, a grid's
+//!   bounty. Paid to provers and the treasury, or refunded.
+//! - **collateral** (`HoldReason::JobCollateral`), from a prover while it holds a lock. Released
+//!   when it proves (or when a result fails for a reason that is not its proof), **burned** when
+//!   it times out or submits an invalid proof: never paid to the requester, who could have set
+//!   the trap, nor to another prover, who could be the same person.
+//! - **storage deposit** (`HoldReason::StorageDeposit`), from the requester for each job and
+//!   grid record, per byte: released when the record is pruned.
+//!
+//! Nothing is paid from thin air: total issuance only falls, by burned collateral. Held funds
+//! belong to the job, so moving them uses `Fortitude::Force` (a freeze on the owner's account
+//! does not stop a payout).
 
 use crate::{BalanceOf, Config, Error, HoldReason};
 use frame_support::{
@@ -20,7 +30,21 @@ pub(crate) fn hold_escrow<T: Config>(requester: &T::AccountId, amount: BalanceOf
 	T::Currency::hold(&HoldReason::JobEscrow.into(), requester, amount).map_err(|_| Error::<T>::InsufficientBalance)
 }
 
-/// Holds a job's collateral from the prover locking it.
+/// Holds a record's storage deposit from its requester.
+pub(crate) fn hold_deposit<T: Config>(requester: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
+	T::Currency::hold(&HoldReason::StorageDeposit.into(), requester, amount)
+		.map_err(|_| Error::<T>::InsufficientBalance)
+}
+
+/// Releases a pruned record's storage deposit to its requester; returns the amount released.
+pub(crate) fn release_deposit<T: Config>(
+	requester: &T::AccountId,
+	amount: BalanceOf<T>,
+) -> Result<BalanceOf<T>, DispatchError> {
+	T::Currency::release(&HoldReason::StorageDeposit.into(), requester, amount, Precision::Exact)
+}
+
+/// Holds a lock's collateral from its prover.
 pub(crate) fn hold_collateral<T: Config>(prover: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
 	T::Currency::hold(&HoldReason::JobCollateral.into(), prover, amount)
 		.map_err(|_| Error::<T>::InsufficientCollateral)
@@ -55,27 +79,18 @@ pub(crate) fn refund_escrow<T: Config>(
 	T::Currency::release(&HoldReason::JobEscrow.into(), requester, amount, Precision::Exact)
 }
 
-/// Releases a prover's collateral after a valid result.
+/// Releases a prover's collateral when its lock ends without its fault.
 pub(crate) fn release_collateral<T: Config>(prover: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 	T::Currency::release(&HoldReason::JobCollateral.into(), prover, amount, Precision::Exact).map(|_| ())
 }
 
-/// Moves a failed prover's collateral to the requester; returns the amount moved.
-pub(crate) fn forfeit_collateral<T: Config>(
+/// Burns a failed prover's collateral; returns the amount burned.
+pub(crate) fn burn_collateral<T: Config>(
 	prover: &T::AccountId,
-	requester: &T::AccountId,
 	amount: BalanceOf<T>,
 ) -> Result<BalanceOf<T>, DispatchError> {
 	if amount.is_zero() {
 		return Ok(amount);
 	}
-	T::Currency::transfer_on_hold(
-		&HoldReason::JobCollateral.into(),
-		prover,
-		requester,
-		amount,
-		Precision::Exact,
-		Restriction::Free,
-		Fortitude::Force,
-	)
+	T::Currency::burn_held(&HoldReason::JobCollateral.into(), prover, amount, Precision::Exact, Fortitude::Force)
 }

@@ -2,38 +2,43 @@
 //! [`Pallet::submit_slot_result`], the slot deadlines and the close.
 //!
 //! A requester opens one job with K slots, each a hyper-parameter vector (opaque bytes), and a
-//! bounty held in escrow. Each slot is locked by one prover (holding the grid's collateral),
-//! who trains a model off chain with the slot's hyper-parameters and proves its metric (e.g.
-//! the holdout accuracy count) with the grid's circuit, for the statement
-//! `binding(grid, slot, prover) ‖ requester inputs ‖ outputs`. An invalid proof or a timeout
-//! forfeits the collateral to the requester, is reported as an offence, and reopens the slot.
+//! bounty held in escrow. Each slot is work of its own ([`WorkId::Slot`]): locked by one prover
+//! (holding the grid's collateral and reserving stake for the slot's price, `bounty / K`), who
+//! trains a model off chain with the slot's hyper-parameters and proves its metric (e.g. the
+//! holdout accuracy count) with the grid's circuit, for the statement
+//! `binding(WorkId::Slot(grid, slot), prover) ‖ requester inputs ‖ outputs`. An invalid proof or
+//! a timeout burns the collateral, is reported as an offence, and reopens the slot; a failure
+//! that is not the proof's voids the slot. A slot can be locked only while a full proof window
+//! fits before the close, so no lock is cut short by it.
 //!
-//! **Close** (at `closes_at`, or as soon as every slot is proven): locks still open time out;
-//! the proven slots are ranked by metric, higher first; ties go to the slot proven in the
-//! earlier block, then to the lower slot index. The best slot is paid half the bounty; the other
-//! half is split equally among the other proven slots, the rounding remainder going to the
-//! best. With one proven slot, the other half is refunded; with none, all of it. Each payment
-//! pays the platform fee (the prover's `FeePolicy` rate) to the treasury out of it. So the
-//! payouts and fees add up to the bounty less the refund, exactly.
+//! **Close** (at `closes_at`, or as soon as every slot is proven or void): locks still open have
+//! timed out by then; the proven slots are ranked and paid by the rules of
+//! [`cloudana_primitives::grid`] (half the bounty to the best metric, the rest equally to the
+//! others; ties to the earlier proof, then the lower slot). Each payment pays the platform fee
+//! (the prover's `FeePolicy` rate) to the treasury out of it. So the payouts and fees add up to
+//! the bounty less the refund, exactly. The record is pruned `RetentionPeriod` blocks after the
+//! close.
 
 use crate::{
-	funds, pallet::*, BalanceOf, CircuitId, FeePolicy, GridDeadline, GridId, GridJob, GridJobOf, GridStatus,
-	GridTermsOf, HyperParamsOf, Offence, ProverOutcomes, ProverRegistry, Slot, SlotIndex, SlotPayout, SlotState,
-	Verifier, MAX_DEADLINE_SHIFT,
+	funds, pallet::*, Deadline, GridId, GridJob, GridJobOf, GridStatus, GridTermsOf, HyperParamsOf, RecordId, Slot,
+	SlotIndex, SlotPayout, SlotState, Verifier, WorkId, WorkOutcomes,
 };
 use alloc::vec::Vec;
 use cloudana_groth16::{Proof, PublicInput};
+use cloudana_primitives::grid::{metric_of, split_bounty, RankKey};
+use codec::Encode;
+use crate::WeightInfo;
 use frame_support::{ensure, pallet_prelude::*, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{One, Saturating, Zero},
+	traits::{Saturating, Zero},
 	DispatchError,
 };
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_submit_grid(
 		requester: T::AccountId,
-		circuit: CircuitId,
+		circuit: crate::CircuitId,
 		inputs: BoundedVec<PublicInput, T::MaxInputs>,
 		params: BoundedVec<HyperParamsOf<T>, T::MaxSlots>,
 		metric_output: u32,
@@ -41,28 +46,23 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!params.is_empty(), Error::<T>::NoSlots);
 		ensure!(!terms.bounty.is_zero(), Error::<T>::ZeroPrice);
+		Self::check_proof_timeout(terms.proof_timeout)?;
 		ensure!(
-			!terms.proof_timeout.is_zero() && terms.proof_timeout <= T::MaxProofTimeout::get(),
-			Error::<T>::InvalidProofTimeout
-		);
-		ensure!(
-			!terms.duration.is_zero() && terms.duration <= T::MaxLockTimeout::get(),
+			terms.duration >= terms.proof_timeout && terms.duration <= T::MaxLockTimeout::get(),
 			Error::<T>::InvalidGridDuration
 		);
-		let total = T::Verifier::public_inputs(&circuit).ok_or(Error::<T>::CircuitNotFound)?;
-		let outputs = total.checked_sub(1 + inputs.len() as u32).ok_or(Error::<T>::TooManyInputs)?;
-		ensure!(outputs <= T::MaxOutputs::get(), Error::<T>::TooManyOutputs);
+		let outputs = Self::check_statement_shape(&circuit, &inputs)?;
 		ensure!(metric_output < outputs, Error::<T>::InvalidMetricOutput);
 
 		funds::hold_escrow::<T>(&requester, terms.bounty)?;
 		T::Verifier::acquire(&circuit).map_err(|_| Error::<T>::CircuitNotFound)?;
-		let grid = NextGridId::<T>::mutate(|next| {
+		let id = NextGridId::<T>::mutate(|next| {
 			let id = *next;
 			*next = next.saturating_add(1);
 			id
 		});
 		let now = frame_system::Pallet::<T>::block_number();
-		let closes_at = Self::schedule_grid(GridDeadline::Close(grid), now.saturating_add(terms.duration))?;
+		let closes_at = now.saturating_add(terms.duration);
 		let slots: BoundedVec<Slot<T>, T::MaxSlots> = params
 			.into_iter()
 			.map(|params| Slot { params, state: SlotState::Open })
@@ -71,233 +71,201 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::NoSlots)?;
 		let count = slots.len() as u32;
 		let bounty = terms.bounty;
-		GridJobs::<T>::insert(
-			grid,
-			GridJob {
-				requester: requester.clone(),
-				circuit,
-				inputs,
-				outputs,
-				metric_output,
-				terms,
-				submitted_at: now,
-				closes_at,
-				slots,
-				status: GridStatus::Open,
-			},
-		);
-		Self::deposit_event(Event::GridSubmitted { grid, requester, circuit, slots: count, bounty, closes_at });
+		let mut grid = GridJob {
+			requester: requester.clone(),
+			circuit,
+			inputs,
+			outputs,
+			metric_output,
+			terms,
+			submitted_at: now,
+			closes_at,
+			deposit: Zero::zero(),
+			slots,
+			status: GridStatus::Open,
+		};
+		grid.deposit = Self::deposit_for(grid.encoded_size());
+		funds::hold_deposit::<T>(&requester, grid.deposit)?;
+		let deposit = grid.deposit;
+		Self::schedule(Deadline::Grid(id), closes_at);
+		for slot in 0..count {
+			OpenWork::<T>::insert(circuit, WorkId::Slot(id, slot), ());
+		}
+		GridJobs::<T>::insert(id, grid);
+		Self::deposit_event(Event::GridSubmitted {
+			grid: id,
+			requester,
+			circuit,
+			slots: count,
+			bounty,
+			deposit,
+			closes_at,
+		});
 		Ok(())
 	}
 
-	/// The price a slot stands for in eligibility checks: the bounty over the slots.
-	pub fn slot_price(job: &GridJobOf<T>) -> BalanceOf<T> {
-		job.terms.bounty / (job.slots.len().max(1) as u32).into()
+	/// The price a slot stands for in eligibility checks and reputation: the bounty over the
+	/// slots.
+	pub fn slot_price(grid: &GridJobOf<T>) -> crate::BalanceOf<T> {
+		grid.terms.bounty / (grid.slots.len().max(1) as u32).into()
 	}
 
-	pub(crate) fn do_lock_slot(prover: T::AccountId, grid: GridId, slot: SlotIndex) -> DispatchResult {
-		let mut job = GridJobs::<T>::get(grid).ok_or(Error::<T>::GridNotFound)?;
-		ensure!(job.status == GridStatus::Open, Error::<T>::GridClosed);
+	pub(crate) fn do_lock_slot(prover: T::AccountId, id: GridId, slot: SlotIndex) -> DispatchResult {
+		let mut grid = GridJobs::<T>::get(id).ok_or(Error::<T>::GridNotFound)?;
+		ensure!(grid.status == GridStatus::Open, Error::<T>::GridClosed);
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now < job.closes_at, Error::<T>::GridClosed);
-		let state = &job.slots.get(slot as usize).ok_or(Error::<T>::SlotNotFound)?.state;
+		ensure!(now < grid.closes_at, Error::<T>::GridClosed);
+		let state = &grid.slots.get(slot as usize).ok_or(Error::<T>::SlotNotFound)?.state;
 		ensure!(*state == SlotState::Open, Error::<T>::SlotNotOpen);
-		ensure!(prover != job.requester, Error::<T>::CannotLockOwnJob);
-		T::Provers::ensure_eligible(&prover, &job.circuit, Self::slot_price(&job)).map_err(Error::<T>::from)?;
-
-		funds::hold_collateral::<T>(&prover, job.terms.collateral)?;
-		let expires_at = now.saturating_add(job.terms.proof_timeout).min(job.closes_at);
-		let expires_at = Self::schedule_grid(GridDeadline::Slot(grid, slot), expires_at)?;
-		job.slots[slot as usize].state = SlotState::Locked { prover: prover.clone(), locked_at: now, expires_at };
-		let collateral = job.terms.collateral;
-		GridJobs::<T>::insert(grid, job);
-		Self::deposit_event(Event::SlotLocked { grid, slot, prover, collateral, expires_at });
+		ensure!(prover != grid.requester, Error::<T>::CannotLockOwnJob);
+		ensure!(now.saturating_add(grid.terms.proof_timeout) <= grid.closes_at, Error::<T>::GridClosesTooSoon);
+		let lock = Self::take_lock(
+			WorkId::Slot(id, slot),
+			prover,
+			&grid.circuit,
+			Self::slot_price(&grid),
+			grid.terms.collateral,
+			grid.terms.proof_timeout,
+			Deadline::Slot(id, slot),
+		)?;
+		grid.slots[slot as usize].state = SlotState::Locked(lock);
+		GridJobs::<T>::insert(id, grid);
 		Ok(())
 	}
 
-	/// The statement a result for `slot` of `grid` by `prover` proves.
-	pub fn grid_statement(
-		grid: GridId,
-		slot: SlotIndex,
-		prover: &T::AccountId,
-		inputs: &[PublicInput],
-		outputs: &[PublicInput],
-	) -> Vec<PublicInput> {
-		Self::statement(crate::grid_binding_job(grid, slot), prover, inputs, outputs)
-	}
-
-	/// Verifies and records a slot's result; returns whether the grid closed.
+	/// Verifies and records a slot's result; returns the weight it took.
 	pub(crate) fn do_submit_slot_result(
 		who: T::AccountId,
-		grid: GridId,
+		id: GridId,
 		slot: SlotIndex,
 		outputs: BoundedVec<PublicInput, T::MaxOutputs>,
 		proof: &Proof,
-	) -> Result<bool, DispatchError> {
-		let mut job = GridJobs::<T>::get(grid).ok_or(Error::<T>::GridNotFound)?;
-		ensure!(job.status == GridStatus::Open, Error::<T>::GridClosed);
-		let SlotState::Locked { prover, locked_at, expires_at } =
-			job.slots.get(slot as usize).ok_or(Error::<T>::SlotNotFound)?.state.clone()
+	) -> Result<Weight, DispatchError> {
+		let mut grid = GridJobs::<T>::get(id).ok_or(Error::<T>::GridNotFound)?;
+		ensure!(grid.status == GridStatus::Open, Error::<T>::GridClosed);
+		let SlotState::Locked(lock) = grid.slots.get(slot as usize).ok_or(Error::<T>::SlotNotFound)?.state.clone()
 		else {
 			return Err(Error::<T>::SlotNotLocked.into());
 		};
-		ensure!(who == prover, Error::<T>::NotJobProver);
+		Self::check_result(&lock, &who, grid.outputs, &outputs)?;
+		let metric = metric_of(&outputs[grid.metric_output as usize]).ok_or(Error::<T>::MetricOutOfRange)?;
+		let work = WorkId::Slot(id, slot);
+		let n = 1 + grid.inputs.len() as u32 + outputs.len() as u32;
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now < expires_at, Error::<T>::ProofDeadlinePassed);
-		ensure!(outputs.len() as u32 == job.outputs, Error::<T>::OutputCountMismatch);
-		let metric = metric_of(&outputs[job.metric_output as usize]).ok_or(Error::<T>::MetricOutOfRange)?;
-
-		let statement = Self::grid_statement(grid, slot, &prover, &job.inputs, &outputs);
-		match T::Verifier::verify(&job.circuit, &statement, proof) {
+		let mut weight = match Self::verify_result(work, &lock, &grid.circuit, &grid.inputs, &outputs, proof) {
 			Ok(()) => {
-				funds::release_collateral::<T>(&prover, job.terms.collateral)?;
-				let taken = now.saturating_sub(locked_at);
-				let on_time = taken.saturating_mul(2u32.into()) <= job.terms.proof_timeout;
-				T::Outcomes::on_completed(&prover, crate::grid_binding_job(grid, slot), on_time);
-				job.slots[slot as usize].state = SlotState::Proven { prover: prover.clone(), metric, at: now };
-				Self::deposit_event(Event::SlotProven { grid, slot, prover, metric });
-				if job.slots.iter().all(|s| matches!(s.state, SlotState::Proven { .. })) {
-					Self::close_grid(grid, job, now)?;
-					return Ok(true);
-				}
+				Self::complete_lock(
+					work,
+					&lock,
+					&grid.requester,
+					&grid.circuit,
+					grid.terms.collateral,
+					grid.terms.proof_timeout,
+				)?;
+				grid.slots[slot as usize].state = SlotState::Proven { prover: lock.prover.clone(), metric, at: now };
+				Self::deposit_event(Event::SlotProven { grid: id, slot, prover: lock.prover, metric });
+				T::WeightInfo::submit_slot_result(n)
 			},
 			Err(reason) => {
-				let forfeited = Self::fail_slot(grid, slot, &mut job, &prover, Offence::InvalidProof)?;
-				Self::deposit_event(Event::SlotRejected { grid, slot, prover, reason, forfeited });
+				grid.slots[slot as usize].state = if Self::settle_failed_result(work, &lock, grid.terms.collateral, reason)? {
+					OpenWork::<T>::insert(grid.circuit, work, ());
+					SlotState::Open
+				} else {
+					SlotState::Void { prover: lock.prover, reason }
+				};
+				T::WeightInfo::submit_slot_result_invalid(n)
 			},
-		}
-		GridJobs::<T>::insert(grid, job);
-		Ok(false)
-	}
-
-	/// The slot's prover failed: forfeit its collateral to the requester, report the offence,
-	/// and reopen the slot. Returns the amount forfeited.
-	fn fail_slot(
-		grid: GridId,
-		slot: SlotIndex,
-		job: &mut GridJobOf<T>,
-		prover: &T::AccountId,
-		offence: Offence,
-	) -> Result<BalanceOf<T>, DispatchError> {
-		let forfeited = funds::forfeit_collateral::<T>(prover, &job.requester, job.terms.collateral)?;
-		T::Outcomes::on_offence(prover, crate::grid_binding_job(grid, slot), offence);
-		job.slots[slot as usize].state = SlotState::Open;
-		Ok(forfeited)
-	}
-
-	/// Queues a grid deadline at block `at`, or the first block after it with room.
-	fn schedule_grid(deadline: GridDeadline, at: BlockNumberFor<T>) -> Result<BlockNumberFor<T>, Error<T>> {
-		let mut block = at;
-		for _ in 0..=MAX_DEADLINE_SHIFT {
-			if GridDeadlines::<T>::try_mutate(block, |due| due.try_push(deadline)).is_ok() {
-				return Ok(block);
-			}
-			block = block.saturating_add(One::one());
-		}
-		Err(Error::<T>::DeadlineQueueFull)
-	}
-
-	/// Acts on a grid deadline due at `now`, if it still applies.
-	pub(crate) fn process_grid_deadline(deadline: GridDeadline, now: BlockNumberFor<T>) {
-		let grid = match deadline {
-			GridDeadline::Slot(grid, _) | GridDeadline::Close(grid) => grid,
 		};
-		let Some(mut job) = GridJobs::<T>::get(grid) else { return };
-		if job.status != GridStatus::Open {
-			return;
+		if grid.slots.iter().all(|s| matches!(s.state, SlotState::Proven { .. } | SlotState::Void { .. })) {
+			weight = weight.saturating_add(T::WeightInfo::close_grid(grid.slots.len() as u32));
+			Self::close_grid(id, grid, now)?;
+		} else {
+			GridJobs::<T>::insert(id, grid);
 		}
-		let result = match deadline {
-			GridDeadline::Close(_) if job.closes_at <= now => Self::close_grid(grid, job, now),
-			GridDeadline::Slot(_, slot) => match job.slots.get(slot as usize).map(|s| s.state.clone()) {
-				Some(SlotState::Locked { prover, expires_at, .. }) if expires_at <= now =>
-					Self::fail_slot(grid, slot, &mut job, &prover, Offence::Timeout).map(|forfeited| {
-						Self::deposit_event(Event::SlotExpired { grid, slot, prover, forfeited });
-						GridJobs::<T>::insert(grid, job);
-					}),
-				_ => Ok(()),
+		Ok(weight)
+	}
+
+	/// A slot's lock times out at `now`, if it still applies: the slot opens again.
+	pub(crate) fn process_slot(id: GridId, slot: SlotIndex, now: BlockNumberFor<T>) -> DispatchResult {
+		let Some(mut grid) = GridJobs::<T>::get(id) else { return Ok(()) };
+		if grid.status != GridStatus::Open {
+			return Ok(());
+		}
+		let Some(SlotState::Locked(lock)) = grid.slots.get(slot as usize).map(|s| s.state.clone()) else { return Ok(()) };
+		if now < lock.expires_at {
+			return Ok(());
+		}
+		let work = WorkId::Slot(id, slot);
+		Self::time_out_lock(work, &lock, grid.terms.collateral)?;
+		grid.slots[slot as usize].state = SlotState::Open;
+		OpenWork::<T>::insert(grid.circuit, work, ());
+		GridJobs::<T>::insert(id, grid);
+		Ok(())
+	}
+
+	/// What is due for grid `id` at `now`: its close, or its pruning.
+	pub(crate) fn process_grid(id: GridId, now: BlockNumberFor<T>) -> DispatchResult {
+		let Some(grid) = GridJobs::<T>::get(id) else { return Ok(()) };
+		match grid.status {
+			GridStatus::Open if grid.closes_at <= now => Self::close_grid(id, grid, now),
+			GridStatus::Closed { at, .. } if at.saturating_add(T::RetentionPeriod::get()) <= now => {
+				GridJobs::<T>::remove(id);
+				let deposit = funds::release_deposit::<T>(&grid.requester, grid.deposit)?;
+				for slot in 0..grid.slots.len() as SlotIndex {
+					T::Outcomes::on_reaped(WorkId::Slot(id, slot));
+				}
+				Self::deposit_event(Event::Reaped { record: RecordId::Grid(id), deposit });
+				Ok(())
 			},
 			_ => Ok(()),
-		};
-		if let Err(error) = result {
-			// Holds made by this pallet cover every amount moved here, so this is a bug.
-			log::error!(target: "runtime::jobs", "deadline of grid {grid} failed: {error:?}");
 		}
 	}
 
-	/// Closes a grid: times out open locks, ranks the proven slots and pays them out of the
-	/// escrow (module docs), refunds the rest, and releases the circuit.
-	fn close_grid(grid: GridId, mut job: GridJobOf<T>, now: BlockNumberFor<T>) -> DispatchResult {
-		for slot in 0..job.slots.len() as SlotIndex {
-			if let SlotState::Locked { prover, .. } = job.slots[slot as usize].state.clone() {
-				let forfeited = Self::fail_slot(grid, slot, &mut job, &prover, Offence::Timeout)?;
-				Self::deposit_event(Event::SlotExpired { grid, slot, prover, forfeited });
+	/// Closes a grid: times out locks still held, takes open slots off the index, ranks the
+	/// proven slots and pays them out of the escrow (module docs), refunds the rest, releases
+	/// the circuit and schedules the pruning.
+	fn close_grid(id: GridId, mut grid: GridJobOf<T>, now: BlockNumberFor<T>) -> DispatchResult {
+		for slot in 0..grid.slots.len() as SlotIndex {
+			let work = WorkId::Slot(id, slot);
+			match grid.slots[slot as usize].state.clone() {
+				SlotState::Locked(lock) => {
+					Self::time_out_lock(work, &lock, grid.terms.collateral)?;
+					grid.slots[slot as usize].state = SlotState::Open;
+				},
+				SlotState::Open => OpenWork::<T>::remove(grid.circuit, work),
+				_ => {},
 			}
 		}
-		let mut proven: Vec<(SlotIndex, T::AccountId, u128, BlockNumberFor<T>)> = job
+		let mut proven: Vec<(RankKey<BlockNumberFor<T>>, T::AccountId)> = grid
 			.slots
 			.iter()
 			.enumerate()
 			.filter_map(|(i, s)| match &s.state {
-				SlotState::Proven { prover, metric, at } => Some((i as SlotIndex, prover.clone(), *metric, *at)),
+				SlotState::Proven { prover, metric, at } =>
+					Some((RankKey { metric: *metric, at: *at, slot: i as SlotIndex }, prover.clone())),
 				_ => None,
 			})
 			.collect();
-		// Higher metric first; then the earlier proof; then the lower slot.
-		proven.sort_by(|a, b| b.2.cmp(&a.2).then(a.3.cmp(&b.3)).then(a.0.cmp(&b.0)));
+		proven.sort_by(|a, b| a.0.cmp(&b.0));
 
-		let bounty = job.terms.bounty;
+		let bounty = grid.terms.bounty;
 		let shares = split_bounty(bounty, proven.len() as u32);
 		let mut payouts = Vec::with_capacity(proven.len());
-		let mut fees = BalanceOf::<T>::zero();
-		let treasury = T::TreasuryAccount::get();
-		for ((slot, prover, metric, _), share) in proven.into_iter().zip(shares.iter()) {
-			let fee = T::Fees::fee_rate(&prover) * *share;
-			let paid = share.saturating_sub(fee);
-			funds::pay_from_escrow::<T>(&job.requester, &prover, paid)?;
-			funds::pay_from_escrow::<T>(&job.requester, &treasury, fee)?;
+		let mut fees = crate::BalanceOf::<T>::zero();
+		for ((key, prover), share) in proven.into_iter().zip(shares.iter()) {
+			let (paid, fee) = Self::pay_prover(&grid.requester, &prover, *share)?;
 			fees = fees.saturating_add(fee);
-			payouts.push(SlotPayout { slot, prover, metric, paid, fee });
+			payouts.push(SlotPayout { slot: key.slot, prover, metric: key.metric, paid, fee });
 		}
-		let paid_out = shares.iter().fold(BalanceOf::<T>::zero(), |sum, s| sum.saturating_add(*s));
-		let refund = funds::refund_escrow::<T>(&job.requester, bounty.saturating_sub(paid_out))?;
-		T::Verifier::release(&job.circuit);
+		let paid_out = shares.iter().fold(crate::BalanceOf::<T>::zero(), |sum, s| sum.saturating_add(*s));
+		let refund = funds::refund_escrow::<T>(&grid.requester, bounty.saturating_sub(paid_out))?;
+		T::Verifier::release(&grid.circuit);
 		let payouts: BoundedVec<SlotPayout<T>, T::MaxSlots> =
 			payouts.try_into().expect("at most one payout per slot, and slots are bounded; qed");
-		job.status = GridStatus::Closed { payouts: payouts.clone(), refund, at: now };
-		GridJobs::<T>::insert(grid, job);
-		Self::deposit_event(Event::GridClosed { grid, payouts, refund, fees });
+		grid.status = GridStatus::Closed { payouts: payouts.clone(), refund, at: now };
+		Self::schedule(Deadline::Grid(id), now.saturating_add(T::RetentionPeriod::get()));
+		GridJobs::<T>::insert(id, grid);
+		Self::deposit_event(Event::GridClosed { grid: id, payouts, refund, fees });
 		Ok(())
 	}
-}
-
-/// The metric in a big-endian 32-byte scalar, if it is below 2¹²⁸.
-pub fn metric_of(output: &PublicInput) -> Option<u128> {
-	if output[..16].iter().any(|b| *b != 0) {
-		return None;
-	}
-	let mut low = [0u8; 16];
-	low.copy_from_slice(&output[16..]);
-	Some(u128::from_be_bytes(low))
-}
-
-/// The shares of `bounty` for `proven` ranked slots, best first: half to the best, the other
-/// half equally to the rest with the remainder to the best; with one proven slot only the
-/// half, with none nothing (the rest is refunded).
-pub fn split_bounty<Balance>(bounty: Balance, proven: u32) -> Vec<Balance>
-where
-	Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy,
-{
-	if proven == 0 {
-		return Vec::new();
-	}
-	let half = bounty / 2u32.into();
-	if proven == 1 {
-		return alloc::vec![half];
-	}
-	let others = bounty.saturating_sub(half);
-	let each = others / (proven - 1).into();
-	let remainder = others.saturating_sub(each * (proven - 1).into());
-	let mut shares = alloc::vec![each; proven as usize];
-	shares[0] = half.saturating_add(remainder);
-	shares
 }

@@ -1,15 +1,16 @@
 //! A mock runtime for pallet-jobs' unit tests, with the real pallet-verifier and
-//! pallet-prover-staking wired through the same kind of adapters the runtime uses, and a small
-//! real Groth16 circuit whose proofs the tests submit.
+//! pallet-prover-staking wired as the runtime wires them (each implements the trait pallet-jobs
+//! needs), a recorder of outcomes, and a small real Groth16 circuit whose proofs the tests
+//! submit.
 
-use crate::{self as pallet_jobs, CircuitId, Ineligible};
+use crate::{self as pallet_jobs, CircuitId, CompletedWork, Offence, WorkId};
 use ark_bn254::{Bn254, Fr};
 use ark_relations::{
 	lc,
 	r1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError},
 };
 use ark_snark::SNARK;
-use cloudana_groth16::{encoding, Groth16Error, Proof, PublicInput};
+use cloudana_groth16::{encoding, Proof, PublicInput};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
@@ -104,57 +105,23 @@ impl pallet_prover_staking::Config for Test {
 	type WeightInfo = ();
 }
 
-/// The runtime's way of giving pallet-jobs a verifier: pallet-verifier.
-pub struct VerifierAdapter;
-impl pallet_jobs::Verifier for VerifierAdapter {
-	fn public_inputs(circuit: &CircuitId) -> Option<u32> {
-		pallet_verifier::Pallet::<Test>::key_info(circuit).map(|info| info.public_inputs)
-	}
-	fn acquire(circuit: &CircuitId) -> frame_support::pallet_prelude::DispatchResult {
-		pallet_verifier::Pallet::<Test>::acquire(circuit).map(|_| ()).map_err(Into::into)
-	}
-	fn release(circuit: &CircuitId) {
-		pallet_verifier::Pallet::<Test>::release(circuit)
-	}
-	fn verify(circuit: &CircuitId, inputs: &[PublicInput], proof: &Proof) -> Result<(), Groth16Error> {
-		pallet_verifier::Pallet::<Test>::verify(circuit, inputs, proof).map_err(|e| match e {
-			pallet_verifier::VerifyError::Rejected(reason) => reason,
-			pallet_verifier::VerifyError::UnknownKey => Groth16Error::MalformedPreparedKey,
-		})
-	}
-}
-
-/// The runtime's way of giving pallet-jobs a prover registry: pallet-prover-staking.
-pub struct ProversAdapter;
-impl pallet_jobs::ProverRegistry<AccountId, u64> for ProversAdapter {
-	fn ensure_eligible(who: &AccountId, circuit: &CircuitId, price: u64) -> Result<(), Ineligible> {
-		use pallet_prover_staking::Ineligibility as I;
-		pallet_prover_staking::Pallet::<Test>::ensure_eligible(who, circuit, price).map_err(|e| match e {
-			I::NotRegistered => Ineligible::NotRegistered,
-			I::Banned => Ineligible::Banned,
-			I::Suspended => Ineligible::Suspended,
-			I::Chilled => Ineligible::Chilled,
-			I::Inactive => Ineligible::Inactive,
-			I::CircuitNotServed => Ineligible::CircuitNotServed,
-			I::StakeTooLow => Ineligible::StakeTooLow,
-			I::ReputationTooLow => Ineligible::ReputationTooLow,
-		})
-	}
-}
-
 thread_local! {
-	pub static OFFENCES: std::cell::RefCell<Vec<(AccountId, u64, pallet_jobs::Offence)>> = Default::default();
-	pub static COMPLETIONS: std::cell::RefCell<Vec<(AccountId, u64, bool)>> = Default::default();
+	pub static OFFENCES: std::cell::RefCell<Vec<(AccountId, WorkId, Offence)>> = Default::default();
+	pub static COMPLETIONS: std::cell::RefCell<Vec<CompletedWork<AccountId, u64>>> = Default::default();
+	pub static REAPED: std::cell::RefCell<Vec<WorkId>> = Default::default();
 }
 
-/// Records completions and offences so tests can see them.
+/// Records completions, offences and pruned records so tests can see them.
 pub struct RecordOutcomes;
-impl pallet_jobs::ProverOutcomes<AccountId> for RecordOutcomes {
-	fn on_completed(prover: &AccountId, job: u64, on_time: bool) {
-		COMPLETIONS.with(|c| c.borrow_mut().push((prover.clone(), job, on_time)));
+impl pallet_jobs::WorkOutcomes<AccountId, u64> for RecordOutcomes {
+	fn on_completed(completed: &CompletedWork<AccountId, u64>) {
+		COMPLETIONS.with(|c| c.borrow_mut().push(completed.clone()));
 	}
-	fn on_offence(prover: &AccountId, job: u64, offence: pallet_jobs::Offence) {
-		OFFENCES.with(|o| o.borrow_mut().push((prover.clone(), job, offence)));
+	fn on_offence(prover: &AccountId, work: WorkId, offence: Offence) {
+		OFFENCES.with(|o| o.borrow_mut().push((prover.clone(), work, offence)));
+	}
+	fn on_reaped(work: WorkId) {
+		REAPED.with(|r| r.borrow_mut().push(work));
 	}
 }
 
@@ -181,24 +148,32 @@ parameter_types! {
 	pub const FeeRate: Perbill = Perbill::from_percent(10);
 	pub const CancellationFee: Perbill = Perbill::from_percent(10);
 	pub const Treasury: AccountId = TREASURY;
+	pub static MinProofTimeout: u64 = 2;
+	pub static RetentionPeriod: u64 = 30;
+	pub static MaxDeadlineWeight: frame_support::weights::Weight = frame_support::weights::Weight::from_parts(20_000_000_000, u64::MAX);
 }
 
 impl pallet_jobs::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type Verifier = VerifierAdapter;
-	type Provers = ProversAdapter;
+	type Verifier = Verifier;
+	type Provers = ProverStaking;
 	type Outcomes = RecordOutcomes;
 	type Fees = Fees;
 	type CancellationFee = CancellationFee;
 	type TreasuryAccount = Treasury;
+	type DepositBase = ConstU64<10>;
+	type DepositPerByte = ConstU64<1>;
 	type MaxInputs = ConstU32<8>;
 	type MaxOutputs = ConstU32<4>;
 	type MaxLockTimeout = ConstU64<100>;
+	type MinProofTimeout = MinProofTimeout;
 	type MaxProofTimeout = ConstU64<50>;
-	type MaxDeadlinesPerBlock = ConstU32<4>;
+	type RetentionPeriod = RetentionPeriod;
+	type MaxDeadlineWeight = MaxDeadlineWeight;
 	type MaxSlots = ConstU32<8>;
 	type MaxHyperParamsLen = ConstU32<32>;
+	type BlockTimeMs = ConstU64<6_000>;
 	type AuthorityId = crate::crypto::ProverAuthId;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -206,6 +181,11 @@ impl pallet_jobs::Config for Test {
 }
 
 pub type Extrinsic = UncheckedExtrinsic<AccountId, RuntimeCall, MultiSignature, ()>;
+
+thread_local! {
+	/// The nonce of each transaction the off-chain worker signed.
+	pub static SIGNED_NONCES: std::cell::RefCell<Vec<(AccountId, u32)>> = Default::default();
+}
 
 impl frame_system::offchain::SigningTypes for Test {
 	type Public = MultiSigner;
@@ -228,9 +208,10 @@ where
 		call: RuntimeCall,
 		public: MultiSigner,
 		account: AccountId,
-		_nonce: u32,
+		nonce: u32,
 	) -> Option<Extrinsic> {
 		use codec::Encode;
+		SIGNED_NONCES.with(|n| n.borrow_mut().push((account.clone(), nonce)));
 		let signature = A::sign(&call.encode(), public)?;
 		Some(Extrinsic::new_signed(call, account, signature, ()))
 	}
@@ -357,7 +338,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::run_to_block::<AllPalletsWithSystem>(1);
 		OFFENCES.with(|o| o.borrow_mut().clear());
 		COMPLETIONS.with(|c| c.borrow_mut().clear());
+		REAPED.with(|r| r.borrow_mut().clear());
+		SIGNED_NONCES.with(|n| n.borrow_mut().clear());
 		DIAMOND.with(|d| d.borrow_mut().clear());
+		MinProofTimeout::set(2);
+		RetentionPeriod::set(30);
+		MaxDeadlineWeight::set(frame_support::weights::Weight::from_parts(20_000_000_000, u64::MAX));
 	});
 	ext
 }

@@ -1,53 +1,57 @@
 //! The prover's off-chain worker.
 //!
-//! It runs on a node that has a prover key (key type `cprv`, sr25519) in its keystore and a
-//! proving daemon configured (the node's `--prover-endpoint`, stored under [`ENDPOINT_KEY`] in
-//! the off-chain PERSISTENT storage as a SCALE `Vec<u8>` URL). Keys never leave the node: the
-//! daemon proves, the node signs. After each new best block it:
+//! It runs on a node that has prover keys (key type `cprv`, sr25519) in its keystore and a
+//! proving daemon configured: the node writes the daemon's URL, its bearer token, the operator's
+//! [`ProverPolicy`] and the block time into the off-chain PERSISTENT storage
+//! ([`cloudana_primitives::offchain`] names the keys). Keys never leave the node: the daemon
+//! proves, the node signs. After each new best block it:
 //!
-//! 1. asks the daemon which circuits it proves (`prover_capabilities`);
-//! 2. for each live job (from the deadline queue, at most 256 a block):
-//!    - **open**, on a circuit the daemon proves, at a price at least the operator's minimum
-//!      ([`MIN_PRICE_KEY`], SCALE `u128` base units, default 0), with a local prover key
-//!      eligible for it: sends a signed `lock`;
-//!    - **locked by a local prover key**: asks the daemon for the task (`prover_status`, by
-//!      binding); hands it over if the daemon does not have it (`prover_submit`); sends a signed
-//!      `submit_result` once the proof is ready.
-//! 3. for each open grid job (from the grid deadline queue) on a circuit the daemon proves, the
-//!    same per slot: locks open slots (`lock_slot`; with several local keys, slot `i` goes to
-//!    key `i mod keys` when it is eligible), hands locked ones to the daemon with a `training`
-//!    field (`{"params": "<slot text>", "grid", "slot"}`: the daemon trains, then proves) and
-//!    sends `submit_slot_result`.
+//! 1. asks the daemon what it proves ([`wire::CAPABILITIES`]);
+//! 2. **drives its own locks** ([`ActiveLocks`] of each local key): asks the daemon for the
+//!    task by its id (the hash of the whole request, so a task someone else submitted for the
+//!    same binding is never taken for ours), hands it over if the daemon does not have it, and
+//!    once proven **verifies the proof locally** against the chain's key before sending the
+//!    signed `submit_result` / `submit_slot_result` (a daemon bug costs a lock timeout, never an
+//!    invalid-proof slash);
+//! 3. **locks new work** from [`OpenWork`] on the circuits the daemon proves, a bounded window
+//!    of entries per circuit and block that rotates through the index (so no number of junk
+//!    submissions hides a job for long). It locks a job or slot only when:
+//!    - this node never locked it before (a job it timed out on, or whose proof the chain
+//!      refused, is left to others);
+//!    - the price and collateral fit the operator's policy (`--prover-min-price`,
+//!      `--prover-max-collateral`, `--prover-max-collateral-ratio`);
+//!    - a local key is eligible (and is not the requester);
+//!    - the lock window (a grid: the close) leaves a whole proof window;
+//!    - the daemon, asked with the exact request it would get ([`wire::ASSESS`]), knows the
+//!      circuit, dataset, model and hyper-parameters, and estimates from its own measurements
+//!      that the proof is ready within two thirds of the proof window (less two blocks for
+//!      inclusion).
 //!
-//! Duplicate work is prevented across blocks, forks and restarts with PERSISTENT storage: a
-//! run lock (so two runs never overlap) and, per job and action, the block it was last sent in
-//! (resent only after [`RETRY_BLOCKS`] if the job has not moved on). A job whose result this
-//! node sent and that opened again (the chain refused the proof) is never locked again by this
-//! node. The daemon itself keys tasks by binding and journals them, so handing a task over
-//! twice is harmless.
+//! **Transactions.** Nonces are tracked per key in PERSISTENT storage: a transaction sent
+//! takes the next nonce after the last one this node sent (or the chain's, if that is higher),
+//! so two sends in one run or in consecutive blocks never collide; a nonce the chain has not
+//! caught up with in [`NONCE_STALE_BLOCKS`] is given up (its transaction was dropped). An action
+//! is recorded as sent only once the transaction pool took it, and resent after
+//! [`RETRY_BLOCKS`] if the chain has not moved on. A run lock keeps two runs from overlapping.
+//! The worker's memory of works is a ring of the last [`MEMO_CAPACITY`] works it touched.
 //!
-//! ## Daemon protocol (JSON-RPC 2.0 over HTTP POST, one object parameter)
-//!
-//! | method | params | result |
-//! |---|---|---|
-//! | `prover_capabilities` | none | `{"circuits": ["0x<32-byte vk id>"…], "accepting": bool, "version": str}` |
-//! | `prover_submit` | `{"job_id", "circuit", "binding", "inputs": ["0x<32 bytes>"…], "outputs": n, "training"?}` | a task status |
-//! | `prover_status` | `{"binding": "0x<32 bytes>"}` | a task status |
-//!
-//! A task status is `{"state": "unknown"|"queued"|"proving"|"done"|"failed", "job_id",
-//! "outputs": ["0x…"], "proof": "0x<256 bytes>", "error": str}` (fields absent or null unless
-//! they apply).
+//! The daemon protocol is [`cloudana_primitives::wire`]'s.
 
 use crate::{
-	grid_binding_job, BalanceOf, Call, Config, Deadlines, GridDeadline, GridDeadlines, GridId, GridJobOf, GridJobs,
-	GridStatus, JobId, JobOf, JobStatus, Jobs, Pallet, ProverRegistry, SlotIndex, SlotState,
+	ActiveLocks, BalanceOf, Call, Config, GridJobs, GridStatus, JobStatus, Jobs, OpenWork, Pallet, ProverRegistry,
+	SlotState, Verifier,
 };
-use alloc::{collections::btree_set::BTreeSet, string::String, vec, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 use cloudana_groth16::{Proof, PublicInput};
-use codec::Encode;
-use frame_support::BoundedVec;
+use cloudana_primitives::{
+	offchain::{ProverPolicy, BLOCK_TIME_KEY, ENDPOINT_KEY, POLICY_KEY, TOKEN_KEY},
+	wire::{self, Hex, ProveRequest},
+	CircuitId, WorkId,
+};
+use codec::{Decode, Encode};
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
-	offchain::{Account, SendSignedTransaction, Signer},
+	offchain::{Account, CreateSignedTransaction, Signer, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
 use sp_runtime::{
@@ -60,21 +64,126 @@ use sp_runtime::{
 	SaturatedConversion,
 };
 
-/// PERSISTENT off-chain storage key of the daemon's URL (SCALE `Vec<u8>`).
-pub const ENDPOINT_KEY: &[u8] = b"cloudana::prover-endpoint";
-/// PERSISTENT off-chain storage key of the lowest price the operator locks at (SCALE `u128`).
-pub const MIN_PRICE_KEY: &[u8] = b"cloudana::prover-min-price";
-/// Blocks before an action on a job is sent again.
+/// Blocks before an action on a piece of work is sent again, if the chain has not moved on.
 pub const RETRY_BLOCKS: u32 = 10;
+/// Blocks after which a nonce the chain has not reached is given up.
+pub const NONCE_STALE_BLOCKS: u32 = 20;
+/// Blocks a refusal by the daemon is remembered before it is asked again.
+pub const REASSESS_BLOCKS: u32 = 10;
+/// Blocks allowed for a transaction to be included, taken off every proof window.
+pub const INCLUSION_BLOCKS: u32 = 2;
+/// How many open-work entries are looked at per circuit and run.
+pub const MAX_SCAN: usize = 256;
+/// How many assessments are asked of the daemon per run.
+pub const MAX_ASSESS: usize = 8;
+/// How many works the worker remembers.
+pub const MEMO_CAPACITY: usize = 1024;
+
 const RUN_LOCK: &[u8] = b"cloudana::jobs-ocw-run";
-const SENT_PREFIX: &[u8] = b"cloudana::jobs-ocw-sent::";
-const MAX_SCAN: usize = 256;
+const MEMO_KEY: &[u8] = b"cloudana::jobs-ocw-memo";
+const NONCES_KEY: &[u8] = b"cloudana::jobs-ocw-nonces";
+const CURSOR_KEY: &[u8] = b"cloudana::jobs-ocw-cursor";
 const LOG: &str = "runtime::jobs::ocw";
 const WARN_EVERY: u64 = 50;
 
+/// What the worker remembers of a piece of work.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct Memo {
+	/// A local key held a lock on it (seen on chain): never lock it again.
+	pub locked: bool,
+	/// The block a lock was last sent in.
+	pub lock_sent: Option<u32>,
+	/// The block a result was last sent in.
+	pub result_sent: Option<u32>,
+	/// The block the daemon last refused it (or its proof failed local verification).
+	pub refused: Option<u32>,
+}
+
+/// The worker's memory: the last [`MEMO_CAPACITY`] works it touched, oldest first.
+#[derive(Default, Encode, Decode)]
+struct Memory {
+	works: Vec<(WorkId, Memo)>,
+}
+
+impl Memory {
+	fn load() -> Self {
+		StorageValueRef::persistent(MEMO_KEY).get::<Memory>().ok().flatten().unwrap_or_default()
+	}
+	fn save(&self) {
+		StorageValueRef::persistent(MEMO_KEY).set(self);
+	}
+	fn get(&self, work: WorkId) -> Memo {
+		self.works.iter().find(|(w, _)| *w == work).map(|(_, m)| *m).unwrap_or_default()
+	}
+	fn update(&mut self, work: WorkId, f: impl FnOnce(&mut Memo)) {
+		if let Some(index) = self.works.iter().position(|(w, _)| *w == work) {
+			f(&mut self.works[index].1);
+			return;
+		}
+		let mut memo = Memo::default();
+		f(&mut memo);
+		if self.works.len() >= MEMO_CAPACITY {
+			self.works.remove(0);
+		}
+		self.works.push((work, memo));
+	}
+}
+
+/// Whether `at` is less than `blocks` before `now`.
+fn recent(at: Option<u32>, now: u32, blocks: u32) -> bool {
+	at.is_some_and(|at| now < at.saturating_add(blocks))
+}
+
+/// Hands out nonces per key, so that several transactions in flight never share one.
+struct Nonces<T: Config> {
+	now: u32,
+	sent: Vec<(T::AccountId, T::Nonce, u32)>,
+}
+
+impl<T: Config> Nonces<T> {
+	fn load(now: u32) -> Self {
+		let sent = StorageValueRef::persistent(NONCES_KEY)
+			.get::<Vec<(T::AccountId, T::Nonce, u32)>>()
+			.ok()
+			.flatten()
+			.unwrap_or_default();
+		Nonces { now, sent }
+	}
+
+	/// The nonce `who`'s next transaction takes: the chain's, or one past the last this node
+	/// sent if the chain has not caught up with it (and it is not stale).
+	fn next(&self, who: &T::AccountId) -> T::Nonce {
+		let chain = frame_system::Pallet::<T>::account_nonce(who);
+		match self.sent.iter().find(|(a, _, _)| a == who) {
+			Some((_, next, at)) if *next > chain && self.now < at.saturating_add(NONCE_STALE_BLOCKS) => *next,
+			_ => chain,
+		}
+	}
+
+	fn used(&mut self, who: &T::AccountId, nonce: T::Nonce) {
+		let next = nonce.saturating_add(1u32.into());
+		self.sent.retain(|(a, _, _)| a != who);
+		self.sent.push((who.clone(), next, self.now));
+		StorageValueRef::persistent(NONCES_KEY).set(&self.sent);
+	}
+}
+
+/// One run's context.
+struct Worker<T: Config> {
+	now: BlockNumberFor<T>,
+	block: u32,
+	daemon: daemon::Client,
+	accounts: Vec<Account<T>>,
+	policy: ProverPolicy,
+	block_ms: u64,
+	memory: Memory,
+	nonces: Nonces<T>,
+	assessed: usize,
+}
+
 /// One run of the worker, after block `now`.
 pub fn run<T: Config>(now: BlockNumberFor<T>) {
-	let Some(endpoint) = endpoint() else { return };
+	let Some(endpoint) = read::<Vec<u8>>(ENDPOINT_KEY).filter(|e| !e.is_empty()) else { return };
 	let mut lock = StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
 		RUN_LOCK,
 		5,
@@ -84,291 +193,371 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		log::debug!(target: LOG, "the previous run is still going");
 		return;
 	};
+	let block: u32 = now.saturated_into();
 	let accounts: Vec<Account<T>> = Signer::<T, T::AuthorityId>::keystore_accounts().collect();
 	if accounts.is_empty() {
-		warn_sometimes::<T>(now, "a prover endpoint is set but the keystore has no `cprv` key (author_insertKey)".into());
+		warn_sometimes(block, "a prover endpoint is set but the keystore has no `cprv` key (author_insertKey)".into());
 		return;
 	}
-	let capabilities = match daemon::capabilities(&endpoint) {
+	let daemon = daemon::Client { endpoint, token: read::<Vec<u8>>(TOKEN_KEY).unwrap_or_default() };
+	let capabilities = match daemon.capabilities() {
 		Ok(capabilities) => capabilities,
 		Err(error) => {
-			warn_sometimes::<T>(
-				now,
-				alloc::format!("prover daemon at {} unreachable: {error}", String::from_utf8_lossy(&endpoint)),
-			);
+			warn_sometimes(block, alloc::format!("prover daemon at {} unreachable: {error}", daemon.url()));
 			return;
 		},
 	};
-	let min_price = min_price();
-	for id in live_jobs::<T>() {
-		let Some(job) = Jobs::<T>::get(id) else { continue };
-		match &job.status {
-			JobStatus::Locked { prover, expires_at, .. } if now < *expires_at => {
-				if let Some(account) = accounts.iter().find(|a| &a.id == prover) {
-					drive_locked::<T>(id, &job, account, &endpoint, now);
-				}
-			},
-			JobStatus::Open if now < job.lock_expires_at =>
-				if capabilities.accepting && capabilities.circuits.contains(&job.circuit) {
-					try_lock::<T>(id, &job, &accounts, min_price, now);
-				},
-			_ => {},
-		}
-	}
-	for grid in live_grids::<T>() {
-		let Some(job) = GridJobs::<T>::get(grid) else { continue };
-		if job.status != GridStatus::Open || now >= job.closes_at || !capabilities.circuits.contains(&job.circuit) {
-			continue;
-		}
-		for slot in 0..job.slots.len() as SlotIndex {
-			match &job.slots[slot as usize].state {
-				SlotState::Locked { prover, expires_at, .. } if now < *expires_at => {
-					if let Some(account) = accounts.iter().find(|a| &a.id == prover) {
-						drive_slot::<T>(grid, slot, &job, account, &endpoint, now);
-					}
-				},
-				SlotState::Open if capabilities.accepting => try_lock_slot::<T>(grid, slot, &job, &accounts, min_price, now),
-				_ => {},
-			}
-		}
-	}
-}
-
-/// Ids of grid jobs with a pending deadline: every open grid, and some closed ones.
-fn live_grids<T: Config>() -> BTreeSet<GridId> {
-	let mut ids = BTreeSet::new();
-	for (_, due) in GridDeadlines::<T>::iter() {
-		ids.extend(due.into_iter().map(|d| match d {
-			GridDeadline::Slot(grid, _) | GridDeadline::Close(grid) => grid,
-		}));
-		if ids.len() >= MAX_SCAN {
-			break;
-		}
-	}
-	ids
-}
-
-/// Locks an open slot for a local prover key: the keys take slots in turn (slot `i` goes to
-/// key `i mod keys` if it is eligible, else to the first eligible key), so a node with several
-/// keys spreads a grid over them.
-fn try_lock_slot<T: Config>(
-	grid: GridId,
-	slot: SlotIndex,
-	job: &GridJobOf<T>,
-	accounts: &[Account<T>],
-	min_price: u128,
-	now: BlockNumberFor<T>,
-) {
-	let key = grid_binding_job(grid, slot);
-	if ever_sent::<T>(b"slot-result", key) {
-		return;
-	}
-	let price = Pallet::<T>::slot_price(job);
-	if price.saturated_into::<u128>() < min_price {
-		return;
-	}
-	let eligible = |a: &&Account<T>| a.id != job.requester && T::Provers::ensure_eligible(&a.id, &job.circuit, price).is_ok();
-	let preferred = accounts.get(slot as usize % accounts.len().max(1)).filter(|a| eligible(a));
-	let Some(account) = preferred.or_else(|| accounts.iter().find(eligible)) else { return };
-	if !claim::<T>(b"slot-lock", key, now) {
-		return;
-	}
-	if send::<T>(account, Call::lock_slot { grid, slot }) {
-		log::info!(target: LOG, "locking slot {slot} of grid {grid}");
-	} else {
-		log::warn!(target: LOG, "could not send the lock of slot {slot} of grid {grid}");
-	}
-}
-
-/// Hands a locked slot to the daemon (train, then prove) and submits its result when ready.
-fn drive_slot<T: Config>(
-	grid: GridId,
-	slot: SlotIndex,
-	job: &GridJobOf<T>,
-	account: &Account<T>,
-	endpoint: &[u8],
-	now: BlockNumberFor<T>,
-) {
-	let key = grid_binding_job(grid, slot);
-	let binding = Pallet::<T>::binding(key, &account.id);
-	drive::<T>(
-		&alloc::format!("slot {slot} of grid {grid}"),
-		key,
-		binding,
-		|| daemon::ProveRequest {
-			job_id: key,
-			circuit: job.circuit.0,
-			binding,
-			inputs: job.inputs.to_vec(),
-			outputs: job.outputs,
-			training: Some(daemon::Training {
-				params: String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned(),
-				grid,
-				slot,
-			}),
-		},
-		b"slot-result",
-		|outputs, proof| Call::submit_slot_result { grid, slot, outputs, proof },
-		account,
-		endpoint,
+	let mut worker = Worker::<T> {
 		now,
-	);
+		block,
+		daemon,
+		accounts,
+		policy: read::<ProverPolicy>(POLICY_KEY).unwrap_or_default(),
+		block_ms: read::<u64>(BLOCK_TIME_KEY).filter(|ms| *ms > 0).unwrap_or_else(T::BlockTimeMs::get),
+		memory: Memory::load(),
+		nonces: Nonces::load(block),
+		assessed: 0,
+	};
+	worker.drive_locks();
+	if capabilities.accepting {
+		for circuit in capabilities.circuits {
+			worker.lock_open_work(CircuitId::from(circuit.0));
+		}
+	}
+	worker.memory.save();
+}
+
+fn read<V: Decode>(key: &[u8]) -> Option<V> {
+	StorageValueRef::persistent(key).get::<V>().ok().flatten()
 }
 
 /// Warns every `WARN_EVERY` blocks, and logs at debug level otherwise, so a misconfigured
 /// prover node does not flood its log.
-fn warn_sometimes<T: Config>(now: BlockNumberFor<T>, message: String) {
-	if (now.saturated_into::<u64>()) % WARN_EVERY == 0 {
+fn warn_sometimes(block: u32, message: String) {
+	if (block as u64) % WARN_EVERY == 0 {
 		log::warn!(target: LOG, "{message}");
 	} else {
 		log::debug!(target: LOG, "{message}");
 	}
 }
 
-fn endpoint() -> Option<Vec<u8>> {
-	StorageValueRef::persistent(ENDPOINT_KEY).get::<Vec<u8>>().ok().flatten().filter(|e| !e.is_empty())
+/// What the worker needs to know of a piece of work to lock and prove it.
+struct View<T: Config> {
+	work: WorkId,
+	requester: T::AccountId,
+	circuit: CircuitId,
+	inputs: Vec<PublicInput>,
+	outputs: u32,
+	hyper_params: Option<String>,
+	price: BalanceOf<T>,
+	collateral: BalanceOf<T>,
+	proof_timeout: BlockNumberFor<T>,
+	/// The last block a lock can be included in and still get a whole proof window.
+	lockable_until: BlockNumberFor<T>,
 }
 
-fn min_price() -> u128 {
-	StorageValueRef::persistent(MIN_PRICE_KEY).get::<u128>().ok().flatten().unwrap_or(0)
-}
-
-/// Ids of jobs with a pending deadline: every open or locked job, and some finished ones.
-fn live_jobs<T: Config>() -> BTreeSet<JobId> {
-	let mut ids = BTreeSet::new();
-	for (_, due) in Deadlines::<T>::iter() {
-		ids.extend(due.into_iter());
-		if ids.len() >= MAX_SCAN {
-			break;
+impl<T: Config> View<T> {
+	/// The work as it stands now, if it is open.
+	fn open(work: WorkId, now: BlockNumberFor<T>) -> Option<Self> {
+		let next = now.saturating_add(1u32.into());
+		match work {
+			WorkId::Job(id) => {
+				let job = Jobs::<T>::get(id)?;
+				(job.status == JobStatus::Open).then(|| View {
+					work,
+					price: Pallet::<T>::price_at(&job, next),
+					requester: job.requester,
+					circuit: job.circuit,
+					inputs: job.inputs.to_vec(),
+					outputs: job.outputs,
+					hyper_params: None,
+					collateral: job.terms.collateral,
+					proof_timeout: job.terms.proof_timeout,
+					lockable_until: job.lock_expires_at.saturating_sub(1u32.into()),
+				})
+			},
+			WorkId::Slot(grid, slot) => {
+				let job = GridJobs::<T>::get(grid)?;
+				let state = &job.slots.get(slot as usize)?.state;
+				(job.status == GridStatus::Open && *state == SlotState::Open).then(|| View {
+					work,
+					price: Pallet::<T>::slot_price(&job),
+					requester: job.requester.clone(),
+					circuit: job.circuit,
+					inputs: job.inputs.to_vec(),
+					outputs: job.outputs,
+					hyper_params: Some(String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned()),
+					collateral: job.terms.collateral,
+					proof_timeout: job.terms.proof_timeout,
+					lockable_until: job.closes_at.saturating_sub(job.terms.proof_timeout),
+				})
+			},
 		}
 	}
-	ids
-}
 
-fn sent_key(action: &[u8], job: JobId) -> Vec<u8> {
-	let mut key = SENT_PREFIX.to_vec();
-	key.extend_from_slice(action);
-	key.extend_from_slice(&job.encode());
-	key
-}
-
-/// Whether this node ever sent `action` on `job`.
-fn ever_sent<T: Config>(action: &[u8], job: JobId) -> bool {
-	matches!(StorageValueRef::persistent(&sent_key(action, job)).get::<BlockNumberFor<T>>(), Ok(Some(_)))
-}
-
-/// Claims `action` on `job` for this block: false if it was sent less than `RETRY_BLOCKS` ago.
-fn claim<T: Config>(action: &[u8], job: JobId, now: BlockNumberFor<T>) -> bool {
-	let retry: BlockNumberFor<T> = RETRY_BLOCKS.into();
-	StorageValueRef::persistent(&sent_key(action, job))
-		.mutate(|last: Result<Option<BlockNumberFor<T>>, _>| match last {
-			Ok(Some(at)) if now < at.saturating_add(retry) => Err(()),
-			_ => Ok(now),
-		})
-		.is_ok()
-}
-
-fn send<T: Config>(account: &Account<T>, call: Call<T>) -> bool {
-	let results = Signer::<T, T::AuthorityId>::all_accounts()
-		.with_filter(vec![account.public.clone()])
-		.send_signed_transaction(|_| call.clone());
-	results.iter().any(|(_, result)| result.is_ok())
-}
-
-fn try_lock<T: Config>(id: JobId, job: &JobOf<T>, accounts: &[Account<T>], min_price: u128, now: BlockNumberFor<T>) {
-	// A job reopened after this node submitted its result was refused by the chain: the daemon
-	// would return the same proof, so leave the job to other provers.
-	if ever_sent::<T>(b"result", id) {
-		return;
+	/// The work and its lock, if `prover` holds it.
+	fn locked_by(work: WorkId, prover: &T::AccountId) -> Option<Self> {
+		match work {
+			WorkId::Job(id) => {
+				let job = Jobs::<T>::get(id)?;
+				match &job.status {
+					JobStatus::Locked(lock) if lock.prover == *prover => Some(View {
+						work,
+						price: lock.price,
+						requester: job.requester.clone(),
+						circuit: job.circuit,
+						inputs: job.inputs.to_vec(),
+						outputs: job.outputs,
+						hyper_params: None,
+						collateral: job.terms.collateral,
+						proof_timeout: job.terms.proof_timeout,
+						lockable_until: lock.expires_at,
+					}),
+					_ => None,
+				}
+			},
+			WorkId::Slot(grid, slot) => {
+				let job = GridJobs::<T>::get(grid)?;
+				match &job.slots.get(slot as usize)?.state {
+					SlotState::Locked(lock) if lock.prover == *prover && job.status == GridStatus::Open => Some(View {
+						work,
+						price: lock.price,
+						requester: job.requester.clone(),
+						circuit: job.circuit,
+						inputs: job.inputs.to_vec(),
+						outputs: job.outputs,
+						hyper_params: Some(String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned()),
+						collateral: job.terms.collateral,
+						proof_timeout: job.terms.proof_timeout,
+						lockable_until: lock.expires_at,
+					}),
+					_ => None,
+				}
+			},
+		}
 	}
-	let price: BalanceOf<T> = Pallet::<T>::price_at(job, now);
-	if price.saturated_into::<u128>() < min_price {
-		return;
+
+	/// The request the daemon gets for this work when `prover` proves it.
+	fn request(&self, prover: &T::AccountId) -> ProveRequest {
+		ProveRequest {
+			work: self.work,
+			circuit: Hex(self.circuit.0),
+			binding: Hex(Pallet::<T>::binding(self.work, prover)),
+			inputs: self.inputs.iter().map(|i| Hex(*i)).collect(),
+			outputs: self.outputs,
+			hyper_params: self.hyper_params.clone(),
+		}
 	}
-	let Some(account) = accounts
-		.iter()
-		.find(|a| a.id != job.requester && T::Provers::ensure_eligible(&a.id, &job.circuit, price).is_ok())
-	else {
-		return;
-	};
-	if !claim::<T>(b"lock", id, now) {
-		return;
-	}
-	if send::<T>(account, Call::lock { job: id }) {
-		log::info!(target: LOG, "locking job {id}");
-	} else {
-		log::warn!(target: LOG, "could not send the lock of job {id}");
+
+	/// The call that submits `outputs` and `proof` for this work.
+	fn result_call(&self, outputs: BoundedVec<PublicInput, T::MaxOutputs>, proof: Proof) -> Call<T> {
+		let proof = alloc::boxed::Box::new(proof);
+		match self.work {
+			WorkId::Job(job) => Call::submit_result { job, outputs, proof },
+			WorkId::Slot(grid, slot) => Call::submit_slot_result { grid, slot, outputs, proof },
+		}
 	}
 }
 
-fn drive_locked<T: Config>(id: JobId, job: &JobOf<T>, account: &Account<T>, endpoint: &[u8], now: BlockNumberFor<T>) {
-	let binding = Pallet::<T>::binding(id, &account.id);
-	drive::<T>(
-		&alloc::format!("job {id}"),
-		id,
-		binding,
-		|| daemon::ProveRequest {
-			job_id: id,
-			circuit: job.circuit.0,
-			binding,
-			inputs: job.inputs.to_vec(),
-			outputs: job.outputs,
-			training: None,
-		},
-		b"result",
-		|outputs, proof| Call::submit_result { job: id, outputs, proof },
-		account,
-		endpoint,
-		now,
-	);
-}
+impl<T: Config> Worker<T> {
+	/// Signs and sends `call` with `account`'s next nonce; true if the pool took it.
+	fn send(&mut self, account: &Account<T>, call: Call<T>) -> bool {
+		let nonce = self.nonces.next(&account.id);
+		let Some(xt) = <T as CreateSignedTransaction<Call<T>>>::create_signed_transaction::<T::AuthorityId>(
+			call.into(),
+			account.public.clone(),
+			account.id.clone(),
+			nonce,
+		) else {
+			log::warn!(target: LOG, "could not sign a transaction");
+			return false;
+		};
+		if SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok() {
+			self.nonces.used(&account.id, nonce);
+			true
+		} else {
+			false
+		}
+	}
 
-/// Drives one locked task (a job, or a grid slot whose sent-key is `key`) with the daemon: hands
-/// it over (`request`) if the daemon does not have it, and once proven sends the signed result
-/// (`result_call`) under the `result_action` claim. `what` names it in logs.
-#[allow(clippy::too_many_arguments)]
-fn drive<T: Config>(
-	what: &str,
-	key: JobId,
-	binding: PublicInput,
-	request: impl FnOnce() -> daemon::ProveRequest,
-	result_action: &[u8],
-	result_call: impl FnOnce(BoundedVec<PublicInput, T::MaxOutputs>, alloc::boxed::Box<Proof>) -> Call<T>,
-	account: &Account<T>,
-	endpoint: &[u8],
-	now: BlockNumberFor<T>,
-) {
-	let status = match daemon::status(endpoint, &binding) {
-		Ok(status) => status,
-		Err(error) => {
-			log::warn!(target: LOG, "{what}: prover_status failed: {error}");
-			return;
-		},
-	};
-	match status {
-		daemon::Task::Unknown => match daemon::submit(endpoint, &request()) {
-			Ok(_) => log::info!(target: LOG, "{what} handed to the prover daemon"),
-			Err(error) => log::warn!(target: LOG, "{what}: prover_submit failed: {error}"),
-		},
-		daemon::Task::Pending => {},
-		daemon::Task::Failed(error) => log::warn!(target: LOG, "{what}: the daemon could not prove it: {error}"),
-		daemon::Task::Done { outputs, proof } => {
-			let Ok(outputs) = BoundedVec::try_from(outputs) else {
-				log::warn!(target: LOG, "{what}: the daemon returned too many outputs");
-				return;
-			};
-			if claim::<T>(result_action, key, now) {
-				if send::<T>(account, result_call(outputs, alloc::boxed::Box::new(proof))) {
-					log::info!(target: LOG, "submitting the result of {what}");
-				} else {
-					log::warn!(target: LOG, "could not send the result of {what}");
+	/// Drives every lock a local key holds.
+	fn drive_locks(&mut self) {
+		let accounts = self.accounts.clone();
+		for account in &accounts {
+			let works: Vec<WorkId> = ActiveLocks::<T>::iter_key_prefix(&account.id).collect();
+			for work in works {
+				self.memory.update(work, |m| m.locked = true);
+				if let Some(view) = View::<T>::locked_by(work, &account.id) {
+					if self.now < view.lockable_until {
+						self.drive(&view, account);
+					}
 				}
 			}
-		},
+		}
+	}
+
+	/// Hands a locked piece of work to the daemon if it does not have it, and sends the result
+	/// once proven and verified here.
+	fn drive(&mut self, view: &View<T>, account: &Account<T>) {
+		let work = view.work;
+		let request = view.request(&account.id);
+		let task = request.task_id();
+		let status = match self.daemon.status(&task) {
+			Ok(status) => status,
+			Err(error) => {
+				log::warn!(target: LOG, "{work}: prover_status failed: {error}");
+				return;
+			},
+		};
+		match status.state {
+			wire::State::Unknown => match self.daemon.submit(&request) {
+				Ok(_) => log::info!(target: LOG, "{work} handed to the prover daemon"),
+				Err(error) => log::warn!(target: LOG, "{work}: prover_submit failed: {error}"),
+			},
+			wire::State::Queued | wire::State::Proving => {},
+			wire::State::Failed => {
+				if !recent(self.memory.get(work).refused, self.block, REASSESS_BLOCKS) {
+					log::warn!(target: LOG, "{work}: the daemon could not prove it: {}", status.error.unwrap_or_default());
+					self.memory.update(work, |m| m.refused = Some(self.block));
+				}
+			},
+			wire::State::Done => {
+				if recent(self.memory.get(work).result_sent, self.block, RETRY_BLOCKS) {
+					return;
+				}
+				if status.request.as_ref() != Some(&request) {
+					log::error!(target: LOG, "{work}: the daemon answered for another request; not sent");
+					return;
+				}
+				let Some((outputs, proof)) = Self::result_of(&status) else {
+					log::error!(target: LOG, "{work}: the daemon's result is malformed; not sent");
+					return;
+				};
+				let statement = Pallet::<T>::statement(work, &account.id, &view.inputs, &outputs);
+				if let Err(reason) = T::Verifier::verify(&view.circuit, &statement, &proof) {
+					if !recent(self.memory.get(work).refused, self.block, REASSESS_BLOCKS) {
+						log::error!(
+							target: LOG,
+							"{work}: the daemon's proof does not verify here ({reason:?}); not sent, so the lock \
+							 times out instead of being slashed for an invalid proof"
+						);
+						self.memory.update(work, |m| m.refused = Some(self.block));
+					}
+					return;
+				}
+				if self.send(account, view.result_call(outputs, proof)) {
+					log::info!(target: LOG, "submitting the result of {work}");
+					let block = self.block;
+					self.memory.update(work, |m| m.result_sent = Some(block));
+				} else {
+					log::warn!(target: LOG, "could not send the result of {work}");
+				}
+			},
+		}
+	}
+
+	fn result_of(status: &wire::TaskStatus) -> Option<(BoundedVec<PublicInput, T::MaxOutputs>, Proof)> {
+		let outputs: Vec<PublicInput> = status.outputs.as_ref()?.iter().map(|o| o.0).collect();
+		let proof = Proof::from_bytes(&status.proof.as_ref()?.0).ok()?;
+		Some((outputs.try_into().ok()?, proof))
+	}
+
+	/// Looks at the next window of open work on `circuit` and locks what fits.
+	fn lock_open_work(&mut self, circuit: CircuitId) {
+		let mut cursors: Vec<(CircuitId, Vec<u8>)> = read(CURSOR_KEY).unwrap_or_default();
+		let start = cursors.iter().find(|(c, _)| *c == circuit).map(|(_, key)| key.clone());
+		let mut works: Vec<WorkId> = match &start {
+			Some(key) => OpenWork::<T>::iter_key_prefix_from(circuit, key.clone()).take(MAX_SCAN).collect(),
+			None => Vec::new(),
+		};
+		if works.len() < MAX_SCAN {
+			// Wrap around to the start of the index.
+			let first = works.first().copied();
+			works.extend(
+				OpenWork::<T>::iter_key_prefix(circuit).take(MAX_SCAN - works.len()).take_while(|w| Some(*w) != first),
+			);
+		}
+		if let Some(last) = works.last() {
+			cursors.retain(|(c, _)| *c != circuit);
+			cursors.push((circuit, OpenWork::<T>::hashed_key_for(circuit, last)));
+			StorageValueRef::persistent(CURSOR_KEY).set(&cursors);
+		}
+		for work in works {
+			if let Some(view) = View::<T>::open(work, self.now) {
+				self.consider(&view);
+			}
+		}
+	}
+
+	/// Locks an open piece of work if everything in the module docs holds.
+	fn consider(&mut self, view: &View<T>) {
+		let work = view.work;
+		let memo = self.memory.get(work);
+		if memo.locked || recent(memo.lock_sent, self.block, RETRY_BLOCKS) || recent(memo.refused, self.block, REASSESS_BLOCKS)
+		{
+			return;
+		}
+		if let Err(why) = self.policy.admits(view.price.saturated_into(), view.collateral.saturated_into()) {
+			log::debug!(target: LOG, "{work}: {why}");
+			return;
+		}
+		let inclusion: BlockNumberFor<T> = INCLUSION_BLOCKS.into();
+		if self.now.saturating_add(inclusion) > view.lockable_until {
+			return;
+		}
+		// Keys take work in turn (work `i` prefers key `i mod keys`), so a node with several keys
+		// spreads a grid over them.
+		let preferred = match work {
+			WorkId::Job(id) => id as usize,
+			WorkId::Slot(_, slot) => slot as usize,
+		} % self.accounts.len();
+		let eligible = |a: &Account<T>| a.id != view.requester && T::Provers::ensure_eligible(&a.id, &view.circuit, view.price).is_ok();
+		let Some(account) = core::iter::once(&self.accounts[preferred]).chain(self.accounts.iter()).find(|a| eligible(a)).cloned()
+		else {
+			return;
+		};
+		if self.assessed >= MAX_ASSESS {
+			return;
+		}
+		self.assessed += 1;
+		let assessment = match self.daemon.assess(&view.request(&account.id)) {
+			Ok(assessment) => assessment,
+			Err(error) => {
+				log::warn!(target: LOG, "{work}: prover_assess failed: {error}");
+				return;
+			},
+		};
+		let window_blocks: u32 = view.proof_timeout.saturated_into::<u32>().saturating_sub(INCLUSION_BLOCKS);
+		let window_ms = (window_blocks as u64).saturating_mul(self.block_ms);
+		let refusal = match (assessment.refusal, assessment.estimated_ms) {
+			(Some(refusal), _) => Some(refusal),
+			(None, Some(ms)) if ms.saturating_mul(3) / 2 > window_ms => Some(alloc::format!(
+				"the daemon estimates {ms} ms, more than two thirds of the {window_ms} ms proof window"
+			)),
+			(None, Some(_)) => None,
+			(None, None) => Some("the daemon gave no estimate".into()),
+		};
+		if let Some(refusal) = refusal {
+			log::info!(target: LOG, "not locking {work}: {refusal}");
+			let block = self.block;
+			self.memory.update(work, |m| m.refused = Some(block));
+			return;
+		}
+		let call = match work {
+			WorkId::Job(job) => Call::lock { job },
+			WorkId::Slot(grid, slot) => Call::lock_slot { grid, slot },
+		};
+		if self.send(&account, call) {
+			log::info!(target: LOG, "locking {work}");
+			let block = self.block;
+			self.memory.update(work, |m| m.lock_sent = Some(block));
+		} else {
+			log::warn!(target: LOG, "could not send the lock of {work}");
+		}
 	}
 }
 
-/// A minimal JSON-RPC client for the proving daemon, over the off-chain HTTP API.
+/// A JSON-RPC client for the proving daemon over the off-chain HTTP API, with the bearer token.
 pub mod daemon {
 	use super::*;
 	use serde::{Deserialize, Serialize};
@@ -376,57 +565,12 @@ pub mod daemon {
 
 	const TIMEOUT_MS: u64 = 3_000;
 
-	/// What the daemon proves.
-	pub struct Capabilities {
-		/// Circuits (verifying-key ids) it has proving keys for.
-		pub circuits: Vec<sp_core::H256>,
-		/// Whether it takes new tasks.
-		pub accepting: bool,
-	}
-
-	/// A task handed to the daemon.
-	pub struct ProveRequest {
-		/// The job.
-		pub job_id: JobId,
-		/// Its circuit.
-		pub circuit: [u8; 32],
-		/// Public input 0.
-		pub binding: PublicInput,
-		/// The requester's inputs.
-		pub inputs: Vec<PublicInput>,
-		/// How many outputs the proof must have.
-		pub outputs: u32,
-		/// For a grid slot: what to train the model with first.
-		pub training: Option<Training>,
-	}
-
-	/// A grid slot's training, as the daemon takes it.
-	#[derive(Clone, Serialize)]
-	pub struct Training {
-		/// The slot's hyper-parameters (text).
-		pub params: String,
-		/// The grid job.
-		pub grid: GridId,
-		/// The slot.
-		pub slot: SlotIndex,
-	}
-
-	/// Where a task stands at the daemon.
-	#[derive(Debug, PartialEq)]
-	pub enum Task {
-		/// The daemon does not have it.
-		Unknown,
-		/// Queued or proving.
-		Pending,
-		/// Proven.
-		Done {
-			/// The outputs.
-			outputs: Vec<PublicInput>,
-			/// The proof.
-			proof: Proof,
-		},
-		/// The daemon gave up, with its reason.
-		Failed(String),
+	/// The daemon's address and token.
+	pub struct Client {
+		/// The URL (UTF-8 bytes).
+		pub endpoint: Vec<u8>,
+		/// The bearer token (UTF-8 bytes).
+		pub token: Vec<u8>,
 	}
 
 	#[derive(Serialize)]
@@ -448,134 +592,66 @@ pub mod daemon {
 		message: String,
 	}
 
-	#[derive(Serialize)]
-	struct SubmitParams {
-		job_id: JobId,
-		circuit: String,
-		binding: String,
-		inputs: Vec<String>,
-		outputs: u32,
-		#[serde(skip_serializing_if = "Option::is_none")]
-		training: Option<Training>,
-	}
-
-	#[derive(Serialize)]
-	struct StatusParams {
-		binding: String,
-	}
-
-	#[derive(Deserialize)]
-	struct CapabilitiesResult {
-		circuits: Vec<String>,
-		accepting: bool,
-	}
-
-	#[derive(Deserialize)]
-	struct TaskResult {
-		state: String,
-		#[serde(default)]
-		outputs: Option<Vec<String>>,
-		#[serde(default)]
-		proof: Option<String>,
-		#[serde(default)]
-		error: Option<String>,
-	}
-
-	fn to_hex(bytes: &[u8]) -> String {
-		let mut out = String::from("0x");
-		out.push_str(&hex::encode(bytes));
-		out
-	}
-
-	fn from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
-		let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).ok()?;
-		bytes.try_into().ok()
-	}
-
 	/// The JSON body of a call, as sent.
 	pub fn request_body<P: Serialize>(method: &str, params: P) -> Vec<u8> {
 		serde_json::to_vec(&Request { jsonrpc: "2.0", id: 1, method, params })
 			.expect("serializing plain structs to JSON cannot fail; qed")
 	}
 
-	fn call<P: Serialize, R: for<'de> Deserialize<'de>>(endpoint: &[u8], method: &str, params: P) -> Result<R, String> {
-		let url = core::str::from_utf8(endpoint).map_err(|_| String::from("the endpoint is not UTF-8"))?;
-		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(TIMEOUT_MS));
-		let pending = http::Request::post(url, vec![request_body(method, params)])
-			.add_header("Content-Type", "application/json")
-			.deadline(deadline)
-			.send()
-			.map_err(|e| alloc::format!("request failed: {e:?}"))?;
-		let response = pending
-			.try_wait(deadline)
-			.map_err(|_| String::from("timed out"))?
-			.map_err(|e| alloc::format!("HTTP error: {e:?}"))?;
-		if response.code != 200 {
-			return Err(alloc::format!("HTTP status {}", response.code));
+	impl Client {
+		/// The URL, for messages.
+		pub fn url(&self) -> String {
+			String::from_utf8_lossy(&self.endpoint).into_owned()
 		}
-		let body: Vec<u8> = response.body().collect();
-		let response: Response<R> =
-			serde_json::from_slice(&body).map_err(|e| alloc::format!("bad JSON-RPC response: {e}"))?;
-		match (response.result, response.error) {
-			(Some(result), _) => Ok(result),
-			(None, Some(error)) => Err(error.message),
-			(None, None) => Err(String::from("empty JSON-RPC response")),
+
+		fn call<P: Serialize, R: for<'de> Deserialize<'de>>(&self, method: &str, params: P) -> Result<R, String> {
+			let url = core::str::from_utf8(&self.endpoint).map_err(|_| String::from("the endpoint is not UTF-8"))?;
+			let token = core::str::from_utf8(&self.token).map_err(|_| String::from("the token is not UTF-8"))?;
+			let authorization = alloc::format!("Bearer {}", token.trim());
+			let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(TIMEOUT_MS));
+			let pending = http::Request::post(url, vec![request_body(method, params)])
+				.add_header("Content-Type", "application/json")
+				.add_header("Authorization", &authorization)
+				.deadline(deadline)
+				.send()
+				.map_err(|e| alloc::format!("request failed: {e:?}"))?;
+			let response = pending
+				.try_wait(deadline)
+				.map_err(|_| String::from("timed out"))?
+				.map_err(|e| alloc::format!("HTTP error: {e:?}"))?;
+			match response.code {
+				200 => {},
+				401 => return Err("HTTP 401: the daemon refused the token (check --prover-token-file)".into()),
+				code => return Err(alloc::format!("HTTP status {code}")),
+			}
+			let body: Vec<u8> = response.body().collect();
+			let response: Response<R> =
+				serde_json::from_slice(&body).map_err(|e| alloc::format!("bad JSON-RPC response: {e}"))?;
+			match (response.result, response.error) {
+				(Some(result), _) => Ok(result),
+				(None, Some(error)) => Err(error.message),
+				(None, None) => Err(String::from("empty JSON-RPC response")),
+			}
 		}
-	}
 
-	/// `prover_capabilities`.
-	pub fn capabilities(endpoint: &[u8]) -> Result<Capabilities, String> {
-		let result: CapabilitiesResult = call(endpoint, "prover_capabilities", [(); 0])?;
-		let circuits = result
-			.circuits
-			.iter()
-			.filter_map(|c| from_hex::<32>(c).map(sp_core::H256))
-			.collect();
-		Ok(Capabilities { circuits, accepting: result.accepting })
-	}
+		/// `prover_capabilities`.
+		pub fn capabilities(&self) -> Result<wire::Capabilities, String> {
+			self.call(wire::CAPABILITIES, [(); 0])
+		}
 
-	/// `prover_submit`.
-	pub fn submit(endpoint: &[u8], request: &ProveRequest) -> Result<Task, String> {
-		let params = SubmitParams {
-			job_id: request.job_id,
-			circuit: to_hex(&request.circuit),
-			binding: to_hex(&request.binding),
-			inputs: request.inputs.iter().map(|i| to_hex(i)).collect(),
-			outputs: request.outputs,
-			training: request.training.clone(),
-		};
-		let result: TaskResult = call(endpoint, "prover_submit", [params])?;
-		parse_task(result)
-	}
+		/// `prover_assess`.
+		pub fn assess(&self, request: &ProveRequest) -> Result<wire::Assessment, String> {
+			self.call(wire::ASSESS, [request])
+		}
 
-	/// `prover_status`.
-	pub fn status(endpoint: &[u8], binding: &PublicInput) -> Result<Task, String> {
-		let result: TaskResult = call(endpoint, "prover_status", [StatusParams { binding: to_hex(binding) }])?;
-		parse_task(result)
-	}
+		/// `prover_submit`.
+		pub fn submit(&self, request: &ProveRequest) -> Result<wire::TaskStatus, String> {
+			self.call(wire::SUBMIT, [request])
+		}
 
-	fn parse_task(task: TaskResult) -> Result<Task, String> {
-		Ok(match task.state.as_str() {
-			"unknown" => Task::Unknown,
-			"queued" | "proving" => Task::Pending,
-			"failed" => Task::Failed(task.error.unwrap_or_default()),
-			"done" => {
-				let outputs = task
-					.outputs
-					.unwrap_or_default()
-					.iter()
-					.map(|o| from_hex::<32>(o))
-					.collect::<Option<Vec<_>>>()
-					.ok_or_else(|| String::from("an output is not 32 bytes of hex"))?;
-				let proof = task
-					.proof
-					.as_deref()
-					.and_then(from_hex::<{ cloudana_groth16::PROOF_LEN }>)
-					.and_then(|bytes| Proof::from_bytes(&bytes).ok())
-					.ok_or_else(|| String::from("the proof is not 256 bytes of hex"))?;
-				Task::Done { outputs, proof }
-			},
-			other => return Err(alloc::format!("unknown task state {other:?}")),
-		})
+		/// `prover_status`.
+		pub fn status(&self, task: &wire::TaskId) -> Result<wire::TaskStatus, String> {
+			self.call(wire::STATUS, [wire::StatusQuery { task: *task }])
+		}
 	}
 }

@@ -1,25 +1,44 @@
-//! The records pallet-jobs stores, and the traits through which it reaches other pallets.
+//! The records pallet-jobs stores.
 
 use crate::Config;
-use cloudana_groth16::{Groth16Error, Proof, PublicInput};
+use cloudana_primitives::{CircuitId, GridId, JobId, PublicInput, SlotIndex, VerifyError};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{
-	pallet_prelude::DispatchResult, traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound,
-	PartialEqNoBound,
-};
+use frame_support::{traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
-use sp_core::H256;
-
-/// A job's id: sequential from 0.
-pub type JobId = u64;
-
-/// A circuit, named by its verifying-key id.
-pub type CircuitId = H256;
 
 /// Balance type of the pallet's currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// A record the pallet keeps: a job or a grid job. Each holds a storage deposit until it is
+/// pruned.
+#[derive(
+	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub enum RecordId {
+	/// A job.
+	Job(JobId),
+	/// A grid job.
+	Grid(GridId),
+}
+
+/// A deadline in the one queue every record's next step waits in: when its block comes, the
+/// pallet looks at the record and does what is due, if anything still is (an entry whose record
+/// moved on is skipped).
+#[derive(
+	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub enum Deadline {
+	/// A job: its lock window closes (open: it expires), its lock times out (locked: it opens
+	/// again or expires), or its retention period ends (finished: it is pruned).
+	Job(JobId),
+	/// A grid slot's lock times out (it opens again).
+	Slot(GridId, SlotIndex),
+	/// A grid job: it closes and pays out (open), or its retention period ends (closed: it is
+	/// pruned).
+	Grid(GridId),
+}
 
 /// What a requester offers for a job.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
@@ -32,11 +51,34 @@ pub struct JobTerms<Balance, BlockNumber> {
 	pub ramp_blocks: BlockNumber,
 	/// Blocks after submission during which the job can be locked; then it expires.
 	pub lock_timeout: BlockNumber,
-	/// Blocks a prover has, from locking, to submit a valid result.
+	/// Blocks a prover has, from locking, to submit a valid result: `MinProofTimeout` to
+	/// `MaxProofTimeout`.
 	pub proof_timeout: BlockNumber,
-	/// What the prover must hold while the job is locked, base units; forfeited to the
-	/// requester if the prover times out or submits an invalid proof.
+	/// What the prover must hold while the job is locked, base units; burned if the prover
+	/// times out or submits an invalid proof.
 	pub collateral: Balance,
+}
+
+/// [`JobTerms`] of a runtime.
+pub type JobTermsOf<T> = JobTerms<BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A prover's hold on a piece of work: a job or a grid slot.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Lock<T: Config> {
+	/// The prover.
+	pub prover: T::AccountId,
+	/// The price fixed at locking (a grid slot: its share of the bounty), base units.
+	pub price: BalanceOf<T>,
+	/// The stake the lock reserves (`ProverRegistry::reserve`), base units.
+	pub reserved: BalanceOf<T>,
+	/// The block it was locked in.
+	pub locked_at: BlockNumberFor<T>,
+	/// The first block at which it has timed out.
+	pub expires_at: BlockNumberFor<T>,
 }
 
 /// Where a job stands.
@@ -48,17 +90,8 @@ pub struct JobTerms<Balance, BlockNumber> {
 pub enum JobStatus<T: Config> {
 	/// Waiting for a prover.
 	Open,
-	/// Locked by a prover, who must submit a valid result before `expires_at`.
-	Locked {
-		/// The prover.
-		prover: T::AccountId,
-		/// The price fixed at locking, base units.
-		price: BalanceOf<T>,
-		/// The block it was locked in.
-		locked_at: BlockNumberFor<T>,
-		/// The first block at which the lock has timed out.
-		expires_at: BlockNumberFor<T>,
-	},
+	/// Locked by a prover, who must submit a valid result before `lock.expires_at`.
+	Locked(Lock<T>),
 	/// Proven and paid.
 	Completed {
 		/// The prover paid.
@@ -78,12 +111,40 @@ pub enum JobStatus<T: Config> {
 		refund: BalanceOf<T>,
 		/// Cancellation fee paid to the treasury, base units.
 		fee: BalanceOf<T>,
+		/// The block it was cancelled in.
+		at: BlockNumberFor<T>,
 	},
 	/// Nobody proved it in time; the escrow went back to the requester.
 	Expired {
 		/// Refunded to the requester, base units.
 		refund: BalanceOf<T>,
+		/// The block it expired in.
+		at: BlockNumberFor<T>,
 	},
+	/// A result failed for a reason that is not the prover's proof (the verifying key or the
+	/// statement): nobody can prove it. The escrow went back to the requester, the prover's
+	/// collateral and stake back to the prover, and no offence was reported.
+	Void {
+		/// The prover whose result revealed it.
+		prover: T::AccountId,
+		/// What failed.
+		reason: VerifyError,
+		/// The block it was voided in.
+		at: BlockNumberFor<T>,
+	},
+}
+
+impl<T: Config> JobStatus<T> {
+	/// The block a finished job finished in; `None` while it is open or locked.
+	pub fn finished_at(&self) -> Option<BlockNumberFor<T>> {
+		match self {
+			JobStatus::Open | JobStatus::Locked(_) => None,
+			JobStatus::Completed { at, .. } |
+			JobStatus::Cancelled { at, .. } |
+			JobStatus::Expired { at, .. } |
+			JobStatus::Void { at, .. } => Some(*at),
+		}
+	}
 }
 
 /// A job.
@@ -97,7 +158,7 @@ pub struct Job<T: Config> {
 	pub requester: T::AccountId,
 	/// The circuit whose verifying key checks the proof.
 	pub circuit: CircuitId,
-	/// The requester's public inputs.
+	/// The requester's public inputs, each below the BN254 scalar modulus r.
 	pub inputs: BoundedVec<PublicInput, T::MaxInputs>,
 	/// How many public outputs the prover supplies (the circuit's inputs minus binding and
 	/// requester inputs).
@@ -108,6 +169,8 @@ pub struct Job<T: Config> {
 	pub submitted_at: BlockNumberFor<T>,
 	/// The first block at which, if still open, it has expired.
 	pub lock_expires_at: BlockNumberFor<T>,
+	/// The storage deposit held from the requester until the record is pruned, base units.
+	pub deposit: BalanceOf<T>,
 	/// Where it stands.
 	pub status: JobStatus<T>,
 }
@@ -115,120 +178,21 @@ pub struct Job<T: Config> {
 /// [`Job`] of a runtime.
 pub type JobOf<T> = Job<T>;
 
-/// [`JobTerms`] of a runtime.
-pub type JobTermsOf<T> = JobTerms<BalanceOf<T>, BlockNumberFor<T>>;
-
-/// [`JobStatus`] of a runtime.
-pub type JobStatusOf<T> = JobStatus<T>;
-
-/// What a prover did wrong, reported to [`ProverOutcomes`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
-pub enum Offence {
-	/// Submitted a proof that did not verify.
-	InvalidProof,
-	/// Locked a job and did not prove it in time.
-	Timeout,
-}
-
-/// Why a prover may not lock a job (reported by [`ProverRegistry`]).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub enum Ineligible {
-	/// Not a registered prover.
-	NotRegistered,
-	/// Banned for fraud.
-	Banned,
-	/// Suspended after an offence.
-	Suspended,
-	/// Chilled by itself.
-	Chilled,
-	/// No active stake.
-	Inactive,
-	/// Does not serve the job's circuit.
-	CircuitNotServed,
-	/// Stake below the tier for the job's price.
-	StakeTooLow,
-	/// Reputation tier does not allow the job's price.
-	ReputationTooLow,
-}
-
-/// Verifies proofs against registered verifying keys (implemented by the runtime with
-/// `pallet-verifier`).
-pub trait Verifier {
-	/// How many public inputs the circuit's key takes; `None` if it is not registered.
-	fn public_inputs(circuit: &CircuitId) -> Option<u32>;
-	/// Marks the key as used by one more job, so it cannot be unregistered.
-	fn acquire(circuit: &CircuitId) -> DispatchResult;
-	/// Marks the key as used by one job fewer.
-	fn release(circuit: &CircuitId);
-	/// Verifies `proof` for the full statement `public_inputs`.
-	fn verify(circuit: &CircuitId, public_inputs: &[PublicInput], proof: &Proof) -> Result<(), Groth16Error>;
-}
-
-/// Tells whether a prover may take a job (implemented by the runtime with
-/// `pallet-prover-staking`).
-pub trait ProverRegistry<AccountId, Balance> {
-	/// `Ok` if `who` may lock a job on `circuit` at `price` base units.
-	fn ensure_eligible(who: &AccountId, circuit: &CircuitId, price: Balance) -> Result<(), Ineligible>;
-}
-
-/// Receives what provers did on jobs: completions and offences. Reputation and slashing act
-/// on them. `()` ignores them.
-pub trait ProverOutcomes<AccountId> {
-	/// `prover` completed `job` with a valid proof; `on_time` if the proof came in the first
-	/// half of the proof window.
-	fn on_completed(prover: &AccountId, job: JobId, on_time: bool);
-	/// `prover` committed `offence` on `job`.
-	fn on_offence(prover: &AccountId, job: JobId, offence: Offence);
-}
-
-impl<AccountId> ProverOutcomes<AccountId> for () {
-	fn on_completed(_: &AccountId, _: JobId, _: bool) {}
-	fn on_offence(_: &AccountId, _: JobId, _: Offence) {}
-}
-
-/// The platform fee a prover pays on a completed job (DESIGN: 10%, 8% for Diamond-tier
-/// provers; implemented by the runtime with its parameters and pallet-reputation).
-pub trait FeePolicy<AccountId> {
-	/// The share of the price paid to the treasury when `prover` completes a job.
-	fn fee_rate(prover: &AccountId) -> sp_runtime::Perbill;
-}
-
-/// What benchmarks need from the rest of the runtime.
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId> {
-	/// Registers the verifying key of
-	/// `cloudana_groth16::simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs)` and
-	/// returns its id.
-	fn register_circuit(public_inputs: u32) -> CircuitId;
-	/// Makes `who` (already funded) a prover of `circuit` eligible for any price.
-	fn register_prover(who: &AccountId, circuit: CircuitId);
-}
-
-/// A multi-slot (grid) job's id: sequential from 0, a separate sequence from [`JobId`].
-pub type GridId = u64;
-
-/// A slot's index in its grid job, from 0.
-pub type SlotIndex = u32;
-
-/// The job number a grid slot's binding input is computed with: bit 63 set (plain job ids stay
-/// below 2⁶³), the grid id in bits 16–62, the slot in bits 0–15. So a proof for one slot is
-/// good for no other slot, grid, job, prover or chain.
-pub fn grid_binding_job(grid: GridId, slot: SlotIndex) -> u64 {
-	(1u64 << 63) | ((grid & ((1u64 << 47) - 1)) << 16) | (slot as u64 & 0xffff)
-}
-
 /// What a requester offers for a grid job.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub struct GridTerms<Balance, BlockNumber> {
 	/// Paid out at close to the provers of proven slots (50% to the best metric, the rest
 	/// equally to the others), base units; held in escrow at submission.
 	pub bounty: Balance,
-	/// What a prover holds while it has a slot locked, base units; forfeited to the requester
-	/// if it times out or submits an invalid proof.
+	/// What a prover holds while it has a slot locked, base units; burned if it times out or
+	/// submits an invalid proof.
 	pub collateral: Balance,
-	/// Blocks a prover has, from locking a slot, to prove it (never past the close).
+	/// Blocks a prover has, from locking a slot, to prove it: `MinProofTimeout` to
+	/// `MaxProofTimeout`, and no slot can be locked later than `proof_timeout` blocks before
+	/// the close.
 	pub proof_timeout: BlockNumber,
-	/// Blocks from submission to the close (earlier if every slot is proven).
+	/// Blocks from submission to the close (earlier if every slot is proven), at least
+	/// `proof_timeout`.
 	pub duration: BlockNumber,
 }
 
@@ -248,15 +212,8 @@ pub type HyperParamsOf<T> = BoundedVec<u8, <T as Config>::MaxHyperParamsLen>;
 pub enum SlotState<T: Config> {
 	/// Waiting for a prover.
 	Open,
-	/// Locked by a prover, who must prove it before `expires_at`.
-	Locked {
-		/// The prover.
-		prover: T::AccountId,
-		/// The block it was locked in.
-		locked_at: BlockNumberFor<T>,
-		/// The first block at which the lock has timed out.
-		expires_at: BlockNumberFor<T>,
-	},
+	/// Locked by a prover, who must prove it before `lock.expires_at`.
+	Locked(Lock<T>),
 	/// Proven: its metric counts at the close.
 	Proven {
 		/// The prover.
@@ -265,6 +222,14 @@ pub enum SlotState<T: Config> {
 		metric: u128,
 		/// The block it was proven in (earlier wins a tie).
 		at: BlockNumberFor<T>,
+	},
+	/// A result failed for a reason that is not the prover's proof: nobody can prove it; it
+	/// takes no part in the payout.
+	Void {
+		/// The prover whose result revealed it.
+		prover: T::AccountId,
+		/// What failed.
+		reason: VerifyError,
 	},
 }
 
@@ -342,8 +307,10 @@ pub struct GridJob<T: Config> {
 	pub terms: GridTermsOf<T>,
 	/// The block it was submitted in.
 	pub submitted_at: BlockNumberFor<T>,
-	/// The block it closes in, unless every slot is proven earlier.
+	/// The block it closes in, unless every slot is proven (or void) earlier.
 	pub closes_at: BlockNumberFor<T>,
+	/// The storage deposit held from the requester until the record is pruned, base units.
+	pub deposit: BalanceOf<T>,
 	/// The slots.
 	pub slots: BoundedVec<Slot<T>, T::MaxSlots>,
 	/// Where it stands.
@@ -353,11 +320,14 @@ pub struct GridJob<T: Config> {
 /// [`GridJob`] of a runtime.
 pub type GridJobOf<T> = GridJob<T>;
 
-/// A deadline in the grid queue: a slot's lock timing out, or the grid closing.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
-pub enum GridDeadline {
-	/// A slot's lock times out.
-	Slot(GridId, SlotIndex),
-	/// The grid closes.
-	Close(GridId),
+/// What benchmarks need from the rest of the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers the verifying key of
+	/// `cloudana_groth16::simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs)` and
+	/// returns its id.
+	fn register_circuit(public_inputs: u32) -> CircuitId;
+	/// Makes `who` (already funded) a prover of `circuit` eligible for any price and for many
+	/// concurrent locks.
+	fn register_prover(who: &AccountId, circuit: CircuitId);
 }

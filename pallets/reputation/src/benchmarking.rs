@@ -15,13 +15,14 @@ mod benchmarks {
 	fn rate() {
 		let requester: T::AccountId = whitelisted_caller();
 		let prover: T::AccountId = account("prover", 0, 0);
-		T::Jobs::set_completed(7, &requester, &prover);
+		let work = WorkId::Job(7);
+		Ratings::<T>::insert(work, Rating { requester: requester.clone(), prover: prover.clone(), stars: None });
 		Reputation::<T>::note_completed(&prover, true);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(requester), 7, 5);
+		_(RawOrigin::Signed(requester), work, 5);
 
-		assert_eq!(Ratings::<T>::get(7), Some(5));
+		assert_eq!(Ratings::<T>::get(work).and_then(|r| r.stars), Some(5));
 	}
 
 	#[benchmark]

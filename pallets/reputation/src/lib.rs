@@ -33,6 +33,25 @@
 //! than its record justifies. A new prover starts at 0 (Bronze); governance
 //! ([`Pallet::force_set_score`]) and the genesis config can set a score.
 //!
+//! ## Credit: only work that cost something counts
+//!
+//! A prover and a requester can be one person: with a verifying key whose trapdoor it knows, a
+//! Sybil pair "proves" any job for free and pays only the fee. So completed work earns
+//! reputation (the success bonus, the counters, and the right to be rated) only when
+//! ([`NoCredit`] names each refusal, in [`Event::WorkNotCredited`]):
+//!
+//! - its price is at least `CreditMinPrice` (1 CLD on Cloudana): each credited job costs the
+//!   pair at least the fee on that price;
+//! - its circuit's verifying key was registered neither by the requester nor by the prover
+//!   (who may know the key's trapdoor);
+//! - the requester–prover pair has had fewer than `MaxCreditsPerPair` (3) credited works in
+//!   the current credit period (`CreditPeriod`, a day), and the prover fewer than
+//!   `MaxPairsPerPeriod` distinct requesters credited in it.
+//!
+//! A Sybil pair thus gains at most `3 × SuccessBonus` = 30 points a day; Silver (300) takes it
+//! ten days and 30 jobs of at least 1 CLD; a third account owning the key does not lift the pair
+//! limit. Penalties are never limited.
+//!
 //! Time accuracy counts a job as on time when its proof arrived in the first half of the
 //! proof window the requester gave. Uptime is heartbeats (`pallet-prover-staking`'s
 //! `heartbeat`, at most one per `HeartbeatInterval`) over the heartbeat intervals since the
@@ -40,18 +59,25 @@
 //!
 //! ## Calls
 //!
-//! - [`Pallet::rate`]: the requester of a completed job rates its prover, 1 to 5 stars, once.
+//! - [`Pallet::rate`]: the requester of credited work rates its prover, 1 to 5 stars, once,
+//!   until the work's record is pruned.
 //! - [`Pallet::force_set_score`]: governance sets a score.
 //!
-//! The pallets that see what provers do report it through [`Pallet::note_completed`],
-//! [`Pallet::note_offence`] and [`Pallet::note_heartbeat`] (wired by the runtime). Read a
-//! prover's standing with the [`runtime_api::ReputationApi`] runtime API (`state_call`
+//! This pallet hears what provers do through the listeners it implements for itself:
+//! [`WorkOutcomes`] (completions from pallet-jobs, and pruned records, whose ratings go with
+//! them), [`OffenceListener`] (each offence pallet-slashing records, repeated failures
+//! included) and [`OnHeartbeat`] (from pallet-prover-staking); it answers pallet-prover-staking's
+//! [`ReputationTier`]. Read a prover's standing with the [`runtime_api::ReputationApi`] runtime API (`state_call`
 //! `ReputationApi_reputation` over RPC, or `cloudana reputation <account>`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub use cloudana_primitives::{
+	traits::{CircuitOwner, OffenceListener, OnHeartbeat, ReputationTier, WorkOutcomes},
+	CompletedWork, Offence, WorkId,
+};
 pub use pallet::*;
 pub use types::*;
 
@@ -81,22 +107,12 @@ pub mod runtime_api {
 	}
 }
 
-/// Tells the parties of a completed job (implemented by the runtime with pallet-jobs).
-pub trait CompletedJobs<AccountId> {
-	/// `(requester, prover)` of `job` if it completed with a valid proof.
-	fn parties(job: JobId) -> Option<(AccountId, AccountId)>;
-
-	/// Makes `job` a job of `requester` completed by `prover` (benchmarks only).
-	#[cfg(feature = "runtime-benchmarks")]
-	fn set_completed(job: JobId, requester: &AccountId, prover: &AccountId);
-}
-
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{AtLeast32BitUnsigned, Saturating, UniqueSaturatedInto, Zero};
+	use sp_runtime::traits::{AtLeast32BitUnsigned, One, Saturating, UniqueSaturatedInto, Zero};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -106,8 +122,8 @@ pub mod pallet {
 		/// Job prices, base units (only compared with the tier limits).
 		type Balance: AtLeast32BitUnsigned + Copy + MaxEncodedLen + TypeInfo + core::fmt::Debug;
 
-		/// Tells who requested and who proved a completed job.
-		type Jobs: CompletedJobs<Self::AccountId>;
+		/// Tells who registered a circuit's verifying key.
+		type Circuits: CircuitOwner<Self::AccountId>;
 
 		/// May set scores ([`Pallet::force_set_score`]).
 		type ForceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -155,18 +171,42 @@ pub mod pallet {
 		#[pallet::constant]
 		type GoldPriceLimit: Get<Self::Balance>;
 
+		/// The lowest price of work that earns reputation, base units.
+		#[pallet::constant]
+		type CreditMinPrice: Get<Self::Balance>;
+		/// Blocks per credit period (the pair limits count per period).
+		#[pallet::constant]
+		type CreditPeriod: Get<BlockNumberFor<Self>>;
+		/// Credited works per requester–prover pair and credit period.
+		#[pallet::constant]
+		type MaxCreditsPerPair: Get<u32>;
+		/// Distinct requesters whose work credits one prover per credit period (bounds storage).
+		#[pallet::constant]
+		type MaxPairsPerPeriod: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
+
+	/// [`Rating`] of a runtime.
+	pub type RatingOf<T> = Rating<<T as frame_system::Config>::AccountId>;
+
+	/// [`PeriodCredits`] of a runtime.
+	pub type PeriodCreditsOf<T> = PeriodCredits<<T as frame_system::Config>::AccountId, <T as Config>::MaxPairsPerPeriod>;
 
 	/// Each prover's score and counters.
 	#[pallet::storage]
 	pub type Reputations<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, ReputationRecord<BlockNumberFor<T>>>;
 
-	/// Jobs already rated, with their stars.
+	/// Credited work its requester may rate (and the stars, once rated). Removed when the work's
+	/// record is pruned (pallet-jobs' retention period).
 	#[pallet::storage]
-	pub type Ratings<T: Config> = StorageMap<_, Twox64Concat, JobId, u8>;
+	pub type Ratings<T: Config> = StorageMap<_, Twox64Concat, WorkId, RatingOf<T>>;
+
+	/// Each prover's credits in the current credit period, per requester.
+	#[pallet::storage]
+	pub type Credits<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, PeriodCreditsOf<T>, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -199,10 +239,19 @@ pub mod pallet {
 			/// Score after.
 			new: u16,
 		},
-		/// A requester rated a completed job.
+		/// Completed work earned no reputation.
+		WorkNotCredited {
+			/// The work.
+			work: WorkId,
+			/// Its prover.
+			prover: T::AccountId,
+			/// Why.
+			reason: NoCredit,
+		},
+		/// A requester rated credited work.
 		Rated {
-			/// The job.
-			job: JobId,
+			/// The work.
+			work: WorkId,
 			/// Its prover.
 			prover: T::AccountId,
 			/// 1 to 5.
@@ -221,11 +270,12 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// Stars must be 1 to 5.
 		InvalidStars,
-		/// The job does not exist or did not complete.
-		JobNotCompleted,
-		/// Only the job's requester may rate it.
+		/// The work did not complete with a valid proof, earned no credit, or its record was
+		/// pruned.
+		NotRateable,
+		/// Only the work's requester may rate it.
 		NotRequester,
-		/// The job was already rated.
+		/// The work was already rated.
 		AlreadyRated,
 		/// A score is at most 1000.
 		ScoreOutOfRange,
@@ -246,6 +296,8 @@ pub mod pallet {
 					T::SilverPriceLimit::get() <= T::GoldPriceLimit::get(),
 				"tier price limits must rise"
 			);
+			assert!(!T::CreditPeriod::get().is_zero(), "CreditPeriod must be positive");
+			assert!(T::MaxPairsPerPeriod::get() > 0, "MaxPairsPerPeriod must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -256,10 +308,11 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Rate the prover of a completed job.
+		/// Rate the prover of credited work.
 		///
-		/// - Origin: signed by the job's requester.
-		/// - `job`: a job that completed with a valid proof, not yet rated.
+		/// - Origin: signed by the work's requester.
+		/// - `work`: work that completed with a valid proof, earned credit, was not rated yet and
+		///   whose record is not pruned yet.
 		/// - `stars`: 1 to 5.
 		///
 		/// Counts the rating in the prover's record; five stars also raise its score by
@@ -267,23 +320,26 @@ pub mod pallet {
 		///
 		/// Emits [`Event::Rated`], and [`Event::ScoreChanged`] when the score moved.
 		///
-		/// Errors: [`Error::InvalidStars`], [`Error::JobNotCompleted`], [`Error::NotRequester`],
+		/// Errors: [`Error::InvalidStars`], [`Error::NotRateable`], [`Error::NotRequester`],
 		/// [`Error::AlreadyRated`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::rate())]
-		pub fn rate(origin: OriginFor<T>, job: JobId, stars: u8) -> DispatchResult {
+		pub fn rate(origin: OriginFor<T>, work: WorkId, stars: u8) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!((1..=5).contains(&stars), Error::<T>::InvalidStars);
-			let (requester, prover) = T::Jobs::parties(job).ok_or(Error::<T>::JobNotCompleted)?;
-			ensure!(who == requester, Error::<T>::NotRequester);
-			ensure!(!Ratings::<T>::contains_key(job), Error::<T>::AlreadyRated);
-			Ratings::<T>::insert(job, stars);
+			let prover = Ratings::<T>::try_mutate(work, |entry| {
+				let rating = entry.as_mut().ok_or(Error::<T>::NotRateable)?;
+				ensure!(who == rating.requester, Error::<T>::NotRequester);
+				ensure!(rating.stars.is_none(), Error::<T>::AlreadyRated);
+				rating.stars = Some(stars);
+				Ok::<_, Error<T>>(rating.prover.clone())
+			})?;
 			Self::update(&prover, |record| {
 				record.ratings.saturating_inc();
 				record.stars.saturating_accrue(stars as u32);
 				(stars == 5).then_some(ScoreChange::FiveStars)
 			});
-			Self::deposit_event(Event::Rated { job, prover, stars });
+			Self::deposit_event(Event::Rated { work, prover, stars });
 			Ok(())
 		}
 
@@ -335,10 +391,7 @@ pub mod pallet {
 				record.score = match reason {
 					ScoreChange::Success => recover(old, T::SuccessBonus::get(), Self::formula(record)),
 					ScoreChange::FiveStars => recover(old, T::FiveStarBonus::get(), Self::formula(record)),
-					ScoreChange::Timeout => penalize(old, T::TimeoutPenalty::get()),
-					ScoreChange::InvalidProof => penalize(old, T::InvalidProofPenalty::get()),
-					ScoreChange::Failure => penalize(old, T::FailurePenalty::get()),
-					ScoreChange::DisputeLost => penalize(old, T::DisputeLostPenalty::get()),
+					ScoreChange::Offence(offence) => penalize(old, Self::penalty(offence)),
 				};
 				(old != record.score).then_some((reason, old, record.score))
 			});
@@ -351,8 +404,44 @@ pub mod pallet {
 			formula_score(record, Self::intervals(record.since))
 		}
 
-		/// `prover` completed a job with a valid proof; `on_time` if in the first half of its
-		/// proof window.
+		/// The score an offence takes.
+		pub fn penalty(offence: Offence) -> u16 {
+			match offence {
+				Offence::Timeout => T::TimeoutPenalty::get(),
+				Offence::InvalidProof => T::InvalidProofPenalty::get(),
+				Offence::RepeatedFailures => T::FailurePenalty::get(),
+				Offence::Fraud => T::DisputeLostPenalty::get(),
+			}
+		}
+
+		/// Whether completed work earns credit (module docs, "Credit"); counts it against the
+		/// pair's limit when it does.
+		pub fn credit(completed: &CompletedWork<T::AccountId, T::Balance>) -> Result<(), NoCredit> {
+			ensure!(completed.price >= T::CreditMinPrice::get(), NoCredit::PriceBelowMinimum);
+			if let Some(owner) = T::Circuits::owner(&completed.circuit) {
+				ensure!(owner != completed.requester && owner != completed.prover, NoCredit::OwnCircuit);
+			}
+			let now = frame_system::Pallet::<T>::block_number();
+			let period: u32 = (now / T::CreditPeriod::get().max(One::one())).unique_saturated_into();
+			Credits::<T>::try_mutate(&completed.prover, |credits| {
+				if credits.period != period {
+					*credits = PeriodCredits { period, pairs: BoundedVec::new() };
+				}
+				match credits.pairs.iter_mut().find(|(requester, _)| *requester == completed.requester) {
+					Some((_, count)) => {
+						ensure!(*count < T::MaxCreditsPerPair::get(), NoCredit::PairLimitReached);
+						count.saturating_inc();
+						Ok(())
+					},
+					None => credits
+						.pairs
+						.try_push((completed.requester.clone(), 1))
+						.map_err(|_| NoCredit::PeriodFull),
+				}
+			})
+		}
+
+		/// `prover` completed credited work; `on_time` if in the first half of its proof window.
 		pub fn note_completed(prover: &T::AccountId, on_time: bool) {
 			Self::update(prover, |record| {
 				record.completed.saturating_inc();
@@ -363,18 +452,16 @@ pub mod pallet {
 			});
 		}
 
-		/// `prover` committed an offence: `Timeout`, `InvalidProof`, `Failure` (repeated
-		/// failures) or `DisputeLost`. Recoveries passed here are ignored.
-		pub fn note_offence(prover: &T::AccountId, offence: ScoreChange) {
+		/// `prover` committed `offence`: counted, and its penalty taken in full.
+		pub fn note_offence(prover: &T::AccountId, offence: Offence) {
 			Self::update(prover, |record| {
 				match offence {
-					ScoreChange::Timeout => record.timeouts.saturating_inc(),
-					ScoreChange::InvalidProof => record.invalid_proofs.saturating_inc(),
-					ScoreChange::Failure => record.repeated_failures.saturating_inc(),
-					ScoreChange::DisputeLost => record.disputes_lost.saturating_inc(),
-					ScoreChange::Success | ScoreChange::FiveStars => return None,
+					Offence::Timeout => record.timeouts.saturating_inc(),
+					Offence::InvalidProof => record.invalid_proofs.saturating_inc(),
+					Offence::RepeatedFailures => record.repeated_failures.saturating_inc(),
+					Offence::Fraud => record.disputes_lost.saturating_inc(),
 				}
-				Some(offence)
+				Some(ScoreChange::Offence(offence))
 			});
 		}
 
@@ -425,7 +512,8 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants: scores within `0..=1000`, counters consistent
-		/// (on-time jobs among completed ones, 1 to 5 stars per rating).
+		/// (on-time jobs among completed ones, 1 to 5 stars per rating), no pair credited more
+		/// than `MaxCreditsPerPair` times in a period, ratings of 1 to 5 stars.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			for (_, record) in Reputations::<T>::iter() {
 				ensure!(record.score <= MAX_SCORE, "a score above 1000");
@@ -435,7 +523,60 @@ pub mod pallet {
 					"stars outside 1 to 5 per rating"
 				);
 			}
+			for (_, credits) in Credits::<T>::iter() {
+				ensure!(
+					credits.pairs.iter().all(|(_, n)| *n <= T::MaxCreditsPerPair::get()),
+					"a pair credited more than MaxCreditsPerPair times"
+				);
+			}
+			for (_, rating) in Ratings::<T>::iter() {
+				ensure!(rating.stars.is_none_or(|s| (1..=5).contains(&s)), "a rating outside 1 to 5 stars");
+			}
 			Ok(())
+		}
+	}
+
+	impl<T: Config> WorkOutcomes<T::AccountId, T::Balance> for Pallet<T> {
+		/// Credits the work (module docs, "Credit"): counts it, raises the score, and lets its
+		/// requester rate it; or says why not.
+		fn on_completed(completed: &CompletedWork<T::AccountId, T::Balance>) {
+			match Self::credit(completed) {
+				Ok(()) => {
+					Self::note_completed(&completed.prover, completed.on_time);
+					Ratings::<T>::insert(
+						completed.work,
+						Rating { requester: completed.requester.clone(), prover: completed.prover.clone(), stars: None },
+					);
+				},
+				Err(reason) => Self::deposit_event(Event::WorkNotCredited {
+					work: completed.work,
+					prover: completed.prover.clone(),
+					reason,
+				}),
+			}
+		}
+
+		/// The work's record is gone: so is its rating.
+		fn on_reaped(work: WorkId) {
+			Ratings::<T>::remove(work);
+		}
+	}
+
+	impl<T: Config> OffenceListener<T::AccountId> for Pallet<T> {
+		fn on_offence_recorded(offender: &T::AccountId, _work: WorkId, offence: Offence) {
+			Self::note_offence(offender, offence);
+		}
+	}
+
+	impl<T: Config> ReputationTier<T::AccountId, T::Balance> for Pallet<T> {
+		fn allows(who: &T::AccountId, price: T::Balance) -> bool {
+			Pallet::<T>::allows(who, price)
+		}
+	}
+
+	impl<T: Config> OnHeartbeat<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
+		fn on_heartbeat(who: &T::AccountId, _now: BlockNumberFor<T>) {
+			Self::note_heartbeat(who);
 		}
 	}
 }

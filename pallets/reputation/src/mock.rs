@@ -1,8 +1,9 @@
-//! A mock runtime for pallet-reputation's unit tests: System and Reputation, with completed
-//! jobs from a table.
+//! A mock runtime for pallet-reputation's unit tests: System and Reputation, with circuit
+//! owners from a table.
 
 use crate as pallet_reputation;
-use crate::JobId;
+use crate::{CompletedWork, WorkId, WorkOutcomes};
+use cloudana_primitives::CircuitId;
 use frame_support::{derive_impl, parameter_types};
 use frame_system::EnsureRoot;
 use sp_runtime::BuildStorage;
@@ -28,19 +29,15 @@ impl frame_system::Config for Test {
 }
 
 thread_local! {
-	/// Completed jobs: id -> (requester, prover).
-	pub static COMPLETED: RefCell<BTreeMap<JobId, (u64, u64)>> = const { RefCell::new(BTreeMap::new()) };
+	/// Verifying-key owners.
+	pub static OWNERS: RefCell<BTreeMap<CircuitId, u64>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// Completed jobs from [`COMPLETED`].
-pub struct Completed;
-impl crate::CompletedJobs<u64> for Completed {
-	fn parties(job: JobId) -> Option<(u64, u64)> {
-		COMPLETED.with(|c| c.borrow().get(&job).copied())
-	}
-	#[cfg(feature = "runtime-benchmarks")]
-	fn set_completed(job: JobId, requester: &u64, prover: &u64) {
-		COMPLETED.with(|c| c.borrow_mut().insert(job, (*requester, *prover)));
+/// Circuit owners from [`OWNERS`].
+pub struct Owners;
+impl crate::CircuitOwner<u64> for Owners {
+	fn owner(circuit: &CircuitId) -> Option<u64> {
+		OWNERS.with(|o| o.borrow().get(circuit).copied())
 	}
 }
 
@@ -58,11 +55,15 @@ parameter_types! {
 	pub const BronzePriceLimit: u64 = 10;
 	pub const SilverPriceLimit: u64 = 50;
 	pub const GoldPriceLimit: u64 = 200;
+	pub const CreditMinPrice: u64 = 5;
+	pub const CreditPeriod: u64 = 100;
+	pub const MaxCreditsPerPair: u32 = 3;
+	pub const MaxPairsPerPeriod: u32 = 4;
 }
 
 impl pallet_reputation::Config for Test {
 	type Balance = u64;
-	type Jobs = Completed;
+	type Circuits = Owners;
 	type ForceOrigin = EnsureRoot<u64>;
 	type HeartbeatInterval = HeartbeatInterval;
 	type SuccessBonus = SuccessBonus;
@@ -77,6 +78,10 @@ impl pallet_reputation::Config for Test {
 	type BronzePriceLimit = BronzePriceLimit;
 	type SilverPriceLimit = SilverPriceLimit;
 	type GoldPriceLimit = GoldPriceLimit;
+	type CreditMinPrice = CreditMinPrice;
+	type CreditPeriod = CreditPeriod;
+	type MaxCreditsPerPair = MaxCreditsPerPair;
+	type MaxPairsPerPeriod = MaxPairsPerPeriod;
 	type WeightInfo = ();
 }
 
@@ -89,12 +94,28 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_reputation::GenesisConfig::<Test> { scores: vec![(GOLD, 700)] }
 		.assimilate_storage(&mut storage)
 		.unwrap();
-	COMPLETED.with(|c| c.borrow_mut().clear());
+	OWNERS.with(|o| o.borrow_mut().clear());
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }
 
-pub fn complete(job: JobId, requester: u64, prover: u64) {
-	COMPLETED.with(|c| c.borrow_mut().insert(job, (requester, prover)));
+/// A circuit nobody in the tests owns.
+pub const CIRCUIT: CircuitId = CircuitId::repeat_byte(7);
+
+/// Work `job` of `requester` completed by `prover` at price 10 on [`CIRCUIT`], on time.
+pub fn complete(job: u64, requester: u64, prover: u64) {
+	complete_with(job, requester, prover, 10, CIRCUIT);
+}
+
+/// Work `job` completed at `price` on `circuit`, on time, as pallet-jobs reports it.
+pub fn complete_with(job: u64, requester: u64, prover: u64, price: u64, circuit: CircuitId) {
+	<Reputation as WorkOutcomes<u64, u64>>::on_completed(&CompletedWork {
+		work: WorkId::Job(job),
+		requester,
+		prover,
+		circuit,
+		price,
+		on_time: true,
+	});
 }

@@ -1,7 +1,7 @@
 //! pallet-reputation: the score's penalties and recoveries, tiers, ratings and their error
 //! paths, governance, and the invariants under random event sequences.
 
-use crate::{mock::*, Error, Event, Ratings, ReputationRecord, Reputations, ScoreChange, Tier};
+use crate::{mock::*, Error, Event, NoCredit, Offence, Ratings, ReputationRecord, Reputations, ScoreChange, Tier, WorkId, WorkOutcomes};
 use frame_support::{assert_noop, assert_ok, traits::Hooks};
 use proptest::prelude::*;
 use sp_runtime::DispatchError;
@@ -45,16 +45,18 @@ fn successes_climb_to_the_formula_and_penalties_apply_in_full() {
 	new_test_ext().execute_with(|| {
 		Reputation::note_completed(&PROVER, true);
 		System::assert_last_event(Event::ScoreChanged { prover: PROVER, reason: ScoreChange::Success, old: 0, new: 10 }.into());
-		Reputation::note_offence(&PROVER, ScoreChange::Timeout);
-		System::assert_last_event(Event::ScoreChanged { prover: PROVER, reason: ScoreChange::Timeout, old: 10, new: 0 }.into());
+		Reputation::note_offence(&PROVER, Offence::Timeout);
+		System::assert_last_event(
+			Event::ScoreChanged { prover: PROVER, reason: ScoreChange::Offence(Offence::Timeout), old: 10, new: 0 }.into(),
+		);
 		// The seed's worked example: a Gold prover that times out drops by exactly 30.
-		Reputation::note_offence(&GOLD, ScoreChange::Timeout);
+		Reputation::note_offence(&GOLD, Offence::Timeout);
 		assert_eq!(Reputation::score(&GOLD), 670);
-		Reputation::note_offence(&GOLD, ScoreChange::InvalidProof);
+		Reputation::note_offence(&GOLD, Offence::InvalidProof);
 		assert_eq!(Reputation::score(&GOLD), 570);
-		Reputation::note_offence(&GOLD, ScoreChange::Failure);
+		Reputation::note_offence(&GOLD, Offence::RepeatedFailures);
 		assert_eq!(Reputation::score(&GOLD), 520);
-		Reputation::note_offence(&GOLD, ScoreChange::DisputeLost);
+		Reputation::note_offence(&GOLD, Offence::Fraud);
 		assert_eq!(Reputation::score(&GOLD), 320);
 		let r = record(GOLD);
 		assert_eq!((r.timeouts, r.invalid_proofs, r.repeated_failures, r.disputes_lost), (1, 1, 1, 1));
@@ -98,24 +100,76 @@ fn heartbeats_count_as_uptime() {
 }
 
 #[test]
-fn rate_counts_once_per_completed_job_by_its_requester() {
+fn rate_counts_once_per_credited_work_by_its_requester() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 5), Error::<Test>::JobNotCompleted);
+		let work = WorkId::Job(1);
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), work, 5), Error::<Test>::NotRateable);
 		complete(1, REQUESTER, GOLD);
-		assert_noop!(Reputation::rate(RuntimeOrigin::none(), 1, 5), DispatchError::BadOrigin);
-		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 0), Error::<Test>::InvalidStars);
-		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 6), Error::<Test>::InvalidStars);
-		assert_noop!(Reputation::rate(RuntimeOrigin::signed(PROVER), 1, 5), Error::<Test>::NotRequester);
-		assert_ok!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 5));
-		System::assert_has_event(Event::ScoreChanged { prover: GOLD, reason: ScoreChange::FiveStars, old: 700, new: 705 }.into());
-		System::assert_last_event(Event::Rated { job: 1, prover: GOLD, stars: 5 }.into());
-		assert_eq!(Ratings::<Test>::get(1), Some(5));
-		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 1, 4), Error::<Test>::AlreadyRated);
+		assert_noop!(Reputation::rate(RuntimeOrigin::none(), work, 5), DispatchError::BadOrigin);
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), work, 0), Error::<Test>::InvalidStars);
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), work, 6), Error::<Test>::InvalidStars);
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(PROVER), work, 5), Error::<Test>::NotRequester);
+		assert_ok!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), work, 5));
+		System::assert_has_event(Event::ScoreChanged { prover: GOLD, reason: ScoreChange::FiveStars, old: 710, new: 715 }.into());
+		System::assert_last_event(Event::Rated { work, prover: GOLD, stars: 5 }.into());
+		assert_eq!(Ratings::<Test>::get(work).unwrap().stars, Some(5));
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), work, 4), Error::<Test>::AlreadyRated);
 		complete(2, REQUESTER, GOLD);
-		assert_ok!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), 2, 1));
-		assert_eq!(Reputation::score(&GOLD), 705, "a low rating lowers the formula, not the score");
+		assert_ok!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), WorkId::Job(2), 1));
+		assert_eq!(Reputation::score(&GOLD), 725, "a low rating lowers the formula, not the score");
 		let r = record(GOLD);
 		assert_eq!((r.ratings, r.stars), (2, 6));
+		// Once the work's record is pruned, its rating goes too, and it can no longer be rated.
+		complete(3, REQUESTER, GOLD);
+		<Reputation as WorkOutcomes<u64, u64>>::on_reaped(WorkId::Job(3));
+		assert!(Ratings::<Test>::get(WorkId::Job(3)).is_none());
+		assert_noop!(Reputation::rate(RuntimeOrigin::signed(REQUESTER), WorkId::Job(3), 5), Error::<Test>::NotRateable);
+		Reputation::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn only_work_that_cost_something_earns_credit() {
+	new_test_ext().execute_with(|| {
+		// Below the minimum price: nothing counted, nothing to rate.
+		complete_with(1, REQUESTER, PROVER, 4, CIRCUIT);
+		System::assert_last_event(
+			Event::WorkNotCredited { work: WorkId::Job(1), prover: PROVER, reason: NoCredit::PriceBelowMinimum }.into(),
+		);
+		assert!(Reputations::<Test>::get(PROVER).is_none());
+		assert!(Ratings::<Test>::get(WorkId::Job(1)).is_none());
+		// A circuit the requester (or the prover) registered: it may know the trapdoor.
+		let own = cloudana_primitives::CircuitId::repeat_byte(9);
+		OWNERS.with(|o| o.borrow_mut().insert(own, REQUESTER));
+		complete_with(2, REQUESTER, PROVER, 50, own);
+		System::assert_last_event(
+			Event::WorkNotCredited { work: WorkId::Job(2), prover: PROVER, reason: NoCredit::OwnCircuit }.into(),
+		);
+		OWNERS.with(|o| o.borrow_mut().insert(own, PROVER));
+		complete_with(3, REQUESTER, PROVER, 50, own);
+		assert_eq!(Reputation::score(&PROVER), 0);
+	});
+}
+
+#[test]
+fn a_sybil_pair_gains_at_most_three_credits_a_period() {
+	new_test_ext().execute_with(|| {
+		for job in 0..50 {
+			complete(job, REQUESTER, PROVER);
+		}
+		assert_eq!(Reputation::score(&PROVER), 30, "3 credits of 10 points in the period");
+		System::assert_last_event(
+			Event::WorkNotCredited { work: WorkId::Job(49), prover: PROVER, reason: NoCredit::PairLimitReached }.into(),
+		);
+		// More requesters lift the pair limit only up to MaxPairsPerPeriod of them.
+		for requester in 10..20u64 {
+			complete(100 + requester, requester, PROVER);
+		}
+		assert_eq!(Reputation::score(&PROVER), 60, "3 more requesters fit the period (4 pairs)");
+		// The next period starts afresh.
+		System::set_block_number(101);
+		complete(200, REQUESTER, PROVER);
+		assert_eq!(Reputation::score(&PROVER), 70);
 		Reputation::do_try_state().unwrap();
 	});
 }
@@ -148,11 +202,11 @@ proptest! {
 				match e {
 					0 => Reputation::note_completed(&PROVER, true),
 					1 => Reputation::note_completed(&PROVER, false),
-					2 => Reputation::note_offence(&PROVER, ScoreChange::Timeout),
-					3 => Reputation::note_offence(&PROVER, ScoreChange::InvalidProof),
+					2 => Reputation::note_offence(&PROVER, Offence::Timeout),
+					3 => Reputation::note_offence(&PROVER, Offence::InvalidProof),
 					4 => Reputation::note_heartbeat(&PROVER),
 					5 => System::set_block_number(System::block_number() + 7),
-					_ => Reputation::note_offence(&PROVER, ScoreChange::DisputeLost),
+					_ => Reputation::note_offence(&PROVER, Offence::Fraud),
 				}
 				let after = Reputation::score(&PROVER);
 				let info = Reputation::reputation(&PROVER).unwrap();

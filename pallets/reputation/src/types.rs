@@ -1,14 +1,13 @@
 //! The records pallet-reputation keeps, its tiers, and the score formula.
 
+use cloudana_primitives::Offence;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound, PartialEqNoBound};
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
 /// The highest score.
 pub const MAX_SCORE: u16 = 1000;
-
-/// A job's id (as pallet-jobs numbers them).
-pub type JobId = u64;
 
 /// A prover's counters and score.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
@@ -55,18 +54,51 @@ pub enum Tier {
 /// Why a score changed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub enum ScoreChange {
-	/// A job completed with a valid proof (recovery, `SuccessBonus`).
+	/// Work completed with a valid proof and credited (recovery, `SuccessBonus`).
 	Success,
 	/// A five-star rating (recovery, `FiveStarBonus`).
 	FiveStars,
-	/// A lock timed out (`TimeoutPenalty`).
-	Timeout,
-	/// An invalid proof (`InvalidProofPenalty`).
-	InvalidProof,
-	/// The repeated-failures rule fired (`FailurePenalty`).
-	Failure,
-	/// A dispute was lost (`DisputeLostPenalty`).
-	DisputeLost,
+	/// An offence pallet-slashing recorded: `TimeoutPenalty`, `InvalidProofPenalty`,
+	/// `FailurePenalty` (repeated failures) or `DisputeLostPenalty` (fraud).
+	Offence(Offence),
+}
+
+/// Why completed work earned no reputation (module docs, "Credit").
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum NoCredit {
+	/// Its price was below `CreditMinPrice`.
+	PriceBelowMinimum,
+	/// Its circuit's verifying key belongs to the requester or the prover, who may know its
+	/// trapdoor and forge proofs.
+	OwnCircuit,
+	/// The requester–prover pair had `MaxCreditsPerPair` credits this credit period already.
+	PairLimitReached,
+	/// The prover was credited by `MaxPairsPerPeriod` requesters this period already.
+	PeriodFull,
+}
+
+/// Credited work that its requester may rate, until the work's record is pruned.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct Rating<AccountId> {
+	/// Who may rate it.
+	pub requester: AccountId,
+	/// Who is rated.
+	pub prover: AccountId,
+	/// The stars given, once rated.
+	pub stars: Option<u8>,
+}
+
+/// The credits a prover got in the current credit period, per requester.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, DefaultNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(MaxPairs))]
+#[codec(mel_bound(AccountId: MaxEncodedLen))]
+pub struct PeriodCredits<AccountId: Clone + PartialEq + core::fmt::Debug, MaxPairs: Get<u32>> {
+	/// The period (block number / `CreditPeriod`).
+	pub period: u32,
+	/// Requesters and how many of their works were credited this period.
+	pub pairs: BoundedVec<(AccountId, u32), MaxPairs>,
 }
 
 /// What the runtime API reports for a prover.

@@ -3,31 +3,44 @@
 //! ## Overview
 //!
 //! Offences provers commit, and the slashes of stake that follow. The pallets that observe an
-//! offence report it ([`Pallet::report_offence`]; pallet-jobs reports timeouts and invalid
-//! proofs, the disputes pallet will report fraud). For each offence this pallet:
+//! offence report it: pallet-jobs through [`WorkOutcomes::on_offence`] (timeouts and invalid
+//! proofs), the disputes pallet (a later release) fraud, with [`Pallet::report_offence`]. For
+//! each offence this pallet:
 //!
-//! 1. records it once: a second report of the same offence (same prover, kind, job and block)
-//!    is refused ([`ReportError::AlreadyReported`]), so there is at most one slash per offence;
-//! 2. computes the slash, a share of the prover's slashable stake (active plus unbonding) at
-//!    the time of the report: timeout 10%, invalid proof 25%, repeated failures 30%, fraud 50%
-//!    (DESIGN, "Economics"; each a runtime parameter);
-//! 3. suspends the prover at once, so it locks no new job: for `OffenceSuspension` blocks, for
+//! 1. records it once: a second report of the same offence (same prover, kind, work and block)
+//!    is refused ([`ReportError::AlreadyReported`]), and tells [`Config::OnOffence`] (pallet
+//!    reputation lowers the score);
+//! 2. computes the slash within the prover's **slashing span** (below): a share of its
+//!    slashable stake (active plus unbonding): timeout 10%, invalid proof 25%, repeated failures
+//!    30%, fraud 50% (runtime parameters);
+//! 3. suspends the prover at once, so it locks no new work: for `OffenceSuspension` blocks, for
 //!    `RepeatedFailuresSuspension` blocks when the 3-failures-in-7-days rule fires, or bans it
 //!    for fraud;
 //! 4. defers the slash by `SlashDeferDuration` blocks, during which `CancelOrigin`
 //!    (governance) may cancel it with [`Pallet::cancel_deferred_slash`] (which also lifts the
-//!    suspension it caused);
-//! 5. applies it when the deferral ends, in [`Hooks::on_initialize`] (at most
-//!    `MaxSlashesPerBlock` per block): takes the amount from the held stake (never more than is
-//!    left) and splits it, `InsuranceShare` (80%) to the `InsurancePool` account and the rest
-//!    (20%) burned.
+//!    suspension it caused). A slash is never applied before its deferral ends, however many
+//!    are due: the queue has no per-block cap, and [`Hooks::on_initialize`] applies at most
+//!    `MaxSlashesPerBlock` each block, oldest due first, carrying the rest to the next block;
+//! 5. applies it: takes the amount from the held stake (never more than is left) and splits it,
+//!    `InsuranceShare` (80%) to the `InsurancePool` account and the rest (20%) burned. The
+//!    offence's record is pruned then (or when the slash is cancelled).
+//!
+//! **Slashing spans.** One fault often shows as several offences: a prover whose machine dies
+//! times out on every lock it holds. Offences are slashed as in Substrate's staking
+//! (`pallet-staking`'s slashing spans): within a span of `SlashingSpan` blocks from a prover's
+//! first offence, the offences take the **largest** share, not the sum. Each offence slashes
+//! only what its share adds to the largest share slashed so far in the span, of the stake the
+//! prover had when the span began. After the span a new one begins with the next offence. A
+//! cancelled slash does not lower the span's largest share (the prover keeps the benefit).
 //!
 //! **Repeated failures.** Timeouts and invalid proofs are failures. When a prover's
 //! `FailureThreshold`-th (3rd) failure falls within `FailureWindow` (7 days) of the first one
-//! still counted, a further offence, `RepeatedFailures`, is reported for the same job.
+//! still counted, a further offence, [`Offence::RepeatedFailures`], is recorded for the same
+//! work.
 //!
 //! A failed job's requester is refunded by pallet-jobs from its escrow, whatever happens to
-//! the slash: slashed stake goes to the insurance pool, not to the requester.
+//! the slash: slashed stake goes to the insurance pool, never to the requester (who could have
+//! set a trap).
 //!
 //! Amounts are base units (12 decimals on Cloudana); durations are blocks (6 s).
 //!
@@ -56,39 +69,17 @@ pub mod weights;
 
 pub use weights::WeightInfo;
 
+pub use cloudana_primitives::{
+	traits::{OffenceListener, StakeLedger, WorkOutcomes},
+	Offence, WorkId,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::traits::fungible::{Balanced, Credit, Inspect};
+use frame_support::traits::fungible::{Balanced, Inspect};
 use scale_info::TypeInfo;
-
-/// A job's id (as pallet-jobs numbers them).
-pub type JobId = u64;
+use sp_runtime::Perbill;
 
 /// A pending slash's id: sequential from 0.
 pub type SlashId = u64;
-
-/// How many blocks later than due a slash may be queued when blocks are full.
-const MAX_QUEUE_SHIFT: u32 = 16;
-
-/// What a prover did.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
-pub enum OffenceKind {
-	/// Locked a job and did not prove it in time (`TimeoutSlash`, 10%).
-	Timeout,
-	/// Submitted a proof that did not verify (`InvalidProofSlash`, 25%).
-	InvalidProof,
-	/// `FailureThreshold` failures within `FailureWindow` (`RepeatedFailuresSlash`, 30%, and
-	/// a `RepeatedFailuresSuspension`).
-	RepeatedFailures,
-	/// Lost a dispute (`FraudSlash`, 50%, and a ban).
-	Fraud,
-}
-
-impl OffenceKind {
-	/// Whether it counts towards the repeated-failures rule.
-	pub fn is_failure(self) -> bool {
-		matches!(self, OffenceKind::Timeout | OffenceKind::InvalidProof)
-	}
-}
 
 /// Why a report was not taken.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -112,47 +103,40 @@ pub struct PendingSlash<AccountId, Balance, BlockNumber> {
 	/// The prover.
 	pub offender: AccountId,
 	/// What it did.
-	pub kind: OffenceKind,
-	/// The job it did it on.
-	pub job: JobId,
+	pub kind: Offence,
+	/// The work it did it on.
+	pub work: WorkId,
 	/// The block the offence was reported in.
 	pub reported_at: BlockNumber,
-	/// The prover's slashable stake at the report, base units.
+	/// The stake the slash is a share of, base units: the prover's slashable stake when its
+	/// slashing span began.
 	pub stake: Balance,
-	/// The slash, base units: the kind's share of `stake`.
+	/// The slash, base units: what the offence's share adds to the span's largest share so far,
+	/// of `stake`.
 	pub amount: Balance,
-	/// The block it is applied in.
+	/// The block it is applied in (or later, when many are due at once).
 	pub apply_at: BlockNumber,
 	/// The end of the suspension it caused (`None` for a ban).
 	pub suspended_until: Option<BlockNumber>,
 }
 
-/// Where a prover's stake lives (implemented by the runtime with pallet-prover-staking).
-pub trait StakeLedger<AccountId, BlockNumber, C: Inspect<AccountId> + Balanced<AccountId>> {
-	/// What a slash could take now, base units.
-	fn slashable(who: &AccountId) -> C::Balance;
-	/// Takes up to `amount` of `who`'s stake; the credit holds what was taken.
-	fn slash(who: &AccountId, amount: C::Balance) -> Credit<AccountId, C>;
-	/// Stops `who` locking new jobs until `until` (exclusive).
-	fn suspend(who: &AccountId, until: BlockNumber);
-	/// Lifts the suspension `suspend(who, until)` set, unless a longer one replaced it.
-	fn lift_suspension(who: &AccountId, until: BlockNumber);
-	/// Stops `who` locking new jobs for good.
-	fn ban(who: &AccountId);
+/// A prover's current slashing span.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct SlashingSpan<Balance, BlockNumber> {
+	/// The first block after the span.
+	pub ends_at: BlockNumber,
+	/// The prover's slashable stake when the span began, base units.
+	pub stake: Balance,
+	/// The largest share slashed in the span so far.
+	pub largest: Perbill,
 }
 
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{fungible::Balanced, Imbalance},
-	};
+	use frame_support::{pallet_prelude::*, traits::Imbalance};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{
-		traits::{One, Saturating, Zero},
-		Perbill,
-	};
+	use sp_runtime::traits::{One, Saturating, Zero};
 
 	/// Balance type of the pallet's currency.
 	pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -160,6 +144,9 @@ pub mod pallet {
 	/// [`PendingSlash`] of a runtime.
 	pub type PendingSlashOf<T> =
 		PendingSlash<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+	/// [`SlashingSpan`] of a runtime.
+	pub type SlashingSpanOf<T> = SlashingSpan<BalanceOf<T>, BlockNumberFor<T>>;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -171,6 +158,9 @@ pub mod pallet {
 
 		/// Where stakes live.
 		type Stake: StakeLedger<Self::AccountId, BlockNumberFor<Self>, Self::Currency>;
+
+		/// Hears each offence recorded (pallet-reputation lowers the score).
+		type OnOffence: OffenceListener<Self::AccountId>;
 
 		/// May cancel a pending slash (a governance track).
 		type CancelOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -187,6 +177,11 @@ pub mod pallet {
 		/// Blocks between an offence's report and its slash.
 		#[pallet::constant]
 		type SlashDeferDuration: Get<BlockNumberFor<Self>>;
+
+		/// Blocks from a prover's first offence during which its offences take the largest
+		/// share, not the sum.
+		#[pallet::constant]
+		type SlashingSpan: Get<BlockNumberFor<Self>>;
 
 		/// Share of the stake slashed for a timeout.
 		#[pallet::constant]
@@ -215,7 +210,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type RepeatedFailuresSuspension: Get<BlockNumberFor<Self>>;
 
-		/// The most slashes applied in one block; also the per-block cap of the queue.
+		/// The most slashes applied in one block; more that are due wait for the next block.
 		#[pallet::constant]
 		type MaxSlashesPerBlock: Get<u32>;
 
@@ -235,21 +230,32 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingSlashes<T: Config> = StorageMap<_, Twox64Concat, SlashId, PendingSlashOf<T>>;
 
-	/// Pending slashes by the block they are applied in.
+	/// Pending slashes by the block they are due in. No per-block cap: every entry is a pending
+	/// slash, and [`SlashCursor`] works through them in block order.
 	#[pallet::storage]
 	pub type SlashQueue<T: Config> =
-		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<SlashId, T::MaxSlashesPerBlock>, ValueQuery>;
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, SlashId, (), OptionQuery>;
 
-	/// Offences reported, by prover and `(kind, job, block)`, with the slash each led to.
+	/// The earliest block of [`SlashQueue`] that may still hold due slashes.
+	#[pallet::storage]
+	pub type SlashCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// Offences with a pending slash, by prover and `(kind, work, block)`, with their slash: the
+	/// guard against reporting one offence twice. Pruned when the slash is applied or cancelled
+	/// (a report always names the current block, so an older key can never come again).
 	#[pallet::storage]
 	pub type Offences<T: Config> = StorageDoubleMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
 		Twox64Concat,
-		(OffenceKind, JobId, BlockNumberFor<T>),
+		(Offence, WorkId, BlockNumberFor<T>),
 		SlashId,
 	>;
+
+	/// Each prover's current slashing span; replaced when a span is over.
+	#[pallet::storage]
+	pub type Spans<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, SlashingSpanOf<T>>;
 
 	/// Each prover's recent failures (blocks), oldest first.
 	#[pallet::storage]
@@ -274,12 +280,12 @@ pub mod pallet {
 			/// The prover.
 			offender: T::AccountId,
 			/// What it did.
-			kind: OffenceKind,
-			/// The job.
-			job: JobId,
-			/// The slash, base units.
+			kind: Offence,
+			/// The work.
+			work: WorkId,
+			/// The slash, base units (zero when a larger share was slashed in the span already).
 			amount: BalanceOf<T>,
-			/// The block it will be applied in.
+			/// The block it will be applied in, at the earliest.
 			apply_at: BlockNumberFor<T>,
 		},
 		/// A slash was applied.
@@ -314,14 +320,11 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Applies the slashes due now: at most `MaxSlashesPerBlock`.
+		/// Applies the slashes due by now, oldest first: at most `MaxSlashesPerBlock`; the rest
+		/// wait for the next block.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let due = SlashQueue::<T>::take(now);
-			let count = due.len() as u32;
-			for slash in due {
-				Self::apply(slash);
-			}
-			T::WeightInfo::on_initialize(count)
+			let (applied, blocks) = Self::apply_due(now);
+			T::WeightInfo::on_initialize(applied).saturating_add(T::DbWeight::get().reads(blocks.into()))
 		}
 
 		fn integrity_test() {
@@ -342,8 +345,8 @@ pub mod pallet {
 		/// - Origin: `CancelOrigin` (governance).
 		/// - `slash`: a pending slash's id.
 		///
-		/// Drops the slash and lifts the suspension it caused (a longer suspension from a later
-		/// offence stays; a ban stays).
+		/// Drops the slash and its offence record, and lifts the suspension it caused (a longer
+		/// suspension from a later offence stays; a ban stays).
 		///
 		/// Emits [`Event::SlashCancelled`].
 		///
@@ -352,8 +355,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_deferred_slash())]
 		pub fn cancel_deferred_slash(origin: OriginFor<T>, slash: SlashId) -> DispatchResult {
 			T::CancelOrigin::ensure_origin(origin)?;
-			let pending = PendingSlashes::<T>::take(slash).ok_or(Error::<T>::SlashNotFound)?;
-			SlashQueue::<T>::mutate(pending.apply_at, |queue| queue.retain(|id| *id != slash));
+			let pending = Self::take_pending(slash).ok_or(Error::<T>::SlashNotFound)?;
 			if let Some(until) = pending.suspended_until {
 				T::Stake::lift_suspension(&pending.offender, until);
 			}
@@ -364,24 +366,24 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		/// The share of stake slashed for `kind`.
-		pub fn slash_share(kind: OffenceKind) -> Perbill {
+		pub fn slash_share(kind: Offence) -> Perbill {
 			match kind {
-				OffenceKind::Timeout => T::TimeoutSlash::get(),
-				OffenceKind::InvalidProof => T::InvalidProofSlash::get(),
-				OffenceKind::RepeatedFailures => T::RepeatedFailuresSlash::get(),
-				OffenceKind::Fraud => T::FraudSlash::get(),
+				Offence::Timeout => T::TimeoutSlash::get(),
+				Offence::InvalidProof => T::InvalidProofSlash::get(),
+				Offence::RepeatedFailures => T::RepeatedFailuresSlash::get(),
+				Offence::Fraud => T::FraudSlash::get(),
 			}
 		}
 
-		/// Reports that `offender` committed `kind` on `job` in this block: suspends (or bans)
+		/// Reports that `offender` committed `kind` on `work` in this block: suspends (or bans)
 		/// it at once and schedules its slash. A timeout or invalid proof that makes
 		/// `FailureThreshold` failures within `FailureWindow` also reports `RepeatedFailures`.
 		///
 		/// Emits [`Event::OffenceReported`] (and [`Event::SlashApplied`] at once when
 		/// `SlashDeferDuration` is zero).
-		pub fn report_offence(offender: &T::AccountId, kind: OffenceKind, job: JobId) -> Result<Reported, ReportError> {
+		pub fn report_offence(offender: &T::AccountId, kind: Offence, work: WorkId) -> Result<Reported, ReportError> {
 			let now = frame_system::Pallet::<T>::block_number();
-			let slash = Self::record(offender, kind, job, now)?;
+			let slash = Self::record(offender, kind, work, now)?;
 			let mut repeated = None;
 			if kind.is_failure() {
 				let window = T::FailureWindow::get();
@@ -394,19 +396,36 @@ pub mod pallet {
 					false
 				});
 				if fired {
-					repeated = Self::record(offender, OffenceKind::RepeatedFailures, job, now).ok();
+					repeated = Self::record(offender, Offence::RepeatedFailures, work, now).ok();
 				}
 			}
 			Ok(Reported { slash, repeated })
 		}
 
+		/// The slash of a `share` offence of `offender` at `now` within its slashing span (module
+		/// docs): `(amount, stake)`, the amount a share of `stake`.
+		fn span_slash(offender: &T::AccountId, share: Perbill, now: BlockNumberFor<T>) -> (BalanceOf<T>, BalanceOf<T>) {
+			Spans::<T>::mutate(offender, |span| match span {
+				Some(span) if now < span.ends_at => {
+					let extra = share.saturating_sub(span.largest);
+					span.largest = span.largest.max(share);
+					(extra * span.stake, span.stake)
+				},
+				_ => {
+					let stake = T::Stake::slashable(offender);
+					*span = Some(SlashingSpan { ends_at: now.saturating_add(T::SlashingSpan::get()), stake, largest: share });
+					(share * stake, stake)
+				},
+			})
+		}
+
 		fn record(
 			offender: &T::AccountId,
-			kind: OffenceKind,
-			job: JobId,
+			kind: Offence,
+			work: WorkId,
 			now: BlockNumberFor<T>,
 		) -> Result<SlashId, ReportError> {
-			let key = (kind, job, now);
+			let key = (kind, work, now);
 			ensure!(!Offences::<T>::contains_key(offender, key), ReportError::AlreadyReported);
 			let slash = NextSlashId::<T>::mutate(|next| {
 				let id = *next;
@@ -415,51 +434,72 @@ pub mod pallet {
 			});
 			Offences::<T>::insert(offender, key, slash);
 
-			let stake = T::Stake::slashable(offender);
-			let amount = Self::slash_share(kind) * stake;
+			let (amount, stake) = Self::span_slash(offender, Self::slash_share(kind), now);
 			let suspended_until = match kind {
-				OffenceKind::Fraud => {
+				Offence::Fraud => {
 					T::Stake::ban(offender);
 					None
 				},
-				OffenceKind::RepeatedFailures => Some(now.saturating_add(T::RepeatedFailuresSuspension::get())),
+				Offence::RepeatedFailures => Some(now.saturating_add(T::RepeatedFailuresSuspension::get())),
 				_ => Some(now.saturating_add(T::OffenceSuspension::get())),
 			};
 			if let Some(until) = suspended_until {
 				T::Stake::suspend(offender, until);
 			}
 
-			let defer = T::SlashDeferDuration::get();
-			let apply_at = if defer.is_zero() { now } else { Self::enqueue(slash, now.saturating_add(defer)) };
+			let apply_at = now.saturating_add(T::SlashDeferDuration::get());
 			PendingSlashes::<T>::insert(
 				slash,
-				PendingSlash { offender: offender.clone(), kind, job, reported_at: now, stake, amount, apply_at, suspended_until },
+				PendingSlash { offender: offender.clone(), kind, work, reported_at: now, stake, amount, apply_at, suspended_until },
 			);
-			Self::deposit_event(Event::OffenceReported { slash, offender: offender.clone(), kind, job, amount, apply_at });
+			Self::deposit_event(Event::OffenceReported { slash, offender: offender.clone(), kind, work, amount, apply_at });
+			T::OnOffence::on_offence_recorded(offender, work, kind);
 			if apply_at == now {
+				// No deferral: no window to protect.
 				Self::apply(slash);
+			} else {
+				SlashQueue::<T>::insert(apply_at, slash, ());
 			}
 			Ok(slash)
 		}
 
-		/// Queues `slash` at block `at`, or the first block after it with room; when every
-		/// block within reach is full, returns the current block: the slash is applied at once
-		/// rather than lost.
-		fn enqueue(slash: SlashId, at: BlockNumberFor<T>) -> BlockNumberFor<T> {
-			let mut block = at;
-			for _ in 0..=MAX_QUEUE_SHIFT {
-				if SlashQueue::<T>::try_mutate(block, |queue| queue.try_push(slash)).is_ok() {
-					return block;
+		/// Applies the slashes due by `now`, walking [`SlashQueue`] from [`SlashCursor`]:
+		/// at most `MaxSlashesPerBlock` slashes and as many blocks. Returns the slashes applied
+		/// and the queue blocks looked at.
+		fn apply_due(now: BlockNumberFor<T>) -> (u32, u32) {
+			let max = T::MaxSlashesPerBlock::get();
+			let mut cursor = SlashCursor::<T>::get();
+			let (mut applied, mut blocks) = (0u32, 0u32);
+			while cursor <= now && applied < max && blocks < max {
+				blocks += 1;
+				let due: alloc::vec::Vec<SlashId> =
+					SlashQueue::<T>::iter_key_prefix(cursor).take((max - applied) as usize).collect();
+				for slash in &due {
+					SlashQueue::<T>::remove(cursor, slash);
+					Self::apply(*slash);
 				}
-				block = block.saturating_add(One::one());
+				applied += due.len() as u32;
+				if SlashQueue::<T>::iter_key_prefix(cursor).next().is_some() {
+					break;
+				}
+				cursor = cursor.saturating_add(One::one());
 			}
-			frame_system::Pallet::<T>::block_number()
+			SlashCursor::<T>::put(cursor);
+			(applied, blocks)
+		}
+
+		/// Removes a pending slash, its queue entry and its offence record.
+		fn take_pending(slash: SlashId) -> Option<PendingSlashOf<T>> {
+			let pending = PendingSlashes::<T>::take(slash)?;
+			SlashQueue::<T>::remove(pending.apply_at, slash);
+			Offences::<T>::remove(&pending.offender, (pending.kind, pending.work, pending.reported_at));
+			Some(pending)
 		}
 
 		/// Applies a pending slash: takes it from the stake and pays the insurance pool its
 		/// share; burns the rest.
 		fn apply(slash: SlashId) {
-			let Some(pending) = PendingSlashes::<T>::take(slash) else { return };
+			let Some(pending) = Self::take_pending(slash) else { return };
 			let credit = T::Stake::slash(&pending.offender, pending.amount);
 			let amount = credit.peek();
 			let (to_pool, to_burn) = credit.split(T::InsuranceShare::get() * amount);
@@ -491,21 +531,35 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants: no pending slash exceeds the stake it was computed
-		/// from, every pending slash is queued at its block, and every queue entry is a pending
-		/// slash due at that block.
+		/// from or is due in the block of its offence; every pending slash is queued at its block
+		/// and has its offence record, and every queue entry and offence record belongs to a
+		/// pending slash.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			for (id, pending) in PendingSlashes::<T>::iter() {
 				ensure!(id < NextSlashId::<T>::get(), "a slash id is not below NextSlashId");
 				ensure!(pending.amount <= pending.stake, "a slash exceeds the stake");
-				ensure!(SlashQueue::<T>::get(pending.apply_at).contains(&id), "a pending slash is not queued");
+				ensure!(pending.apply_at > pending.reported_at, "a queued slash is due in the block of its offence");
+				ensure!(SlashQueue::<T>::contains_key(pending.apply_at, id), "a pending slash is not queued");
+				ensure!(
+					Offences::<T>::get(&pending.offender, (pending.kind, pending.work, pending.reported_at)) == Some(id),
+					"a pending slash has no offence record"
+				);
 			}
-			for (at, queue) in SlashQueue::<T>::iter() {
-				for id in queue {
-					let pending = PendingSlashes::<T>::get(id).ok_or("a queued slash is not pending")?;
-					ensure!(pending.apply_at == at, "a slash is queued at the wrong block");
-				}
+			for (at, id, ()) in SlashQueue::<T>::iter() {
+				let pending = PendingSlashes::<T>::get(id).ok_or("a queued slash is not pending")?;
+				ensure!(pending.apply_at == at, "a slash is queued at the wrong block");
+			}
+			for (_, _, id) in Offences::<T>::iter() {
+				ensure!(PendingSlashes::<T>::contains_key(id), "an offence record outlived its slash");
 			}
 			Ok(())
+		}
+	}
+
+	impl<T: Config, Balance> WorkOutcomes<T::AccountId, Balance> for Pallet<T> {
+		/// Reports the offence; a duplicate report is ignored.
+		fn on_offence(prover: &T::AccountId, work: WorkId, offence: Offence) {
+			let _ = Self::report_offence(prover, offence, work);
 		}
 	}
 }

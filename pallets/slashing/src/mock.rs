@@ -104,15 +104,31 @@ parameter_types! {
 	pub const OffenceSuspension: u64 = 10;
 	pub const RepeatedFailuresSuspension: u64 = 300;
 	pub const MaxSlashesPerBlock: u32 = 2;
+	pub const SlashingSpan: u64 = 20;
+}
+
+thread_local! {
+	/// Offences recorded, as `OnOffence` heard them.
+	pub static RECORDED: RefCell<Vec<(u64, crate::WorkId, crate::Offence)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records what `OnOffence` hears.
+pub struct Recorded;
+impl crate::OffenceListener<u64> for Recorded {
+	fn on_offence_recorded(offender: &u64, work: crate::WorkId, offence: crate::Offence) {
+		RECORDED.with(|r| r.borrow_mut().push((*offender, work, offence)));
+	}
 }
 
 impl pallet_slashing::Config for Test {
 	type Currency = Balances;
 	type Stake = Ledger;
+	type OnOffence = Recorded;
 	type CancelOrigin = EnsureRoot<u64>;
 	type InsurancePool = InsurancePool;
 	type InsuranceShare = InsuranceShare;
 	type SlashDeferDuration = SlashDeferDuration;
+	type SlashingSpan = SlashingSpan;
 	type TimeoutSlash = TimeoutSlash;
 	type InvalidProofSlash = InvalidProofSlash;
 	type RepeatedFailuresSlash = RepeatedFailuresSlash;
@@ -154,6 +170,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	STAKES.with(|s| *s.borrow_mut() = BTreeMap::from([(PROVER, 1_000), (OTHER, 1_000)]));
 	SUSPENDED.with(|s| s.borrow_mut().clear());
 	BANNED.with(|b| b.borrow_mut().clear());
+	RECORDED.with(|r| r.borrow_mut().clear());
 	SlashDeferDuration::set(5);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

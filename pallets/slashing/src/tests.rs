@@ -1,9 +1,10 @@
 //! pallet-slashing: deferral, distribution, cancellation, the repeated-failures rule, bans,
-//! the once-per-offence rule, error paths, and conservation under random sequences.
+//! slashing spans, the once-per-offence rule, the unbounded queue, pruning, error paths, and
+//! conservation under random sequences.
 
 use crate::{
-	mock::*, Error, Event, OffenceKind, PendingSlashes, RecentFailures, ReportError, SlashQueue, TotalBurned,
-	TotalToInsurance,
+	mock::*, Error, Event, Offence, Offences, PendingSlashes, RecentFailures, ReportError, SlashQueue, TotalBurned,
+	TotalToInsurance, WorkId,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -21,10 +22,17 @@ fn a_timeout_slashes_ten_percent_after_the_deferral_eighty_to_insurance_twenty_b
 	new_test_ext().execute_with(|| {
 		<Slashing as Hooks<u64>>::integrity_test();
 		let issuance = Balances::total_issuance();
-		let reported = Slashing::report_offence(&PROVER, OffenceKind::Timeout, 7).unwrap();
+		let reported = Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(7)).unwrap();
 		assert_eq!(reported.repeated, None);
 		System::assert_last_event(
-			Event::OffenceReported { slash: 0, offender: PROVER, kind: OffenceKind::Timeout, job: 7, amount: 100, apply_at: 6 }
+			Event::OffenceReported {
+				slash: 0,
+				offender: PROVER,
+				kind: Offence::Timeout,
+				work: WorkId::Job(7),
+				amount: 100,
+				apply_at: 6,
+			}
 				.into(),
 		);
 		assert_eq!(suspended_until(PROVER), Some(11), "suspended at once");
@@ -46,9 +54,9 @@ fn a_timeout_slashes_ten_percent_after_the_deferral_eighty_to_insurance_twenty_b
 #[test]
 fn shares_follow_the_offence() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::InvalidProof, 1));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::InvalidProof, WorkId::Job(1)));
 		assert_eq!(Slashing::pending_slash(0).unwrap().amount, 250);
-		assert_ok!(Slashing::report_offence(&OTHER, OffenceKind::Fraud, 1));
+		assert_ok!(Slashing::report_offence(&OTHER, Offence::Fraud, WorkId::Job(1)));
 		assert_eq!(Slashing::pending_slash(1).unwrap().amount, 500);
 		assert_eq!(Slashing::pending_slash(1).unwrap().suspended_until, None);
 		assert_eq!(BANNED.with(|b| b.borrow().clone()), vec![OTHER], "fraud bans");
@@ -58,13 +66,13 @@ fn shares_follow_the_offence() {
 #[test]
 fn an_offence_is_slashed_at_most_once() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::Timeout, 7));
-		assert_eq!(Slashing::report_offence(&PROVER, OffenceKind::Timeout, 7), Err(ReportError::AlreadyReported));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(7)));
+		assert_eq!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(7)), Err(ReportError::AlreadyReported));
 		assert_eq!(PendingSlashes::<Test>::iter().count(), 1);
 		// Another job, or the same job in a later block (locked again), is another offence.
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::Timeout, 8));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(8)));
 		run_to_block(2);
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::Timeout, 7));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(7)));
 	});
 }
 
@@ -72,17 +80,18 @@ fn an_offence_is_slashed_at_most_once() {
 fn governance_cancels_a_pending_slash_and_its_suspension() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(Slashing::cancel_deferred_slash(RuntimeOrigin::root(), 0), Error::<Test>::SlashNotFound);
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::Timeout, 7));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(7)));
 		assert_noop!(Slashing::cancel_deferred_slash(RuntimeOrigin::signed(OTHER), 0), DispatchError::BadOrigin);
 		assert_ok!(Slashing::cancel_deferred_slash(RuntimeOrigin::root(), 0));
 		System::assert_last_event(Event::SlashCancelled { slash: 0, offender: PROVER, amount: 100 }.into());
 		assert_eq!(suspended_until(PROVER), None);
-		assert!(SlashQueue::<Test>::get(6).is_empty());
+		assert!(!SlashQueue::<Test>::contains_key(6, 0));
+		assert_eq!(Offences::<Test>::iter().count(), 0, "the offence record goes with its slash");
 		assert_noop!(Slashing::cancel_deferred_slash(RuntimeOrigin::root(), 0), Error::<Test>::SlashNotFound);
 		run_to_block(7);
 		assert_eq!(Balances::balance(&PROVER), 2_000);
 		// Too late: an applied slash cannot be cancelled.
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::Timeout, 8));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(8)));
 		run_to_block(12);
 		assert_noop!(Slashing::cancel_deferred_slash(RuntimeOrigin::root(), 1), Error::<Test>::SlashNotFound);
 		Slashing::do_try_state().unwrap();
@@ -92,52 +101,86 @@ fn governance_cancels_a_pending_slash_and_its_suspension() {
 #[test]
 fn three_failures_within_the_window_slash_thirty_percent_and_suspend_long() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::Timeout, 1));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(1)));
 		run_to_block(80); // the first failure leaves the 70-block window
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::InvalidProof, 2));
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::InvalidProof, WorkId::Job(2)));
 		run_to_block(100);
-		let reported = Slashing::report_offence(&PROVER, OffenceKind::Timeout, 3).unwrap();
+		let reported = Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(3)).unwrap();
 		assert_eq!(reported.repeated, None, "two failures in the window");
 		run_to_block(140);
-		let reported = Slashing::report_offence(&PROVER, OffenceKind::Timeout, 4).unwrap();
+		let reported = Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(4)).unwrap();
 		let repeated = reported.repeated.expect("the third failure in the window");
 		let pending = Slashing::pending_slash(repeated).unwrap();
-		assert_eq!(pending.kind, OffenceKind::RepeatedFailures);
-		// Slashed so far: 100 (10% of 1 000), 225 (25% of 900), 67 (10% of 675): 608 left.
-		assert_eq!((pending.stake, pending.amount), (608, 182));
+		assert_eq!(pending.kind, Offence::RepeatedFailures);
+		// Slashed so far, each offence in a span of its own: 100 (10% of 1 000), 225 (25% of
+		// 900), 67 (10% of 675): 608 left. The timeout at 140 takes 10% of 608 (60.8, rounded to
+		// 61); repeated failures, in the same span, add what 30% adds to it: 20% of 608.
+		assert_eq!(Slashing::pending_slash(reported.slash).unwrap().amount, 61);
+		assert_eq!((pending.stake, pending.amount), (608, 122));
 		assert_eq!(suspended_until(PROVER), Some(440));
 		assert!(RecentFailures::<Test>::get(PROVER).is_empty(), "the count starts again");
-		Slashing::do_try_state().unwrap();
-	});
-}
-
-#[test]
-fn without_deferral_a_slash_applies_at_once() {
-	new_test_ext().execute_with(|| {
-		SlashDeferDuration::set(0);
-		assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::InvalidProof, 1));
-		System::assert_last_event(
-			Event::SlashApplied { slash: 0, offender: PROVER, amount: 250, to_insurance: 200, burned: 50 }.into(),
+		let heard: Vec<Offence> = RECORDED.with(|r| r.borrow().iter().map(|(_, _, o)| *o).collect());
+		assert_eq!(
+			heard,
+			[Offence::Timeout, Offence::InvalidProof, Offence::Timeout, Offence::Timeout, Offence::RepeatedFailures]
 		);
-		assert_eq!(Balances::balance(&PROVER), 1_750);
 		Slashing::do_try_state().unwrap();
 	});
 }
 
 #[test]
-fn a_full_block_moves_slashes_to_the_next_and_none_takes_more_than_is_left() {
+fn offences_within_a_span_take_the_largest_share_not_the_sum() {
 	new_test_ext().execute_with(|| {
-		for job in 0..3 {
-			assert_ok!(Slashing::report_offence(&PROVER, OffenceKind::Fraud, job));
-		}
-		assert_eq!(SlashQueue::<Test>::get(6).len(), 2);
-		assert_eq!(SlashQueue::<Test>::get(7).to_vec(), vec![2]);
-		run_to_block(8);
-		// 50% of 1 000 each, but only 1 000 was ever there.
-		assert_eq!(STAKES.with(|s| s.borrow()[&PROVER]), 0);
-		assert_eq!(Balances::balance(&PROVER), 1_000);
-		assert_eq!(TotalToInsurance::<Test>::get() + TotalBurned::<Test>::get(), 1_000);
+		// A machine dies: a lock times out, and the proof it sent for another was invalid.
+		assert_ok!(Slashing::report_offence(&OTHER, Offence::Timeout, WorkId::Job(0)));
+		assert_ok!(Slashing::report_offence(&OTHER, Offence::InvalidProof, WorkId::Job(1)));
+		let amounts: Vec<u64> = (0..2).map(|id| Slashing::pending_slash(id).unwrap().amount).collect();
+		assert_eq!(amounts, [100, 150], "10%, then what 25% adds to it");
+		run_to_block(10);
+		assert_eq!(STAKES.with(|s| s.borrow()[&OTHER]), 750, "25% in all, not 35%");
+		// After the span (20 blocks), a new offence is slashed from the stake left (and, the
+		// third failure in the window, also fires repeated failures: 30% − 10% more).
+		run_to_block(21);
+		let reported = Slashing::report_offence(&OTHER, Offence::Timeout, WorkId::Job(4)).unwrap();
+		assert_eq!(Slashing::pending_slash(reported.slash).unwrap().amount, 75);
+		assert_eq!(Slashing::pending_slash(reported.repeated.unwrap()).unwrap().amount, 150);
 		Slashing::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn more_slashes_due_than_a_block_applies_wait_and_none_comes_before_its_deferral() {
+	new_test_ext().execute_with(|| {
+		// Item 8 of the hardening issue: the old queue held 2 a block and applied the rest at
+		// once when the blocks around were full, skipping governance's window.
+		for job in 0..3 {
+			assert_ok!(Slashing::report_offence(&PROVER, Offence::Fraud, WorkId::Job(job)));
+			assert_ok!(Slashing::report_offence(&OTHER, Offence::Timeout, WorkId::Job(job)));
+		}
+		// Six offences, and OTHER's third failure fires repeated failures: seven slashes.
+		assert_eq!(SlashQueue::<Test>::iter_key_prefix(6).count(), 7, "no per-block cap");
+		run_to_block(5);
+		assert_eq!(TotalToInsurance::<Test>::get() + TotalBurned::<Test>::get(), 0, "nothing before block 6");
+		run_to_block(6);
+		assert_eq!(PendingSlashes::<Test>::iter().count(), 5, "two a block (MaxSlashesPerBlock)");
+		run_to_block(9);
+		assert_eq!(PendingSlashes::<Test>::iter().count(), 0);
+		assert_eq!(SlashQueue::<Test>::iter().count(), 0);
+		assert_eq!(Offences::<Test>::iter().count(), 0, "offence records are pruned with their slash");
+		// Fraud: 50% of 1 000 once (a span takes the largest); timeouts and repeated failures:
+		// 30% of 1 000, the largest of them.
+		assert_eq!(STAKES.with(|s| (s.borrow()[&PROVER], s.borrow()[&OTHER])), (500, 700));
+		assert_eq!(TotalToInsurance::<Test>::get() + TotalBurned::<Test>::get(), 800);
+		Slashing::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn listeners_hear_each_offence_once() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Slot(1, 2)));
+		assert!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Slot(1, 2)).is_err());
+		assert_eq!(RECORDED.with(|r| r.borrow().clone()), vec![(PROVER, WorkId::Slot(1, 2), Offence::Timeout)]);
 	});
 }
 
@@ -167,8 +210,8 @@ proptest! {
 			for op in ops {
 				match op {
 					Op::Report(w, k, j) => {
-						let kind = [OffenceKind::Timeout, OffenceKind::InvalidProof, OffenceKind::RepeatedFailures, OffenceKind::Fraud][k as usize];
-						let _ = Slashing::report_offence(&w, kind, j);
+						let kind = [Offence::Timeout, Offence::InvalidProof, Offence::RepeatedFailures, Offence::Fraud][k as usize];
+						let _ = Slashing::report_offence(&w, kind, WorkId::Job(j));
 					},
 					Op::Cancel(id) => { let _ = Slashing::cancel_deferred_slash(RuntimeOrigin::root(), id); },
 					Op::Advance(n) => run_to_block(System::block_number() + n),

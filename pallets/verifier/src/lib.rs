@@ -32,14 +32,18 @@
 //!
 //! ## Interface for other pallets
 //!
-//! Other pallets reach this one through traits they declare, implemented in the runtime with:
-//! [`Pallet::verify`] (verify a proof against a registered key), [`Pallet::key_info`],
-//! [`Pallet::acquire`] and [`Pallet::release`] (count a key's consumers).
+//! This pallet implements, for itself, the [`Verifier`] trait pallet-jobs needs (input count,
+//! acquire and release a key, verify) and the [`CircuitOwner`] trait pallet-reputation needs;
+//! the runtime wires them.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub use cloudana_primitives::{
+	traits::{CircuitOwner, Verifier},
+	CircuitId, VerifyError,
+};
 pub use pallet::*;
 pub use types::*;
 
@@ -356,5 +360,30 @@ pub mod pallet {
 			}
 			Ok(())
 		}
+	}
+}
+
+impl<T: Config> Verifier for Pallet<T> {
+	fn public_inputs(circuit: &CircuitId) -> Option<u32> {
+		Pallet::<T>::key_info(circuit).map(|info| info.public_inputs)
+	}
+	fn acquire(circuit: &CircuitId) -> sp_runtime::DispatchResult {
+		Pallet::<T>::acquire(circuit).map(|_| ()).map_err(Into::into)
+	}
+	fn release(circuit: &CircuitId) {
+		Pallet::<T>::release(circuit)
+	}
+	fn verify(
+		circuit: &CircuitId,
+		public_inputs: &[cloudana_groth16::PublicInput],
+		proof: &cloudana_groth16::Proof,
+	) -> Result<(), VerifyError> {
+		Pallet::<T>::verify(circuit, public_inputs, proof)
+	}
+}
+
+impl<T: Config> CircuitOwner<T::AccountId> for Pallet<T> {
+	fn owner(circuit: &CircuitId) -> Option<T::AccountId> {
+		Pallet::<T>::key_info(circuit).map(|info| info.owner)
 	}
 }

@@ -2,7 +2,7 @@
 
 use crate::Config;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use cloudana_groth16::{G1Bytes, Groth16Error};
+use cloudana_groth16::G1Bytes;
 use core::marker::PhantomData;
 use frame_support::{traits::fungible::Inspect, BoundedVec};
 use scale_info::TypeInfo;
@@ -49,12 +49,3 @@ pub struct VkInfo<AccountId, Balance> {
 
 /// [`VkInfo`] of a runtime.
 pub type VkInfoOf<T> = VkInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
-
-/// Why a verification did not succeed.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub enum VerifyError {
-	/// No key with this id is registered.
-	UnknownKey,
-	/// The proof or its inputs were refused; the reason says which check failed.
-	Rejected(Groth16Error),
-}

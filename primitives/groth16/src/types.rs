@@ -184,7 +184,7 @@ pub fn flatten_public_inputs(inputs: &[PublicInput]) -> Vec<u8> {
 }
 
 /// Which element of a key, proof or statement a validation error is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub enum Element {
 	/// The verifying key's `α`.
 	Alpha,
@@ -223,7 +223,7 @@ impl core::fmt::Display for Element {
 }
 
 /// Why a key, proof or statement was refused. Each validation has its own variant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub enum Groth16Error {
 	/// A byte string has the wrong length for what it encodes.
 	MalformedEncoding,
@@ -254,6 +254,29 @@ pub enum Groth16Error {
 	MalformedPreparedKey,
 	/// The pairing check failed: the proof does not prove this statement under this key.
 	ProofInvalid,
+}
+
+impl Element {
+	/// Whether it is a point of the proof (`A`, `B` or `C`).
+	pub fn is_proof_point(&self) -> bool {
+		matches!(self, Element::ProofA | Element::ProofB | Element::ProofC)
+	}
+}
+
+impl Groth16Error {
+	/// Whether the failure lies in the proof: a proof point that is not a valid point, the
+	/// identity in the proof, or a pairing check that fails. Failures of the verifying key or of
+	/// the statement (its count, a public input `≥ r`) are not the proof's: whoever made the
+	/// proof could not have made them verify.
+	pub fn is_proof_fault(&self) -> bool {
+		match self {
+			Groth16Error::ProofInvalid | Groth16Error::IdentityInProof(_) => true,
+			Groth16Error::NonCanonicalFieldElement(e) |
+			Groth16Error::PointNotOnCurve(e) |
+			Groth16Error::PointNotInSubgroup(e) => e.is_proof_point(),
+			_ => false,
+		}
+	}
 }
 
 impl core::fmt::Display for Groth16Error {

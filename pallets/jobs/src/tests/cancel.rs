@@ -1,5 +1,5 @@
 use super::*;
-use crate::{mock::*, Error, Event, JobStatus};
+use crate::{mock::*, Error, Event, JobStatus, OpenWork};
 use frame_support::{assert_noop, assert_ok};
 
 #[test]
@@ -10,15 +10,16 @@ fn cancel_refunds_the_escrow_minus_the_fee() {
 		let treasury = Balances::total_balance(&TREASURY);
 		assert_ok!(Jobs::cancel(RuntimeOrigin::signed(requester()), job));
 		System::assert_last_event(Event::JobCancelled { job, refund: 54, fee: 6 }.into());
-		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Cancelled { refund: 54, fee: 6 });
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Cancelled { refund: 54, fee: 6, at: 1 });
 		assert_eq!(escrow(&requester()), 0);
 		assert_eq!(Balances::total_balance(&requester()), RICH - 6);
 		assert_eq!(Balances::total_balance(&TREASURY), treasury + 6);
 		assert_eq!(consumers(&circuit), 0);
+		assert!(!OpenWork::<Test>::contains_key(circuit, WorkId::Job(job)));
 		assert_eq!(totals(), (issuance, sum));
-		// The stale deadline is skipped when its block comes.
+		// The stale lock-window deadline is skipped when its block comes.
 		run_to_block(25);
-		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Cancelled { refund: 54, fee: 6 });
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Cancelled { refund: 54, fee: 6, at: 1 });
 		Jobs::do_try_state().unwrap();
 	});
 }

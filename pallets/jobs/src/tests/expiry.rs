@@ -1,6 +1,6 @@
 use super::*;
-use crate::{mock::*, Deadlines, Event, JobStatus, Offence, WeightInfo};
-use frame_support::{assert_ok, traits::Hooks};
+use crate::{mock::*, DeadlineCursor, Deadlines, Event, Jobs as JobsStorage, JobStatus, Offence, RecordId};
+use frame_support::{assert_ok, traits::{Get, Hooks}};
 
 #[test]
 fn an_unlocked_job_expires_with_a_full_refund() {
@@ -10,7 +10,6 @@ fn an_unlocked_job_expires_with_a_full_refund() {
 		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
 		run_to_block(21);
 		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
-		assert_eq!(Balances::total_balance(&requester()), RICH);
 		assert_eq!(escrow(&requester()), 0);
 		assert_eq!(consumers(&circuit), 0);
 		Jobs::do_try_state().unwrap();
@@ -18,17 +17,20 @@ fn an_unlocked_job_expires_with_a_full_refund() {
 }
 
 #[test]
-fn a_timed_out_lock_forfeits_the_collateral_and_reopens() {
+fn a_timed_out_lock_burns_the_collateral_and_reopens() {
 	new_test_ext().execute_with(|| {
 		let (_, job) = locked_job(); // locked at 1, expires at 6
+		let (issuance, _) = totals();
 		run_to_block(5);
-		assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Locked { .. }));
+		assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Locked(_)));
+		let requester_before = Balances::total_balance(&requester());
 		run_to_block(6);
-		System::assert_last_event(Event::LockExpired { job, prover: prover(), forfeited: 50, reopened: true }.into());
+		System::assert_last_event(Event::LockTimedOut { work: WorkId::Job(job), prover: prover(), burned: 50 }.into());
 		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
-		assert_eq!(Balances::total_balance(&requester()), RICH + 50);
-		assert_eq!(collateral(&prover()), 0);
-		assert_eq!(OFFENCES.with(|o| o.borrow().clone()), vec![(prover(), job, Offence::Timeout)]);
+		assert_eq!(Balances::total_balance(&requester()), requester_before, "never to the requester");
+		assert_eq!(Balances::total_issuance(), issuance - 50);
+		assert_eq!((collateral(&prover()), reserved(&prover())), (0, 0));
+		assert_eq!(offences(), vec![(prover(), WorkId::Job(job), Offence::Timeout)]);
 		Jobs::do_try_state().unwrap();
 		// It still expires at the end of its lock window.
 		run_to_block(21);
@@ -43,7 +45,7 @@ fn a_lock_timing_out_after_the_window_expires_the_job() {
 		run_to_block(19);
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job)); // expires at 24; window closes at 21
 		run_to_block(24);
-		System::assert_has_event(Event::LockExpired { job, prover: prover(), forfeited: 50, reopened: false }.into());
+		System::assert_has_event(Event::LockTimedOut { work: WorkId::Job(job), prover: prover(), burned: 50 }.into());
 		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
 		assert_eq!(escrow(&requester()), 0);
 		Jobs::do_try_state().unwrap();
@@ -51,21 +53,65 @@ fn a_lock_timing_out_after_the_window_expires_the_job() {
 }
 
 #[test]
-fn each_block_processes_at_most_its_bucket_and_reports_its_weight() {
+fn a_finished_job_is_pruned_after_the_retention_period_and_its_deposit_released() {
 	new_test_ext().execute_with(|| {
+		let (_, job) = locked_job();
+		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), valid_proof(job, &prover())));
+		let held = Jobs::job(job).unwrap().deposit;
+		assert_eq!(deposit(&requester()), held);
+		let (issuance, sum) = totals();
+		run_to_block(30);
+		assert!(Jobs::job(job).is_some(), "kept for ratings and disputes");
+		run_to_block(31); // completed at 1, retention 30
+		System::assert_last_event(Event::Reaped { record: RecordId::Job(job), deposit: held }.into());
+		assert!(Jobs::job(job).is_none());
+		assert_eq!(deposit(&requester()), 0);
+		assert_eq!(REAPED.with(|r| r.borrow().clone()), vec![WorkId::Job(job)], "listeners prune what refers to it");
+		assert_eq!(totals(), (issuance, sum));
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn every_kind_of_end_is_pruned() {
+	new_test_ext().execute_with(|| {
+		let (circuit, expired) = open_job();
+		let cancelled = submit_product(circuit, 1, 2);
+		assert_ok!(Jobs::cancel(RuntimeOrigin::signed(requester()), cancelled));
+		run_to_block(100);
+		assert!(JobsStorage::<Test>::get(expired).is_none() && JobsStorage::<Test>::get(cancelled).is_none());
+		assert_eq!(deposit(&requester()), 0);
+		assert_eq!(Deadlines::<Test>::iter().count(), 0);
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_hook_stays_within_its_weight_and_carries_the_rest_over() {
+	new_test_ext().execute_with(|| {
+		use crate::WeightInfo;
 		let circuit = product_circuit();
-		for i in 0..6 {
+		for i in 0..10 {
 			submit_product(circuit, 1, i);
 		}
-		// 4 fit in block 21, the other 2 moved to block 22.
-		assert_eq!(Deadlines::<Test>::get(21).len(), 4);
-		assert_eq!(Deadlines::<Test>::get(22).len(), 2);
+		// Room for three job deadlines a block (and the queue reads around them).
+		let db = <<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get();
+		let per_job = <() as WeightInfo>::process_job().saturating_add(db.reads_writes(1, 1));
+		let budget = db.reads_writes(2, 1).saturating_add(per_job.saturating_mul(3));
+		MaxDeadlineWeight::set(budget);
 		System::set_block_number(21);
-		assert_eq!(Jobs::on_initialize(21), <() as WeightInfo>::on_initialize(4));
-		assert_eq!((0..6).filter(|j| matches!(Jobs::job(*j).unwrap().status, JobStatus::Expired { .. })).count(), 4);
-		assert!(!Deadlines::<Test>::contains_key(21));
-		System::set_block_number(22);
-		assert_eq!(Jobs::on_initialize(22), <() as WeightInfo>::on_initialize(2));
+		let used = Jobs::on_initialize(21);
+		assert!(used.all_lte(budget), "{used:?} within {budget:?}");
+		let expired = || (0..10).filter(|j| matches!(Jobs::job(*j).unwrap().status, JobStatus::Expired { .. })).count();
+		assert_eq!(expired(), 3);
+		assert_eq!(DeadlineCursor::<Test>::get(), 21, "the cursor waits at the block still holding deadlines");
+		for block in 22..=24 {
+			System::set_block_number(block);
+			Jobs::on_initialize(block);
+		}
+		assert_eq!(expired(), 10, "late, never lost");
+		assert_eq!(Deadlines::<Test>::iter_key_prefix(21).count(), 0);
+		assert_eq!(Deadlines::<Test>::iter().count(), 10, "each job's pruning is scheduled");
 		Jobs::do_try_state().unwrap();
 	});
 }

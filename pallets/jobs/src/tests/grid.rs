@@ -1,15 +1,16 @@
 //! Multi-slot (grid) jobs: submission, slot locks, proven metrics, the best-of payout, ties,
-//! refunds, invalid proofs and timeouts, and every error path. Proofs are real Groth16 proofs
-//! of a simulated circuit (`binding ‖ dataset ‖ metric`) whose trapdoor the test knows, so any
-//! metric can be proven, and a claim that differs from the proven one fails verification.
+//! refunds, invalid proofs and timeouts, void slots, pruning, and every error path. Proofs are
+//! real Groth16 proofs of a simulated circuit (`binding ‖ dataset ‖ metric`) whose trapdoor the
+//! test knows, so any metric can be proven, and a claim that differs from the proven one fails
+//! verification.
 
 use super::*;
 use crate::{
-	grid::{metric_of, split_bounty},
-	mock::*,
-	Error, Event, GridJobs, GridStatus, GridTerms, GridTermsOf, NextGridId, Offence, SlotState,
+	mock::*, Error, Event, GridJobs, GridStatus, GridTerms, GridTermsOf, Ineligibility, NextGridId, Offence, OpenWork,
+	RecordId, SlotState, VerifyError,
 };
-use cloudana_groth16::simulator::Trapdoor;
+use cloudana_groth16::{simulator::Trapdoor, Groth16Error};
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 
 fn trapdoor() -> Trapdoor {
@@ -33,7 +34,7 @@ fn dataset() -> BoundedVec<cloudana_groth16::PublicInput, frame_support::traits:
 }
 
 /// A grid of `slots` slots on the simulated circuit; `prover()` and `other_prover()` are
-/// registered provers (with the stake a slot of 1 000 / slots needs).
+/// registered provers with stake for many slots.
 fn open_grid(slots: u8) -> (CircuitId, u64) {
 	let circuit = grid_circuit();
 	register_prover(&prover(), circuit, 10_000);
@@ -45,7 +46,7 @@ fn open_grid(slots: u8) -> (CircuitId, u64) {
 
 /// Proves `metric` for `slot` and submits `claimed` as the output.
 fn submit(grid: u64, slot: u32, who: &AccountId, metric: u64, claimed: u64) -> frame_support::dispatch::DispatchResultWithPostInfo {
-	let statement = Jobs::grid_statement(grid, slot, who, &dataset(), &[scalar(metric)]);
+	let statement = Jobs::statement(WorkId::Slot(grid, slot), who, &dataset(), &[scalar(metric)]);
 	let proof = trapdoor().prove(&statement).unwrap();
 	Jobs::submit_slot_result(RuntimeOrigin::signed(who.clone()), grid, slot, outputs(&[claimed]), Box::new(proof))
 }
@@ -56,28 +57,29 @@ fn prove(grid: u64, slot: u32, who: &AccountId, metric: u64) {
 }
 
 #[test]
-fn split_bounty_gives_half_to_the_best_and_the_rest_equally() {
-	assert_eq!(split_bounty(1_000u64, 0), Vec::<u64>::new());
-	assert_eq!(split_bounty(1_000u64, 1), vec![500]);
-	assert_eq!(split_bounty(1_000u64, 2), vec![500, 500]);
-	assert_eq!(split_bounty(1_000u64, 4), vec![502, 166, 166, 166], "the remainder goes to the best");
-	assert_eq!(split_bounty(1_001u64, 6).iter().sum::<u64>(), 1_001);
-	assert_eq!(metric_of(&scalar(29)), Some(29));
-	assert_eq!(metric_of(&[0xff; 32]), None);
-}
-
-#[test]
-fn submit_grid_holds_the_bounty_and_schedules_the_close() {
+fn submit_grid_holds_the_bounty_and_deposit_and_schedules_the_close() {
 	new_test_ext().execute_with(|| {
 		let (circuit, grid) = open_grid(3);
-		System::assert_last_event(
-			Event::GridSubmitted { grid, requester: requester(), circuit, slots: 3, bounty: 1_000, closes_at: 21 }.into(),
-		);
-		assert_eq!(escrow(&requester()), 1_000);
-		assert_eq!(consumers(&circuit), 1);
 		let job = GridJobs::<Test>::get(grid).unwrap();
+		assert_eq!(job.deposit, 10 + job.encoded_size() as u64);
+		System::assert_last_event(
+			Event::GridSubmitted {
+				grid,
+				requester: requester(),
+				circuit,
+				slots: 3,
+				bounty: 1_000,
+				deposit: job.deposit,
+				closes_at: 21,
+			}
+			.into(),
+		);
+		assert_eq!((escrow(&requester()), deposit(&requester())), (1_000, job.deposit));
+		assert_eq!(consumers(&circuit), 1);
 		assert_eq!((job.outputs, job.slots.len()), (1, 3));
 		assert_eq!(job.slots[2].params.to_vec(), b"lr=2".to_vec());
+		assert_eq!(OpenWork::<Test>::iter_prefix(circuit).count(), 3);
+		Jobs::do_try_state().unwrap();
 	});
 }
 
@@ -94,15 +96,15 @@ fn submit_grid_errors() {
 			Error::<Test>::ZeroPrice
 		);
 		assert_noop!(
-			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { proof_timeout: 0, ..grid_terms() }),
-			Error::<Test>::InvalidProofTimeout
+			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { proof_timeout: 1, ..grid_terms() }),
+			Error::<Test>::ProofWindowTooShort
 		);
 		assert_noop!(
 			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { proof_timeout: 51, ..grid_terms() }),
 			Error::<Test>::InvalidProofTimeout
 		);
 		assert_noop!(
-			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { duration: 0, ..grid_terms() }),
+			submit(requester(), circuit, dataset(), params(2), 0, GridTerms { duration: 4, ..grid_terms() }),
 			Error::<Test>::InvalidGridDuration
 		);
 		assert_noop!(
@@ -113,6 +115,8 @@ fn submit_grid_errors() {
 			submit(requester(), CircuitId::repeat_byte(9), dataset(), params(2), 0, grid_terms()),
 			Error::<Test>::CircuitNotFound
 		);
+		let not_in_field: BoundedVec<_, _> = vec![[0xff; 32]].try_into().unwrap();
+		assert_noop!(submit(requester(), circuit, not_in_field, params(2), 0, grid_terms()), Error::<Test>::InputNotInField);
 		assert_noop!(submit(requester(), circuit, inputs(&[1, 2]), params(2), 0, grid_terms()), Error::<Test>::InvalidMetricOutput);
 		assert_noop!(submit(requester(), circuit, inputs(&[1, 2, 3]), params(2), 0, grid_terms()), Error::<Test>::TooManyInputs);
 		assert_noop!(submit(requester(), circuit, dataset(), params(2), 1, grid_terms()), Error::<Test>::InvalidMetricOutput);
@@ -131,11 +135,19 @@ fn lock_slot_errors() {
 		let (_, grid) = open_grid(2);
 		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 2), Error::<Test>::SlotNotFound);
 		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(requester()), grid, 0), Error::<Test>::CannotLockOwnJob);
-		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(poor()), grid, 0), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Jobs::lock_slot(RuntimeOrigin::signed(poor()), grid, 0),
+			Error::<Test>::ProverIneligible(Ineligibility::NotRegistered)
+		);
 		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0));
-		System::assert_last_event(Event::SlotLocked { grid, slot: 0, prover: prover(), collateral: 50, expires_at: 6 }.into());
-		assert_eq!(collateral(&prover()), 50);
+		System::assert_last_event(
+			Event::Locked { work: WorkId::Slot(grid, 0), prover: prover(), price: 500, collateral: 50, expires_at: 6 }.into(),
+		);
+		assert_eq!((collateral(&prover()), reserved(&prover())), (50, 10_000));
 		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(other_prover()), grid, 0), Error::<Test>::SlotNotOpen);
+		// Four blocks before the close, a five-block proof window no longer fits.
+		run_to_block(17);
+		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(other_prover()), grid, 1), Error::<Test>::GridClosesTooSoon);
 		run_to_block(21);
 		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(other_prover()), grid, 1), Error::<Test>::GridClosed);
 	});
@@ -156,9 +168,11 @@ fn submit_slot_result_errors() {
 			Error::<Test>::OutputCountMismatch
 		);
 		let huge: BoundedVec<_, _> = vec![[0x01; 32]].try_into().unwrap();
-		assert_noop!(Jobs::submit_slot_result(RuntimeOrigin::signed(prover()), grid, 0, huge, proof), Error::<Test>::MetricOutOfRange);
+		assert_noop!(Jobs::submit_slot_result(RuntimeOrigin::signed(prover()), grid, 0, huge, proof.clone()), Error::<Test>::MetricOutOfRange);
+		let not_in_field: BoundedVec<_, _> = vec![[0xff; 32]].try_into().unwrap();
+		assert_noop!(Jobs::submit_slot_result(RuntimeOrigin::signed(prover()), grid, 0, not_in_field, proof), Error::<Test>::OutputNotInField);
 		run_to_block(6);
-		assert_noop!(submit(grid, 0, &prover(), 1, 1), Error::<Test>::SlotNotLocked, );
+		assert_noop!(submit(grid, 0, &prover(), 1, 1), Error::<Test>::SlotNotLocked);
 	});
 }
 
@@ -193,35 +207,45 @@ fn a_fully_proven_grid_closes_at_once_and_pays_the_best_half() {
 		assert_eq!(after[2], before[2] + 452 + 149);
 		assert_eq!(after[3], before[3] + fees);
 		assert_eq!((escrow(&requester()), collateral(&prover()), collateral(&other_prover())), (0, 0, 0));
+		assert_eq!((reserved(&prover()), reserved(&other_prover())), (0, 0));
 		assert_eq!(totals(), (issuance, sum));
 		assert_eq!(consumers(&circuit), 0);
 		assert_eq!(COMPLETIONS.with(|c| c.borrow().len()), 4);
 		assert_noop!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0), Error::<Test>::GridClosed);
 		Jobs::do_try_state().unwrap();
+		// Pruned after the retention period: the deposit back, each slot's rating pruned.
+		let held = job.deposit;
+		run_to_block(33);
+		System::assert_last_event(Event::Reaped { record: RecordId::Grid(grid), deposit: held }.into());
+		assert!(GridJobs::<Test>::get(grid).is_none());
+		assert_eq!(REAPED.with(|r| r.borrow().len()), 4);
+		Jobs::do_try_state().unwrap();
 	});
 }
 
 #[test]
-fn a_claim_above_the_proven_metric_is_rejected_and_the_slot_reopens() {
+fn a_claim_above_the_proven_metric_burns_the_collateral_and_the_slot_reopens() {
 	new_test_ext().execute_with(|| {
-		let (_, grid) = open_grid(2);
+		let (circuit, grid) = open_grid(2);
 		let requester_before = Balances::total_balance(&requester());
+		let (issuance, _) = totals();
 		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0));
 		// The model reaches 20; the prover claims 29.
 		assert_ok!(submit(grid, 0, &prover(), 20, 29));
 		System::assert_last_event(
-			Event::SlotRejected {
-				grid,
-				slot: 0,
+			Event::ProofRejected {
+				work: WorkId::Slot(grid, 0),
 				prover: prover(),
-				reason: cloudana_groth16::Groth16Error::ProofInvalid,
-				forfeited: 50,
+				reason: VerifyError::Rejected(Groth16Error::ProofInvalid),
+				burned: 50,
 			}
 			.into(),
 		);
 		assert_eq!(GridJobs::<Test>::get(grid).unwrap().slots[0].state, SlotState::Open);
-		assert_eq!(Balances::total_balance(&requester()), requester_before + 50);
-		assert_eq!(OFFENCES.with(|o| o.borrow().clone()), vec![(prover(), crate::grid_binding_job(grid, 0), Offence::InvalidProof)]);
+		assert!(OpenWork::<Test>::contains_key(circuit, WorkId::Slot(grid, 0)));
+		assert_eq!(Balances::total_balance(&requester()), requester_before);
+		assert_eq!(Balances::total_issuance(), issuance - 50);
+		assert_eq!(offences(), vec![(prover(), WorkId::Slot(grid, 0), Offence::InvalidProof)]);
 		// Another prover takes the slot and proves the truth.
 		prove(grid, 0, &other_prover(), 20);
 		Jobs::do_try_state().unwrap();
@@ -229,27 +253,23 @@ fn a_claim_above_the_proven_metric_is_rejected_and_the_slot_reopens() {
 }
 
 #[test]
-fn at_the_deadline_open_locks_time_out_and_the_unpaid_half_is_refunded() {
+fn at_the_close_open_locks_time_out_and_the_unpaid_half_is_refunded() {
 	new_test_ext().execute_with(|| {
 		let (_, grid) = open_grid(3);
-		let (issuance, sum) = totals();
 		let requester_before = Balances::total_balance(&requester());
 		prove(grid, 0, &prover(), 20);
-		run_to_block(18);
+		run_to_block(16);
 		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(other_prover()), grid, 1)); // expires at the close, 21
+		let (issuance, _) = totals();
 		run_to_block(21);
 		let GridStatus::Closed { payouts, refund, .. } = GridJobs::<Test>::get(grid).unwrap().status else { panic!("not closed") };
 		assert_eq!(payouts.len(), 1);
 		assert_eq!((payouts[0].paid, payouts[0].fee), (450, 50));
 		assert_eq!(refund, 500, "one proven slot: the other half is refunded");
-		assert_eq!(
-			OFFENCES.with(|o| o.borrow().clone()),
-			vec![(other_prover(), crate::grid_binding_job(grid, 1), Offence::Timeout)]
-		);
-		// Requester: paid 500 of the bounty, received the timed-out prover's 50 collateral.
-		assert_eq!(Balances::total_balance(&requester()), requester_before - 500 + 50);
+		assert_eq!(offences(), vec![(other_prover(), WorkId::Slot(grid, 1), Offence::Timeout)]);
+		assert_eq!(Balances::total_balance(&requester()), requester_before - 500);
+		assert_eq!(Balances::total_issuance(), issuance - 50, "the timed-out lock's collateral is burned");
 		assert_eq!(escrow(&requester()), 0);
-		assert_eq!(totals(), (issuance, sum));
 		Jobs::do_try_state().unwrap();
 	});
 }
@@ -266,7 +286,7 @@ fn a_grid_nobody_proves_is_refunded_in_full() {
 		let GridStatus::Closed { payouts, refund, .. } = GridJobs::<Test>::get(grid).unwrap().status else { panic!("not closed") };
 		assert!(payouts.is_empty());
 		assert_eq!(refund, 1_000);
-		assert_eq!(Balances::total_balance(&requester()), before + 50, "the bounty back, plus the forfeited collateral");
+		assert_eq!(Balances::total_balance(&requester()), before, "the bounty back, nothing more");
 		Jobs::do_try_state().unwrap();
 	});
 }
@@ -277,11 +297,11 @@ fn a_slot_proof_is_bound_to_its_slot() {
 		let (_, grid) = open_grid(2);
 		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 1));
 		// A proof made for slot 0 does not verify for slot 1.
-		let statement = Jobs::grid_statement(grid, 0, &prover(), &dataset(), &[scalar(20)]);
+		let statement = Jobs::statement(WorkId::Slot(grid, 0), &prover(), &dataset(), &[scalar(20)]);
 		let proof = trapdoor().prove(&statement).unwrap();
 		assert_ok!(Jobs::submit_slot_result(RuntimeOrigin::signed(prover()), grid, 1, outputs(&[20]), Box::new(proof)));
 		assert_eq!(GridJobs::<Test>::get(grid).unwrap().slots[1].state, SlotState::Open);
-		assert_ne!(crate::grid_binding_job(0, 1), crate::grid_binding_job(1, 0));
-		assert!(crate::grid_binding_job(0, 0) >= 1 << 63, "never a plain job id");
+		// Nor does one made for plain job `grid`.
+		assert_ne!(Jobs::binding(WorkId::Slot(0, 1), &prover()), Jobs::binding(WorkId::Job(0), &prover()));
 	});
 }

@@ -1,6 +1,9 @@
 //! pallet-jobs unit tests, one file per concern. Proofs are real Groth16 proofs of the mock's
-//! `a · b = c` circuit, verified by the real pallet-verifier.
+//! `a · b = c` circuit, verified by the real pallet-verifier; stake is the real
+//! pallet-prover-staking's. The attacks of the hardening issue that a pallet can play alone are
+//! in `attacks.rs`.
 
+mod attacks;
 mod cancel;
 mod conservation;
 mod expiry;
@@ -10,7 +13,7 @@ mod offchain;
 mod result;
 mod submit;
 
-use crate::{mock::*, CircuitId, HoldReason, JobId, JobTerms, JobTermsOf, NextJobId};
+use crate::{mock::*, CircuitId, HoldReason, JobId, JobTerms, JobTermsOf, NextJobId, WorkId};
 use frame_support::{
 	assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -61,12 +64,21 @@ pub fn locked_job() -> (CircuitId, JobId) {
 	(circuit, job)
 }
 
+/// A real proof of `6 · 7 = 42` for `job` and `who`.
+pub fn valid_proof(job: JobId, who: &AccountId) -> Box<cloudana_groth16::Proof> {
+	Box::new(prove_product(&Jobs::binding(WorkId::Job(job), who), 6, 7))
+}
+
 pub fn escrow(who: &AccountId) -> u64 {
 	Balances::balance_on_hold(&HoldReason::JobEscrow.into(), who)
 }
 
 pub fn collateral(who: &AccountId) -> u64 {
 	Balances::balance_on_hold(&HoldReason::JobCollateral.into(), who)
+}
+
+pub fn deposit(who: &AccountId) -> u64 {
+	Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), who)
 }
 
 /// Total issuance, and the sum of every account's free and held balance.
@@ -76,4 +88,13 @@ pub fn totals() -> (u64, u64) {
 
 pub fn consumers(circuit: &CircuitId) -> u32 {
 	Verifier::key_info(circuit).unwrap().consumers
+}
+
+pub fn offences() -> Vec<(AccountId, WorkId, crate::Offence)> {
+	OFFENCES.with(|o| o.borrow().clone())
+}
+
+/// The stake `who`'s active locks reserve.
+pub fn reserved(who: &AccountId) -> u64 {
+	ProverStaking::prover(who).map_or(0, |p| p.reserved)
 }

@@ -1,10 +1,23 @@
-//! The off-chain worker against a scripted proving daemon: it locks what it can prove, hands
-//! locked jobs to the daemon, and submits the daemon's proof as a signed extrinsic.
+//! The off-chain worker against a scripted proving daemon: it locks only what the daemon says it
+//! can prove in time and the operator's policy allows, never relocks what it failed, hands
+//! locked work over by task id, verifies the daemon's proof before sending it, and numbers its
+//! transactions so they never collide.
 
 use super::*;
-use crate::{mock::*, offchain::{ENDPOINT_KEY, RETRY_BLOCKS}, Call, JobStatus, KEY_TYPE};
+use crate::{
+	mock::*,
+	offchain::{daemon::request_body, RETRY_BLOCKS},
+	Call, GridTerms, JobStatus, SlotState, KEY_TYPE,
+};
+use cloudana_primitives::{
+	offchain::{ProverPolicy, ENDPOINT_KEY, POLICY_KEY, TOKEN_KEY},
+	wire::{self, Hex, ProveRequest},
+};
 use codec::{Decode, Encode};
-use frame_support::{assert_ok, traits::{fungible::Mutate, Hooks}};
+use frame_support::{
+	assert_ok,
+	traits::{fungible::Mutate, Hooks},
+};
 use sp_core::{
 	offchain::{testing, OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt},
 	sr25519,
@@ -13,10 +26,13 @@ use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
 use std::sync::Arc;
 
 const URL: &str = "http://127.0.0.1:9955";
+const TOKEN: &str = "secret-token";
+
+type Http = Arc<parking_lot::RwLock<testing::OffchainState>>;
 
 struct World {
 	ext: sp_io::TestExternalities,
-	http: Arc<parking_lot::RwLock<testing::OffchainState>>,
+	http: Http,
 	pool: Arc<parking_lot::RwLock<testing::PoolState>>,
 	key: AccountId,
 }
@@ -34,40 +50,72 @@ fn world() -> World {
 	World { ext, http, pool, key: AccountId::from(public.0) }
 }
 
-fn set_endpoint() {
+/// The daemon's URL and token, and a policy that takes the tests' jobs (collateral 50 on a
+/// price of 10).
+fn configure() {
 	sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, ENDPOINT_KEY, &URL.as_bytes().to_vec().encode());
+	sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, TOKEN_KEY, &TOKEN.as_bytes().to_vec().encode());
+	sp_io::offchain::local_storage_set(
+		StorageKind::PERSISTENT,
+		POLICY_KEY,
+		&ProverPolicy { min_price: 0, max_collateral: 1_000, max_collateral_percent: 1_000 }.encode(),
+	);
 }
 
-fn rpc(http: &Arc<parking_lot::RwLock<testing::OffchainState>>, body: String, result: serde_json::Value) {
+fn expect<P: serde::Serialize>(http: &Http, method: &str, params: P, result: serde_json::Value) {
 	http.write().expect_request(testing::PendingRequest {
 		method: "POST".into(),
 		uri: URL.into(),
-		headers: vec![("Content-Type".into(), "application/json".into())],
-		body: body.into_bytes(),
+		headers: vec![
+			("Content-Type".into(), "application/json".into()),
+			("Authorization".into(), format!("Bearer {TOKEN}")),
+		],
+		body: request_body(method, params),
 		response: Some(serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}).to_string().into_bytes()),
 		sent: true,
 		..Default::default()
 	});
 }
 
-fn capabilities(http: &Arc<parking_lot::RwLock<testing::OffchainState>>, circuit: CircuitId) {
-	rpc(
+fn capabilities(http: &Http, circuit: CircuitId) {
+	expect(
 		http,
-		r#"{"jsonrpc":"2.0","id":1,"method":"prover_capabilities","params":[]}"#.into(),
+		wire::CAPABILITIES,
+		[(); 0],
 		serde_json::json!({"circuits": [format!("0x{}", hex::encode(circuit.0))], "accepting": true, "version": "test"}),
 	);
 }
 
-fn status(http: &Arc<parking_lot::RwLock<testing::OffchainState>>, binding: &[u8; 32], result: serde_json::Value) {
-	rpc(
-		http,
-		format!(r#"{{"jsonrpc":"2.0","id":1,"method":"prover_status","params":[{{"binding":"{}"}}]}}"#, hex32(binding)),
-		result,
-	);
+/// The request the worker builds for `job` (`a · b`) proven by `who`.
+fn job_request(circuit: CircuitId, job: u64, who: &AccountId, a: u64, b: u64) -> ProveRequest {
+	ProveRequest {
+		work: WorkId::Job(job),
+		circuit: Hex(circuit.0),
+		binding: Hex(Jobs::binding(WorkId::Job(job), who)),
+		inputs: vec![Hex(scalar(a)), Hex(scalar(b))],
+		outputs: 1,
+		hyper_params: None,
+	}
 }
 
-fn hex32(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
+fn assess(http: &Http, request: &ProveRequest, answer: serde_json::Value) {
+	let mut result = answer;
+	result["task"] = serde_json::to_value(request.task_id()).unwrap();
+	expect(http, wire::ASSESS, [request], result);
+}
+
+fn status(http: &Http, request: &ProveRequest, result: serde_json::Value) {
+	expect(http, wire::STATUS, [wire::StatusQuery { task: request.task_id() }], result);
+}
+
+fn done(request: &ProveRequest, output: u64, proof: &cloudana_groth16::Proof) -> serde_json::Value {
+	serde_json::json!({
+		"task": request.task_id(),
+		"state": "done",
+		"request": request,
+		"outputs": [Hex(scalar(output))],
+		"proof": Hex(proof.to_bytes()),
+	})
 }
 
 fn pooled_calls(pool: &Arc<parking_lot::RwLock<testing::PoolState>>) -> Vec<RuntimeCall> {
@@ -76,6 +124,12 @@ fn pooled_calls(pool: &Arc<parking_lot::RwLock<testing::PoolState>>) -> Vec<Runt
 		.drain(..)
 		.map(|raw| Extrinsic::decode(&mut &raw[..]).unwrap().function)
 		.collect()
+}
+
+/// A registered prover key with a stake for `locks` concurrent locks below 100.
+fn register_key_prover(key: &AccountId, circuit: CircuitId, locks: u64) {
+	Balances::set_balance(key, RICH);
+	register_prover(key, circuit, 1_000 * locks);
 }
 
 #[test]
@@ -89,15 +143,16 @@ fn without_an_endpoint_the_worker_does_nothing() {
 }
 
 #[test]
-fn the_worker_locks_an_open_job_it_can_prove_once() {
+fn the_worker_locks_an_open_job_the_daemon_can_prove_in_time_once() {
 	let mut w = world();
 	let http = w.http.clone();
 	w.ext.execute_with(|| {
-		set_endpoint();
+		configure();
 		let (circuit, job) = open_job();
-		Balances::set_balance(&w.key, RICH);
-		register_prover(&w.key, circuit, 1_000);
+		register_key_prover(&w.key, circuit, 1);
+		let request = job_request(circuit, job, &w.key, 6, 7);
 		capabilities(&http, circuit);
+		assess(&http, &request, serde_json::json!({"estimated_ms": 900}));
 		Jobs::offchain_worker(1);
 		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job })]);
 		// The next run does not resend within RETRY_BLOCKS.
@@ -106,8 +161,71 @@ fn the_worker_locks_an_open_job_it_can_prove_once() {
 		assert!(pooled_calls(&w.pool).is_empty());
 		// After that, it tries again if the job is still open.
 		capabilities(&http, circuit);
+		assess(&http, &request, serde_json::json!({"estimated_ms": 900}));
 		Jobs::offchain_worker(1 + RETRY_BLOCKS as u64);
 		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job })]);
+	});
+}
+
+#[test]
+fn item_1_the_worker_does_not_lock_what_the_daemon_cannot_prove() {
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		configure();
+		let (circuit, job) = open_job();
+		register_key_prover(&w.key, circuit, 1);
+		let request = job_request(circuit, job, &w.key, 6, 7);
+		// An unknown model: the daemon refuses; the worker does not lock, nor ask again soon.
+		capabilities(&http, circuit);
+		assess(&http, &request, serde_json::json!({"refusal": "unknown model commitment"}));
+		Jobs::offchain_worker(1);
+		assert!(pooled_calls(&w.pool).is_empty());
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(2);
+		assert!(pooled_calls(&w.pool).is_empty());
+	});
+}
+
+#[test]
+fn item_1_the_worker_does_not_lock_what_it_cannot_prove_in_time() {
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		configure();
+		let (circuit, job) = open_job();
+		register_key_prover(&w.key, circuit, 1);
+		// Five 6-second blocks, less two for inclusion: 18 s. A 13 s estimate is more than two
+		// thirds of it.
+		capabilities(&http, circuit);
+		assess(&http, &job_request(circuit, job, &w.key, 6, 7), serde_json::json!({"estimated_ms": 13_000}));
+		Jobs::offchain_worker(1);
+		assert!(pooled_calls(&w.pool).is_empty());
+	});
+}
+
+#[test]
+fn item_1_the_worker_keeps_to_the_operators_collateral_policy() {
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		configure();
+		// The job's collateral (50) is above the operator's 40; no daemon call is made.
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			POLICY_KEY,
+			&ProverPolicy { min_price: 0, max_collateral: 40, max_collateral_percent: 1_000 }.encode(),
+		);
+		let (circuit, _) = open_job();
+		register_key_prover(&w.key, circuit, 1);
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(1);
+		assert!(pooled_calls(&w.pool).is_empty());
+		// Collateral 50 on a price of 10: above 100% of the price.
+		sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, POLICY_KEY, &ProverPolicy::default().encode());
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(2);
+		assert!(pooled_calls(&w.pool).is_empty());
 	});
 }
 
@@ -116,16 +234,16 @@ fn the_worker_stops_locking_while_its_prover_is_suspended() {
 	let mut w = world();
 	let http = w.http.clone();
 	w.ext.execute_with(|| {
-		set_endpoint();
+		configure();
 		let (circuit, job) = open_job();
-		Balances::set_balance(&w.key, RICH);
-		register_prover(&w.key, circuit, 1_000);
+		register_key_prover(&w.key, circuit, 1);
 		pallet_prover_staking::Pallet::<Test>::suspend(&w.key, 5);
 		capabilities(&http, circuit);
 		Jobs::offchain_worker(1);
 		assert!(pooled_calls(&w.pool).is_empty(), "a suspended prover locks nothing");
 		run_to_block(5);
 		capabilities(&http, circuit);
+		assess(&http, &job_request(circuit, job, &w.key, 6, 7), serde_json::json!({"estimated_ms": 900}));
 		Jobs::offchain_worker(5);
 		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job })], "it resumes when the suspension ends");
 	});
@@ -136,10 +254,9 @@ fn the_worker_skips_circuits_the_daemon_cannot_prove() {
 	let mut w = world();
 	let http = w.http.clone();
 	w.ext.execute_with(|| {
-		set_endpoint();
+		configure();
 		let (circuit, _) = open_job();
-		Balances::set_balance(&w.key, RICH);
-		register_prover(&w.key, circuit, 1_000);
+		register_key_prover(&w.key, circuit, 1);
 		capabilities(&http, CircuitId::repeat_byte(9));
 		Jobs::offchain_worker(1);
 		assert!(pooled_calls(&w.pool).is_empty());
@@ -147,43 +264,28 @@ fn the_worker_skips_circuits_the_daemon_cannot_prove() {
 }
 
 #[test]
-fn the_worker_hands_a_locked_job_over_and_submits_the_proof() {
+fn the_worker_hands_a_locked_job_over_and_submits_the_verified_proof() {
 	let mut w = world();
 	let http = w.http.clone();
 	w.ext.execute_with(|| {
-		set_endpoint();
+		configure();
 		let circuit = product_circuit();
-		Balances::set_balance(&w.key, RICH);
-		register_prover(&w.key, circuit, 1_000);
+		register_key_prover(&w.key, circuit, 1);
 		let job = submit_product(circuit, 6, 7);
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
-		let binding = Jobs::binding(job, &w.key);
+		let request = job_request(circuit, job, &w.key, 6, 7);
 
 		// Block 1: the daemon does not know the task; the worker hands it over.
 		capabilities(&http, circuit);
-		status(&http, &binding, serde_json::json!({"state": "unknown"}));
-		rpc(
-			&http,
-			format!(
-				r#"{{"jsonrpc":"2.0","id":1,"method":"prover_submit","params":[{{"job_id":{job},"circuit":"{}","binding":"{}","inputs":["{}","{}"],"outputs":1}}]}}"#,
-				hex32(&circuit.0),
-				hex32(&binding),
-				hex32(&scalar(6)),
-				hex32(&scalar(7))
-			),
-			serde_json::json!({"state": "queued", "job_id": job}),
-		);
+		status(&http, &request, serde_json::json!({"task": request.task_id(), "state": "unknown"}));
+		expect(&http, wire::SUBMIT, [&request], serde_json::json!({"task": request.task_id(), "state": "queued"}));
 		Jobs::offchain_worker(1);
 		assert!(pooled_calls(&w.pool).is_empty());
 
-		// Block 2: the proof is ready; the worker submits it, signed by the prover key.
-		let proof = prove_product(&binding, 6, 7);
+		// Block 2: the proof is ready; the worker verifies it and submits it, signed by the key.
+		let proof = prove_product(&request.binding.0, 6, 7);
 		capabilities(&http, circuit);
-		status(
-			&http,
-			&binding,
-			serde_json::json!({"state": "done", "job_id": job, "outputs": [hex32(&scalar(42))], "proof": hex32(&proof.to_bytes())}),
-		);
+		status(&http, &request, done(&request, 42, &proof));
 		Jobs::offchain_worker(2);
 		let calls = pooled_calls(&w.pool);
 		assert_eq!(
@@ -199,70 +301,97 @@ fn the_worker_hands_a_locked_job_over_and_submits_the_proof() {
 }
 
 #[test]
-fn an_unreachable_daemon_is_logged_not_fatal() {
+fn item_9_a_proof_that_does_not_verify_here_is_not_sent() {
 	let mut w = world();
 	let http = w.http.clone();
 	w.ext.execute_with(|| {
-		set_endpoint();
-		let (circuit, _) = open_job();
-		Balances::set_balance(&w.key, RICH);
-		register_prover(&w.key, circuit, 1_000);
-		http.write().expect_request(testing::PendingRequest {
-			method: "POST".into(),
-			uri: URL.into(),
-			headers: vec![("Content-Type".into(), "application/json".into())],
-			body: br#"{"jsonrpc":"2.0","id":1,"method":"prover_capabilities","params":[]}"#.to_vec(),
-			response: Some(b"not json".to_vec()),
-			sent: true,
-			..Default::default()
-		});
-		Jobs::offchain_worker(1);
-		assert!(pooled_calls(&w.pool).is_empty());
-	});
-}
-
-#[test]
-fn a_job_whose_result_was_refused_is_not_locked_again() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		set_endpoint();
+		configure();
 		let circuit = product_circuit();
-		Balances::set_balance(&w.key, RICH);
-		register_prover(&w.key, circuit, 1_000);
+		register_key_prover(&w.key, circuit, 1);
 		let job = submit_product(circuit, 6, 7);
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
-		let binding = Jobs::binding(job, &w.key);
-		// The daemon returns a proof of the wrong statement; the worker submits it.
-		let wrong = prove_product(&binding, 6, 8);
+		let request = job_request(circuit, job, &w.key, 6, 7);
+		// A daemon bug: a proof of 6 · 8 with the output 42.
+		let wrong = prove_product(&request.binding.0, 6, 8);
 		capabilities(&http, circuit);
-		status(
-			&http,
-			&binding,
-			serde_json::json!({"state": "done", "outputs": [hex32(&scalar(42))], "proof": hex32(&wrong.to_bytes())}),
-		);
+		status(&http, &request, done(&request, 42, &wrong));
 		Jobs::offchain_worker(1);
-		let calls = pooled_calls(&w.pool);
-		let RuntimeCall::Jobs(Call::submit_result { job, outputs, proof }) = calls[0].clone() else { panic!("{calls:?}") };
-		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(w.key.clone()), job, outputs, proof));
-		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
-		// The job is open again, but this node leaves it alone, even after RETRY_BLOCKS.
+		assert!(pooled_calls(&w.pool).is_empty(), "an invalid proof would cost 25% of the stake; a timeout 10%");
+		// Nor is an answer for another request (a task someone else submitted).
+		let mut other = request.clone();
+		other.inputs[1] = Hex(scalar(8));
+		let proof = prove_product(&request.binding.0, 6, 7);
 		capabilities(&http, circuit);
-		Jobs::offchain_worker(2 + RETRY_BLOCKS as u64);
+		status(&http, &request, done(&other, 42, &proof));
+		Jobs::offchain_worker(2);
 		assert!(pooled_calls(&w.pool).is_empty());
 	});
 }
 
 #[test]
-fn the_worker_locks_grid_slots_hands_them_over_with_their_training_and_submits_the_results() {
-	use crate::{grid_binding_job, GridTerms, SlotState};
+fn item_9_transactions_in_flight_take_consecutive_nonces() {
 	let mut w = world();
 	let http = w.http.clone();
 	w.ext.execute_with(|| {
-		set_endpoint();
+		configure();
 		let circuit = product_circuit();
-		Balances::set_balance(&w.key, RICH);
-		register_prover(&w.key, circuit, 10_000);
+		register_key_prover(&w.key, circuit, 3);
+		for i in 0..2 {
+			submit_product(circuit, 6, i);
+		}
+		capabilities(&http, circuit);
+		// The worker looks at open work in the index's order.
+		for work in crate::OpenWork::<Test>::iter_key_prefix(circuit).collect::<Vec<_>>() {
+			let WorkId::Job(job) = work else { unreachable!() };
+			assess(&http, &job_request(circuit, job, &w.key, 6, job), serde_json::json!({"estimated_ms": 900}));
+		}
+		Jobs::offchain_worker(1);
+		assert_eq!(pooled_calls(&w.pool).len(), 2, "two locks in one run");
+		// The chain has not included them yet when the next block's run locks a new job.
+		run_to_block(2);
+		let third = submit_product(circuit, 6, 2);
+		capabilities(&http, circuit);
+		assess(&http, &job_request(circuit, third, &w.key, 6, 2), serde_json::json!({"estimated_ms": 900}));
+		Jobs::offchain_worker(2);
+		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job: third })]);
+		let nonces: Vec<u32> = SIGNED_NONCES.with(|n| n.borrow().iter().map(|(_, n)| *n).collect());
+		assert_eq!(nonces, vec![0, 1, 2], "never the same nonce twice (the chain's is still 0)");
+	});
+}
+
+#[test]
+fn item_1_a_job_this_node_failed_is_never_locked_again() {
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		configure();
+		let circuit = product_circuit();
+		register_key_prover(&w.key, circuit, 1);
+		let job = submit_product(circuit, 6, 7);
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
+		let request = job_request(circuit, job, &w.key, 6, 7);
+		// The worker sees its lock (the daemon is still proving).
+		capabilities(&http, circuit);
+		status(&http, &request, serde_json::json!({"task": request.task_id(), "state": "proving"}));
+		Jobs::offchain_worker(1);
+		// The lock times out; the job is open again.
+		run_to_block(6);
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
+		// This node leaves it to others, whatever the daemon would say, long after.
+		capabilities(&http, circuit);
+		Jobs::offchain_worker(6 + RETRY_BLOCKS as u64);
+		assert!(pooled_calls(&w.pool).is_empty());
+	});
+}
+
+#[test]
+fn the_worker_locks_grid_slots_hands_them_over_with_their_hyper_parameters_and_submits_the_results() {
+	let mut w = world();
+	let http = w.http.clone();
+	w.ext.execute_with(|| {
+		configure();
+		let circuit = product_circuit();
+		register_key_prover(&w.key, circuit, 10);
 		let slots: BoundedVec<BoundedVec<u8, _>, _> = vec![b"lr=0.1,epochs=3".to_vec().try_into().unwrap()].try_into().unwrap();
 		assert_ok!(Jobs::submit_grid(
 			RuntimeOrigin::signed(requester()),
@@ -272,36 +401,34 @@ fn the_worker_locks_grid_slots_hands_them_over_with_their_training_and_submits_t
 			0,
 			GridTerms { bounty: 100, collateral: 0, proof_timeout: 20, duration: 30 }
 		));
+		let work = WorkId::Slot(0, 0);
+		let request = ProveRequest {
+			work,
+			circuit: Hex(circuit.0),
+			binding: Hex(Jobs::binding(work, &w.key)),
+			inputs: vec![Hex(scalar(6)), Hex(scalar(7))],
+			outputs: 1,
+			hyper_params: Some("lr=0.1,epochs=3".into()),
+		};
 
-		// Block 1: the open slot is locked by the local key.
+		// Block 1: the open slot is assessed (with its hyper-parameters) and locked.
 		capabilities(&http, circuit);
+		assess(&http, &request, serde_json::json!({"estimated_ms": 2_000}));
 		Jobs::offchain_worker(1);
 		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock_slot { grid: 0, slot: 0 })]);
 		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(w.key.clone()), 0, 0));
 
-		// Block 2: handed to the daemon with the slot's training.
-		let binding = Jobs::binding(grid_binding_job(0, 0), &w.key);
+		// Block 2: handed to the daemon.
 		capabilities(&http, circuit);
-		status(&http, &binding, serde_json::json!({"state": "unknown"}));
-		rpc(
-			&http,
-			format!(
-				r#"{{"jsonrpc":"2.0","id":1,"method":"prover_submit","params":[{{"job_id":{},"circuit":"{}","binding":"{}","inputs":["{}","{}"],"outputs":1,"training":{{"params":"lr=0.1,epochs=3","grid":0,"slot":0}}}}]}}"#,
-				grid_binding_job(0, 0),
-				hex32(&circuit.0),
-				hex32(&binding),
-				hex32(&scalar(6)),
-				hex32(&scalar(7))
-			),
-			serde_json::json!({"state": "queued"}),
-		);
+		status(&http, &request, serde_json::json!({"task": request.task_id(), "state": "unknown"}));
+		expect(&http, wire::SUBMIT, [&request], serde_json::json!({"task": request.task_id(), "state": "queued"}));
 		Jobs::offchain_worker(2);
 		assert!(pooled_calls(&w.pool).is_empty());
 
 		// Block 3: proven; the worker submits the slot's result, which closes the grid.
-		let proof = prove_product(&binding, 6, 7);
+		let proof = prove_product(&request.binding.0, 6, 7);
 		capabilities(&http, circuit);
-		status(&http, &binding, serde_json::json!({"state": "done", "outputs": [hex32(&scalar(42))], "proof": hex32(&proof.to_bytes())}));
+		status(&http, &request, done(&request, 42, &proof));
 		Jobs::offchain_worker(3);
 		let calls = pooled_calls(&w.pool);
 		assert_eq!(

@@ -1,11 +1,7 @@
 use super::*;
-use crate::{mock::*, Error, Event, JobStatus, Offence};
+use crate::{mock::*, ActiveLocks, Error, Event, JobStatus, Offence, VerifyError};
 use cloudana_groth16::Groth16Error;
 use frame_support::{assert_noop, assert_ok};
-
-fn valid_proof(job: u64, who: &AccountId) -> Box<cloudana_groth16::Proof> {
-	Box::new(prove_product(&Jobs::binding(job, who), 6, 7))
-}
 
 #[test]
 fn a_valid_proof_pays_everyone_in_one_extrinsic() {
@@ -25,11 +21,12 @@ fn a_valid_proof_pays_everyone_in_one_extrinsic() {
 		assert_eq!(Balances::total_balance(&requester()), requester_before - 20);
 		assert_eq!(Balances::total_balance(&prover()), prover_before + 18);
 		assert_eq!(Balances::total_balance(&TREASURY), treasury_before + 2);
-		assert_eq!((escrow(&requester()), collateral(&prover())), (0, 0));
+		assert_eq!((escrow(&requester()), collateral(&prover()), reserved(&prover())), (0, 0, 0));
+		assert!(!ActiveLocks::<Test>::contains_key(prover(), WorkId::Job(job)));
 		assert_eq!(totals(), (issuance, sum));
 		assert_eq!(consumers(&circuit), 0);
 		match Jobs::job(job).unwrap().status {
-			JobStatus::Completed { price, fee, outputs: out, .. } => assert_eq!((price, fee, out), (20, 2, outputs(&[42]))),
+			JobStatus::Completed { price, fee, outputs: out, at, .. } => assert_eq!((price, fee, out, at), (20, 2, outputs(&[42]), 3)),
 			other => panic!("not completed: {other:?}"),
 		}
 		Jobs::do_try_state().unwrap();
@@ -37,7 +34,7 @@ fn a_valid_proof_pays_everyone_in_one_extrinsic() {
 }
 
 #[test]
-fn a_wrong_output_is_rejected_and_the_job_reopens() {
+fn a_wrong_output_burns_the_collateral_reports_the_offence_and_reopens() {
 	new_test_ext().execute_with(|| {
 		let (_, job) = locked_job();
 		let (issuance, sum) = totals();
@@ -45,14 +42,20 @@ fn a_wrong_output_is_rejected_and_the_job_reopens() {
 		// Claims 6 · 7 = 43 with the proof of 42.
 		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[43]), valid_proof(job, &prover())));
 		System::assert_last_event(
-			Event::ProofRejected { job, prover: prover(), reason: Groth16Error::ProofInvalid, forfeited: 50, reopened: true }.into(),
+			Event::ProofRejected {
+				work: WorkId::Job(job),
+				prover: prover(),
+				reason: VerifyError::Rejected(Groth16Error::ProofInvalid),
+				burned: 50,
+			}
+			.into(),
 		);
 		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
-		assert_eq!(Balances::total_balance(&requester()), requester_before + 50);
-		assert_eq!(collateral(&prover()), 0);
+		assert_eq!(Balances::total_balance(&requester()), requester_before, "the requester gains nothing");
+		assert_eq!((collateral(&prover()), reserved(&prover())), (0, 0));
 		assert_eq!(escrow(&requester()), 60);
-		assert_eq!(OFFENCES.with(|o| o.borrow().clone()), vec![(prover(), job, Offence::InvalidProof)]);
-		assert_eq!(totals(), (issuance, sum));
+		assert_eq!(offences(), vec![(prover(), WorkId::Job(job), Offence::InvalidProof)]);
+		assert_eq!(totals(), (issuance - 50, sum - 50), "the collateral is burned");
 		Jobs::do_try_state().unwrap();
 		// Another prover can take it and finish it.
 		register_prover(&other_prover(), Jobs::job(job).unwrap().circuit, 1_000);
@@ -69,7 +72,10 @@ fn a_proof_made_for_another_prover_or_job_is_rejected() {
 		// Bound to another prover.
 		let stolen = valid_proof(job, &other_prover());
 		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), stolen));
-		assert!(matches!(System::events().last().unwrap().event, RuntimeEvent::Jobs(Event::ProofRejected { reason: Groth16Error::ProofInvalid, .. })));
+		assert!(matches!(
+			System::events().last().unwrap().event,
+			RuntimeEvent::Jobs(Event::ProofRejected { reason: VerifyError::Rejected(Groth16Error::ProofInvalid), .. })
+		));
 		// Bound to another job.
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job));
 		let replayed = valid_proof(job + 1, &prover());
@@ -87,11 +93,10 @@ fn a_malformed_proof_is_rejected_with_its_reason() {
 		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), proof));
 		System::assert_last_event(
 			Event::ProofRejected {
-				job,
+				work: WorkId::Job(job),
 				prover: prover(),
-				reason: Groth16Error::PointNotOnCurve(cloudana_groth16::Element::ProofA),
-				forfeited: 50,
-				reopened: true,
+				reason: VerifyError::Rejected(Groth16Error::PointNotOnCurve(cloudana_groth16::Element::ProofA)),
+				burned: 50,
 			}
 			.into(),
 		);
@@ -108,11 +113,17 @@ fn an_invalid_proof_after_the_lock_window_expires_the_job() {
 		let requester_before = Balances::total_balance(&requester());
 		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[41]), valid_proof(job, &prover())));
 		System::assert_has_event(
-			Event::ProofRejected { job, prover: prover(), reason: Groth16Error::ProofInvalid, forfeited: 50, reopened: false }.into(),
+			Event::ProofRejected {
+				work: WorkId::Job(job),
+				prover: prover(),
+				reason: VerifyError::Rejected(Groth16Error::ProofInvalid),
+				burned: 50,
+			}
+			.into(),
 		);
 		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
-		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Expired { refund: 60 });
-		assert_eq!(Balances::total_balance(&requester()), requester_before + 50);
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Expired { refund: 60, at: 22 });
+		assert_eq!(Balances::total_balance(&requester()), requester_before);
 		assert_eq!(escrow(&requester()), 0);
 		Jobs::do_try_state().unwrap();
 	});
@@ -134,6 +145,13 @@ fn submit_result_errors() {
 			Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42, 1]), proof()),
 			Error::<Test>::OutputCountMismatch
 		);
+		// An output that is not a field element is refused before any verification: the
+		// prover can still send the right one.
+		let not_in_field: BoundedVec<_, _> = vec![[0xff; 32]].try_into().unwrap();
+		assert_noop!(
+			Jobs::submit_result(RuntimeOrigin::signed(prover()), job, not_in_field, proof()),
+			Error::<Test>::OutputNotInField
+		);
 		System::set_block_number(6); // expires_at; the hook has not run yet
 		assert_noop!(
 			Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), proof()),
@@ -143,12 +161,17 @@ fn submit_result_errors() {
 }
 
 #[test]
-fn submit_result_refunds_weight_to_the_actual_statement_size() {
+fn submit_result_refunds_weight_to_the_path_taken() {
 	new_test_ext().execute_with(|| {
 		use crate::WeightInfo;
 		let (_, job) = locked_job();
 		let info = Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), valid_proof(job, &prover())).unwrap();
 		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::submit_result(4)));
+		let circuit = Jobs::job(job).unwrap().circuit;
+		let job = submit_product(circuit, 6, 7);
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job));
+		let info = Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[1]), valid_proof(job, &prover())).unwrap();
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::submit_result_invalid(4)));
 	});
 }
 
@@ -156,12 +179,11 @@ fn submit_result_refunds_weight_to_the_actual_statement_size() {
 fn completions_are_reported_with_their_timeliness_and_diamond_provers_pay_less() {
 	new_test_ext().execute_with(|| {
 		// Proof window 5 blocks: proven 2 blocks after locking is on time.
-		let (_, job) = locked_job();
+		let (circuit, job) = locked_job();
 		run_to_block(3);
 		assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(prover()), job, outputs(&[42]), valid_proof(job, &prover())));
 		// Proven 3 blocks after locking is late (but valid); a Diamond prover pays 8%.
 		DIAMOND.with(|d| d.borrow_mut().push(prover()));
-		let circuit = Jobs::job(job).unwrap().circuit;
 		let late = submit_product(circuit, 6, 7);
 		run_to_block(20); // price 60 (ramp over)
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), late));
@@ -171,7 +193,8 @@ fn completions_are_reported_with_their_timeliness_and_diamond_provers_pay_less()
 			Event::JobCompleted { job: late, prover: prover(), price: 60, paid: 55, fee: 5, refund: 0, outputs: outputs(&[42]) }
 				.into(),
 		);
-		assert_eq!(COMPLETIONS.with(|c| c.borrow().clone()), vec![(prover(), job, true), (prover(), late, false)]);
+		let reported: Vec<_> = COMPLETIONS.with(|c| c.borrow().iter().map(|c| (c.work, c.price, c.on_time, c.requester.clone())).collect());
+		assert_eq!(reported, vec![(WorkId::Job(job), 10, true, requester()), (WorkId::Job(late), 60, false, requester())]);
 		Jobs::do_try_state().unwrap();
 	});
 }

@@ -1,23 +1,34 @@
 use super::*;
-use crate::{mock::*, Deadlines, Error, Event, JobStatus};
+use crate::{mock::*, Deadline, Deadlines, Error, Event, JobStatus, OpenWork};
 use cloudana_groth16::simulator::Trapdoor;
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 
 #[test]
-fn submit_holds_escrow_and_queues_the_lock_window() {
+fn submit_holds_escrow_and_deposit_and_queues_the_lock_window() {
 	new_test_ext().execute_with(|| {
 		let circuit = product_circuit();
 		let before = totals();
 		let job = submit_product(circuit, 6, 7);
-		System::assert_last_event(
-			Event::JobSubmitted { job, requester: requester(), circuit, max_price: 60, lock_expires_at: 21 }.into(),
-		);
-		assert_eq!(escrow(&requester()), 60);
-		assert_eq!(Balances::balance(&requester()), RICH - 60);
 		let record = Jobs::job(job).unwrap();
+		assert_eq!(record.deposit, 10 + record.encoded_size() as u64, "base 10 + 1 per byte");
+		System::assert_last_event(
+			Event::JobSubmitted {
+				job,
+				requester: requester(),
+				circuit,
+				max_price: 60,
+				deposit: record.deposit,
+				lock_expires_at: 21,
+			}
+			.into(),
+		);
+		assert_eq!((escrow(&requester()), deposit(&requester())), (60, record.deposit));
+		assert_eq!(Balances::balance(&requester()), RICH - 60 - record.deposit);
 		assert_eq!((record.outputs, record.submitted_at, record.lock_expires_at), (1, 1, 21));
 		assert_eq!(record.status, JobStatus::Open);
-		assert!(Deadlines::<Test>::get(21).contains(&job));
+		assert!(Deadlines::<Test>::contains_key(21, Deadline::Job(job)));
+		assert!(OpenWork::<Test>::contains_key(circuit, WorkId::Job(job)));
 		assert_eq!(consumers(&circuit), 1);
 		assert_eq!(totals(), before);
 		Jobs::do_try_state().unwrap();
@@ -33,8 +44,10 @@ fn submit_validates_the_offer() {
 		assert_noop!(submit(JobTerms { min_price: 61, ..terms() }), Error::<Test>::InvalidPriceRange);
 		assert_noop!(submit(JobTerms { lock_timeout: 0, ..terms() }), Error::<Test>::InvalidLockTimeout);
 		assert_noop!(submit(JobTerms { lock_timeout: 101, ..terms() }), Error::<Test>::InvalidLockTimeout);
-		assert_noop!(submit(JobTerms { proof_timeout: 0, ..terms() }), Error::<Test>::InvalidProofTimeout);
+		assert_noop!(submit(JobTerms { proof_timeout: 0, ..terms() }), Error::<Test>::ProofWindowTooShort);
+		assert_noop!(submit(JobTerms { proof_timeout: 1, ..terms() }), Error::<Test>::ProofWindowTooShort);
 		assert_noop!(submit(JobTerms { proof_timeout: 51, ..terms() }), Error::<Test>::InvalidProofTimeout);
+		assert_ok!(submit(JobTerms { proof_timeout: 2, ..terms() }));
 		assert_noop!(
 			Jobs::submit(RuntimeOrigin::none(), circuit, inputs(&[6, 7]), terms()),
 			sp_runtime::DispatchError::BadOrigin
@@ -67,30 +80,17 @@ fn submit_checks_the_circuit_and_the_statement_shape() {
 }
 
 #[test]
-fn submit_requires_the_escrow() {
+fn submit_requires_the_escrow_and_the_deposit() {
 	new_test_ext().execute_with(|| {
 		let circuit = product_circuit();
 		assert_noop!(
 			Jobs::submit(RuntimeOrigin::signed(poor()), circuit, inputs(&[6, 7]), terms()),
 			Error::<Test>::InsufficientBalance
 		);
-	});
-}
-
-#[test]
-fn full_blocks_push_deadlines_later_until_the_queue_is_full() {
-	new_test_ext().execute_with(|| {
-		let circuit = product_circuit();
-		// 4 deadlines per block, at most 16 blocks later: 17 blocks × 4 = 68 jobs fit.
-		for i in 0..68u64 {
-			let job = submit_product(circuit, 1, i);
-			let expected = 21 + i / 4;
-			assert_eq!(Jobs::job(job).unwrap().lock_expires_at, expected);
-		}
+		// 50 free: the escrow of 10 fits, the deposit does not.
 		assert_noop!(
-			Jobs::submit(RuntimeOrigin::signed(requester()), circuit, inputs(&[1, 2]), terms()),
-			Error::<Test>::DeadlineQueueFull
+			Jobs::submit(RuntimeOrigin::signed(poor()), circuit, inputs(&[6, 7]), JobTerms { min_price: 10, max_price: 10, ..terms() }),
+			Error::<Test>::InsufficientBalance
 		);
-		Jobs::do_try_state().unwrap();
 	});
 }

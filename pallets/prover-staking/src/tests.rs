@@ -151,6 +151,34 @@ fn eligibility_follows_the_stake_tiers() {
 }
 
 #[test]
+fn each_lock_reserves_its_stake_so_one_stake_backs_a_bounded_set_of_locks() {
+	new_test_ext().execute_with(|| {
+		let c = CircuitId::repeat_byte(1);
+		assert_eq!(ProverStaking::reserve(&ALICE, &c, 1), Err(Ineligibility::NotRegistered));
+		// 500 of stake: five locks below 10 (100 each), then nothing more.
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 500, circuits(&[1])));
+		for _ in 0..5 {
+			assert_eq!(ProverStaking::reserve(&ALICE, &c, 9), Ok(100));
+		}
+		assert_eq!(ProverStaking::reserve(&ALICE, &c, 9), Err(Ineligibility::StakeCommitted));
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 9), Err(Ineligibility::StakeCommitted));
+		assert_eq!(ProverStaking::prover(&ALICE).unwrap().reserved, 500);
+		// Reserved stake cannot be unbonded.
+		run_to_block(6);
+		assert_noop!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100), Error::<Test>::StakeReserved);
+		// A lock ends: its stake backs a new one, or can leave.
+		ProverStaking::unreserve(&ALICE, 100);
+		assert_eq!(ProverStaking::ensure_eligible(&ALICE, &c, 9), Ok(()));
+		ProverStaking::unreserve(&ALICE, 100);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100));
+		assert_eq!(ProverStaking::prover(&ALICE).unwrap().reserved, 300);
+		// A price whose tier needs more than the whole stake is StakeTooLow, not committed.
+		assert_eq!(ProverStaking::reserve(&ALICE, &c, 50), Err(Ineligibility::StakeTooLow));
+		ProverStaking::do_try_state().unwrap();
+	});
+}
+
+#[test]
 fn heartbeat_is_rate_limited_and_passed_on() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(ProverStaking::heartbeat(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotRegistered);

@@ -1,16 +1,12 @@
 //! The records pallet-prover-staking stores, and the types it shares with other pallets.
 
-use crate::Config;
+use crate::{CircuitId, Config};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
-use sp_core::H256;
-
-/// A circuit, named by its verifying-key id (`blake2_256` of the key's EIP-197 bytes).
-pub type CircuitId = H256;
 
 /// Balance type of the pallet's currency.
 pub type BalanceOf<T> =
@@ -34,6 +30,11 @@ pub struct UnbondingChunk<Balance, BlockNumber> {
 pub struct Prover<T: Config> {
 	/// Active stake, base units: zero, or at least `MinimumStake`.
 	pub stake: BalanceOf<T>,
+	/// Of the active stake, what the prover's active locks reserve, base units: each lock
+	/// reserves the stake its price requires, until it ends. New locks and unbonding only use
+	/// the rest. (A slash can leave the stake below it; no new lock is then possible until
+	/// enough locks end or stake is bonded.)
+	pub reserved: BalanceOf<T>,
 	/// Stake unbonding, oldest first.
 	pub unbonding: BoundedVec<UnbondingChunk<BalanceOf<T>, BlockNumberFor<T>>, T::MaxUnbondingChunks>,
 	/// Circuits served.
@@ -57,6 +58,12 @@ impl<T: Config> Prover<T> {
 		self.unbonding.iter().fold(self.stake, |sum, chunk| sum.saturating_add(chunk.amount))
 	}
 
+	/// The active stake not reserved by active locks, base units.
+	pub fn free_stake(&self) -> BalanceOf<T> {
+		use sp_runtime::traits::Saturating;
+		self.stake.saturating_sub(self.reserved)
+	}
+
 	/// Whether it is suspended at block `now`.
 	pub fn is_suspended(&self, now: BlockNumberFor<T>) -> bool {
 		self.suspended_until.is_some_and(|until| now < until)
@@ -65,48 +72,3 @@ impl<T: Config> Prover<T> {
 
 /// [`Prover`] of a runtime.
 pub type ProverOf<T> = Prover<T>;
-
-/// Why a prover may not take a job.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub enum Ineligibility {
-	/// Not a registered prover.
-	NotRegistered,
-	/// Banned for fraud.
-	Banned,
-	/// Suspended after an offence.
-	Suspended,
-	/// Chilled by itself.
-	Chilled,
-	/// No active stake (all of it unbonding).
-	Inactive,
-	/// Does not serve the job's circuit.
-	CircuitNotServed,
-	/// Active stake below what the job's price requires.
-	StakeTooLow,
-	/// Reputation tier does not allow the job's price.
-	ReputationTooLow,
-}
-
-/// Whether a prover's reputation tier allows a job price. Implemented by a reputation pallet
-/// in a later release; `()` allows every price.
-pub trait ReputationTier<AccountId, Balance> {
-	/// Whether `who` may take a job of `price` base units.
-	fn allows(who: &AccountId, price: Balance) -> bool;
-}
-
-impl<AccountId, Balance> ReputationTier<AccountId, Balance> for () {
-	fn allows(_: &AccountId, _: Balance) -> bool {
-		true
-	}
-}
-
-/// Told of each heartbeat a prover sends (the reputation pallet counts them for uptime). `()`
-/// ignores them.
-pub trait OnHeartbeat<AccountId, BlockNumber> {
-	/// `who` sent a heartbeat at block `now`.
-	fn on_heartbeat(who: &AccountId, now: BlockNumber);
-}
-
-impl<AccountId, BlockNumber> OnHeartbeat<AccountId, BlockNumber> for () {
-	fn on_heartbeat(_: &AccountId, _: BlockNumber) {}
-}

@@ -13,6 +13,12 @@
 //! slashable, until withdrawn. No stake can be unbonded during the first `StakeLockPeriod` blocks
 //! after registration.
 //!
+//! **Reserved stake.** Each active lock reserves the stake its price requires
+//! ([`ProverRegistry::reserve`], called by pallet-jobs when a prover locks work; given back when
+//! the lock ends), and a new lock needs the required stake on top of what is reserved. So one
+//! stake backs one set of concurrent locks, never an unlimited number: a prover with 500 CLD
+//! takes at most ten 50-CLD-tier locks at once. Reserved stake cannot be unbonded.
+//!
 //! A prover takes new jobs only while it is **active**: not chilled (by itself, with
 //! [`Pallet::chill`]; undone with [`Pallet::activate`]), not suspended (after an offence, until
 //! a block: [`Pallet::suspend`]) and not banned (for fraud: [`Pallet::ban`]). Jobs it already
@@ -26,7 +32,8 @@
 //! - **Unbonding chunk**: stake on its way out, with the block from which it can be withdrawn.
 //! - **Held**: active stake plus unbonding chunks, held with [`HoldReason::ProverStake`].
 //! - **Required stake**: the active stake a job of a given price requires (`RequiredStake`,
-//!   the stake tiers of the design).
+//!   the stake tiers).
+//! - **Reserved stake**: the sum of the required stakes of the prover's active locks.
 //! - Amounts are base units (12 decimals on Cloudana); periods are blocks.
 //!
 //! ## Calls
@@ -42,14 +49,18 @@
 //! ## Coupling
 //!
 //! Reputation tiers come through [`Config::Reputation`] ([`ReputationTier`]; `()` allows every
-//! price) and heartbeats go out through [`Config::OnHeartbeat`]. The slashing pallet reaches
-//! this one through the public functions [`Pallet::slash`], [`Pallet::suspend`],
-//! [`Pallet::lift_suspension`] and [`Pallet::ban`], wired by the runtime.
+//! price) and heartbeats go out through [`Config::OnHeartbeat`]. This pallet implements, for
+//! itself, [`ProverRegistry`] (for pallet-jobs: eligibility and reserved stake) and
+//! [`StakeLedger`] (for pallet-slashing: slash, suspend, lift, ban); the runtime wires them.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub use cloudana_primitives::{
+	traits::{OnHeartbeat, ProverRegistry, ReputationTier, StakeLedger},
+	CircuitId, Ineligibility,
+};
 pub use pallet::*;
 pub use types::*;
 
@@ -274,6 +285,8 @@ pub mod pallet {
 		AlreadyChilled,
 		/// The prover is not chilled.
 		NotChilled,
+		/// The amount would leave less active stake than the prover's active locks reserve.
+		StakeReserved,
 	}
 
 	#[pallet::hooks]
@@ -332,6 +345,7 @@ pub mod pallet {
 					stake,
 					unbonding: BoundedVec::new(),
 					circuits: circuits.clone(),
+					reserved: Zero::zero(),
 					registered_at: frame_system::Pallet::<T>::block_number(),
 					last_heartbeat: None,
 					chilled: false,
@@ -375,8 +389,9 @@ pub mod pallet {
 		///
 		/// - Origin: signed by a registered prover, at least `StakeLockPeriod` blocks after it
 		///   registered.
-		/// - `amount`: base units to unbond, at most the active stake; what stays active must be
-		///   zero or at least `MinimumStake`. Unbonding everything makes the prover ineligible.
+		/// - `amount`: base units to unbond, at most the active stake less what active locks
+		///   reserve; what stays active must be zero or at least `MinimumStake`. Unbonding
+		///   everything makes the prover ineligible.
 		///
 		/// Moves `amount` into an unbonding chunk that can be withdrawn from block
 		/// `now + UnbondingPeriod`; it stays held until then.
@@ -384,7 +399,7 @@ pub mod pallet {
 		/// Emits [`Event::Unbonded`].
 		///
 		/// Errors: [`Error::NotRegistered`], [`Error::ZeroAmount`], [`Error::StakeLocked`],
-		/// [`Error::InsufficientStake`], [`Error::StakeBelowMinimum`],
+		/// [`Error::InsufficientStake`], [`Error::StakeReserved`], [`Error::StakeBelowMinimum`],
 		/// [`Error::TooManyUnbondingChunks`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::unbond())]
@@ -401,6 +416,7 @@ pub mod pallet {
 				);
 				ensure!(amount <= info.stake, Error::<T>::InsufficientStake);
 				let remaining = info.stake.saturating_sub(amount);
+				ensure!(remaining >= info.reserved, Error::<T>::StakeReserved);
 				ensure!(
 					remaining.is_zero() || remaining >= T::MinimumStake::get(),
 					Error::<T>::StakeBelowMinimum
@@ -441,7 +457,7 @@ pub mod pallet {
 			});
 			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
 			T::Currency::release(&HoldReason::ProverStake.into(), &prover, amount, Precision::BestEffort)?;
-			let leaves = info.stake.is_zero() && info.unbonding.is_empty() && !info.banned;
+			let leaves = info.stake.is_zero() && info.unbonding.is_empty() && info.reserved.is_zero() && !info.banned;
 			if leaves {
 				Provers::<T>::remove(&prover);
 			} else {
@@ -655,14 +671,25 @@ pub mod pallet {
 
 		/// Whether `who` may take a job on `circuit` at `price` (base units): registered, not
 		/// banned, not suspended, not chilled, with active stake, serving the circuit, with at
-		/// least the required stake for the price, and a reputation tier that allows it.
-		/// Checked in that order.
+		/// least the required stake for the price on top of what its active locks reserve, and a
+		/// reputation tier that allows it. Checked in that order.
 		pub fn ensure_eligible(
 			who: &T::AccountId,
 			circuit: &CircuitId,
 			price: BalanceOf<T>,
 		) -> Result<(), Ineligibility> {
 			let info = Provers::<T>::get(who).ok_or(Ineligibility::NotRegistered)?;
+			Self::check_eligible(who, &info, circuit, price).map(|_| ())
+		}
+
+		/// The eligibility checks of [`Pallet::ensure_eligible`] on a loaded record; returns the
+		/// stake the price requires.
+		fn check_eligible(
+			who: &T::AccountId,
+			info: &ProverOf<T>,
+			circuit: &CircuitId,
+			price: BalanceOf<T>,
+		) -> Result<BalanceOf<T>, Ineligibility> {
 			if info.banned {
 				return Err(Ineligibility::Banned);
 			}
@@ -678,13 +705,41 @@ pub mod pallet {
 			if !info.circuits.contains(circuit) {
 				return Err(Ineligibility::CircuitNotServed);
 			}
-			if info.stake < T::RequiredStake::convert(price) {
+			let required = T::RequiredStake::convert(price);
+			if info.stake < required {
 				return Err(Ineligibility::StakeTooLow);
+			}
+			if info.free_stake() < required {
+				return Err(Ineligibility::StakeCommitted);
 			}
 			if !T::Reputation::allows(who, price) {
 				return Err(Ineligibility::ReputationTooLow);
 			}
-			Ok(())
+			Ok(required)
+		}
+
+		/// Checks eligibility and reserves the stake `price` requires for one more active lock;
+		/// returns the amount reserved.
+		pub fn reserve(
+			who: &T::AccountId,
+			circuit: &CircuitId,
+			price: BalanceOf<T>,
+		) -> Result<BalanceOf<T>, Ineligibility> {
+			Provers::<T>::try_mutate(who, |entry| {
+				let info = entry.as_mut().ok_or(Ineligibility::NotRegistered)?;
+				let required = Self::check_eligible(who, info, circuit, price)?;
+				info.reserved = info.reserved.saturating_add(required);
+				Ok(required)
+			})
+		}
+
+		/// Gives back `amount` reserved by [`Pallet::reserve`].
+		pub fn unreserve(who: &T::AccountId, amount: BalanceOf<T>) {
+			Provers::<T>::mutate(who, |entry| {
+				if let Some(info) = entry.as_mut() {
+					info.reserved = info.reserved.saturating_sub(amount);
+				}
+			});
 		}
 
 		/// Checks the pallet's invariants: each prover's held stake equals its active stake plus
@@ -702,5 +757,38 @@ pub mod pallet {
 			}
 			Ok(())
 		}
+	}
+}
+
+impl<T: Config> ProverRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn ensure_eligible(who: &T::AccountId, circuit: &CircuitId, price: BalanceOf<T>) -> Result<(), Ineligibility> {
+		Pallet::<T>::ensure_eligible(who, circuit, price)
+	}
+	fn reserve(who: &T::AccountId, circuit: &CircuitId, price: BalanceOf<T>) -> Result<BalanceOf<T>, Ineligibility> {
+		Pallet::<T>::reserve(who, circuit, price)
+	}
+	fn unreserve(who: &T::AccountId, amount: BalanceOf<T>) {
+		Pallet::<T>::unreserve(who, amount)
+	}
+}
+
+impl<T: Config> StakeLedger<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>, T::Currency> for Pallet<T> {
+	fn slashable(who: &T::AccountId) -> BalanceOf<T> {
+		Pallet::<T>::slashable(who)
+	}
+	fn slash(
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> frame_support::traits::fungible::Credit<T::AccountId, T::Currency> {
+		Pallet::<T>::slash(who, amount)
+	}
+	fn suspend(who: &T::AccountId, until: frame_system::pallet_prelude::BlockNumberFor<T>) {
+		Pallet::<T>::suspend(who, until)
+	}
+	fn lift_suspension(who: &T::AccountId, until: frame_system::pallet_prelude::BlockNumberFor<T>) {
+		Pallet::<T>::lift_suspension(who, until)
+	}
+	fn ban(who: &T::AccountId) {
+		Pallet::<T>::ban(who)
 	}
 }
