@@ -4,7 +4,8 @@
 //! - `VerifierApi_verify(vk: H256, public_inputs: Vec<[u8; 32]>, proof: Proof)
 //!   -> Result<(), VerifyError>`: check a proof against a registered key without a transaction;
 //! - `JobsApi_lock_price(job: u64) -> Option<Balance>`: the price an open job locks at in the
-//!   next block; `JobsApi_binding(job: u64, prover: AccountId) -> [u8; 32]`: the binding input;
+//!   next block; `JobsApi_binding(work: WorkId, prover: AccountId) -> [u8; 32]`: the binding
+//!   input of a job or grid slot;
 //! - `ReputationApi_reputation(who: AccountId) -> Option<ProverReputation>`: a prover's score,
 //!   tier, formula value and counters (pallet-reputation).
 //!
@@ -33,7 +34,7 @@ sp_api::decl_runtime_apis! {
 	pub trait VerifierApi {
 		/// Verifies `proof` for `public_inputs` against the registered key `vk`, exactly as
 		/// `Jobs::submit_result` would.
-		fn verify(vk: H256, public_inputs: Vec<PublicInput>, proof: Proof) -> Result<(), pallet_verifier::VerifyError>;
+		fn verify(vk: H256, public_inputs: Vec<PublicInput>, proof: Proof) -> Result<(), cloudana_primitives::VerifyError>;
 	}
 
 	/// Queries about jobs.
@@ -41,8 +42,8 @@ sp_api::decl_runtime_apis! {
 		/// The price an open job would lock at in the next block, base units; `None` if the
 		/// job is not open.
 		fn lock_price(job: u64) -> Option<Balance>;
-		/// The binding public input of `job` for `prover`.
-		fn binding(job: u64, prover: AccountId) -> PublicInput;
+		/// The binding public input of `work` (a job or a grid slot) for `prover`.
+		fn binding(work: cloudana_primitives::WorkId, prover: AccountId) -> PublicInput;
 	}
 }
 
@@ -247,8 +248,8 @@ impl_runtime_apis! {
 				.then(|| Jobs::price_at(&record, System::block_number().saturating_add(1)))
 		}
 
-		fn binding(job: u64, prover: AccountId) -> PublicInput {
-			Jobs::binding(job, &prover)
+		fn binding(work: cloudana_primitives::WorkId, prover: AccountId) -> PublicInput {
+			Jobs::binding(work, &prover)
 		}
 	}
 

@@ -7,4 +7,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_reputation, Reputation]
 	[pallet_slashing, Slashing]
 	[pallet_parameters, Parameters]
+	[pallet_economics, Economics]
 );

@@ -37,6 +37,10 @@ pub use apis::RuntimeApi;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
+
+/// The runtime-local pallet that changes economics parameters as a checked set.
+pub use configs::economics::guard as pallet_economics;
 
 use alloc::vec::Vec;
 use sp_runtime::{
@@ -205,6 +209,8 @@ mod runtime {
 	pub type Sudo = pallet_sudo;
 	#[runtime::pallet_index(7)]
 	pub type Parameters = pallet_parameters;
+	#[runtime::pallet_index(8)]
+	pub type Economics = crate::pallet_economics;
 
 	#[runtime::pallet_index(10)]
 	pub type Verifier = pallet_verifier;

@@ -10,33 +10,30 @@ use cloudana_groth16::simulator::Trapdoor;
 use cloudana_runtime::{
 	configs::{
 		dynamic_params::economics::{self, Parameters as Economics},
-		InsurancePool, RuntimeParameters, TreasuryAccount,
+		InsurancePool, TreasuryAccount,
 	},
-	AccountId, Balances, Jobs, Parameters, ProverStaking, Reputation, Runtime, RuntimeEvent, RuntimeOrigin, Slashing,
-	System, Verifier, CLD,
+	AccountId, Balances, Jobs, ProverStaking, Reputation, Runtime, RuntimeEvent, RuntimeOrigin, Slashing, System,
+	Verifier, CLD,
 };
 use common::*;
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
-use pallet_jobs::{JobStatus, JobTerms};
+use pallet_jobs::{Ineligibility, JobStatus, JobTerms, WorkId};
 use proptest::prelude::*;
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Ferdie};
 
 const SEED: &[u8] = b"cloudana/runtime/economics-test";
 
-/// A simulated circuit with public inputs `binding ‖ one requester input ‖ one output`.
+/// A simulated circuit with public inputs `binding ‖ one requester input ‖ one output`,
+/// registered by Ferdie (neither requester nor prover, so completions earn reputation).
 fn circuit() -> (sp_core::H256, Trapdoor) {
 	let trapdoor = Trapdoor::new(SEED, 3);
 	let vk = trapdoor.verifying_key();
 	let id = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
 	if cloudana_runtime::Verifier::key_info(&id).is_none() {
 		let vk = vk.try_map_ic(TryInto::try_into).unwrap();
-		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Alice.to_account_id()), Box::new(vk)));
+		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Ferdie.to_account_id()), Box::new(vk)));
 	}
 	(id, trapdoor)
-}
-
-fn set(parameter: Economics) {
-	assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), RuntimeParameters::Economics(parameter)));
 }
 
 fn fixed_price(price: u128, lock_timeout: u32, proof_timeout: u32) -> JobTerms<u128, u32> {
@@ -53,7 +50,7 @@ fn submit(requester: &AccountId, circuit: sp_core::H256, terms: JobTerms<u128, u
 fn prove(trapdoor: &Trapdoor, job: u64, prover: &AccountId) -> frame_support::dispatch::DispatchResultWithPostInfo {
 	let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
 	let record = Jobs::job(job).unwrap();
-	let statement = Jobs::statement(job, prover, &record.inputs, &[output]);
+	let statement = Jobs::statement(WorkId::Job(job), prover, &record.inputs, &[output]);
 	let proof = trapdoor.prove(&statement).unwrap();
 	Jobs::submit_result(RuntimeOrigin::signed(prover.clone()), job, vec![output].try_into().unwrap(), Box::new(proof))
 }
@@ -76,6 +73,7 @@ fn the_worked_example_holds() {
 		let (circuit, trapdoor) = circuit();
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
 		set(Economics::SlashDeferDuration(economics::SlashDeferDuration, Some(10)));
+		set(Economics::MinProofTimeout(economics::MinProofTimeout, Some(5)));
 		assert_eq!(Reputation::tier(&bob), pallet_reputation::Tier::Gold);
 		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
 
@@ -97,16 +95,20 @@ fn the_worked_example_holds() {
 		let pool = Balances::balance(&InsurancePool::get());
 		let issuance = Balances::total_issuance();
 		let job = submit(&alice, circuit, fixed_price(50 * CLD, 3, 5));
-		assert_eq!(Balances::balance(&alice), alice_free - 50 * CLD, "escrowed");
+		let deposit = Jobs::job(job).unwrap().deposit;
+		assert_eq!(Balances::balance(&alice), alice_free - 50 * CLD - deposit, "escrowed, and the record's deposit held");
 		run_to_block(4);
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), job));
 		run_to_block(9);
-		assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Expired { refund } if refund == 50 * CLD));
-		assert_eq!(Balances::balance(&alice), alice_free, "refunded in full");
+		assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Expired { refund, .. } if refund == 50 * CLD));
+		assert_eq!(Balances::balance(&alice), alice_free - deposit, "refunded in full (the deposit until pruning)");
 		assert_eq!(Reputation::score(&bob), 680, "reputation −30");
 		// Suspended at once: no new job.
 		let next = submit(&alice, circuit, fixed_price(5 * CLD, 100, 50));
-		assert_noop!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), next), pallet_jobs::Error::<Runtime>::ProverSuspended);
+		assert_noop!(
+			Jobs::lock(RuntimeOrigin::signed(bob.clone()), next),
+			pallet_jobs::Error::<Runtime>::ProverIneligible(Ineligibility::Suspended)
+		);
 		// The slash waits for the deferral (10 blocks), then takes 10% of the stake.
 		assert_eq!(ProverStaking::slashable(&bob), 1_000 * CLD);
 		run_to_block(18);
@@ -124,6 +126,7 @@ fn governance_cancels_a_slash_inside_the_window() {
 	dev_ext().execute_with(|| {
 		let (circuit, _) = circuit();
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		set(Economics::MinProofTimeout(economics::MinProofTimeout, Some(5)));
 		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
 		let job = submit(&alice, circuit, fixed_price(50 * CLD, 3, 5));
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), job));
@@ -171,19 +174,25 @@ fn an_invalid_proof_slashes_a_quarter_and_diamond_provers_pay_eight_percent() {
 }
 
 #[test]
-fn parameters_are_root_only_and_default_to_the_design() {
+fn parameters_default_to_the_design_and_change_only_through_the_checked_call() {
 	dev_ext().execute_with(|| {
+		use cloudana_runtime::{configs::RuntimeParameters, Economics as Guard, Parameters};
 		use frame_support::traits::Get;
 		assert_eq!(economics::FeeRate::get(), sp_runtime::Perbill::from_percent(10));
 		assert_eq!(economics::Stake2::get(), 1_000 * CLD);
 		assert_eq!(economics::SlashDeferDuration::get(), 2 * cloudana_runtime::DAYS);
+		let five = RuntimeParameters::Economics(Economics::FeeRate(economics::FeeRate, Some(sp_runtime::Perbill::from_percent(5))));
+		assert_noop!(Guard::set_parameter(RuntimeOrigin::signed(Alice.to_account_id()), five.clone()), sp_runtime::DispatchError::BadOrigin);
+		// pallet-parameters' own call is closed, to Root too: it would skip the checks.
+		assert_noop!(Parameters::set_parameter(RuntimeOrigin::root(), five.clone()), sp_runtime::DispatchError::BadOrigin);
+		// DiamondFeeRate (8%) must not exceed FeeRate.
 		assert_noop!(
-			Parameters::set_parameter(
-				RuntimeOrigin::signed(Alice.to_account_id()),
-				RuntimeParameters::Economics(Economics::FeeRate(economics::FeeRate, Some(sp_runtime::Perbill::zero())))
-			),
-			sp_runtime::DispatchError::BadOrigin
+			Guard::set_parameter(RuntimeOrigin::root(), five),
+			cloudana_runtime::pallet_economics::Error::<Runtime>::InvariantBroken(
+				cloudana_runtime::configs::economics::Violation::DiamondFeeAboveFee
+			)
 		);
+		set(Economics::DiamondFeeRate(economics::DiamondFeeRate, Some(sp_runtime::Perbill::from_percent(4))));
 		set(Economics::FeeRate(economics::FeeRate, Some(sp_runtime::Perbill::from_percent(5))));
 		assert_eq!(economics::FeeRate::get(), sp_runtime::Perbill::from_percent(5));
 	});
@@ -240,8 +249,7 @@ proptest! {
 			let (circuit, trapdoor) = circuit();
 			let alice = Alice.to_account_id();
 			set(Economics::StakeLockPeriod(economics::StakeLockPeriod, Some(5)));
-			set(Economics::UnbondingPeriod(economics::UnbondingPeriod, Some(30)));
-			set(Economics::SlashDeferDuration(economics::SlashDeferDuration, Some(5)));
+			short_periods(2, 10, 5, 5, 30);
 			for who in provers().iter().skip(1) {
 				assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), who.clone(), 900));
 			}
@@ -261,13 +269,13 @@ proptest! {
 					),
 					Op::Lock(w, j) => Jobs::lock(RuntimeOrigin::signed(provers[w as usize].clone()), j as u64),
 					Op::Prove(j) => match Jobs::job(j as u64).map(|r| r.status) {
-						Some(JobStatus::Locked { prover, .. }) => prove(&trapdoor, j as u64, &prover).map(|_| ()).map_err(|e| e.error),
+						Some(JobStatus::Locked(lock)) => prove(&trapdoor, j as u64, &lock.prover).map(|_| ()).map_err(|e| e.error),
 						_ => Ok(()),
 					},
 					Op::Garbage(j) => match Jobs::job(j as u64).map(|r| r.status) {
-						Some(JobStatus::Locked { prover, .. }) => {
+						Some(JobStatus::Locked(lock)) => {
 							let proof = trapdoor.prove(&[[1u8; 32]; 3]).unwrap();
-							Jobs::submit_result(RuntimeOrigin::signed(prover), j as u64, vec![[0u8; 32]].try_into().unwrap(), Box::new(proof))
+							Jobs::submit_result(RuntimeOrigin::signed(lock.prover), j as u64, vec![[0u8; 32]].try_into().unwrap(), Box::new(proof))
 								.map(|_| ())
 								.map_err(|e| e.error)
 						},
@@ -281,7 +289,7 @@ proptest! {
 					Op::Unbond(w, a) => ProverStaking::unbond(RuntimeOrigin::signed(provers[w as usize].clone()), a as u128 * CLD),
 					Op::Withdraw(w) => ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(provers[w as usize].clone())),
 					Op::Heartbeat(w) => ProverStaking::heartbeat(RuntimeOrigin::signed(provers[w as usize].clone())),
-					Op::Rate(j, s) => Reputation::rate(RuntimeOrigin::signed(alice.clone()), j as u64, s),
+					Op::Rate(j, s) => Reputation::rate(RuntimeOrigin::signed(alice.clone()), WorkId::Job(j as u64), s),
 					Op::Chill(w) => ProverStaking::chill(RuntimeOrigin::signed(provers[w as usize].clone())),
 				};
 				check_invariants();

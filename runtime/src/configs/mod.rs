@@ -1,7 +1,10 @@
 //! Configuration of every pallet of the runtime.
 
-mod cloudana;
-pub use cloudana::*;
+pub mod adapters;
+pub mod economics;
+pub mod pallets;
+pub use economics::{dynamic_params, RuntimeParameters};
+pub use pallets::*;
 
 use crate::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
@@ -25,6 +28,8 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// 2 s of compute per 6 s block.
+pub const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
 parameter_types! {
@@ -32,10 +37,7 @@ parameter_types! {
 	pub const Version: RuntimeVersion = VERSION;
 
 	/// 2 s of compute per 6 s block; 75% of it for normal extrinsics.
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-		NORMAL_DISPATCH_RATIO,
-	);
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(MAXIMUM_BLOCK_WEIGHT, NORMAL_DISPATCH_RATIO);
 	/// 5 MiB blocks.
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(MAX_BLOCK_LENGTH)

@@ -9,6 +9,26 @@ use std::cell::Cell;
 thread_local! {
 	/// Total issuance at genesis.
 	static GENESIS_ISSUANCE: Cell<u128> = const { Cell::new(0) };
+	/// Collateral burned in blocks before the current one.
+	static BURNED_COLLATERAL: Cell<u128> = const { Cell::new(0) };
+}
+
+/// Collateral burned in the current block, from its events (pallet-jobs burns a failed lock's
+/// collateral).
+fn collateral_burned_in_block() -> u128 {
+	System::events()
+		.into_iter()
+		.map(|record| match record.event {
+			cloudana_runtime::RuntimeEvent::Jobs(pallet_jobs::Event::ProofRejected { burned, .. }) |
+			cloudana_runtime::RuntimeEvent::Jobs(pallet_jobs::Event::LockTimedOut { burned, .. }) => burned,
+			_ => 0,
+		})
+		.sum()
+}
+
+/// Everything burned since genesis: slashes' burned share and failed locks' collateral.
+pub fn burned() -> u128 {
+	pallet_slashing::TotalBurned::<Runtime>::get() + BURNED_COLLATERAL.with(|b| b.get()) + collateral_burned_in_block()
 }
 
 /// The `development` preset's genesis state.
@@ -20,6 +40,7 @@ pub fn dev_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(config.build_storage().unwrap());
 	ext.execute_with(|| {
 		GENESIS_ISSUANCE.with(|g| g.set(Balances::total_issuance()));
+		BURNED_COLLATERAL.with(|b| b.set(0));
 		run_to_block(1)
 	});
 	ext
@@ -35,12 +56,17 @@ fn json_patch_merge(target: &mut serde_json::Value, patch: serde_json::Value) {
 	}
 }
 
-/// Starts every block up to `n`, runs pallet-jobs' (deadlines) and pallet-slashing's (due
-/// slashes) `on_initialize` in each, and checks the invariants after each. Consensus pallets'
+/// Starts every block up to `n` (with no events, as the executive does), runs pallet-jobs'
+/// (deadlines) and pallet-slashing's (due slashes) `on_initialize` in each, and checks the
+/// invariants after each. Consensus pallets'
 /// hooks are left out: they need the block's inherents and digests.
 pub fn run_to_block(n: u32) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
+		let burned = collateral_burned_in_block();
+		BURNED_COLLATERAL.with(|b| b.set(b.get() + burned));
+		// As the executive does: each block starts with no events.
+		System::reset_events();
 		System::initialize(&next, &System::parent_hash(), &Default::default());
 		Jobs::on_initialize(next);
 		Slashing::on_initialize(next);
@@ -49,19 +75,41 @@ pub fn run_to_block(n: u32) {
 }
 
 /// Every pallet's `try_state` checks, and: total issuance has changed only by what slashes
-/// burned (these tests dispatch calls directly, so no transaction fee is charged).
+/// and failed locks burned (these tests dispatch calls directly, so no transaction fee is
+/// charged).
 pub fn check_invariants() {
 	Jobs::do_try_state().unwrap();
 	Verifier::do_try_state().unwrap();
 	ProverStaking::do_try_state().unwrap();
 	Reputation::do_try_state().unwrap();
 	Slashing::do_try_state().unwrap();
-	let burned = pallet_slashing::TotalBurned::<Runtime>::get();
 	assert_eq!(
-		Balances::total_issuance() + burned,
+		Balances::total_issuance() + burned(),
 		GENESIS_ISSUANCE.with(|g| g.get()),
-		"total issuance changed by more than slash burns"
+		"total issuance changed by more than slash and collateral burns"
 	);
+}
+
+/// Sets an economics parameter through `Economics::set_parameter` (checked as a set).
+#[allow(dead_code)]
+pub fn set(parameter: cloudana_runtime::configs::dynamic_params::economics::Parameters) {
+	frame_support::assert_ok!(cloudana_runtime::Economics::set_parameter(
+		cloudana_runtime::RuntimeOrigin::root(),
+		cloudana_runtime::configs::RuntimeParameters::Economics(parameter)
+	));
+}
+
+/// Shortens the periods that keep stake at risk, in an order the invariants allow: the
+/// shortest proof window, the longest lock window and proof window, the slash deferral, and the
+/// unbonding period.
+#[allow(dead_code)]
+pub fn short_periods(min_proof: u32, lock: u32, proof: u32, defer: u32, unbonding: u32) {
+	use cloudana_runtime::configs::dynamic_params::economics::{self, Parameters as E};
+	set(E::MinProofTimeout(economics::MinProofTimeout, Some(min_proof)));
+	set(E::MaxLockTimeout(economics::MaxLockTimeout, Some(lock)));
+	set(E::MaxProofTimeout(economics::MaxProofTimeout, Some(proof)));
+	set(E::SlashDeferDuration(economics::SlashDeferDuration, Some(defer)));
+	set(E::UnbondingPeriod(economics::UnbondingPeriod, Some(unbonding)));
 }
 
 #[allow(dead_code)]

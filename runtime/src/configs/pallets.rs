@@ -1,0 +1,139 @@
+//! Configuration of Cloudana's own pallets. Each pallet reaches the others through the traits
+//! of `cloudana_primitives::traits`, which the pallets implement for themselves: the wiring here
+//! names the pallet, it does not translate between them. Policies that belong to the runtime
+//! (the stake tiers, the fee) are in [`super::adapters`]; the numbers in [`super::economics`].
+
+use super::{
+	adapters::{Fees, StakeTiers},
+	economics::dynamic_params::economics,
+};
+use super::MAXIMUM_BLOCK_WEIGHT;
+use crate::{
+	AccountId, Balance, BlockNumber, ProverStaking, Reputation, Runtime, RuntimeHoldReason, Slashing, Verifier, CLD,
+	DAYS, SLOT_DURATION,
+};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, ConstU64, Get},
+	weights::Weight,
+	PalletId,
+};
+use sp_runtime::{traits::AccountIdConversion, Perbill};
+
+parameter_types! {
+	pub const VerifyingKeyDepositBase: Balance = CLD;
+	pub const VerifyingKeyDepositPerByte: Balance = 10_000_000;
+	/// Blocks between two heartbeats of a prover: 1 hour.
+	pub const HeartbeatInterval: BlockNumber = crate::HOURS;
+	/// The longest a job keeps stake at risk: the longest lock window plus proof timeout.
+	pub MaxJobDuration: BlockNumber = economics::MaxLockTimeout::get() + economics::MaxProofTimeout::get();
+	/// The treasury's account (the account `pallet-treasury` uses, so adding it later keeps it).
+	pub TreasuryAccount: AccountId = PalletId(*b"py/trsry").into_account_truncating();
+	/// The insurance pool's account: 80% of every slash. It pays requesters and provers by
+	/// governance spends in a later release.
+	pub InsurancePool: AccountId = PalletId(*b"cld/insu").into_account_truncating();
+	/// On-initialize budget of pallet-jobs' deadlines: 20% of a block.
+	pub MaxDeadlineWeight: Weight = Perbill::from_percent(20) * MAXIMUM_BLOCK_WEIGHT;
+	/// A credit period of pallet-reputation: a day.
+	pub const CreditPeriod: BlockNumber = DAYS;
+}
+
+impl pallet_verifier::Config for Runtime {
+	type Currency = crate::Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MaxPublicInputs = ConstU32<{ cloudana_groth16::MAX_PUBLIC_INPUTS }>;
+	type DepositBase = VerifyingKeyDepositBase;
+	type DepositPerByte = VerifyingKeyDepositPerByte;
+	type WeightInfo = pallet_verifier::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_prover_staking::Config for Runtime {
+	type Currency = crate::Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MinimumStake = economics::MinimumStake;
+	type UnbondingPeriod = economics::UnbondingPeriod;
+	type StakeLockPeriod = economics::StakeLockPeriod;
+	type MaxCircuits = ConstU32<16>;
+	type MaxUnbondingChunks = ConstU32<8>;
+	type RequiredStake = StakeTiers;
+	type Reputation = Reputation;
+	type OnHeartbeat = Reputation;
+	type HeartbeatInterval = HeartbeatInterval;
+	type MaxJobDuration = MaxJobDuration;
+	type DisputeWindow = economics::SlashDeferDuration;
+	type WeightInfo = pallet_prover_staking::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_reputation::Config for Runtime {
+	type Balance = Balance;
+	type Circuits = Verifier;
+	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
+	type HeartbeatInterval = HeartbeatInterval;
+	type SuccessBonus = economics::SuccessBonus;
+	type FiveStarBonus = economics::FiveStarBonus;
+	type TimeoutPenalty = economics::TimeoutPenalty;
+	type InvalidProofPenalty = economics::InvalidProofPenalty;
+	type FailurePenalty = economics::FailurePenalty;
+	type DisputeLostPenalty = economics::DisputeLostPenalty;
+	type SilverFrom = economics::SilverFrom;
+	type GoldFrom = economics::GoldFrom;
+	type DiamondFrom = economics::DiamondFrom;
+	type BronzePriceLimit = economics::BronzePriceLimit;
+	type SilverPriceLimit = economics::SilverPriceLimit;
+	type GoldPriceLimit = economics::GoldPriceLimit;
+	type CreditMinPrice = economics::CreditMinPrice;
+	type CreditPeriod = CreditPeriod;
+	type MaxCreditsPerPair = economics::MaxCreditsPerPair;
+	type MaxPairsPerPeriod = ConstU32<32>;
+	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_slashing::Config for Runtime {
+	type Currency = crate::Balances;
+	type Stake = ProverStaking;
+	type OnOffence = Reputation;
+	type CancelOrigin = frame_system::EnsureRoot<AccountId>;
+	type InsurancePool = InsurancePool;
+	type InsuranceShare = economics::InsuranceShare;
+	type SlashDeferDuration = economics::SlashDeferDuration;
+	type SlashingSpan = economics::SlashingSpan;
+	type TimeoutSlash = economics::TimeoutSlash;
+	type InvalidProofSlash = economics::InvalidProofSlash;
+	type RepeatedFailuresSlash = economics::RepeatedFailuresSlash;
+	type FraudSlash = economics::FraudSlash;
+	type FailureThreshold = ConstU32<3>;
+	type FailureWindow = economics::FailureWindow;
+	type OffenceSuspension = economics::OffenceSuspension;
+	type RepeatedFailuresSuspension = economics::RepeatedFailuresSuspension;
+	type MaxSlashesPerBlock = ConstU32<64>;
+	type WeightInfo = pallet_slashing::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::adapters::SlashingBenchmarkHelper;
+}
+
+impl pallet_jobs::Config for Runtime {
+	type Currency = crate::Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Verifier = Verifier;
+	type Provers = ProverStaking;
+	type Outcomes = (Reputation, Slashing);
+	type Fees = Fees;
+	type CancellationFee = economics::CancellationFee;
+	type TreasuryAccount = TreasuryAccount;
+	type DepositBase = economics::JobDepositBase;
+	type DepositPerByte = economics::JobDepositPerByte;
+	type MaxInputs = ConstU32<32>;
+	type MaxOutputs = ConstU32<16>;
+	type MaxLockTimeout = economics::MaxLockTimeout;
+	type MinProofTimeout = economics::MinProofTimeout;
+	type MaxProofTimeout = economics::MaxProofTimeout;
+	type RetentionPeriod = economics::RetentionPeriod;
+	type MaxDeadlineWeight = MaxDeadlineWeight;
+	type MaxSlots = ConstU32<32>;
+	type MaxHyperParamsLen = ConstU32<128>;
+	type BlockTimeMs = ConstU64<SLOT_DURATION>;
+	type AuthorityId = pallet_jobs::crypto::ProverAuthId;
+	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::adapters::JobsBenchmarkHelper;
+}
