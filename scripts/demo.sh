@@ -63,7 +63,8 @@ print(f"proven accuracy: {result['correct']}/30 = {result['accuracy'] * 100:.2f}
 print(f"price {cld(price)}: prover paid {cld(price - fee)}, treasury fee {cld(fee)}")
 for name, b, a in zip(["Alice (requester)", "Bob (prover)", "treasury"], before, after):
 	print(f"  {name:18} free balance {cld(b)} -> {cld(a)} ({'+' if a >= b else '-'}{cld(abs(a - b))})")
-print("  (Alice's and Bob's changes include their transaction fees; Bob's stake stays held)")
+print("  (Alice's and Bob's changes include their transaction fees; Bob's stake stays held, and so does")
+print("   Alice's storage deposit for the job's record until it is pruned, 3 days later)")
 PY
 
 if [ "$PROVEN" != "$PLAIN" ]; then

@@ -65,8 +65,9 @@ PIDS=()
 stop_all() { for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop_all EXIT
 
-# Starts the development node and the prover daemon, logging to $WORK; sets RPC_PORT,
-# PROVER_PORT and CLOUDANA_URL.
+# Starts the prover daemon and the development node (a prover node holding the daemon's token),
+# logging to $WORK; sets RPC_PORT, PROVER_PORT and CLOUDANA_URL. PROVER_NODE_ARGS adds node
+# options (e.g. the prover policy).
 start_dev_chain() {
 	RPC_PORT="${RPC_PORT:-$(free_port)}"
 	PROVER_PORT="${PROVER_PORT:-$(free_port)}"
@@ -79,10 +80,17 @@ start_dev_chain() {
 		--dataset "$CLOUDANA_DATASETS/breast_cancer.csv" --model "$ROOT/circuits/models/iris-mlp.json" \
 		>"$WORK/prover.log" 2>&1 &
 	PIDS+=($!)
+	# The daemon writes its bearer token first thing; the node reads it when it starts.
+	local token="$WORK/prover/token" start=$SECONDS
+	until [ -s "$token" ]; do
+		(( SECONDS - start < 60 )) || { tail -30 "$WORK/prover.log" >&2; die "the prover wrote no token"; }
+		sleep 0.2
+	done
 	log "starting cloudana-node --dev on ws://127.0.0.1:$RPC_PORT (log: $WORK/node.log)"
 	"$BIN/cloudana-node" --dev --base-path "$WORK/node" --rpc-port "$RPC_PORT" --port "$p2p_port" \
 		--no-prometheus --no-telemetry --no-mdns --dev-block-time "${DEV_BLOCK_TIME:-1000}" \
-		--prover-endpoint "http://127.0.0.1:$PROVER_PORT" >"$WORK/node.log" 2>&1 &
+		--prover-endpoint "http://127.0.0.1:$PROVER_PORT" --prover-token-file "$token" \
+		${PROVER_NODE_ARGS:-} >"$WORK/node.log" 2>&1 &
 	PIDS+=($!)
 	export CLOUDANA_URL="ws://127.0.0.1:$RPC_PORT"
 	wait_for_port "$RPC_PORT" 120 || { tail -30 "$WORK/node.log" >&2; die "the node did not start"; }

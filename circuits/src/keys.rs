@@ -138,7 +138,10 @@ pub fn load_or_setup(dir: &Path, spec: Spec) -> Result<ProvingKey<Bn254>, KeyErr
 	std::fs::create_dir_all(dir).map_err(io)?;
 	let mut bytes = Vec::new();
 	pk.serialize_uncompressed(&mut bytes).expect("writing to a Vec cannot fail; qed");
-	let tmp = path.with_extension("pk.tmp");
+	// A temporary file of this writer's own: daemons (and tests) sharing a cache directory may
+	// set up the same key at once; the last rename wins, with identical bytes.
+	let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+	let tmp = path.with_extension(format!("pk.tmp.{}.{nonce}", std::process::id()));
 	std::fs::write(&tmp, &bytes).map_err(io)?;
 	std::fs::rename(&tmp, &path).map_err(io)?;
 	Ok(pk)

@@ -127,7 +127,7 @@ fn commitments_bind_data_and_model() {
 #[test]
 fn proof_verifies_and_is_bound_to_its_job() {
 	let (model, data) = (model(), iris());
-	let binding = statement::binding_input(&[1; 32], 7, &[2; 32]);
+	let binding = statement::binding_input(&[1; 32], &7u64.to_le_bytes(), &[2; 32]);
 	let proven = prove_accuracy(pk(), &binding, &model, &data).unwrap();
 	assert_eq!(proven.correct, 29);
 	assert_eq!(proven.public_inputs.len(), accuracy::PUBLIC_INPUTS);
@@ -136,8 +136,8 @@ fn proof_verifies_and_is_bound_to_its_job() {
 
 	// Another job, prover or claim: refused.
 	for other in [
-		statement::binding_input(&[1; 32], 8, &[2; 32]),
-		statement::binding_input(&[1; 32], 7, &[3; 32]),
+		statement::binding_input(&[1; 32], &8u64.to_le_bytes(), &[2; 32]),
+		statement::binding_input(&[1; 32], &7u64.to_le_bytes(), &[3; 32]),
 	] {
 		let mut inputs = proven.public_inputs.clone();
 		inputs[0] = other;

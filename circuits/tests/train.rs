@@ -63,7 +63,7 @@ fn the_circuit_proves_a_trained_models_accuracy() {
 	let holdout = all.holdout().unwrap();
 	let model = train(&all.training(), &HyperParams::parse("lr=0.05,epochs=20").unwrap(), slot_seed(3, 1));
 	let pk = keys::dev_setup(Spec::Iris);
-	let binding = statement::binding_input(&[1; 32], 1 << 63, &[2; 32]);
+	let binding = statement::binding_input(&[1; 32], &(1u64 << 63).to_le_bytes(), &[2; 32]);
 	let proven = prove_accuracy(&pk, &binding, &model, &holdout).unwrap();
 	assert_eq!(proven.correct, model.correct(&holdout), "the proven count is the trained model's");
 	assert_eq!(verifier::verify(&keys::vk_to_eip197(&pk.vk), &proven.public_inputs, &proven.proof), Ok(()));

@@ -168,6 +168,38 @@ impl Client {
 		progress.wait_for_finalized_success().await.map_err(describe_failure)
 	}
 
+	/// Signs `calls` with consecutive nonces from `first_nonce` and hands them to the node's
+	/// transaction pool, 64 at a time, without waiting for them to be included (for sending many
+	/// transactions at once).
+	pub async fn submit_all<Call: subxt::transactions::Payload>(
+		&self,
+		calls: &[Call],
+		signer: &Keypair,
+		first_nonce: u64,
+	) -> anyhow::Result<()> {
+		const AT_ONCE: usize = 64;
+		let at = self.api.at_current_block().await?;
+		for (chunk, calls) in calls.chunks(AT_ONCE).enumerate() {
+			let sends = calls.iter().enumerate().map(|(i, call)| {
+				let nonce = first_nonce + (chunk * AT_ONCE + i) as u64;
+				let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
+				let mut tx = at.tx();
+				async move { tx.sign_and_submit(call, signer, params).await }
+			});
+			for sent in futures::future::join_all(sends).await {
+				sent.map_err(|e| anyhow!("the node refused a transaction: {e}"))?;
+			}
+		}
+		Ok(())
+	}
+
+	/// The nonce `who`'s next transaction takes, as of the latest block.
+	pub async fn nonce(&self, who: &AccountId32) -> anyhow::Result<u64> {
+		let at = self.api.at_current_block().await?;
+		let info = at.storage().fetch(runtime::storage().system().account(), (who.clone(),)).await?.decode()?;
+		Ok(info.nonce.into())
+	}
+
 	/// Inserts a key into the node's keystore (`author_insertKey`; the node must allow unsafe
 	/// RPC methods, as a local node does).
 	pub async fn insert_key(&self, key_type: &str, suri: &str, public: &[u8]) -> anyhow::Result<()> {
@@ -230,10 +262,11 @@ fn describe_failure(error: subxt::error::TransactionFinalizedSuccessError) -> an
 pub fn status_name(status: &JobStatus) -> &'static str {
 	match status {
 		JobStatus::Open => "open",
-		JobStatus::Locked { .. } => "locked",
+		JobStatus::Locked(_) => "locked",
 		JobStatus::Completed { .. } => "completed",
 		JobStatus::Cancelled { .. } => "cancelled",
 		JobStatus::Expired { .. } => "expired",
+		JobStatus::Void { .. } => "void",
 	}
 }
 

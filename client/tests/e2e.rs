@@ -1,8 +1,16 @@
 //! End to end: a real `cloudana-node --dev` and a real `cloudana-prover`, talked to over real
 //! RPC. Alice registers the Iris accuracy circuit's key and submits a job; Bob registers as a
-//! prover and puts his key in the node; the node's off-chain worker locks the job, hands it to
-//! the daemon, and submits the proof; the chain verifies it and pays. Every balance movement is
-//! accounted for, fees included.
+//! prover and puts his key in the node; the node's off-chain worker asks the daemon, locks the
+//! job, hands it over, verifies the proof and submits it; the chain verifies it and pays. Every
+//! balance movement is accounted for, fees included.
+//!
+//! The same run plays the hardening issue's attacks on the worker and the daemon:
+//! - item 1: traps (a model the daemon does not hold, a collateral above the operator's
+//!   policy, a grid slot whose hyper-parameters do not parse) are never locked, so Bob is never
+//!   slashed;
+//! - item 3: 2 000 cheap jobs submitted first do not hide the real ones from the worker;
+//! - item 9: three jobs submitted together are locked in consecutive blocks (their
+//!   transactions take consecutive nonces) and proven.
 //!
 //! Needs the binaries: `cargo build --release --workspace --bins` (scripts/test.sh does it).
 
@@ -136,6 +144,7 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 	let model_path = root().join("circuits/models/iris-mlp.json");
 	let iris_path = datasets().join("iris.csv");
 
+	let journal = work.path().join("prover");
 	let prover = Process::start(
 		&binary("cloudana-prover"),
 		&[
@@ -143,7 +152,7 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 			"--listen".into(),
 			format!("127.0.0.1:{prover_port}"),
 			"--journal".into(),
-			work.path().join("prover").display().to_string(),
+			journal.display().to_string(),
 			"--dataset".into(),
 			iris_path.display().to_string(),
 			"--model".into(),
@@ -151,6 +160,9 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 		],
 		work.path().join("prover.log"),
 	);
+	// The daemon writes its token first thing; the node reads it at its start.
+	let token_file = journal.join("token");
+	wait_for("the daemon's token", Duration::from_secs(60), &[&prover], || async { token_file.exists().then_some(()) }).await;
 	let node = Process::start(
 		&binary("cloudana-node"),
 		&[
@@ -168,6 +180,11 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 			"500".into(),
 			"--prover-endpoint".into(),
 			format!("http://127.0.0.1:{prover_port}"),
+			"--prover-token-file".into(),
+			token_file.display().to_string(),
+			// Cheap work waits until its price has risen to 1 CLD.
+			"--prover-min-price".into(),
+			CLD.to_string(),
 		],
 		work.path().join("node.log"),
 	);
@@ -212,41 +229,121 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 		"Jobs::InvalidPriceRange",
 	);
 
-	// Bob becomes a prover and gives the node his key.
+	// Item 3: Dave floods the circuit with 2 000 jobs no prover takes (their price stays below
+	// Bob's node's minimum), sent at once, before anything else.
+	let junk_terms = JobTerms { min_price: 1_000, max_price: 1_000, ramp_blocks: 0, lock_timeout: 300, proof_timeout: 100, collateral: 0 };
+	let dave_nonce = client.nonce(&dave.public_key().to_account_id()).await.unwrap();
+	let junk: Vec<_> = (0..2_000u64)
+		.map(|i| runtime::tx().jobs().submit(circuit, vec![encode_fr(&ark_bn254::Fr::from(i)), [0u8; 32]], junk_terms.clone()))
+		.collect();
+	client.submit_all(&junk, &dave, dave_nonce).await.unwrap();
+	wait_for("the junk to land", Duration::from_secs(120), &logs, || async {
+		(client.nonce(&dave.public_key().to_account_id()).await.ok()? >= dave_nonce + 2_000).then_some(())
+	})
+	.await;
+
+	// Item 1: traps set before Bob comes: a model the daemon does not hold, a collateral
+	// above the operator's policy (100 CLD by default), a grid slot whose hyper-parameters do not
+	// parse.
+	let trap_model = vec![encode_fr(&data.commitment()), encode_fr(&ark_bn254::Fr::from(12_345u64))];
+	let events = client.submit(&runtime::tx().jobs().submit(circuit, trap_model, terms.clone()), &alice).await.unwrap();
+	let trap_model = events.find_first::<runtime::jobs::events::JobSubmitted>().unwrap().unwrap().job;
+	let greedy = JobTerms { collateral: 150 * CLD, ..terms.clone() };
+	let events = client.submit(&runtime::tx().jobs().submit(circuit, inputs.clone(), greedy), &alice).await.unwrap();
+	let trap_collateral = events.find_first::<runtime::jobs::events::JobSubmitted>().unwrap().unwrap().job;
+	use runtime::runtime_types::pallet_jobs::types::GridTerms;
+	let grid_terms = GridTerms { bounty: 6 * CLD, collateral: 0, proof_timeout: 100, duration: 400 };
+	let call = runtime::tx().jobs().submit_grid(circuit, vec![encode_fr(&data.commitment())], vec![b"lr=7,epochs=x".to_vec()], 1, grid_terms);
+	let events = client.submit(&call, &alice).await.unwrap();
+	let trap_grid = events.find_first::<runtime::jobs::events::GridSubmitted>().unwrap().unwrap().grid;
+
+	// Bob becomes a prover (500 CLD: ten 50-CLD-tier locks at once) and gives the node his key.
 	client.submit(&runtime::tx().prover_staking().register(500 * CLD, vec![circuit]), &bob).await.unwrap();
 	client.insert_key("cprv", "//Bob", &bob.public_key().0).await.unwrap();
 
-	// Alice asks how accurate the model is.
-	let events = client.submit(&runtime::tx().jobs().submit(circuit, inputs, terms), &alice).await.unwrap();
-	let job = events.find_first::<runtime::jobs::events::JobSubmitted>().unwrap().unwrap().job;
-
-	let completed = wait_for("the job to complete", Duration::from_secs(300), &logs, || async {
-		match client.job(job).await.ok().flatten()?.status {
-			JobStatus::Completed { price, fee, outputs, prover, .. } => Some((price, fee, outputs, prover)),
-			JobStatus::Expired { .. } | JobStatus::Cancelled { .. } => panic!("the job did not complete"),
-			_ => None,
-		}
+	// Alice asks how accurate the model is, three times at once (item 9).
+	let alice_nonce = client.nonce(&accounts[0]).await.unwrap();
+	let submitted_at = client.block_number().await.unwrap();
+	let three: Vec<_> = (0..3).map(|_| runtime::tx().jobs().submit(circuit, inputs.clone(), terms.clone())).collect();
+	client.submit_all(&three, &alice, alice_nonce).await.unwrap();
+	let first = wait_for("Alice's jobs", Duration::from_secs(60), &logs, || async {
+		let next: u64 = client
+			.api
+			.at_current_block()
+			.await
+			.ok()?
+			.storage()
+			.fetch(runtime::storage().jobs().next_job_id(), ())
+			.await
+			.ok()?
+			.decode()
+			.ok()?;
+		(next >= trap_collateral + 4).then_some(next - 3)
 	})
 	.await;
-	let (price, fee, outputs, paid_prover) = completed;
+	let jobs = [first, first + 1, first + 2];
+	let locked_by = wait_for("the three jobs to be locked", Duration::from_secs(120), &logs, || async {
+		let mut all = Vec::new();
+		for job in jobs {
+			match client.job(job).await.ok().flatten()?.status {
+				JobStatus::Open => return None,
+				_ => all.push(()),
+			}
+		}
+		Some(client.block_number().await.ok()?)
+	})
+	.await;
+	// Old worker: one lock per run got through, the others reused its nonce and waited ten
+	// blocks to retry; behind 2 000 junk jobs it might never see them at all.
+	assert!(locked_by <= submitted_at + 20, "locked by block {locked_by}, submitted at {submitted_at}");
+
+	let mut completed = Vec::new();
+	for job in jobs {
+		completed.push(
+			wait_for("the jobs to complete", Duration::from_secs(300), &logs, || async {
+				match client.job(job).await.ok().flatten()?.status {
+					JobStatus::Completed { price, fee, outputs, prover, .. } => Some((price, fee, outputs, prover)),
+					JobStatus::Expired { .. } | JobStatus::Cancelled { .. } | JobStatus::Void { .. } =>
+						panic!("job {job} did not complete"),
+					_ => None,
+				}
+			})
+			.await,
+		);
+	}
 	let end = client.block_number().await.unwrap();
+
+	// The traps were never locked, and nobody was slashed.
+	for trap in [trap_model, trap_collateral] {
+		assert!(matches!(client.job(trap).await.unwrap().unwrap().status, JobStatus::Open), "trap job {trap} was locked");
+	}
+	let at = client.api.at_current_block().await.unwrap();
+	let grid = at.storage().fetch(runtime::storage().jobs().grid_jobs(), (trap_grid,)).await.unwrap().decode().unwrap();
+	assert!(matches!(grid.slots[0].state, runtime::runtime_types::pallet_jobs::types::SlotState::Open));
+	let pending = at.storage().fetch(runtime::storage().slashing().next_slash_id(), ()).await.unwrap().decode().unwrap();
+	assert_eq!(pending, 0, "no offence was ever reported");
 
 	// The proven accuracy is the plain fixed-point evaluation.
 	let expected = model.correct(&data);
 	assert_eq!(expected, 29);
-	assert_eq!(outputs, vec![encode_fr(&ark_bn254::Fr::from(expected as u64))]);
-	assert_eq!(paid_prover, accounts[1]);
-	assert!((5 * CLD..=20 * CLD).contains(&price), "price {price}");
-	assert_eq!(fee, price / 10);
+	let (mut paid, mut fees_paid) = (0, 0);
+	for (price, fee, outputs, paid_prover) in completed {
+		assert_eq!(outputs, vec![encode_fr(&ark_bn254::Fr::from(expected as u64))]);
+		assert_eq!(paid_prover, accounts[1]);
+		assert!((5 * CLD..=20 * CLD).contains(&price), "price {price}");
+		assert_eq!(fee, price / 10);
+		paid += price;
+		fees_paid += fee;
+	}
 
-	// Every balance movement accounted for: job payments, deposits and stakes (held, so in the
-	// totals), and transaction fees (burned).
+	// Every balance movement accounted for: job payments, escrows, deposits and stakes (held,
+	// so in the totals), and transaction fees (burned).
 	let after = totals(&client, end, &accounts).await;
 	let paid_fees = fees(&client, start + 1, end).await;
 	let fee_of = |who: &AccountId32| paid_fees.get(who).copied().unwrap_or(0);
-	assert_eq!(after[0], before[0] - price - fee_of(&accounts[0]), "Alice paid the price and her fees");
-	assert_eq!(after[1], before[1] + (price - fee) - fee_of(&accounts[1]), "Bob was paid price − fee, less his fees");
-	assert_eq!(after[2], before[2] + fee, "the treasury got the fee");
+	assert_eq!(after[0], before[0] - paid - fee_of(&accounts[0]), "Alice paid the prices and her fees");
+	assert_eq!(after[1], before[1] + (paid - fees_paid) - fee_of(&accounts[1]), "Bob was paid price − fee, less his fees");
+	assert_eq!(after[2], before[2] + fees_paid, "the treasury got the fees");
 	let burned: u128 = paid_fees.values().sum();
 	assert_eq!(issuance(&client, end).await, issuance_before - burned, "only transaction fees left the supply");
 }

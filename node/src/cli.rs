@@ -23,17 +23,34 @@ pub struct CloudanaParams {
 	pub dev_block_time: u64,
 
 	/// URL of a `cloudana-prover` daemon (e.g. http://127.0.0.1:9955). Makes this node a prover
-	/// node: its off-chain worker locks eligible jobs for the `cprv` keys in its keystore, hands
-	/// them to the daemon and submits the proofs. Stored in off-chain storage, so it persists.
-	/// Off-chain workers must run: they do on validators by default, elsewhere pass
-	/// `--offchain-worker always`. An empty string turns the prover worker off.
+	/// node: its off-chain worker locks, for the `cprv` keys in its keystore, the jobs the daemon
+	/// says it can prove in time, hands them to the daemon and submits the proofs. Stored in
+	/// off-chain storage, so it persists. Off-chain workers must run: they do on validators by
+	/// default, elsewhere pass `--offchain-worker always`. An empty string turns the prover
+	/// worker off.
 	#[arg(long, value_name = "URL")]
 	pub prover_endpoint: Option<String>,
 
+	/// The daemon's bearer token file (`<daemon journal>/token`, written at the daemon's first
+	/// start). Read once at start and kept in off-chain storage.
+	#[arg(long, value_name = "PATH")]
+	pub prover_token_file: Option<std::path::PathBuf>,
+
 	/// The lowest price, in base units (1 CLD = 10^12), at which the prover worker locks a job;
-	/// cheaper jobs are left until their price has risen. Stored in off-chain storage.
+	/// cheaper jobs are left until their price has risen. Stored in off-chain storage (default
+	/// 0).
 	#[arg(long, value_name = "BASE_UNITS")]
 	pub prover_min_price: Option<u128>,
+
+	/// The most collateral, in base units, the prover worker puts at risk on one lock. Stored in
+	/// off-chain storage (default 100 CLD).
+	#[arg(long, value_name = "BASE_UNITS")]
+	pub prover_max_collateral: Option<u128>,
+
+	/// The most collateral the prover worker puts at risk on one lock, in percent of the lock's
+	/// price. Stored in off-chain storage (default 100).
+	#[arg(long, value_name = "PERCENT")]
+	pub prover_max_collateral_ratio: Option<u32>,
 }
 
 #[derive(Debug, clap::Subcommand)]

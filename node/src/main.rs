@@ -3,7 +3,7 @@
 //! Aura authoring and GRANDPA finality on normal chains; on development chains (`--dev`),
 //! manual sealing every `--dev-block-time` milliseconds with instant finality. The executor
 //! carries the native Groth16 host functions (`cloudana_groth16`), off-chain workers run the
-//! prover worker of `pallet-jobs`, and the usual RPCs are served.
+//! prover worker of pallet-jobs, and the usual RPCs are served.
 
 mod chain_spec;
 mod cli;

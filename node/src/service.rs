@@ -2,7 +2,7 @@
 //! Aura + GRANDPA on normal chains, manual sealing with instant finality on development chains.
 
 use crate::cli::CloudanaParams;
-use codec::Encode;
+use codec::{Decode, Encode};
 use cloudana_runtime::{opaque::Block, RuntimeApi};
 use futures::{FutureExt, SinkExt, StreamExt};
 use sc_client_api::{Backend as _, BlockBackend};
@@ -146,26 +146,60 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Writes the prover worker's settings into the off-chain PERSISTENT storage.
-fn configure_prover(backend: &FullBackend, params: &CloudanaParams) -> Result<(), ServiceError> {
-	if params.prover_endpoint.is_none() && params.prover_min_price.is_none() {
-		return Ok(());
-	}
+/// Writes the prover worker's settings into the off-chain PERSISTENT storage (keys and
+/// encodings: `cloudana_primitives::offchain`). `block_ms` is the block time this node seals at
+/// (development chains), if it seals its own.
+fn configure_prover(backend: &FullBackend, params: &CloudanaParams, block_ms: Option<u64>) -> Result<(), ServiceError> {
+	use cloudana_primitives::offchain::{ProverPolicy, BLOCK_TIME_KEY, ENDPOINT_KEY, POLICY_KEY, TOKEN_KEY};
 	let mut storage = backend.offchain_storage().ok_or("the database has no off-chain storage")?;
+	let prefix = sp_offchain::STORAGE_PREFIX;
+	// Manual sealing makes blocks at the node's pace, not the runtime's slot duration.
+	match block_ms {
+		Some(ms) => storage.set(prefix, BLOCK_TIME_KEY, &ms.encode()),
+		None => storage.remove(prefix, BLOCK_TIME_KEY),
+	}
 	if let Some(url) = &params.prover_endpoint {
 		if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
 			return Err(format!("--prover-endpoint must be an http:// or https:// URL, got {url:?}").into());
 		}
-		storage.set(sp_offchain::STORAGE_PREFIX, pallet_jobs::offchain::ENDPOINT_KEY, &url.as_bytes().to_vec().encode());
+		storage.set(prefix, ENDPOINT_KEY, &url.as_bytes().to_vec().encode());
 		if url.is_empty() {
 			log::info!("🧮 Prover worker off");
 		} else {
 			log::info!("🧮 Prover worker on, daemon at {url}");
 		}
 	}
+	if let Some(path) = &params.prover_token_file {
+		let token = std::fs::read_to_string(path).map_err(|e| {
+			format!("--prover-token-file {}: {e} (the daemon writes it at its first start: start cloudana-prover first)", path.display())
+		})?;
+		let token = token.trim();
+		if token.is_empty() {
+			return Err(format!("--prover-token-file {} is empty", path.display()).into());
+		}
+		storage.set(prefix, TOKEN_KEY, &token.as_bytes().to_vec().encode());
+	}
+	let mut policy = storage
+		.get(prefix, POLICY_KEY)
+		.and_then(|bytes| ProverPolicy::decode(&mut &bytes[..]).ok())
+		.unwrap_or_default();
 	if let Some(price) = params.prover_min_price {
-		storage.set(sp_offchain::STORAGE_PREFIX, pallet_jobs::offchain::MIN_PRICE_KEY, &price.encode());
-		log::info!("🧮 Prover worker locks jobs from {price} base units");
+		policy.min_price = price;
+	}
+	if let Some(collateral) = params.prover_max_collateral {
+		policy.max_collateral = collateral;
+	}
+	if let Some(percent) = params.prover_max_collateral_ratio {
+		policy.max_collateral_percent = percent;
+	}
+	storage.set(prefix, POLICY_KEY, &policy.encode());
+	if params.prover_endpoint.as_deref().is_some_and(|url| !url.is_empty()) {
+		log::info!(
+			"🧮 Prover policy: price from {} base units, collateral at most {} base units and {}% of the price",
+			policy.min_price,
+			policy.max_collateral,
+			policy.max_collateral_percent
+		);
 	}
 	Ok(())
 }
@@ -186,7 +220,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		transaction_pool,
 		other: (grandpa, mut telemetry),
 	} = new_partial(&config)?;
-	configure_prover(&backend, &params)?;
+	configure_prover(&backend, &params, manual_seal.then_some(params.dev_block_time).filter(|ms| *ms > 0))?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<Block, <Block as BlockT>::Hash, N>::new(
 		&config.network,

@@ -1,27 +1,40 @@
 //! # cloudana-prover
 //!
 //! The proving daemon a prover operator runs beside a Cloudana node. The node's off-chain
-//! worker hands it jobs over JSON-RPC (HTTP, localhost); the daemon proves them with the CPU
-//! backend (arkworks Groth16 over BN254, using every core) and the worker submits the proofs.
-//! The daemon holds no keys: it proves, the node signs.
+//! worker asks it whether it can prove a piece of work in time, hands it the work over JSON-RPC
+//! (HTTP, localhost), and submits the proofs it returns; the daemon proves with the CPU backend
+//! (arkworks Groth16 over BN254, using every core). The daemon holds no keys: it proves, the
+//! node signs.
 //!
-//! ## Protocol (JSON-RPC 2.0; one object parameter)
+//! ## Protocol
 //!
-//! | method | params | result |
-//! |---|---|---|
-//! | `prover_capabilities` | none | [`Capabilities`] |
-//! | `prover_submit` | [`ProveRequest`] | [`TaskStatus`] (idempotent: a task is keyed by its binding) |
-//! | `prover_status` | [`StatusQuery`] | [`TaskStatus`] (`state: "unknown"` if never submitted) |
-//! | `prover_list` | none | every [`TaskStatus`] |
+//! `cloudana_primitives::wire` defines it (methods `prover_capabilities`, `prover_assess`,
+//! `prover_submit`, `prover_status`, `prover_list`), shared with the node's worker and the CLI.
+//! Every call must carry `Authorization: Bearer <token>`; without it, or with another token,
+//! the daemon answers HTTP 401. The token is generated at the first start into the data
+//! directory (`<journal>/token`, mode 0600) and read by the node from `--prover-token-file`.
+//! Requests are at most [`MAX_REQUEST_BYTES`].
 //!
-//! Byte strings are `0x`-prefixed hex; scalars are 32 bytes big-endian.
+//! ## Tasks
 //!
-//! ## Journal
+//! A task is keyed by its id, `blake2_256` of its SCALE-encoded request
+//! ([`ProveRequest::task_id`]): the whole request, not only its binding, so a task another local
+//! process submitted for the same binding with other inputs is a different task, never the
+//! worker's. Each accepted task is written to `<journal>/tasks/<task id>.json` before
+//! `prover_submit` answers, and rewritten on every change of state (to a temporary file, then
+//! renamed). On start the daemon reloads the journal, refuses any entry whose request does not
+//! hash to its name, and requeues whatever was queued or proving, so a restart loses no accepted
+//! work. Finished tasks are pruned every [`PRUNE_EVERY`] once older than `--retain-hours`, and
+//! beyond `--max-tasks` the oldest finished ones go first.
 //!
-//! Every accepted task is written to `<journal>/tasks/<binding>.json` before `prover_submit`
-//! answers, and rewritten on every change of state (written to a temporary file, then renamed).
-//! On start the daemon reloads the journal and requeues whatever was queued or proving, so a
-//! restart loses no accepted job. Finished tasks are kept for `--retain-hours`.
+//! ## Estimates
+//!
+//! `prover_assess` answers with the milliseconds until a request's proof would be ready: the
+//! tasks queued ahead, the training (grid slots: epochs × the measured time of one epoch on the
+//! dataset, scaled by the hidden units) and the proof (the measured proving time of the
+//! circuit). Measurements come from this machine: at the first start the daemon trains one
+//! epoch and proves once per circuit (`<journal>/estimates.json` keeps them), and every
+//! finished task updates them (a slower run counts at once, a faster one a quarter).
 //!
 //! ## Circuits
 //!
@@ -33,8 +46,13 @@
 //! given dataset's circuit (its `capabilities` list exactly those circuits).
 
 use anyhow::Context as _;
-use cloudana_circuits::{keys, mlp};
-use cloudana_groth16::{PublicInput, PROOF_LEN};
+use cloudana_circuits::{keys, mlp, train};
+pub use cloudana_primitives::wire::{
+	self, Assessment, Bytes32, Capabilities, Hex, ListQuery, ProveRequest, State, StatusQuery, TaskId, TaskPage,
+	TaskStatus,
+};
+use cloudana_groth16::PublicInput;
+use cloudana_primitives::WorkId;
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
 	proc_macros::rpc,
@@ -45,124 +63,14 @@ use std::{
 	collections::{BTreeMap, VecDeque},
 	path::{Path, PathBuf},
 	sync::{Arc, Mutex},
-	time::{Duration, SystemTime, UNIX_EPOCH},
+	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 use tokio::sync::Notify;
 
-/// What the daemon proves.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Capabilities {
-	/// Verifying-key ids of the circuits it has proving keys for.
-	pub circuits: Vec<String>,
-	/// Whether it accepts new tasks (false when its queue is full).
-	pub accepting: bool,
-	/// The daemon's version.
-	pub version: String,
-	/// Commitments of the datasets it holds.
-	pub datasets: Vec<String>,
-	/// Commitments of the models it holds.
-	pub models: Vec<String>,
-}
-
-/// A task: prove job `job_id` on `circuit` for statement `binding ‖ inputs ‖ outputs`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct ProveRequest {
-	/// The job's id on chain (for logs).
-	pub job_id: u64,
-	/// The circuit's verifying-key id, 32 bytes hex.
-	pub circuit: String,
-	/// Public input 0, 32 bytes hex.
-	pub binding: String,
-	/// The requester's public inputs, 32 bytes hex each.
-	pub inputs: Vec<String>,
-	/// How many outputs the proof must have.
-	pub outputs: u32,
-	/// For a grid slot: train the model first (the requester inputs are then only the dataset
-	/// commitment, and the outputs `[model commitment, correct count]`). Absent for a plain job.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub training: Option<TrainingRequest>,
-}
-
-/// What to train a grid slot's model with (`cloudana_circuits::train`).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct TrainingRequest {
-	/// The slot's hyper-parameters, e.g. `lr=0.05,epochs=20,hidden=8`.
-	pub params: String,
-	/// The grid job's id.
-	pub grid: u64,
-	/// The slot's index; the training seed is `cloudana_circuits::train::slot_seed(grid, slot)`.
-	pub slot: u32,
-}
-
-/// Which task `prover_status` asks about.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct StatusQuery {
-	/// The task's binding, 32 bytes hex.
-	pub binding: String,
-}
-
-/// Where a task stands.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-	/// Never submitted (or pruned).
-	Unknown,
-	/// Waiting for a worker.
-	Queued,
-	/// Being proven.
-	Proving,
-	/// Proven: `outputs` and `proof` are set.
-	Done,
-	/// Given up: `error` says why.
-	Failed,
-}
-
-/// A task and its result, as journaled and as answered.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct TaskStatus {
-	/// Where it stands.
-	pub state: State,
-	/// The job's id.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub job_id: Option<u64>,
-	/// The request, once accepted.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub request: Option<ProveRequest>,
-	/// The proven outputs, 32 bytes hex each.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub outputs: Option<Vec<String>>,
-	/// The proof, 256 bytes hex (EIP-197 `A ‖ B ‖ C`).
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub proof: Option<String>,
-	/// Why it failed.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub error: Option<String>,
-	/// When it was accepted, UNIX seconds.
-	#[serde(default)]
-	pub accepted_at: u64,
-	/// When it finished, UNIX seconds.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub finished_at: Option<u64>,
-	/// Proving time, milliseconds.
-	#[serde(default, skip_serializing_if = "Option::is_none")]
-	pub proving_ms: Option<u64>,
-}
-
-impl TaskStatus {
-	fn unknown() -> Self {
-		TaskStatus {
-			state: State::Unknown,
-			job_id: None,
-			request: None,
-			outputs: None,
-			proof: None,
-			error: None,
-			accepted_at: 0,
-			finished_at: None,
-			proving_ms: None,
-		}
-	}
-}
+/// The largest JSON-RPC request body the daemon reads, bytes.
+pub const MAX_REQUEST_BYTES: u32 = 256 * 1024;
+/// How often finished tasks are pruned.
+pub const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
 /// `0x`-prefixed hex.
 pub fn to_hex(bytes: &[u8]) -> String {
@@ -171,12 +79,36 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 /// Parses `0x`-prefixed (or bare) hex of exactly `N` bytes.
 pub fn from_hex<const N: usize>(what: &str, text: &str) -> Result<[u8; N], String> {
-	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).map_err(|e| format!("{what}: not hex: {e}"))?;
-	bytes.try_into().map_err(|b: Vec<u8>| format!("{what}: expected {N} bytes, got {}", b.len()))
+	text.parse::<Hex<N>>().map(|h| h.0).map_err(|e| format!("{what}: {e}"))
 }
 
 fn now_secs() -> u64 {
 	SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Reads the daemon's bearer token from `path`, or creates one (32 random bytes, hex) there
+/// with mode 0600.
+pub fn load_or_create_token(path: &Path) -> anyhow::Result<String> {
+	if let Ok(text) = std::fs::read_to_string(path) {
+		let token = text.trim().to_string();
+		anyhow::ensure!(!token.is_empty(), "the token file {} is empty", path.display());
+		return Ok(token);
+	}
+	use rand::RngCore;
+	let mut bytes = [0u8; 32];
+	rand::rngs::OsRng.fill_bytes(&mut bytes);
+	let token = hex::encode(bytes);
+	if let Some(dir) = path.parent() {
+		std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+	}
+	let mut options = std::fs::OpenOptions::new();
+	options.write(true).create_new(true);
+	#[cfg(unix)]
+	std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+	let mut file = options.open(path).with_context(|| format!("cannot create the token file {}", path.display()))?;
+	std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes())?;
+	tracing::info!(path = %path.display(), "generated the daemon's bearer token");
+	Ok(token)
 }
 
 /// Datasets and models the daemon can prove about, by commitment.
@@ -220,11 +152,12 @@ impl Data {
 /// The task store: in memory, journaled to disk.
 pub struct Journal {
 	dir: PathBuf,
-	tasks: BTreeMap<PublicInput, TaskStatus>,
+	tasks: BTreeMap<TaskId, TaskStatus>,
 }
 
 impl Journal {
-	/// Opens (and creates) `<dir>/tasks`, loading every task in it.
+	/// Opens (and creates) `<dir>/tasks`, loading every task in it whose request hashes to its
+	/// id; others are refused (left on disk, with a warning).
 	pub fn open(dir: &Path) -> anyhow::Result<Journal> {
 		let tasks_dir = dir.join("tasks");
 		std::fs::create_dir_all(&tasks_dir).with_context(|| format!("cannot create {}", tasks_dir.display()))?;
@@ -234,13 +167,14 @@ impl Journal {
 			if path.extension().and_then(|e| e.to_str()) != Some("json") {
 				continue;
 			}
+			let named: Option<TaskId> = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse().ok());
 			let text = std::fs::read_to_string(&path)?;
 			match serde_json::from_str::<TaskStatus>(&text) {
-				Ok(task) => match task.request.as_ref().map(|r| from_hex::<32>("binding", &r.binding)) {
-					Some(Ok(binding)) => {
-						tasks.insert(binding, task);
+				Ok(task) => match (named, task.request.as_ref().map(ProveRequest::task_id)) {
+					(Some(name), Some(id)) if name == id && task.task == id => {
+						tasks.insert(id, task);
 					},
-					_ => tracing::warn!(path = %path.display(), "journal entry without a valid request; ignored"),
+					_ => tracing::warn!(path = %path.display(), "journal entry whose request does not hash to its id; refused"),
 				},
 				Err(error) => tracing::warn!(path = %path.display(), %error, "unreadable journal entry; ignored"),
 			}
@@ -248,44 +182,115 @@ impl Journal {
 		Ok(Journal { dir: tasks_dir, tasks })
 	}
 
-	fn path(&self, binding: &PublicInput) -> PathBuf {
-		self.dir.join(format!("{}.json", hex::encode(binding)))
+	fn path(&self, task: &TaskId) -> PathBuf {
+		self.dir.join(format!("{}.json", hex::encode(task.0)))
 	}
 
 	/// Stores `task` and writes it to disk (temporary file, then rename).
-	pub fn put(&mut self, binding: PublicInput, task: TaskStatus) -> anyhow::Result<()> {
-		let path = self.path(&binding);
+	pub fn put(&mut self, task: TaskStatus) -> anyhow::Result<()> {
+		let path = self.path(&task.task);
 		let tmp = path.with_extension("json.tmp");
 		std::fs::write(&tmp, serde_json::to_vec_pretty(&task)?).with_context(|| format!("cannot write {}", tmp.display()))?;
 		std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-		self.tasks.insert(binding, task);
+		self.tasks.insert(task.task, task);
 		Ok(())
 	}
 
 	/// A task.
-	pub fn get(&self, binding: &PublicInput) -> Option<&TaskStatus> {
-		self.tasks.get(binding)
+	pub fn get(&self, task: &TaskId) -> Option<&TaskStatus> {
+		self.tasks.get(task)
 	}
 
-	/// Removes finished tasks older than `retain`.
-	pub fn prune(&mut self, retain: Duration) {
+	/// How many tasks it holds.
+	pub fn len(&self) -> usize {
+		self.tasks.len()
+	}
+
+	/// Whether it holds no task.
+	pub fn is_empty(&self) -> bool {
+		self.tasks.is_empty()
+	}
+
+	/// Removes finished tasks older than `retain`, then the oldest finished ones beyond
+	/// `max_tasks`; returns how many it removed.
+	pub fn prune(&mut self, retain: Duration, max_tasks: usize) -> usize {
 		let cutoff = now_secs().saturating_sub(retain.as_secs());
-		let old: Vec<PublicInput> = self
-			.tasks
+		let mut finished: Vec<(u64, TaskId)> =
+			self.tasks.iter().filter_map(|(id, t)| t.finished_at.map(|at| (at, *id))).collect();
+		finished.sort();
+		let over = self.tasks.len().saturating_sub(max_tasks);
+		let old: Vec<TaskId> = finished
 			.iter()
-			.filter(|(_, t)| t.finished_at.is_some_and(|f| f < cutoff))
-			.map(|(b, _)| *b)
+			.enumerate()
+			.filter(|(i, (at, _))| *at < cutoff || *i < over)
+			.map(|(_, (_, id))| *id)
 			.collect();
-		for binding in old {
-			let _ = std::fs::remove_file(self.path(&binding));
-			self.tasks.remove(&binding);
+		for id in &old {
+			let _ = std::fs::remove_file(self.path(id));
+			self.tasks.remove(id);
 		}
+		old.len()
+	}
+
+	/// A page of tasks in id order.
+	pub fn page(&self, query: &ListQuery) -> TaskPage {
+		let limit = query.limit.unwrap_or(wire::MAX_PAGE).clamp(1, wire::MAX_PAGE) as usize;
+		let range = match query.after {
+			Some(after) => self.tasks.range((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded)),
+			None => self.tasks.range(..),
+		};
+		let tasks: Vec<TaskStatus> = range.take(limit + 1).map(|(_, t)| t.clone()).collect();
+		let next = (tasks.len() > limit).then(|| tasks[limit - 1].task);
+		TaskPage { tasks: tasks.into_iter().take(limit).collect(), next }
+	}
+}
+
+/// Proving and training times measured on this machine (module docs, "Estimates").
+#[derive(Default, Serialize, Deserialize)]
+pub struct Estimates {
+	/// Milliseconds per proof, by circuit id (hex).
+	prove_ms: BTreeMap<String, u64>,
+	/// Milliseconds per training epoch with 8 hidden units, by dataset name.
+	epoch_ms: BTreeMap<String, u64>,
+}
+
+impl Estimates {
+	fn load(path: &Path) -> Estimates {
+		std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+	}
+
+	fn save(&self, path: &Path) {
+		if let Err(error) = serde_json::to_vec_pretty(self).map_err(anyhow::Error::from).and_then(|bytes| {
+			let tmp = path.with_extension("json.tmp");
+			std::fs::write(&tmp, bytes)?;
+			std::fs::rename(&tmp, path)?;
+			Ok(())
+		}) {
+			tracing::warn!(%error, "cannot save the estimates");
+		}
+	}
+
+	/// A slower run counts at once; a faster one a quarter.
+	fn blend(old: Option<u64>, measured: u64) -> u64 {
+		match old {
+			Some(old) => measured.max((3 * old + measured) / 4),
+			None => measured,
+		}
+	}
+
+	fn prove(&self, circuit: &[u8; 32]) -> Option<u64> {
+		self.prove_ms.get(&to_hex(circuit)).copied()
+	}
+
+	fn train(&self, spec: mlp::Spec, params: &train::HyperParams) -> Option<u64> {
+		let per_epoch = *self.epoch_ms.get(spec.name())?;
+		Some((per_epoch * params.epochs as u64 * params.hidden.max(1) as u64).div_ceil(8))
 	}
 }
 
 /// Daemon settings.
 pub struct Config {
-	/// Journal directory.
+	/// Data directory: the journal, the estimates.
 	pub journal: PathBuf,
 	/// Proving-key cache directory.
 	pub keys: PathBuf,
@@ -295,25 +300,39 @@ pub struct Config {
 	pub max_queue: usize,
 	/// How long finished tasks are kept.
 	pub retain: Duration,
+	/// Most tasks kept in the journal.
+	pub max_tasks: usize,
+}
+
+/// What a request asks the daemon to do, once checked against what it holds.
+enum Work<'a> {
+	/// Prove a given model's accuracy.
+	Prove { dataset: &'a mlp::Dataset, model: &'a mlp::Model },
+	/// Train a slot's model, then prove its accuracy.
+	TrainAndProve { holdout: &'a mlp::Dataset, split: &'a mlp::Dataset, params: train::HyperParams },
 }
 
 /// The daemon's shared state.
 pub struct Prover {
 	journal: Mutex<Journal>,
-	queue: Mutex<VecDeque<PublicInput>>,
+	queue: Mutex<VecDeque<TaskId>>,
 	wake: Notify,
 	data: Data,
 	/// The proving key of each given dataset's circuit, by circuit id.
 	proving_keys: BTreeMap<[u8; 32], (mlp::Spec, ark_groth16::ProvingKey<ark_bn254::Bn254>)>,
 	max_queue: usize,
+	retain: Duration,
+	max_tasks: usize,
+	estimates: Mutex<Estimates>,
+	estimates_path: PathBuf,
 }
 
 impl Prover {
 	/// Opens the journal, loads (or creates) the proving key of each given dataset's circuit,
-	/// and requeues unfinished tasks.
+	/// measures what it has no estimate for, and requeues unfinished tasks.
 	pub fn new(config: Config) -> anyhow::Result<Arc<Prover>> {
 		let mut journal = Journal::open(&config.journal)?;
-		journal.prune(config.retain);
+		journal.prune(config.retain, config.max_tasks);
 		let specs: std::collections::BTreeSet<mlp::Spec> = config.data.datasets.values().map(|d| d.spec).collect();
 		if specs.is_empty() {
 			tracing::warn!("no --dataset given: this daemon proves nothing");
@@ -326,199 +345,300 @@ impl Prover {
 			proving_keys.insert(circuit, (spec, proving_key));
 		}
 		let mut queue = VecDeque::new();
-		for (binding, task) in journal.tasks.iter_mut() {
+		for (id, task) in journal.tasks.iter_mut() {
 			if matches!(task.state, State::Queued | State::Proving) {
 				task.state = State::Queued;
-				queue.push_back(*binding);
+				queue.push_back(*id);
 			}
 		}
 		if !queue.is_empty() {
 			tracing::info!(tasks = queue.len(), "requeued unfinished tasks from the journal");
 		}
-		Ok(Arc::new(Prover {
+		let estimates_path = config.journal.join("estimates.json");
+		let prover = Prover {
 			journal: Mutex::new(journal),
 			queue: Mutex::new(queue),
 			wake: Notify::new(),
+			estimates: Mutex::new(Estimates::load(&estimates_path)),
+			estimates_path,
 			data: config.data,
 			proving_keys,
 			max_queue: config.max_queue,
-		}))
+			retain: config.retain,
+			max_tasks: config.max_tasks,
+		};
+		prover.measure()?;
+		Ok(Arc::new(prover))
+	}
+
+	/// Trains one epoch and proves once for each circuit without an estimate.
+	fn measure(&self) -> anyhow::Result<()> {
+		for (circuit, (spec, pk)) in &self.proving_keys {
+			if self.estimates.lock().expect("estimates lock").prove(circuit).is_some() {
+				continue;
+			}
+			let (Some(holdout), Some(split)) = (
+				self.data.datasets.values().find(|d| d.spec == *spec),
+				self.data.training.values().find(|d| d.spec == *spec),
+			) else {
+				continue;
+			};
+			let started = Instant::now();
+			let params = train::HyperParams::parse("lr=0.01,epochs=1").expect("a valid literal; qed");
+			let model = train::train(split, &params, 0);
+			let epoch = started.elapsed().as_millis() as u64;
+			let started = Instant::now();
+			cloudana_circuits::prove_accuracy(pk, &[0; 32], &model, holdout)?;
+			let prove = started.elapsed().as_millis() as u64;
+			tracing::info!(dataset = %spec, epoch_ms = epoch, prove_ms = prove, "measured this machine");
+			let mut estimates = self.estimates.lock().expect("estimates lock");
+			estimates.prove_ms.insert(to_hex(circuit), prove.max(1));
+			estimates.epoch_ms.insert(spec.name().into(), epoch.max(1));
+			estimates.save(&self.estimates_path);
+		}
+		Ok(())
 	}
 
 	/// What the daemon proves.
 	pub fn capabilities(&self) -> Capabilities {
 		Capabilities {
-			circuits: self.proving_keys.keys().map(|c| to_hex(c)).collect(),
+			circuits: self.proving_keys.keys().map(|c| Hex(*c)).collect(),
 			accepting: self.queue.lock().expect("queue lock").len() < self.max_queue,
 			version: env!("CARGO_PKG_VERSION").into(),
-			datasets: self.data.datasets.keys().map(|c| to_hex(c)).collect(),
-			models: self.data.models.keys().map(|c| to_hex(c)).collect(),
+			datasets: self.data.datasets.keys().map(|c| Hex(*c)).collect(),
+			models: self.data.models.keys().map(|c| Hex(*c)).collect(),
 		}
 	}
 
-	/// Accepts (and journals) a task, or returns the one already known for its binding.
-	pub fn submit(&self, request: ProveRequest) -> Result<TaskStatus, String> {
-		let binding = from_hex::<32>("binding", &request.binding)?;
-		let circuit = from_hex::<32>("circuit", &request.circuit)?;
-		for (i, input) in request.inputs.iter().enumerate() {
-			from_hex::<32>(&format!("input {i}"), input)?;
-		}
-		if !self.proving_keys.contains_key(&circuit) {
-			return Err(format!(
+	/// The proving key for `request`'s circuit and its spec, if this daemon has it.
+	fn proving_key(&self, request: &ProveRequest) -> Result<&(mlp::Spec, ark_groth16::ProvingKey<ark_bn254::Bn254>), String> {
+		self.proving_keys.get(&request.circuit.0).ok_or_else(|| {
+			format!(
 				"this daemon does not prove circuit {} (it proves the accuracy circuits of the datasets it was given)",
 				request.circuit
-			));
+			)
+		})
+	}
+
+	/// Checks `request` against what the daemon holds: the circuit, the statement's shape, the
+	/// dataset (and its circuit), the model or the hyper-parameters.
+	fn work<'a>(&'a self, request: &ProveRequest) -> Result<Work<'a>, String> {
+		let (spec, _) = self.proving_key(request)?;
+		let dataset_of = |input: &Bytes32| {
+			self.data.datasets.get(&input.0).ok_or_else(|| {
+				format!("unknown dataset commitment {input}; start the daemon with --dataset <file>")
+			})
+		};
+		let circuit_of = |dataset: &mlp::Dataset| {
+			if dataset.spec == *spec {
+				Ok(())
+			} else {
+				Err(format!(
+					"the dataset {} is {}, whose accuracy circuit is {}, not the job's {}",
+					request.inputs[0],
+					dataset.spec.title(),
+					to_hex(&keys::accuracy_circuit_id(dataset.spec)),
+					request.circuit
+				))
+			}
+		};
+		match &request.hyper_params {
+			None => {
+				if request.inputs.len() != 2 || request.outputs != 1 {
+					return Err(format!(
+						"the accuracy circuit takes 2 requester inputs and 1 output, the job has {} and {}",
+						request.inputs.len(),
+						request.outputs
+					));
+				}
+				let dataset = dataset_of(&request.inputs[0])?;
+				circuit_of(dataset)?;
+				let model = self.data.models.get(&request.inputs[1].0).ok_or_else(|| {
+					format!("unknown model commitment {}; start the daemon with --model <file>", request.inputs[1])
+				})?;
+				model.check(dataset.spec).map_err(|e| format!("the model does not fit the {} circuit: {e}", dataset.spec.title()))?;
+				Ok(Work::Prove { dataset, model })
+			},
+			Some(params) => {
+				if request.inputs.len() != 1 || request.outputs != 2 {
+					return Err(format!(
+						"a grid slot on the accuracy circuit takes 1 requester input and 2 outputs, the job has {} and {}",
+						request.inputs.len(),
+						request.outputs
+					));
+				}
+				if !matches!(request.work, WorkId::Slot(..)) {
+					return Err("hyper-parameters are only for grid slots".into());
+				}
+				let params = train::HyperParams::parse(params).map_err(|e| e.to_string())?;
+				let holdout = dataset_of(&request.inputs[0])?;
+				circuit_of(holdout)?;
+				let split = self.data.training.get(&request.inputs[0].0).ok_or("no training split")?;
+				Ok(Work::TrainAndProve { holdout, split, params })
+			},
 		}
+	}
+
+	/// The milliseconds `work` takes on its own, from the estimates.
+	fn estimate(&self, circuit: &[u8; 32], work: &Work) -> Option<u64> {
+		let estimates = self.estimates.lock().expect("estimates lock");
+		let prove = estimates.prove(circuit)?;
+		match work {
+			Work::Prove { .. } => Some(prove),
+			Work::TrainAndProve { holdout, params, .. } => Some(prove + estimates.train(holdout.spec, params)?),
+		}
+	}
+
+	/// Whether, and how fast, the daemon would prove `request` (`prover_assess`).
+	pub fn assess(&self, request: &ProveRequest) -> Assessment {
+		let task = request.task_id();
+		let refuse = |reason: String| Assessment { task, estimated_ms: None, refusal: Some(reason) };
+		if let Some(known) = self.journal.lock().expect("journal lock").get(&task) {
+			if known.state == State::Done {
+				return Assessment { task, estimated_ms: Some(0), refusal: None };
+			}
+		}
+		let work = match self.work(request) {
+			Ok(work) => work,
+			Err(reason) => return refuse(reason),
+		};
+		if self.queue.lock().expect("queue lock").len() >= self.max_queue {
+			return refuse("the queue is full".into());
+		}
+		let Some(own) = self.estimate(&request.circuit.0, &work) else {
+			return refuse("no measurement of this circuit yet".into());
+		};
+		Assessment { task, estimated_ms: Some(self.queued_ms().saturating_add(own)), refusal: None }
+	}
+
+	/// The estimated milliseconds of every task queued or being proven.
+	fn queued_ms(&self) -> u64 {
+		let queue: Vec<TaskId> = self.queue.lock().expect("queue lock").iter().copied().collect();
+		let journal = self.journal.lock().expect("journal lock");
+		let proving = journal.tasks.values().filter(|t| t.state == State::Proving).map(|t| t.task);
+		queue
+			.into_iter()
+			.chain(proving)
+			.filter_map(|id| journal.get(&id)?.request.clone())
+			.filter_map(|request| self.estimate(&request.circuit.0, &self.work(&request).ok()?))
+			.sum()
+	}
+
+	/// Accepts (and journals) a task, or returns the one already known under its id.
+	pub fn submit(&self, request: ProveRequest) -> Result<TaskStatus, String> {
+		self.proving_key(&request)?;
+		let task = request.task_id();
 		let mut journal = self.journal.lock().expect("journal lock");
-		if let Some(task) = journal.get(&binding) {
-			return Ok(task.clone());
+		if let Some(known) = journal.get(&task) {
+			return Ok(known.clone());
 		}
 		if self.queue.lock().expect("queue lock").len() >= self.max_queue {
 			return Err("the queue is full; try later".into());
 		}
-		let task = TaskStatus {
+		let status = TaskStatus {
 			state: State::Queued,
-			job_id: Some(request.job_id),
 			request: Some(request.clone()),
 			accepted_at: now_secs(),
-			..TaskStatus::unknown()
+			..TaskStatus::unknown(task)
 		};
-		journal.put(binding, task.clone()).map_err(|e| format!("cannot journal the task: {e:#}"))?;
+		journal.put(status.clone()).map_err(|e| format!("cannot journal the task: {e:#}"))?;
 		drop(journal);
-		self.queue.lock().expect("queue lock").push_back(binding);
+		self.queue.lock().expect("queue lock").push_back(task);
 		self.wake.notify_one();
-		tracing::info!(job = request.job_id, binding = %request.binding, "task accepted");
-		Ok(task)
+		tracing::info!(work = %request.work, %task, "task accepted");
+		Ok(status)
 	}
 
 	/// A task's status.
-	pub fn status(&self, binding: &str) -> Result<TaskStatus, String> {
-		let binding = from_hex::<32>("binding", binding)?;
-		Ok(self.journal.lock().expect("journal lock").get(&binding).cloned().unwrap_or_else(TaskStatus::unknown))
+	pub fn status(&self, task: &TaskId) -> TaskStatus {
+		self.journal.lock().expect("journal lock").get(task).cloned().unwrap_or_else(|| TaskStatus::unknown(*task))
 	}
 
-	/// Every task.
-	pub fn list(&self) -> Vec<TaskStatus> {
-		self.journal.lock().expect("journal lock").tasks.values().cloned().collect()
+	/// A page of tasks.
+	pub fn list(&self, query: &ListQuery) -> TaskPage {
+		self.journal.lock().expect("journal lock").page(query)
 	}
 
-	fn update(&self, binding: PublicInput, f: impl FnOnce(&mut TaskStatus)) {
+	/// Prunes the journal (module docs); returns how many tasks it removed.
+	pub fn prune(&self) -> usize {
+		self.journal.lock().expect("journal lock").prune(self.retain, self.max_tasks)
+	}
+
+	fn update(&self, task: TaskId, f: impl FnOnce(&mut TaskStatus)) {
 		let mut journal = self.journal.lock().expect("journal lock");
-		if let Some(mut task) = journal.get(&binding).cloned() {
-			f(&mut task);
-			if let Err(error) = journal.put(binding, task) {
+		if let Some(mut status) = journal.get(&task).cloned() {
+			f(&mut status);
+			if let Err(error) = journal.put(status) {
 				tracing::error!(%error, "cannot journal a task update");
 			}
 		}
 	}
 
-	/// The proving key for `request`'s circuit, which must be `dataset`'s.
-	fn proving_key(
-		&self,
-		request: &ProveRequest,
-		dataset: &mlp::Dataset,
-	) -> Result<&ark_groth16::ProvingKey<ark_bn254::Bn254>, String> {
-		let circuit = from_hex::<32>("circuit", &request.circuit)?;
-		match self.proving_keys.get(&circuit) {
-			Some((spec, pk)) if *spec == dataset.spec => Ok(pk),
-			_ => Err(format!(
-				"the dataset {} is {}, whose accuracy circuit is {}, not the job's {}",
-				request.inputs[0],
-				dataset.spec.title(),
-				to_hex(&keys::accuracy_circuit_id(dataset.spec)),
-				request.circuit
-			)),
-		}
-	}
-
-	/// Proves one task's statement.
-	fn prove(&self, request: &ProveRequest) -> Result<(Vec<String>, String), String> {
-		if let Some(training) = &request.training {
-			return self.train_and_prove(request, training);
-		}
-		if request.inputs.len() != 2 || request.outputs != 1 {
-			return Err(format!(
-				"the accuracy circuit takes 2 requester inputs and 1 output, the job has {} and {}",
-				request.inputs.len(),
-				request.outputs
-			));
-		}
-		let dataset_commitment = from_hex::<32>("input 0", &request.inputs[0])?;
-		let model_commitment = from_hex::<32>("input 1", &request.inputs[1])?;
-		let dataset = self.data.datasets.get(&dataset_commitment).ok_or_else(|| {
-			format!("unknown dataset commitment {}; start the daemon with --dataset <file>", request.inputs[0])
-		})?;
-		let model = self.data.models.get(&model_commitment).ok_or_else(|| {
-			format!("unknown model commitment {}; start the daemon with --model <file>", request.inputs[1])
-		})?;
-		let proving_key = self.proving_key(request, dataset)?;
-		let binding = from_hex::<32>("binding", &request.binding)?;
-		let proven = cloudana_circuits::prove_accuracy(proving_key, &binding, model, dataset).map_err(|e| e.to_string())?;
-		let proof = proven.proof.to_bytes();
-		debug_assert_eq!(proof.len(), PROOF_LEN);
-		Ok((vec![to_hex(&proven.public_inputs[3])], to_hex(&proof)))
-	}
-
-	/// A grid slot: checks the dataset commitment, trains the model on that dataset's training
-	/// split with the slot's hyper-parameters and seed, and proves the trained model's holdout
-	/// accuracy. Outputs: `[model commitment, correct count]`.
-	fn train_and_prove(&self, request: &ProveRequest, training: &TrainingRequest) -> Result<(Vec<String>, String), String> {
-		if request.inputs.len() != 1 || request.outputs != 2 {
-			return Err(format!(
-				"a grid slot on the accuracy circuit takes 1 requester input and 2 outputs, the job has {} and {}",
-				request.inputs.len(),
-				request.outputs
-			));
-		}
-		let params = cloudana_circuits::train::HyperParams::parse(&training.params).map_err(|e| e.to_string())?;
-		let dataset_commitment = from_hex::<32>("input 0", &request.inputs[0])?;
-		let (Some(holdout), Some(split)) =
-			(self.data.datasets.get(&dataset_commitment), self.data.training.get(&dataset_commitment))
-		else {
-			return Err(format!("unknown dataset commitment {}; start the daemon with --dataset <file>", request.inputs[0]));
+	/// Proves one task's statement; returns the outputs and the proof.
+	fn prove(&self, request: &ProveRequest) -> Result<(Vec<Bytes32>, Hex<256>), String> {
+		let work = self.work(request)?;
+		let (_, proving_key) = self.proving_key(request)?;
+		let binding = request.binding.0;
+		let (model, dataset) = match work {
+			Work::Prove { dataset, model } => (model.clone(), dataset),
+			Work::TrainAndProve { holdout, split, params } => {
+				let WorkId::Slot(grid, slot) = request.work else { return Err("not a grid slot".into()) };
+				let started = Instant::now();
+				let model = train::train(split, &params, train::slot_seed(grid, slot));
+				let ms = started.elapsed().as_millis() as u64;
+				tracing::info!(work = %request.work, params = %params.to_text(), ms, "trained");
+				let per_epoch = (ms * 8).div_ceil(params.epochs.max(1) as u64 * params.hidden.max(1) as u64);
+				let mut estimates = self.estimates.lock().expect("estimates lock");
+				let old = estimates.epoch_ms.get(holdout.spec.name()).copied();
+				estimates.epoch_ms.insert(holdout.spec.name().into(), Estimates::blend(old, per_epoch.max(1)));
+				(model, holdout)
+			},
 		};
-		let proving_key = self.proving_key(request, holdout)?;
-		let started = std::time::Instant::now();
-		let seed = cloudana_circuits::train::slot_seed(training.grid, training.slot);
-		let model = cloudana_circuits::train::train(split, &params, seed);
-		tracing::info!(job = request.job_id, params = %params.to_text(), ms = started.elapsed().as_millis() as u64, "trained");
-		let binding = from_hex::<32>("binding", &request.binding)?;
-		let proven = cloudana_circuits::prove_accuracy(proving_key, &binding, &model, holdout).map_err(|e| e.to_string())?;
-		Ok((vec![to_hex(&proven.public_inputs[2]), to_hex(&proven.public_inputs[3])], to_hex(&proven.proof.to_bytes())))
+		let started = Instant::now();
+		let proven = cloudana_circuits::prove_accuracy(proving_key, &binding, &model, dataset).map_err(|e| e.to_string())?;
+		let ms = started.elapsed().as_millis() as u64;
+		{
+			let mut estimates = self.estimates.lock().expect("estimates lock");
+			let old = estimates.prove(&request.circuit.0);
+			estimates.prove_ms.insert(request.circuit.to_string(), Estimates::blend(old, ms.max(1)));
+			estimates.save(&self.estimates_path);
+		}
+		let outputs = proven.public_inputs[1 + request.inputs.len()..].iter().map(|o| Hex(*o)).collect();
+		Ok((outputs, Hex(proven.proof.to_bytes())))
 	}
 
 	/// Proves queued tasks, one at a time (each proof uses every core), forever.
 	pub async fn run_worker(self: Arc<Self>) {
 		loop {
 			let next = self.queue.lock().expect("queue lock").pop_front();
-			let Some(binding) = next else {
+			let Some(task) = next else {
 				self.wake.notified().await;
 				continue;
 			};
-			let Some(request) = self.journal.lock().expect("journal lock").get(&binding).and_then(|t| t.request.clone())
+			let Some(request) = self.journal.lock().expect("journal lock").get(&task).and_then(|t| t.request.clone())
 			else {
 				continue;
 			};
-			self.update(binding, |t| t.state = State::Proving);
-			tracing::info!(job = request.job_id, "proving");
-			let started = std::time::Instant::now();
+			self.update(task, |t| t.state = State::Proving);
+			tracing::info!(work = %request.work, "proving");
+			let started = Instant::now();
 			let this = self.clone();
 			let result = tokio::task::spawn_blocking(move || this.prove(&request))
 				.await
 				.unwrap_or_else(|e| Err(format!("the prover panicked: {e}")));
 			let elapsed = started.elapsed();
-			self.update(binding, |t| {
+			self.update(task, |t| {
 				t.finished_at = Some(now_secs());
 				t.proving_ms = Some(elapsed.as_millis() as u64);
 				match result {
 					Ok((outputs, proof)) => {
-						tracing::info!(job = ?t.job_id, outputs = ?outputs, ms = elapsed.as_millis() as u64, "proven");
+						tracing::info!(%task, outputs = ?outputs, ms = elapsed.as_millis() as u64, "proven");
 						t.state = State::Done;
 						t.outputs = Some(outputs);
 						t.proof = Some(proof);
 					},
 					Err(error) => {
-						tracing::warn!(job = ?t.job_id, %error, "could not prove");
+						tracing::warn!(%task, %error, "could not prove");
 						t.state = State::Failed;
 						t.error = Some(error);
 					},
@@ -526,7 +646,19 @@ impl Prover {
 			});
 		}
 	}
+
+	/// Prunes the journal every [`PRUNE_EVERY`], forever.
+	pub async fn run_pruner(self: Arc<Self>) {
+		loop {
+			tokio::time::sleep(PRUNE_EVERY).await;
+			let pruned = self.prune();
+			if pruned > 0 {
+				tracing::info!(pruned, "pruned finished tasks from the journal");
+			}
+		}
+	}
 }
+
 
 /// The JSON-RPC API.
 #[rpc(server, namespace = "prover")]
@@ -535,17 +667,21 @@ pub trait ProverApi {
 	#[method(name = "capabilities")]
 	fn capabilities(&self) -> RpcResult<Capabilities>;
 
+	/// Whether, and how fast, it would prove a request.
+	#[method(name = "assess")]
+	fn assess(&self, request: ProveRequest) -> RpcResult<Assessment>;
+
 	/// Accept a task (idempotent).
 	#[method(name = "submit")]
 	fn submit(&self, request: ProveRequest) -> RpcResult<TaskStatus>;
 
-	/// A task's status, by binding.
+	/// A task's status, by id.
 	#[method(name = "status")]
 	fn status(&self, query: StatusQuery) -> RpcResult<TaskStatus>;
 
-	/// Every task in the journal.
+	/// A page of the journal's tasks.
 	#[method(name = "list")]
-	fn list(&self) -> RpcResult<Vec<TaskStatus>>;
+	fn list(&self, query: Option<ListQuery>) -> RpcResult<TaskPage>;
 }
 
 /// The server side of [`ProverApi`].
@@ -561,31 +697,42 @@ impl ProverApiServer for Api {
 		Ok(self.0.capabilities())
 	}
 
+	fn assess(&self, request: ProveRequest) -> RpcResult<Assessment> {
+		Ok(self.0.assess(&request))
+	}
+
 	fn submit(&self, request: ProveRequest) -> RpcResult<TaskStatus> {
 		self.0.submit(request).map_err(invalid)
 	}
 
 	fn status(&self, query: StatusQuery) -> RpcResult<TaskStatus> {
-		self.0.status(&query.binding).map_err(invalid)
+		Ok(self.0.status(&query.task))
 	}
 
-	fn list(&self) -> RpcResult<Vec<TaskStatus>> {
-		Ok(self.0.list())
+	fn list(&self, query: Option<ListQuery>) -> RpcResult<TaskPage> {
+		Ok(self.0.list(&query.unwrap_or_default()))
 	}
 }
 
-/// Starts the JSON-RPC server on `listen` and the proving worker; returns the bound address
-/// and the server's handle.
+/// Starts the JSON-RPC server on `listen`, requiring `Authorization: Bearer <token>` on every
+/// request (HTTP 401 otherwise), with the proving worker and the journal pruner; returns the
+/// bound address and the server's handle.
 pub async fn serve(
 	prover: Arc<Prover>,
 	listen: std::net::SocketAddr,
+	token: &str,
 ) -> anyhow::Result<(std::net::SocketAddr, jsonrpsee::server::ServerHandle)> {
+	let http = tower::ServiceBuilder::new()
+		.layer(tower_http::validate_request::ValidateRequestHeaderLayer::bearer(token));
 	let server = jsonrpsee::server::Server::builder()
+		.max_request_body_size(MAX_REQUEST_BYTES)
+		.set_http_middleware(http)
 		.build(listen)
 		.await
 		.with_context(|| format!("cannot listen on {listen}"))?;
 	let address = server.local_addr()?;
 	let handle = server.start(Api(prover.clone()).into_rpc());
-	tokio::spawn(prover.run_worker());
+	tokio::spawn(prover.clone().run_worker());
+	tokio::spawn(prover.run_pruner());
 	Ok((address, handle))
 }

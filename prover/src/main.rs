@@ -4,12 +4,13 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use cloudana_circuits::{accuracy, keys, mlp, train};
 use cloudana_groth16::snarkjs;
-use cloudana_prover::{from_hex, serve, Config, Data, Prover};
+use cloudana_prover::{from_hex, load_or_create_token, serve, Config, Data, Prover};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-/// Cloudana's proving daemon. A Cloudana node started with `--prover-endpoint` hands it jobs
-/// over JSON-RPC; it proves them (Groth16, BN254, CPU, all cores) and keeps a journal so a
-/// restart loses no accepted job.
+/// Cloudana's proving daemon. A Cloudana node started with `--prover-endpoint` and
+/// `--prover-token-file` asks it what it can prove in time and hands it jobs over JSON-RPC; it
+/// proves them (Groth16, BN254, CPU, all cores) and keeps a journal so a restart loses no
+/// accepted job.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -21,13 +22,19 @@ struct Cli {
 enum Command {
 	/// Run the daemon.
 	Serve {
-		/// Address to serve JSON-RPC (HTTP and WebSocket) on. Keep it on localhost: the API has
-		/// no authentication.
+		/// Address to serve JSON-RPC (HTTP) on. Every call needs the bearer token; keep it on
+		/// localhost all the same.
 		#[arg(long, default_value = "127.0.0.1:9955")]
 		listen: SocketAddr,
-		/// Journal directory (accepted tasks and results).
+		/// Data directory: the journal of accepted tasks and results, the measurements, and the
+		/// bearer token.
 		#[arg(long, default_value = "cloudana-prover-data")]
 		journal: PathBuf,
+		/// The bearer token file every call must present (`Authorization: Bearer <token>`); created
+		/// with a random token (mode 0600) if missing [default: <journal>/token]. Give the node the
+		/// same file with `--prover-token-file`.
+		#[arg(long)]
+		token_file: Option<PathBuf>,
 		/// Proving-key cache directory [default: <journal>/keys].
 		#[arg(long)]
 		keys: Option<PathBuf>,
@@ -45,6 +52,9 @@ enum Command {
 		/// Hours finished tasks stay in the journal.
 		#[arg(long, default_value_t = 24)]
 		retain_hours: u64,
+		/// Most tasks kept in the journal; beyond it the oldest finished ones are pruned first.
+		#[arg(long, default_value_t = 10_000)]
+		max_tasks: usize,
 	},
 	/// Prove the accuracy of a model on a dataset's holdout once, and write snarkjs files
 	/// (verification_key.json, proof.json, public.json) that `cloudana verify` checks.
@@ -59,7 +69,7 @@ enum Command {
 		/// Dataset CSV (Iris, Wine or Breast Cancer).
 		#[arg(long)]
 		dataset: PathBuf,
-		/// Binding input, 32 bytes hex (on chain: H(genesis ‖ job ‖ prover)); must be below r.
+		/// Binding input, 32 bytes hex (on chain: H(genesis ‖ work ‖ prover)); must be below r.
 		#[arg(long, default_value = "0x0000000000000000000000000000000000000000000000000000000000000001")]
 		binding: String,
 		/// Output directory.
@@ -148,18 +158,29 @@ fn init_logging() {
 async fn main() -> anyhow::Result<()> {
 	init_logging();
 	match Cli::parse().command {
-		Command::Serve { listen, journal, keys, datasets, models, max_queue, retain_hours } => {
+		Command::Serve { listen, journal, token_file, keys, datasets, models, max_queue, retain_hours, max_tasks } => {
 			if datasets.is_empty() || models.is_empty() {
-				tracing::warn!("no --dataset or no --model given: every task will fail with an unknown commitment");
+				tracing::warn!("no --dataset or no --model given: jobs on models the daemon does not hold are refused");
 			}
+			// The token first: the node reads it at its start, while the keys load.
+			let token_file = token_file.unwrap_or_else(|| journal.join("token"));
+			let token = load_or_create_token(&token_file)?;
+			tracing::info!(path = %token_file.display(), "bearer token (give the node --prover-token-file)");
 			let data = Data::load(&datasets, &models)?;
 			let keys = keys.unwrap_or_else(|| journal.join("keys"));
 			let prover = tokio::task::spawn_blocking(move || {
-				Prover::new(Config { journal, keys, data, max_queue, retain: Duration::from_secs(retain_hours * 3600) })
+				Prover::new(Config {
+					journal,
+					keys,
+					data,
+					max_queue,
+					retain: Duration::from_secs(retain_hours * 3600),
+					max_tasks,
+				})
 			})
 			.await??;
 			let capabilities = prover.capabilities();
-			let (address, handle) = serve(prover, listen).await?;
+			let (address, handle) = serve(prover, listen, &token).await?;
 			tracing::info!(%address, circuits = ?capabilities.circuits, "cloudana-prover listening");
 			tokio::select! {
 				_ = handle.clone().stopped() => {},

@@ -17,7 +17,7 @@ for (const [pallet, calls] of Object.entries({
   proverStaking: ['register', 'bondExtra', 'unbond', 'withdrawUnbonded', 'setCircuits', 'heartbeat', 'chill', 'activate'],
   reputation: ['rate', 'forceSetScore'],
   slashing: ['cancelDeferredSlash'],
-  parameters: ['setParameter'],
+  economics: ['setParameter'],
 })) {
   for (const call of calls) check(typeof api.tx[pallet]?.[call] === 'function', `api.tx.${pallet}.${call} exists`);
 }
@@ -58,7 +58,7 @@ const badKey = await send(api.tx.verifier.registerVk({
   deltaG2: '0x' + '00'.repeat(128), ic: ['0x' + '00'.repeat(64), '0x' + '00'.repeat(64)],
 }));
 check(badKey.error === 'verifier.IdentityInVerifyingKey', `verifier.registerVk of an all-identity key fails (${badKey.error})`);
-const badStars = await send(api.tx.reputation.rate(0, 6));
+const badStars = await send(api.tx.reputation.rate({ Job: 0 }, 6));
 check(badStars.error === 'reputation.InvalidStars', `reputation.rate with 6 stars fails (${badStars.error})`);
 const noSlash = await send(api.tx.slashing.cancelDeferredSlash(99));
 check(noSlash.error === 'BadOrigin', `slashing.cancelDeferredSlash by a signed account fails with BadOrigin (${noSlash.error})`);

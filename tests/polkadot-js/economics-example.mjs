@@ -48,8 +48,9 @@ const waitFor = (what, pick, timeoutBlocks = 60) => new Promise((resolve, reject
 const reputation = async () => (await api.call.reputationApi.reputation(bob.address)).unwrap().score.toNumber();
 
 // The slash is deferred by SlashDeferDuration (2 days by default); a Root parameter change
-// shortens it to 3 blocks on this dev chain, so the example finishes in seconds.
-await send(api.tx.sudo.sudo(api.tx.parameters.setParameter({ Economics: { SlashDeferDuration: [null, 3] } })), alice);
+// shortens it to 3 blocks on this dev chain (through `Economics::set_parameter`, which checks
+// the parameters as a set), so the example finishes in seconds.
+await send(api.tx.sudo.sudo(api.tx.economics.setParameter({ Economics: { SlashDeferDuration: [null, 3] } })), alice);
 console.error('set economics.SlashDeferDuration = 3 blocks (sudo)');
 
 const scoreBefore = await reputation();

@@ -56,11 +56,7 @@ impl<T: Config> Pallet<T> {
 
 		funds::hold_escrow::<T>(&requester, terms.bounty)?;
 		T::Verifier::acquire(&circuit).map_err(|_| Error::<T>::CircuitNotFound)?;
-		let id = NextGridId::<T>::mutate(|next| {
-			let id = *next;
-			*next = next.saturating_add(1);
-			id
-		});
+		let id = Self::take_id::<NextGridId<T>>();
 		let now = frame_system::Pallet::<T>::block_number();
 		let closes_at = now.saturating_add(terms.duration);
 		let slots: BoundedVec<Slot<T>, T::MaxSlots> = params

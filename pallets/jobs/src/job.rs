@@ -41,11 +41,7 @@ impl<T: Config> Pallet<T> {
 
 		funds::hold_escrow::<T>(&requester, terms.max_price)?;
 		T::Verifier::acquire(&circuit).map_err(|_| Error::<T>::CircuitNotFound)?;
-		let id = NextJobId::<T>::mutate(|next| {
-			let id = *next;
-			*next = next.saturating_add(1);
-			id
-		});
+		let id = Self::take_id::<NextJobId<T>>();
 		let now = frame_system::Pallet::<T>::block_number();
 		let lock_expires_at = now.saturating_add(terms.lock_timeout);
 		let max_price = terms.max_price;

@@ -73,7 +73,7 @@ pub const REASSESS_BLOCKS: u32 = 10;
 /// Blocks allowed for a transaction to be included, taken off every proof window.
 pub const INCLUSION_BLOCKS: u32 = 2;
 /// How many open-work entries are looked at per circuit and run.
-pub const MAX_SCAN: usize = 256;
+pub const MAX_SCAN: usize = 512;
 /// How many assessments are asked of the daemon per run.
 pub const MAX_ASSESS: usize = 8;
 /// How many works the worker remembers.
@@ -256,84 +256,85 @@ struct View<T: Config> {
 	lockable_until: BlockNumberFor<T>,
 }
 
+/// Where a piece of work stands, for the worker.
+enum Stand<T: Config> {
+	/// Lockable.
+	Open,
+	/// Locked by this lock.
+	Locked(crate::Lock<T>),
+	/// Neither (finished, proven, void, or its grid closed).
+	Other,
+}
+
 impl<T: Config> View<T> {
-	/// The work as it stands now, if it is open.
-	fn open(work: WorkId, now: BlockNumberFor<T>) -> Option<Self> {
+	/// The work as it stands at block `now`, if its record exists.
+	fn load(work: WorkId, now: BlockNumberFor<T>) -> Option<(Self, Stand<T>)> {
 		let next = now.saturating_add(1u32.into());
-		match work {
+		let (view, stand) = match work {
 			WorkId::Job(id) => {
 				let job = Jobs::<T>::get(id)?;
-				(job.status == JobStatus::Open).then(|| View {
+				let (price, lockable_until, stand) = match &job.status {
+					JobStatus::Open => (Pallet::<T>::price_at(&job, next), job.lock_expires_at.saturating_sub(1u32.into()), Stand::Open),
+					JobStatus::Locked(lock) => (lock.price, lock.expires_at, Stand::Locked(lock.clone())),
+					_ => (Default::default(), now, Stand::Other),
+				};
+				let view = View {
 					work,
-					price: Pallet::<T>::price_at(&job, next),
 					requester: job.requester,
 					circuit: job.circuit,
 					inputs: job.inputs.to_vec(),
 					outputs: job.outputs,
 					hyper_params: None,
+					price,
 					collateral: job.terms.collateral,
 					proof_timeout: job.terms.proof_timeout,
-					lockable_until: job.lock_expires_at.saturating_sub(1u32.into()),
-				})
+					lockable_until,
+				};
+				(view, stand)
 			},
 			WorkId::Slot(grid, slot) => {
 				let job = GridJobs::<T>::get(grid)?;
-				let state = &job.slots.get(slot as usize)?.state;
-				(job.status == GridStatus::Open && *state == SlotState::Open).then(|| View {
+				let entry = job.slots.get(slot as usize)?;
+				let (price, lockable_until, stand) = match (&job.status, &entry.state) {
+					(GridStatus::Open, SlotState::Open) => (
+						Pallet::<T>::slot_price(&job),
+						job.closes_at.saturating_sub(job.terms.proof_timeout),
+						Stand::Open,
+					),
+					(GridStatus::Open, SlotState::Locked(lock)) => (lock.price, lock.expires_at, Stand::Locked(lock.clone())),
+					_ => (Default::default(), now, Stand::Other),
+				};
+				let view = View {
 					work,
-					price: Pallet::<T>::slot_price(&job),
 					requester: job.requester.clone(),
 					circuit: job.circuit,
 					inputs: job.inputs.to_vec(),
 					outputs: job.outputs,
-					hyper_params: Some(String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned()),
+					hyper_params: Some(String::from_utf8_lossy(&entry.params).into_owned()),
+					price,
 					collateral: job.terms.collateral,
 					proof_timeout: job.terms.proof_timeout,
-					lockable_until: job.closes_at.saturating_sub(job.terms.proof_timeout),
-				})
+					lockable_until,
+				};
+				(view, stand)
 			},
+		};
+		Some((view, stand))
+	}
+
+	/// The work as it stands now, if it is open.
+	fn open(work: WorkId, now: BlockNumberFor<T>) -> Option<Self> {
+		match Self::load(work, now)? {
+			(view, Stand::Open) => Some(view),
+			_ => None,
 		}
 	}
 
-	/// The work and its lock, if `prover` holds it.
-	fn locked_by(work: WorkId, prover: &T::AccountId) -> Option<Self> {
-		match work {
-			WorkId::Job(id) => {
-				let job = Jobs::<T>::get(id)?;
-				match &job.status {
-					JobStatus::Locked(lock) if lock.prover == *prover => Some(View {
-						work,
-						price: lock.price,
-						requester: job.requester.clone(),
-						circuit: job.circuit,
-						inputs: job.inputs.to_vec(),
-						outputs: job.outputs,
-						hyper_params: None,
-						collateral: job.terms.collateral,
-						proof_timeout: job.terms.proof_timeout,
-						lockable_until: lock.expires_at,
-					}),
-					_ => None,
-				}
-			},
-			WorkId::Slot(grid, slot) => {
-				let job = GridJobs::<T>::get(grid)?;
-				match &job.slots.get(slot as usize)?.state {
-					SlotState::Locked(lock) if lock.prover == *prover && job.status == GridStatus::Open => Some(View {
-						work,
-						price: lock.price,
-						requester: job.requester.clone(),
-						circuit: job.circuit,
-						inputs: job.inputs.to_vec(),
-						outputs: job.outputs,
-						hyper_params: Some(String::from_utf8_lossy(&job.slots[slot as usize].params).into_owned()),
-						collateral: job.terms.collateral,
-						proof_timeout: job.terms.proof_timeout,
-						lockable_until: lock.expires_at,
-					}),
-					_ => None,
-				}
-			},
+	/// The work, if `prover` holds its lock.
+	fn locked_by(work: WorkId, prover: &T::AccountId, now: BlockNumberFor<T>) -> Option<Self> {
+		match Self::load(work, now)? {
+			(view, Stand::Locked(lock)) if lock.prover == *prover => Some(view),
+			_ => None,
 		}
 	}
 
@@ -387,7 +388,7 @@ impl<T: Config> Worker<T> {
 			let works: Vec<WorkId> = ActiveLocks::<T>::iter_key_prefix(&account.id).collect();
 			for work in works {
 				self.memory.update(work, |m| m.locked = true);
-				if let Some(view) = View::<T>::locked_by(work, &account.id) {
+				if let Some(view) = View::<T>::locked_by(work, &account.id, self.now) {
 					if self.now < view.lockable_until {
 						self.drive(&view, account);
 					}

@@ -19,6 +19,15 @@ pub fn in_field(value: &PublicInput) -> bool {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Takes the next id of a sequence (`NextJobId`, `NextGridId`).
+	pub(crate) fn take_id<S: frame_support::storage::StorageValue<u64, Query = u64>>() -> u64 {
+		S::mutate(|next| {
+			let id = *next;
+			*next = next.saturating_add(1);
+			id
+		})
+	}
+
 	/// Checks a proof timeout against `MinProofTimeout` and `MaxProofTimeout`.
 	pub(crate) fn check_proof_timeout(proof_timeout: BlockNumberFor<T>) -> DispatchResult {
 		ensure!(proof_timeout <= T::MaxProofTimeout::get(), Error::<T>::InvalidProofTimeout);

@@ -1,0 +1,316 @@
+//! `cloudana grid`: multi-slot (grid) jobs, a hyper-parameter search over a dataset's accuracy
+//! circuit.
+
+use super::{accuracy_dataset, read_dataset, Output, Signer};
+use anyhow::{anyhow, bail, Context as _};
+use clap::Subcommand;
+use cloudana_circuits::keys;
+use cloudana_client::{
+	event, runtime, signer,
+	units::{format_cld, parse_cld},
+	Client,
+};
+use cloudana_primitives::grid::RankKey;
+use serde_json::json;
+use std::path::PathBuf;
+
+type GridJob = runtime::runtime_types::pallet_jobs::types::GridJob;
+
+/// Multi-slot (grid) jobs: a hyper-parameter search over a dataset's accuracy circuit (Iris,
+/// Wine or Breast Cancer), with 50% of the bounty to the best proven accuracy and the rest
+/// split among the others.
+#[derive(Subcommand)]
+pub enum GridCommand {
+	/// Submit a grid job: one slot per combination of the --grid values (the last key varies
+	/// fastest); prints the grid id. Each slot's prover trains the model with its
+	/// hyper-parameters (deterministically) and proves its accuracy on the dataset's holdout.
+	Submit {
+		/// Dataset: a CSV file, or `iris`, `wine` or `breast_cancer` (found in
+		/// $CLOUDANA_DATASETS, default `data`: the repository's data/ when run from its root). Its
+		/// holdout's commitment is the job's input, and its accuracy circuit the job's circuit.
+		#[arg(long)]
+		dataset: PathBuf,
+		/// Hyper-parameter values: `key=v1,v2,…` (keys `lr`, `epochs`, `hidden`); repeat the
+		/// flag per key, or separate keys with `;` (`lr=0.01,0.05;epochs=10,20`).
+		#[arg(long = "grid", required = true)]
+		grid: Vec<String>,
+		/// Bounty, CLD: held in escrow, paid out at the close.
+		#[arg(long)]
+		bounty: String,
+		/// Collateral a prover holds while it has a slot locked, CLD (burned if it fails).
+		#[arg(long, default_value = "0")]
+		collateral: String,
+		/// Blocks a prover has, from locking a slot, to prove it (at least the chain's
+		/// `MinProofTimeout`).
+		#[arg(long, default_value_t = 100)]
+		proof_timeout: u32,
+		/// Blocks until the grid closes (earlier if every slot is settled); at least
+		/// --proof-timeout. No slot is locked later than --proof-timeout blocks before the close.
+		#[arg(long, default_value_t = 600)]
+		duration: u32,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Show a grid job and each slot's state.
+	Status {
+		/// The grid's id.
+		id: u64,
+	},
+	/// The leaderboard: proven slots, best first, and once closed what each was paid.
+	Results {
+		/// The grid's id.
+		id: u64,
+	},
+	/// Re-train every slot's model here, in plain Rust, with the same code and seed the
+	/// provers use, and print each one's holdout accuracy (unproven; to check the leaderboard).
+	Replay {
+		/// The grid's id.
+		id: u64,
+		/// Dataset CSV or name (`iris`, `wine`, `breast_cancer`); must match the grid's dataset
+		/// commitment.
+		#[arg(long)]
+		dataset: PathBuf,
+	},
+}
+
+/// The slots' hyper-parameters for `--grid` arguments: the cartesian product, canonical text.
+pub fn expand_grid(args: &[String]) -> anyhow::Result<Vec<String>> {
+	let mut axes: Vec<(String, Vec<String>)> = Vec::new();
+	for part in args.iter().flat_map(|a| a.split(';')).map(str::trim).filter(|p| !p.is_empty()) {
+		let (key, values) = part.split_once('=').ok_or_else(|| anyhow!("--grid {part:?} is not key=v1,v2,…"))?;
+		let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+		if values.is_empty() {
+			bail!("--grid {key} has no values");
+		}
+		if axes.iter().any(|(k, _)| k == key.trim()) {
+			bail!("--grid {key} is given twice");
+		}
+		axes.push((key.trim().to_string(), values));
+	}
+	let mut combos: Vec<Vec<String>> = vec![vec![]];
+	for (key, values) in &axes {
+		combos = combos
+			.into_iter()
+			.flat_map(|combo| values.iter().map(move |v| [combo.clone(), vec![format!("{key}={v}")]].concat()))
+			.collect();
+	}
+	combos
+		.into_iter()
+		.map(|combo| {
+			let text = combo.join(",");
+			cloudana_circuits::train::HyperParams::parse(&text).map(|p| p.to_text()).map_err(|e| anyhow!("slot {text:?}: {e}"))
+		})
+		.collect()
+}
+
+async fn grid_job(client: &Client, id: u64) -> anyhow::Result<GridJob> {
+	let at = client.api.at_current_block().await?;
+	let job = at
+		.storage()
+		.try_fetch(runtime::storage().jobs().grid_jobs(), (id,))
+		.await?
+		.ok_or_else(|| anyhow!("no grid job {id} (never submitted, or pruned after its retention period)"))?
+		.decode()?;
+	Ok(job)
+}
+
+/// Runs a `grid` command.
+pub async fn run(command: GridCommand, client: &Client, out: Output) -> anyhow::Result<()> {
+	use runtime::runtime_types::pallet_jobs::types::{GridStatus, GridTerms, SlotState};
+	match command {
+		GridCommand::Submit { dataset, grid, bounty, collateral, proof_timeout, duration, signer: s } => {
+			let slots = expand_grid(&grid)?;
+			let data = read_dataset(&dataset)?.holdout()?;
+			let inputs = vec![cloudana_groth16::encoding::encode_fr(&data.commitment())];
+			let circuit = subxt::utils::H256(keys::accuracy_circuit_id(data.spec));
+			let terms = GridTerms {
+				bounty: parse_cld(&bounty).context("--bounty")?,
+				collateral: parse_cld(&collateral).context("--collateral")?,
+				proof_timeout,
+				duration,
+			};
+			// Outputs of the accuracy circuit: [model commitment, correct count]; rank by the count.
+			let params: Vec<Vec<u8>> = slots.iter().map(|p| p.as_bytes().to_vec()).collect();
+			let call = runtime::tx().jobs().submit_grid(circuit, inputs, params, 1, terms);
+			let events = client.submit(&call, &signer(&s.suri)?).await?;
+			let event = event::<runtime::jobs::events::GridSubmitted>(&events)?;
+			out.print(
+				json!({"grid": event.grid, "dataset": data.spec.name(), "slots": slots, "bounty": event.bounty.to_string(),
+					"deposit": event.deposit.to_string(), "closes_at": event.closes_at}),
+				format!(
+					"grid {} submitted on {}: {} slots ({}), {} held, storage deposit {}, closes at block {}",
+					event.grid,
+					data.spec.title(),
+					slots.len(),
+					slots.join(" | "),
+					format_cld(event.bounty),
+					format_cld(event.deposit),
+					event.closes_at
+				),
+			);
+		},
+		GridCommand::Status { id } => {
+			let job = grid_job(client, id).await?;
+			let slots: Vec<serde_json::Value> = job
+				.slots
+				.iter()
+				.enumerate()
+				.map(|(i, slot)| {
+					let params = String::from_utf8_lossy(&slot.params).to_string();
+					match &slot.state {
+						SlotState::Open => json!({"slot": i, "params": params, "state": "open"}),
+						SlotState::Locked(lock) => json!({"slot": i, "params": params, "state": "locked",
+							"prover": lock.prover.to_string(), "expires_at": lock.expires_at}),
+						SlotState::Proven { prover, metric, at } => json!({"slot": i, "params": params, "state": "proven",
+							"prover": prover.to_string(), "correct": metric.to_string(), "at": at}),
+						SlotState::Void { prover, reason } => json!({"slot": i, "params": params, "state": "void",
+							"prover": prover.to_string(), "reason": format!("{reason:?}")}),
+					}
+				})
+				.collect();
+			let status = match &job.status {
+				GridStatus::Open => "open",
+				GridStatus::Closed { .. } => "closed",
+			};
+			let (spec, holdout) = accuracy_dataset(&job.circuit.0);
+			let text = std::iter::once(format!(
+				"grid {id}{}: {status}, bounty {}, closes at block {}",
+				spec.map(|s| format!(" ({})", s.title())).unwrap_or_default(),
+				format_cld(job.terms.bounty),
+				job.closes_at
+			))
+			.chain(slots.iter().map(|s| {
+				format!(
+					"  slot {}: {} — {}{}{}",
+					s["slot"],
+					s["params"].as_str().unwrap_or(""),
+					s["state"].as_str().unwrap_or(""),
+					s.get("prover").and_then(|p| p.as_str()).map(|p| format!(" by {p}")).unwrap_or_default(),
+					s.get("correct").and_then(|c| c.as_str()).map(|c| format!(", {c}/{holdout} correct")).unwrap_or_default()
+				)
+			}))
+			.collect::<Vec<_>>()
+			.join("\n");
+			out.print(
+				json!({"grid": id, "dataset": spec.map(|s| s.name()), "status": status, "closes_at": job.closes_at, "slots": slots}),
+				text,
+			);
+		},
+		GridCommand::Results { id } => {
+			let job = grid_job(client, id).await?;
+			let params = |slot: u32| String::from_utf8_lossy(&job.slots[slot as usize].params).to_string();
+			let rows: Vec<serde_json::Value> = match &job.status {
+				GridStatus::Closed { payouts, .. } => payouts
+					.iter()
+					.map(|p| json!({"slot": p.slot, "params": params(p.slot), "prover": p.prover.to_string(),
+						"correct": p.metric.to_string(), "paid": p.paid.to_string(), "fee": p.fee.to_string()}))
+					.collect(),
+				GridStatus::Open => {
+					// The ranking the chain applies at the close.
+					let mut proven: Vec<(RankKey<u32>, String)> = job
+						.slots
+						.iter()
+						.enumerate()
+						.filter_map(|(i, s)| match &s.state {
+							SlotState::Proven { prover, metric, at } =>
+								Some((RankKey { metric: *metric, at: *at, slot: i as u32 }, prover.to_string())),
+							_ => None,
+						})
+						.collect();
+					proven.sort_by(|a, b| a.0.cmp(&b.0));
+					proven
+						.into_iter()
+						.map(|(key, prover)| json!({"slot": key.slot, "params": params(key.slot), "prover": prover, "correct": key.metric.to_string()}))
+						.collect()
+				},
+			};
+			let (closed, refund) = match &job.status {
+				GridStatus::Closed { refund, .. } => (true, Some(*refund)),
+				GridStatus::Open => (false, None),
+			};
+			let (spec, holdout) = accuracy_dataset(&job.circuit.0);
+			let mut text = vec![format!(
+				"grid {id}{} leaderboard ({}):",
+				spec.map(|s| format!(" ({})", s.title())).unwrap_or_default(),
+				if closed { "closed" } else { "open, so far" }
+			)];
+			for (rank, row) in rows.iter().enumerate() {
+				let paid = row.get("paid").and_then(|p| p.as_str()).and_then(|p| p.parse::<u128>().ok());
+				text.push(format!(
+					"  {}. slot {} ({}): {}/{holdout} correct{}",
+					rank + 1,
+					row["slot"],
+					row["params"].as_str().unwrap_or(""),
+					row["correct"].as_str().unwrap_or(""),
+					paid.map(|p| format!(", paid {}", format_cld(p))).unwrap_or_default()
+				));
+			}
+			if rows.is_empty() {
+				text.push("  no slot proven yet".into());
+			}
+			if let Some(refund) = refund {
+				text.push(format!("  refunded to the requester: {}", format_cld(refund)));
+			}
+			out.print(
+				json!({"grid": id, "closed": closed, "leaderboard": rows, "refund": refund.map(|r| r.to_string())}),
+				text.join("\n"),
+			);
+		},
+		GridCommand::Replay { id, dataset } => {
+			use cloudana_circuits::train::{slot_seed, train, HyperParams};
+			let job = grid_job(client, id).await?;
+			let all = read_dataset(&dataset)?;
+			let holdout = all.holdout()?;
+			if job.inputs.first().copied() != Some(cloudana_groth16::encoding::encode_fr(&holdout.commitment())) {
+				bail!("{} is not the grid's dataset (its holdout commitment differs)", dataset.display());
+			}
+			let training = all.training();
+			let mut rows = Vec::new();
+			for (slot, s) in job.slots.iter().enumerate() {
+				let text = String::from_utf8_lossy(&s.params).to_string();
+				let params = HyperParams::parse(&text).with_context(|| format!("slot {slot}"))?;
+				let model = train(&training, &params, slot_seed(id, slot as u32));
+				rows.push(json!({"slot": slot, "params": text, "correct": model.correct(&holdout)}));
+			}
+			let text = rows
+				.iter()
+				.map(|r| {
+					format!(
+						"slot {} ({}): {}/{} correct (re-trained, unproven)",
+						r["slot"],
+						r["params"].as_str().unwrap_or(""),
+						r["correct"],
+						holdout.samples.len()
+					)
+				})
+				.collect::<Vec<_>>()
+				.join("\n");
+			out.print(json!({"grid": id, "replayed": rows}), text);
+		},
+	}
+	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::expand_grid;
+
+	#[test]
+	fn grid_arguments_expand_to_the_cartesian_product_last_key_fastest() {
+		let slots = expand_grid(&["lr=0.01,0.05;epochs=10,20".into(), "hidden=4".into()]).unwrap();
+		assert_eq!(
+			slots,
+			vec![
+				"lr=0.01,epochs=10,hidden=4",
+				"lr=0.01,epochs=20,hidden=4",
+				"lr=0.05,epochs=10,hidden=4",
+				"lr=0.05,epochs=20,hidden=4"
+			]
+		);
+		assert_eq!(expand_grid(&["epochs=5".into(), "lr=1".into()]).unwrap(), vec!["lr=1,epochs=5,hidden=8"]);
+		for bad in [vec!["lr"], vec!["lr="], vec!["lr=0.1", "lr=0.2"], vec!["lr=2", "epochs=1"], vec!["lr=0.1"], vec!["depth=3"]] {
+			let args: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
+			assert!(expand_grid(&args).is_err(), "{bad:?} should be refused");
+		}
+	}
+}
