@@ -168,29 +168,20 @@ impl Client {
 		progress.wait_for_finalized_success().await.map_err(describe_failure)
 	}
 
-	/// Signs `calls` with consecutive nonces from `first_nonce` and hands them to the node's
-	/// transaction pool, 64 at a time, without waiting for them to be included (for sending many
-	/// transactions at once).
-	pub async fn submit_all<Call: subxt::transactions::Payload>(
+	/// Signs `call` with `nonce` (offline, immortal) and hands it to the node's transaction pool
+	/// without waiting for it to be included: for sending many transactions at once, one account's
+	/// in nonce order (sent out of order, they would wait in the pool's future queue, which drops
+	/// what waits too long).
+	pub async fn submit_with_nonce<Call: subxt::transactions::Payload>(
 		&self,
-		calls: &[Call],
+		call: &Call,
 		signer: &Keypair,
-		first_nonce: u64,
+		nonce: u64,
 	) -> anyhow::Result<()> {
-		const AT_ONCE: usize = 64;
+		let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().immortal().nonce(nonce).build();
 		let at = self.api.at_current_block().await?;
-		for (chunk, calls) in calls.chunks(AT_ONCE).enumerate() {
-			let sends = calls.iter().enumerate().map(|(i, call)| {
-				let nonce = first_nonce + (chunk * AT_ONCE + i) as u64;
-				let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
-				let mut tx = at.tx();
-				async move { tx.sign_and_submit(call, signer, params).await }
-			});
-			for sent in futures::future::join_all(sends).await {
-				sent.map_err(|e| anyhow!("the node refused a transaction: {e}"))?;
-			}
-		}
-		Ok(())
+		let signed = at.tx().create_signable_offline(call, params)?.sign(signer)?;
+		signed.submit().await.map(|_| ()).map_err(|e| anyhow!("the node refused the transaction: {e}"))
 	}
 
 	/// The nonce `who`'s next transaction takes, as of the latest block.
