@@ -356,7 +356,7 @@ mod benchmarks {
 	fn process_job() -> Result<(), BenchmarkError> {
 		let (job, _, _) = locked_job::<T>(1, 1)?;
 		let expires_at = match Jobs::<T>::job(job).map(|j| j.status) {
-			Some(JobStatus::Locked(lock)) => lock.expires_at,
+			Some(JobStatus::Locked(held)) => held.expires_at,
 			_ => return Err(BenchmarkError::Stop("not locked")),
 		};
 		at::<T>(expires_at);
@@ -376,7 +376,7 @@ mod benchmarks {
 	fn process_slot() -> Result<(), BenchmarkError> {
 		let grid = grid_with::<T>(T::MaxSlots::get(), 1, 0)?;
 		let expires_at = match GridJobs::<T>::get(grid).map(|g| g.slots[0].state.clone()) {
-			Some(SlotState::Locked(lock)) => lock.expires_at,
+			Some(SlotState::Locked(held)) => held.expires_at,
 			_ => return Err(BenchmarkError::Stop("not locked")),
 		};
 		at::<T>(expires_at);
