@@ -13,33 +13,48 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
+# Each stage's wall time, printed as it ends and again in a table at the end.
+TIMES=()
+STAGE=""
+STAGE_START=$SECONDS
+stage() {
+	if [ -n "$STAGE" ]; then
+		TIMES+=("$(printf '%6d s  %s' $((SECONDS - STAGE_START)) "$STAGE")")
+		log "$STAGE: $((SECONDS - STAGE_START)) s"
+	fi
+	STAGE="$1"
+	STAGE_START=$SECONDS
+	[ -z "$1" ] || log "$1"
+}
+
+stage "0/6 prerequisites and the release build"
 ensure_prerequisites
 build_all
 
-log "1/6 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
+stage "1/6 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
 if command -v cargo-nextest >/dev/null; then
 	cargo nextest run --release --locked --workspace --no-fail-fast
 else
 	cargo test --release --locked --workspace --no-fail-fast
 fi
 
-log "2/6 pallet benchmarks on the mock runtimes"
+stage "2/6 pallet benchmarks on the mock runtimes"
 cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pallet-jobs \
 	-p pallet-reputation -p pallet-slashing \
 	--features runtime-benchmarks --lib -- benchmark
 
 if [ "${SKIP_POLKADOT_JS:-0}" != 1 ]; then
-	log "3/6 polkadot.js against a dev node"
+	stage "3/6 polkadot.js against a dev node"
 	"$ROOT/scripts/check-polkadot-js.sh"
 fi
 
 if [ "${SKIP_DEMO:-0}" != 1 ]; then
-	log "4/6 the demo"
+	stage "4/6 the demo"
 	"$ROOT/scripts/demo.sh"
 fi
 
 if [ "${SKIP_ECONOMICS:-0}" != 1 ]; then
-	log "5/6 the economics worked example"
+	stage "5/6 the economics worked example"
 	OUT="$("$ROOT/scripts/economics-example.sh")"
 	echo "$OUT"
 	EXPECTED=$'earned: 45\nslashed: 100\nto_insurance: 80\nburned: 20\nreputation_delta: -30\nrefunded: 50'
@@ -48,9 +63,12 @@ fi
 
 if [ "${SKIP_GRID:-0}" != 1 ]; then
 	for dataset in iris wine breast_cancer; do
-		log "6/6 the grid demo on $dataset"
+		stage "6/6 the grid demo on $dataset"
 		"$ROOT/scripts/grid-demo.sh" "$dataset"
 	done
 fi
 
+stage ""
 log "all tests passed"
+printf '%s\n' "${TIMES[@]}" >&2
+printf '%6d s  total\n' "$SECONDS" >&2
