@@ -11,4 +11,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_prerequisites
 CLOUDANA_BENCH_OPS="${1:-20000}" cargo test --release --locked -p cloudana-runtime --test storage_bound \
-	-- --ignored --nocapture --test-threads 1 2>&1 | grep -E '^(after|at the end|200 blocks|[0-9]+ operations| +[0-9]+ [a-z_]+:)|test result|panicked'
+	-- --nocapture --test-threads 1 2>&1 | grep -E '^(after|at the end|200 blocks|[0-9]+ operations| +[0-9]+ [a-z_]+:)|test result|panicked'

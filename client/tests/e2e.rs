@@ -141,10 +141,12 @@ async fn flood<Call: subxt::transactions::Payload>(client: &Client, signer: &sub
 	for _round in 0..10 {
 		let from = client.nonce(&who).await?;
 		for nonce in from..target {
-			// A transaction the pool still holds is refused as already imported: skip it.
+			// A transaction the pool still holds is refused as already imported or as one of too
+			// low a priority (the same nonce is taken); one included since the nonce was read is
+			// refused as outdated: skip them.
 			if let Err(error) = client.submit_with_nonce(&calls[(nonce - first) as usize], signer, nonce).await {
-				let text = format!("{error:#}");
-				if !text.contains("Already Imported") && !text.contains("Priority is too low") {
+				let text = format!("{error:#}").to_lowercase();
+				if !["already imported", "priority", "outdated"].iter().any(|known| text.contains(known)) {
 					return Err(error);
 				}
 			}

@@ -402,6 +402,7 @@ pub mod guard {
 pub mod benchmarking {
 	use super::guard::*;
 	use frame_benchmarking::v2::*;
+	use frame_support::traits::EnsureOrigin;
 
 	#[benchmarks]
 	mod benchmarks {

@@ -30,10 +30,18 @@ const TOKEN: &str = "secret-token";
 
 type Http = Arc<parking_lot::RwLock<testing::OffchainState>>;
 
+type Pool = Arc<parking_lot::RwLock<testing::PoolState>>;
+
 struct World {
 	ext: sp_io::TestExternalities,
 	http: Http,
-	pool: Arc<parking_lot::RwLock<testing::PoolState>>,
+	pool: Pool,
+	key: AccountId,
+}
+
+/// What a test sees of its worker: the transaction pool it sends to and its key.
+struct Worker {
+	pool: Pool,
 	key: AccountId,
 }
 
@@ -60,6 +68,17 @@ fn configure() {
 		POLICY_KEY,
 		&ProverPolicy { min_price: 0, max_collateral: 1_000, max_collateral_percent: 1_000 }.encode(),
 	);
+}
+
+/// Runs `test` with a worker configured by [`configure`] and the daemon `http` scripted.
+fn with_worker(test: impl FnOnce(&Worker, &Http)) {
+	let mut w = world();
+	let http = w.http.clone();
+	let worker = Worker { pool: w.pool.clone(), key: w.key.clone() };
+	w.ext.execute_with(|| {
+		configure();
+		test(&worker, &http)
+	});
 }
 
 fn expect<P: serde::Serialize>(http: &Http, method: &str, params: P, result: serde_json::Value) {
@@ -118,7 +137,7 @@ fn done(request: &ProveRequest, output: u64, proof: &cloudana_groth16::Proof) ->
 	})
 }
 
-fn pooled_calls(pool: &Arc<parking_lot::RwLock<testing::PoolState>>) -> Vec<RuntimeCall> {
+fn pooled_calls(pool: &Pool) -> Vec<RuntimeCall> {
 	pool.write()
 		.transactions
 		.drain(..)
@@ -130,6 +149,22 @@ fn pooled_calls(pool: &Arc<parking_lot::RwLock<testing::PoolState>>) -> Vec<Runt
 fn register_key_prover(key: &AccountId, circuit: CircuitId, locks: u64) {
 	Balances::set_balance(key, RICH);
 	register_prover(key, circuit, 1_000 * locks);
+}
+
+/// An open job (price 10, collateral 50) whose circuit `key` serves, staked for one lock.
+fn open_job_served_by(key: &AccountId) -> (CircuitId, JobId) {
+	let (circuit, job) = open_job();
+	register_key_prover(key, circuit, 1);
+	(circuit, job)
+}
+
+/// A product job (`6 · 7`) locked by `key`, and the request the worker builds for it.
+fn locked_product_job(key: &AccountId) -> (CircuitId, JobId, ProveRequest) {
+	let circuit = product_circuit();
+	register_key_prover(key, circuit, 1);
+	let job = submit_product(circuit, 6, 7);
+	assert_ok!(Jobs::lock(RuntimeOrigin::signed(key.clone()), job));
+	(circuit, job, job_request(circuit, job, key, 6, 7))
 }
 
 #[test]
@@ -144,12 +179,8 @@ fn without_an_endpoint_the_worker_does_nothing() {
 
 #[test]
 fn the_worker_locks_an_open_job_the_daemon_can_prove_in_time_once() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let (circuit, job) = open_job();
-		register_key_prover(&w.key, circuit, 1);
+	with_worker(|w, http| {
+		let (circuit, job) = open_job_served_by(&w.key);
 		let request = job_request(circuit, job, &w.key, 6, 7);
 		capabilities(&http, circuit);
 		assess(&http, &request, serde_json::json!({"estimated_ms": 900}));
@@ -169,12 +200,8 @@ fn the_worker_locks_an_open_job_the_daemon_can_prove_in_time_once() {
 
 #[test]
 fn item_1_the_worker_does_not_lock_what_the_daemon_cannot_prove() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let (circuit, job) = open_job();
-		register_key_prover(&w.key, circuit, 1);
+	with_worker(|w, http| {
+		let (circuit, job) = open_job_served_by(&w.key);
 		let request = job_request(circuit, job, &w.key, 6, 7);
 		// An unknown model: the daemon refuses; the worker does not lock, nor ask again soon.
 		capabilities(&http, circuit);
@@ -189,12 +216,8 @@ fn item_1_the_worker_does_not_lock_what_the_daemon_cannot_prove() {
 
 #[test]
 fn item_1_the_worker_does_not_lock_what_it_cannot_prove_in_time() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let (circuit, job) = open_job();
-		register_key_prover(&w.key, circuit, 1);
+	with_worker(|w, http| {
+		let (circuit, job) = open_job_served_by(&w.key);
 		// Five 6-second blocks, less two for inclusion: 18 s. A 13 s estimate is more than two
 		// thirds of it.
 		capabilities(&http, circuit);
@@ -206,18 +229,14 @@ fn item_1_the_worker_does_not_lock_what_it_cannot_prove_in_time() {
 
 #[test]
 fn item_1_the_worker_keeps_to_the_operators_collateral_policy() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
+	with_worker(|w, http| {
 		// The job's collateral (50) is above the operator's 40; no daemon call is made.
 		sp_io::offchain::local_storage_set(
 			StorageKind::PERSISTENT,
 			POLICY_KEY,
 			&ProverPolicy { min_price: 0, max_collateral: 40, max_collateral_percent: 1_000 }.encode(),
 		);
-		let (circuit, _) = open_job();
-		register_key_prover(&w.key, circuit, 1);
+		let (circuit, _) = open_job_served_by(&w.key);
 		capabilities(&http, circuit);
 		Jobs::offchain_worker(1);
 		assert!(pooled_calls(&w.pool).is_empty());
@@ -231,12 +250,8 @@ fn item_1_the_worker_keeps_to_the_operators_collateral_policy() {
 
 #[test]
 fn the_worker_stops_locking_while_its_prover_is_suspended() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let (circuit, job) = open_job();
-		register_key_prover(&w.key, circuit, 1);
+	with_worker(|w, http| {
+		let (circuit, job) = open_job_served_by(&w.key);
 		pallet_prover_staking::Pallet::<Test>::suspend(&w.key, 5);
 		capabilities(&http, circuit);
 		Jobs::offchain_worker(1);
@@ -251,12 +266,8 @@ fn the_worker_stops_locking_while_its_prover_is_suspended() {
 
 #[test]
 fn the_worker_skips_circuits_the_daemon_cannot_prove() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let (circuit, _) = open_job();
-		register_key_prover(&w.key, circuit, 1);
+	with_worker(|w, http| {
+		let _ = open_job_served_by(&w.key);
 		capabilities(&http, CircuitId::repeat_byte(9));
 		Jobs::offchain_worker(1);
 		assert!(pooled_calls(&w.pool).is_empty());
@@ -265,15 +276,8 @@ fn the_worker_skips_circuits_the_daemon_cannot_prove() {
 
 #[test]
 fn the_worker_hands_a_locked_job_over_and_submits_the_verified_proof() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let circuit = product_circuit();
-		register_key_prover(&w.key, circuit, 1);
-		let job = submit_product(circuit, 6, 7);
-		assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
-		let request = job_request(circuit, job, &w.key, 6, 7);
+	with_worker(|w, http| {
+		let (circuit, job, request) = locked_product_job(&w.key);
 
 		// Block 1: the daemon does not know the task; the worker hands it over.
 		capabilities(&http, circuit);
@@ -302,15 +306,8 @@ fn the_worker_hands_a_locked_job_over_and_submits_the_verified_proof() {
 
 #[test]
 fn item_9_a_proof_that_does_not_verify_here_is_not_sent() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let circuit = product_circuit();
-		register_key_prover(&w.key, circuit, 1);
-		let job = submit_product(circuit, 6, 7);
-		assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
-		let request = job_request(circuit, job, &w.key, 6, 7);
+	with_worker(|w, http| {
+		let (circuit, _, request) = locked_product_job(&w.key);
 		// A daemon bug: a proof of 6 · 8 with the output 42.
 		let wrong = prove_product(&request.binding.0, 6, 8);
 		capabilities(&http, circuit);
@@ -330,10 +327,7 @@ fn item_9_a_proof_that_does_not_verify_here_is_not_sent() {
 
 #[test]
 fn item_9_transactions_in_flight_take_consecutive_nonces() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
+	with_worker(|w, http| {
 		let circuit = product_circuit();
 		register_key_prover(&w.key, circuit, 3);
 		for i in 0..2 {
@@ -361,15 +355,8 @@ fn item_9_transactions_in_flight_take_consecutive_nonces() {
 
 #[test]
 fn item_1_a_job_this_node_failed_is_never_locked_again() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
-		let circuit = product_circuit();
-		register_key_prover(&w.key, circuit, 1);
-		let job = submit_product(circuit, 6, 7);
-		assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
-		let request = job_request(circuit, job, &w.key, 6, 7);
+	with_worker(|w, http| {
+		let (circuit, job, request) = locked_product_job(&w.key);
 		// The worker sees its lock (the daemon is still proving).
 		capabilities(&http, circuit);
 		status(&http, &request, serde_json::json!({"task": request.task_id(), "state": "proving"}));
@@ -386,10 +373,7 @@ fn item_1_a_job_this_node_failed_is_never_locked_again() {
 
 #[test]
 fn the_worker_locks_grid_slots_hands_them_over_with_their_hyper_parameters_and_submits_the_results() {
-	let mut w = world();
-	let http = w.http.clone();
-	w.ext.execute_with(|| {
-		configure();
+	with_worker(|w, http| {
 		let circuit = product_circuit();
 		register_key_prover(&w.key, circuit, 10);
 		let slots: BoundedVec<BoundedVec<u8, _>, _> = vec![b"lr=0.1,epochs=3".to_vec().try_into().unwrap()].try_into().unwrap();
