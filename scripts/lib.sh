@@ -40,9 +40,9 @@ ensure_prerequisites() {
 }
 
 # The one build: every binary and every test, with the features the tests use, so that the
-# demo, the tests and CI all reuse the same artifacts. First time: about 25 minutes on 2 cores.
+# demo, the tests and CI all reuse the same artifacts. First time: about 27 minutes on 2 cores.
 build_all() {
-	log "building Cloudana (release; first build on 2 cores takes ~25 minutes, later ones seconds)"
+	log "building Cloudana (release; first build on 2 cores takes ~27 minutes, later ones seconds)"
 	(cd "$ROOT" && cargo build --release --locked --workspace --bins --tests)
 }
 

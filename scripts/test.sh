@@ -2,7 +2,8 @@
 # Cloudana's tests: builds everything (installing what is missing), then runs
 #   1. every unit, integration and end-to-end test of the workspace (the e2e test starts a real
 #      dev node and a real prover daemon and runs an Iris job to payout over RPC);
-#   2. the pallets' benchmarks as tests, on their mock runtimes (feature runtime-benchmarks);
+#   2. the pallets' benchmarks as tests, on their mock runtimes, and the runtime's own
+#      (Economics) on its storage (feature runtime-benchmarks);
 #   3. the polkadot.js check: a standard Substrate client sees and calls Cloudana's pallets;
 #   4. the demo (scripts/demo.sh), as README.md tells a newcomer to run it;
 #   5. the economics worked example (scripts/economics-example.sh), checking its numbers;
@@ -38,10 +39,12 @@ else
 	cargo test --release --locked --workspace --no-fail-fast
 fi
 
-stage "2/6 pallet benchmarks on the mock runtimes"
+stage "2/6 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
 cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pallet-jobs \
 	-p pallet-reputation -p pallet-slashing \
 	--features runtime-benchmarks --lib -- benchmark
+# The runtime's benchmarking glue compiles, and its own Economics benchmark runs, natively.
+SKIP_WASM_BUILD=1 cargo test --release --locked -p cloudana-runtime --features runtime-benchmarks --lib -- benchmark
 
 if [ "${SKIP_POLKADOT_JS:-0}" != 1 ]; then
 	stage "3/6 polkadot.js against a dev node"

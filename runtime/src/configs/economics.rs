@@ -418,6 +418,9 @@ pub mod benchmarking {
 
 			Ok(())
 		}
+
+		// Run as tests on the real runtime's storage (scripts/test.sh, stage 2).
+		impl_benchmark_test_suite!(Pallet, sp_io::TestExternalities::default(), crate::Runtime);
 	}
 }
 
