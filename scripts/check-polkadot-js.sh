@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks that a standard Substrate client, polkadot.js, sees Cloudana's pallets in the metadata
-# and calls them: starts a dev node, runs tests/polkadot-js/check.mjs against it.
+# and calls them, and runs a root referendum from preimage to enactment with FRAME's governance
+# calls and conviction votes: starts a dev node, runs tests/polkadot-js/check.mjs against it.
 # Needs Node.js and npm (it installs @polkadot/api into tests/polkadot-js/node_modules).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,4 +22,4 @@ cd "$ROOT/tests/polkadot-js"
 log "installing @polkadot/api (npm)"
 npm install --silent --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund
 log "running the polkadot.js checks"
-timeout 180 node check.mjs "ws://127.0.0.1:$RPC_PORT"
+timeout 420 node check.mjs "ws://127.0.0.1:$RPC_PORT"

@@ -4,7 +4,8 @@
 #      dev node and a real prover daemon and runs an Iris job to payout over RPC);
 #   2. the pallets' benchmarks as tests, on their mock runtimes, and the runtime's own
 #      (Economics) on its storage (feature runtime-benchmarks);
-#   3. the polkadot.js check: a standard Substrate client sees and calls Cloudana's pallets;
+#   3. the polkadot.js check: a standard Substrate client sees and calls Cloudana's pallets, and
+#      runs a referendum from preimage to enactment;
 #   4. the demo (scripts/demo.sh), as README.md tells a newcomer to run it;
 #   5. the economics worked example (scripts/economics-example.sh), checking its numbers;
 #   6. the grid demo (scripts/grid-demo.sh) on Iris, Wine and Breast Cancer, each checking its

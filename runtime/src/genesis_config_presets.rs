@@ -1,5 +1,6 @@
-//! Genesis presets: `development` (one validator, Alice; Sudo) and `local_testnet` (three
-//! validators, Alice, Bob and Charlie; no Sudo). Both endow the well-known development
+//! Genesis presets: `development` (one validator, Alice; Sudo; governance a day to the minute:
+//! `TimeDivisor` 1 440) and `local_testnet` (three validators, Alice, Bob and Charlie; no Sudo,
+//! governed by referenda alone, with production periods). Both endow the well-known development
 //! accounts with 1 000 000 CLD, and the treasury and the insurance pool with 1 CLD each (they
 //! must exist to receive fees and slashes). Bob, the development prover, starts with a Gold
 //! reputation (700), so he may take jobs up to 200 CLD; every other account starts at 0
@@ -7,9 +8,11 @@
 
 use crate::{
 	configs::{InsurancePool, TreasuryAccount},
-	AccountId, BalancesConfig, ReputationConfig, RuntimeGenesisConfig, SudoConfig, CLD,
+	AccountId, BalancesConfig, EconomicsConfig, ReputationConfig, RuntimeGenesisConfig, SudoConfig, CLD,
 };
+use crate::configs::{dynamic_params::governance, RuntimeParameters};
 use alloc::{vec, vec::Vec};
+use codec::Encode;
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -23,7 +26,15 @@ pub const DEV_PROVER_SCORE: u16 = 700;
 /// CLD given to each development account.
 pub const ENDOWMENT: u128 = 1_000_000 * CLD;
 
-fn genesis(authorities: Vec<(AuraId, GrandpaId)>, endowed: Vec<AccountId>, root: Option<AccountId>) -> Value {
+/// The development chain's governance time divisor: a day of referendum periods lasts a minute.
+pub const DEV_TIME_DIVISOR: u32 = 1_440;
+
+fn genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	endowed: Vec<AccountId>,
+	root: Option<AccountId>,
+	parameters: Vec<RuntimeParameters>,
+) -> Value {
 	let mut balances: Vec<(AccountId, u128)> = endowed.into_iter().map(|a| (a, ENDOWMENT)).collect();
 	balances.push((TreasuryAccount::get(), CLD));
 	balances.push((InsurancePool::get(), CLD));
@@ -35,6 +46,7 @@ fn genesis(authorities: Vec<(AuraId, GrandpaId)>, endowed: Vec<AccountId>, root:
 		},
 		sudo: SudoConfig { key: root },
 		reputation: ReputationConfig { scores: vec![(Sr25519Keyring::Bob.to_account_id(), DEV_PROVER_SCORE)] },
+		economics: EconomicsConfig { parameters: parameters.iter().map(|p| p.encode().into()).collect::<Vec<sp_core::Bytes>>() },
 	})
 }
 
@@ -46,16 +58,20 @@ fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
 }
 
-/// One validator (Alice), Sudo key Alice.
+/// One validator (Alice), Sudo key Alice, governance periods divided by [`DEV_TIME_DIVISOR`].
 pub fn development() -> Value {
 	genesis(
 		vec![authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
 		dev_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		vec![RuntimeParameters::Governance(governance::Parameters::TimeDivisor(
+			governance::TimeDivisor,
+			Some(DEV_TIME_DIVISOR),
+		))],
 	)
 }
 
-/// Three validators (Alice, Bob, Charlie), no Sudo.
+/// Three validators (Alice, Bob, Charlie), no Sudo: governed by referenda alone.
 pub fn local_testnet() -> Value {
 	genesis(
 		vec![
@@ -65,6 +81,7 @@ pub fn local_testnet() -> Value {
 		],
 		dev_accounts(),
 		None,
+		vec![],
 	)
 }
 

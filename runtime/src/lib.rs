@@ -37,6 +37,7 @@ pub use apis::RuntimeApi;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 pub mod weights;
 
 /// The runtime-local pallet that changes economics parameters as a checked set.
@@ -222,6 +223,22 @@ mod runtime {
 	pub type Reputation = pallet_reputation;
 	#[runtime::pallet_index(14)]
 	pub type Slashing = pallet_slashing;
+
+	// OpenGov (crate::governance).
+	#[runtime::pallet_index(20)]
+	pub type Preimage = pallet_preimage;
+	#[runtime::pallet_index(21)]
+	pub type Scheduler = pallet_scheduler;
+	#[runtime::pallet_index(22)]
+	pub type Referenda = pallet_referenda;
+	#[runtime::pallet_index(23)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+	#[runtime::pallet_index(24)]
+	pub type Origins = crate::governance::origins::pallet_custom_origins;
+	#[runtime::pallet_index(25)]
+	pub type Treasury = pallet_treasury;
+	#[runtime::pallet_index(26)]
+	pub type InsurancePool = pallet_treasury<Instance1>;
 }
 
 /// Keeps `Vec` in scope for the runtime API macro expansions.

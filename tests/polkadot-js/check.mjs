@@ -1,5 +1,6 @@
 // A standard Substrate client against a running Cloudana node: polkadot.js reads the metadata,
-// finds the Jobs, Verifier, ProverStaking, Reputation and Slashing calls, and calls them.
+// finds the Jobs, Verifier, ProverStaking, Reputation and Slashing calls, and calls them; then
+// runs a root referendum from preimage to enactment with FRAME's governance calls.
 //
 // Usage: node check.mjs ws://127.0.0.1:9944
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -29,8 +30,8 @@ check(api.registry.chainDecimals[0] === 12 && api.registry.chainTokens[0] === 'C
 
 const keyring = new Keyring({ type: 'sr25519' });
 const ferdie = keyring.addFromUri('//Ferdie');
-const send = (tx) => new Promise((resolve, reject) => {
-  tx.signAndSend(ferdie, ({ status, dispatchError, events }) => {
+const send = (tx, signer = ferdie) => new Promise((resolve, reject) => {
+  tx.signAndSend(signer, ({ status, dispatchError, events }) => {
     if (dispatchError) {
       const { section, name } = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : {};
       resolve({ error: section ? `${section}.${name}` : dispatchError.toString(), events });
@@ -62,6 +63,43 @@ const badStars = await send(api.tx.reputation.rate({ Job: 0 }, 6));
 check(badStars.error === 'reputation.InvalidStars', `reputation.rate with 6 stars fails (${badStars.error})`);
 const noSlash = await send(api.tx.slashing.cancelDeferredSlash(99));
 check(noSlash.error === 'BadOrigin', `slashing.cancelDeferredSlash by a signed account fails with BadOrigin (${noSlash.error})`);
+
+// OpenGov with FRAME's own calls only: a `root` referendum from preimage to enactment, voted
+// with conviction by the development accounts (the development chain divides every governance
+// period by 1 440, so it takes a few dozen blocks).
+const started = Date.now();
+const dev = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+const key = '0x' + Buffer.from(':cloudana:governed').toString('hex');
+const proposal = api.tx.system.setStorage([[key, '0x01']]);
+const preimage = proposal.method.toHex();
+const noted = await send(api.tx.preimage.notePreimage(preimage), dev[0]);
+check(!noted.error, `preimage.notePreimage succeeds (${noted.error ?? 'ok'})`);
+const index = (await api.query.referenda.referendumCount()).toNumber();
+const submitted = await send(api.tx.referenda.submit(
+  { system: 'Root' },
+  { Lookup: { hash: proposal.method.hash.toHex(), len: proposal.method.encodedLength } },
+  { After: 0 },
+), dev[0]);
+check(!submitted.error, `referenda.submit with a system: Root origin succeeds (${submitted.error ?? 'ok'})`);
+const deposited = await send(api.tx.referenda.placeDecisionDeposit(index), dev[0]);
+check(!deposited.error, `referenda.placeDecisionDeposit succeeds (${deposited.error ?? 'ok'})`);
+for (const voter of dev) {
+  const voted = await send(api.tx.convictionVoting.vote(index, {
+    Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 900_000n * 10n ** 12n },
+  }), voter);
+  if (voted.error) fail(`convictionVoting.vote by ${voter.address} failed: ${voted.error}`);
+}
+check(true, 'convictionVoting.vote (aye, 1x conviction) by six development accounts');
+let info;
+for (let i = 0; i < 600; i++) {
+  info = await api.query.referenda.referendumInfoFor(index);
+  const stored = await api.rpc.state.getStorage(key);
+  if (info.unwrap().isApproved && stored.isSome) break;
+  if (info.unwrap().isRejected || info.unwrap().isTimedOut) fail(`referendum ${index} ended ${info.unwrap().type}`);
+  await new Promise((r) => setTimeout(r, 250));
+}
+check(info.unwrap().isApproved, `referendum ${index} is approved`);
+check((await api.rpc.state.getStorage(key)).isSome, `its call was enacted (${((Date.now() - started) / 1000).toFixed(0)} s from preimage to enactment)`);
 
 await api.disconnect();
 console.log('polkadot.js: all checks passed');

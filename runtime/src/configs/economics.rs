@@ -24,8 +24,8 @@
 //!
 //! **Changed only as a set that holds together.** `pallet-parameters`' own `set_parameter` is
 //! closed (its admin origin is `EnsureNever`); parameters change through
-//! [`guard::Pallet::set_parameter`] (`Economics::set_parameter`, Root today, a governance
-//! track later), which applies the change and refuses it, with a named
+//! [`guard::Pallet::set_parameter`] (`Economics::set_parameter`: Root, or a referendum on the
+//! `economic_params` track), which applies the change and refuses it, with a named
 //! [`guard::Error`], if the parameters then break an invariant ([`check`]):
 //!
 //! - `UnbondingPeriod ≥ MaxLockTimeout + MaxProofTimeout + SlashDeferDuration`: stake stays
@@ -192,6 +192,17 @@ pub mod dynamic_params {
 		#[codec(index = 42)]
 		pub static SlashingSpan: BlockNumber = DAYS;
 	}
+
+	/// Governance timing (`crate::governance::tracks`).
+	#[dynamic_pallet_params]
+	#[codec(index = 1)]
+	pub mod governance {
+		/// Every referendum period and the vote-locking period are divided by this (at least
+		/// one block each): 1 in production; the development preset sets 1 440, so a day of
+		/// governance lasts a minute.
+		#[codec(index = 0)]
+		pub static TimeDivisor: BlockNumber = 1;
+	}
 }
 
 use dynamic_params::economics;
@@ -285,13 +296,17 @@ pub fn check() -> Result<(), Violation> {
 			OffenceSuspension::get() > 0,
 		Violation::ZeroValue,
 	)?;
-	ensure(OffenceSuspension::get() <= RepeatedFailuresSuspension::get(), Violation::SuspensionsInverted)
+	ensure(OffenceSuspension::get() <= RepeatedFailuresSuspension::get(), Violation::SuspensionsInverted)?;
+	ensure(dynamic_params::governance::TimeDivisor::get() > 0, Violation::ZeroValue)
 }
 
 impl guard::Config for Runtime {
 	type RuntimeEvent = crate::RuntimeEvent;
 	type RuntimeParameters = RuntimeParameters;
-	type AdminOrigin = frame_system::EnsureRoot<crate::AccountId>;
+	type AdminOrigin = frame_support::traits::EitherOf<
+		frame_system::EnsureRoot<crate::AccountId>,
+		crate::governance::origins::EconomicParams,
+	>;
 	type Store = Store;
 	type WeightInfo = crate::weights::pallet_economics::SubstrateWeight<Runtime>;
 }
@@ -370,11 +385,35 @@ pub mod guard {
 		InvariantBroken(Violation),
 	}
 
+	/// Parameters set at genesis (the development preset's governance timing): each the SCALE
+	/// encoding of a `RuntimeParameters` key-value (hex in the chain spec), applied in order and
+	/// then checked as a set.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// SCALE-encoded parameters.
+		pub parameters: alloc::vec::Vec<sp_core::Bytes>,
+		#[serde(skip)]
+		#[doc(hidden)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for bytes in &self.parameters {
+				let key_value = T::RuntimeParameters::decode(&mut &bytes[..]).expect("a genesis parameter decodes");
+				T::Store::set(key_value);
+			}
+			T::Store::check().expect("the genesis parameters keep every invariant");
+		}
+	}
+
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Set an economics parameter, if the parameters keep their invariants.
 		///
-		/// - Origin: `AdminOrigin` (Root today; a governance track later).
+		/// - Origin: `AdminOrigin` (Root, or a referendum on the `economic_params` track).
 		/// - `key_value`: the parameter and its value (units: see the runtime's economics
 		///   table), or `None` to go back to the default.
 		///

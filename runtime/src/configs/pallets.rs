@@ -27,10 +27,10 @@ parameter_types! {
 	pub const HeartbeatInterval: BlockNumber = crate::HOURS;
 	/// The longest a job keeps stake at risk: the longest lock window plus proof timeout.
 	pub MaxJobDuration: BlockNumber = economics::MaxLockTimeout::get() + economics::MaxProofTimeout::get();
-	/// The treasury's account (the account `pallet-treasury` uses, so adding it later keeps it).
+	/// The treasury's account (`pallet-treasury`'s, `crate::governance`).
 	pub TreasuryAccount: AccountId = PalletId(*b"py/trsry").into_account_truncating();
-	/// The insurance pool's account: 80% of every slash. It pays requesters and provers by
-	/// governance spends in a later release.
+	/// The insurance pool's account: 80% of every slash. It pays requesters and provers through
+	/// `insurance_spend` referenda (`InsurancePool::spend`, `crate::governance`).
 	pub InsurancePool: AccountId = PalletId(*b"cld/insu").into_account_truncating();
 	/// On-initialize budget of pallet-jobs' deadlines: 20% of a block.
 	pub MaxDeadlineWeight: Weight = Perbill::from_percent(20) * MAXIMUM_BLOCK_WEIGHT;
@@ -92,7 +92,7 @@ impl pallet_slashing::Config for Runtime {
 	type Currency = crate::Balances;
 	type Stake = ProverStaking;
 	type OnOffence = Reputation;
-	type CancelOrigin = frame_system::EnsureRoot<AccountId>;
+	type CancelOrigin = frame_support::traits::EitherOf<frame_system::EnsureRoot<AccountId>, crate::governance::origins::SlashCancel>;
 	type InsurancePool = InsurancePool;
 	type InsuranceShare = economics::InsuranceShare;
 	type SlashDeferDuration = economics::SlashDeferDuration;

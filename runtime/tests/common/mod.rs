@@ -56,8 +56,9 @@ fn json_patch_merge(target: &mut serde_json::Value, patch: serde_json::Value) {
 	}
 }
 
-/// Starts every block up to `n` (with no events, as the executive does), runs pallet-jobs'
-/// (deadlines) and pallet-slashing's (due slashes) `on_initialize` in each, and checks the
+/// Starts every block up to `n` (with no events, as the executive does), runs pallet-scheduler's
+/// (enacted referenda, referendum alarms), pallet-jobs' (deadlines) and pallet-slashing's (due
+/// slashes) `on_initialize` in each, and checks the
 /// invariants after each. Consensus pallets'
 /// hooks are left out: they need the block's inherents and digests.
 pub fn run_to_block(n: u32) {
@@ -68,6 +69,7 @@ pub fn run_to_block(n: u32) {
 		// As the executive does: each block starts with no events.
 		System::reset_events();
 		System::initialize(&next, &System::parent_hash(), &Default::default());
+		cloudana_runtime::Scheduler::on_initialize(next);
 		Jobs::on_initialize(next);
 		Slashing::on_initialize(next);
 		check_invariants();

@@ -1,0 +1,195 @@
+//! OpenGov: FRAME's `pallet-referenda`, `pallet-conviction-voting`, `pallet-scheduler`,
+//! `pallet-preimage` and `pallet-treasury` (twice: the treasury, and the insurance pool), with
+//! Cloudana's track origins ([`origins`]) and tracks ([`tracks`]).
+//!
+//! Who governs what:
+//!
+//! | call | origin |
+//! |---|---|
+//! | any call | Root: the `root` track (and Sudo on the development chain only) |
+//! | `Economics::set_parameter` | Root or `economic_params` |
+//! | `Slashing::cancel_deferred_slash` | Root or `slash_cancel` |
+//! | `Treasury::spend` | Root (any amount) or `treasurer` (≤ 100 000 CLD) |
+//! | `InsurancePool::spend` | Root (any amount) or `insurance_spend` (≤ 50 000 CLD) |
+//! | `Referenda::cancel` / `kill` | Root or `referendum_canceller` / `referendum_killer` |
+//!
+//! Anyone may submit a referendum (`Referenda::submit`, 10 CLD submission deposit) on the track
+//! its proposal's origin maps to; the decision deposit is the track's. Votes lock with
+//! conviction for multiples of `VoteLockingPeriod` (7 days, divided by `TimeDivisor` like the
+//! track periods): 0.1× unlocks at once, 1× locks one period, 2× two, 3× four, 4× eight, 5× sixteen,
+//! 6× thirty-two.
+
+pub mod origins;
+pub mod tracks;
+
+use crate::{
+	configs::{InsurancePool as InsurancePoolAccount, TreasuryAccount},
+	AccountId, Balance, Balances, BlockNumber, OriginCaller, Preimage, Referenda, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury, CLD, DAYS, MILLI_CLD,
+};
+use frame_support::{
+	parameter_types,
+	traits::{
+		fungible::HoldConsideration, tokens::{PayFromAccount, UnityAssetBalanceConversion}, ConstU32, EitherOf,
+		EqualPrivilegeOnly, Get, LinearStoragePrice, TotalIssuanceOf,
+	},
+	weights::Weight,
+	PalletId,
+};
+use frame_system::{EnsureRoot, EnsureRootWithSuccess, EnsureSigned};
+use sp_runtime::{traits::IdentityLookup, Perbill, Permill};
+
+impl origins::pallet_custom_origins::Config for Runtime {}
+
+parameter_types! {
+	pub const PreimageBaseDeposit: Balance = CLD;
+	pub const PreimageByteDeposit: Balance = MILLI_CLD;
+	pub const PreimageHoldReason: RuntimeHoldReason = RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+}
+
+/// Preimages (proposals' calls) hold 1 CLD + 0.001 CLD per byte until unnoted.
+impl pallet_preimage::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = pallet_preimage::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type ManagerOrigin = EnsureRoot<AccountId>;
+	type Consideration = HoldConsideration<
+		AccountId,
+		Balances,
+		PreimageHoldReason,
+		LinearStoragePrice<PreimageBaseDeposit, PreimageByteDeposit, Balance>,
+	>;
+}
+
+parameter_types! {
+	/// Scheduled calls (enacted referenda) may use 80% of a block.
+	pub MaximumSchedulerWeight: Weight = Perbill::from_percent(80) * crate::configs::RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_scheduler::Config for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type RuntimeEvent = RuntimeEvent;
+	type PalletsOrigin = OriginCaller;
+	type RuntimeCall = RuntimeCall;
+	type MaximumWeight = MaximumSchedulerWeight;
+	type ScheduleOrigin = EnsureRoot<AccountId>;
+	type OriginPrivilegeCmp = EqualPrivilegeOnly;
+	type MaxScheduledPerBlock = ConstU32<50>;
+	type WeightInfo = pallet_scheduler::weights::SubstrateWeight<Runtime>;
+	type Preimages = Preimage;
+	type BlockNumberProvider = System;
+}
+
+/// `VoteLockingPeriod`: 7 days, divided by the chain's `TimeDivisor`.
+pub struct VoteLockingPeriod;
+impl Get<BlockNumber> for VoteLockingPeriod {
+	fn get() -> BlockNumber {
+		tracks::scaled(7 * DAYS)
+	}
+}
+
+/// `UndecidingTimeout`: 14 days, divided by the chain's `TimeDivisor`.
+pub struct UndecidingTimeout;
+impl Get<BlockNumber> for UndecidingTimeout {
+	fn get() -> BlockNumber {
+		tracks::scaled(14 * DAYS)
+	}
+}
+
+impl pallet_conviction_voting::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = pallet_conviction_voting::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type Polls = Referenda;
+	type MaxTurnout = TotalIssuanceOf<Balances, AccountId>;
+	type MaxVotes = ConstU32<512>;
+	type VoteLockingPeriod = VoteLockingPeriod;
+	type BlockNumberProvider = System;
+	type VotingHooks = ();
+}
+
+parameter_types! {
+	pub const SubmissionDeposit: Balance = 10 * CLD;
+}
+
+impl pallet_referenda::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = pallet_referenda::weights::SubstrateWeight<Runtime>;
+	type Scheduler = Scheduler;
+	type Currency = Balances;
+	type SubmitOrigin = frame_support::traits::AsEnsureOriginWithArg<EnsureSigned<AccountId>>;
+	type CancelOrigin = EitherOf<EnsureRoot<AccountId>, origins::ReferendumCanceller>;
+	type KillOrigin = EitherOf<EnsureRoot<AccountId>, origins::ReferendumKiller>;
+	/// Killed referenda's deposits go to the treasury.
+	type Slash = Treasury;
+	type Votes = Balance;
+	type Tally = pallet_conviction_voting::TallyOf<Runtime>;
+	type SubmissionDeposit = SubmissionDeposit;
+	type MaxQueued = ConstU32<100>;
+	type UndecidingTimeout = UndecidingTimeout;
+	type AlarmInterval = frame_support::traits::ConstU32<1>;
+	type Tracks = tracks::TracksInfo;
+	type Preimages = Preimage;
+	type BlockNumberProvider = System;
+}
+
+parameter_types! {
+	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+	pub const InsurancePalletId: PalletId = PalletId(*b"cld/insu");
+	pub const SpendPeriod: BlockNumber = 6 * DAYS;
+	/// Nothing is burned at the end of a spend period.
+	pub const NoBurn: Permill = Permill::zero();
+	pub const PayoutPeriod: BlockNumber = 30 * DAYS;
+	pub const MaxBalance: Balance = Balance::MAX;
+}
+
+/// The treasury (fees, killed referenda's deposits): spent by `treasurer` referenda.
+impl pallet_treasury::Config for Runtime {
+	type Currency = Balances;
+	type RejectOrigin = EnsureRoot<AccountId>;
+	type RuntimeEvent = RuntimeEvent;
+	type SpendPeriod = SpendPeriod;
+	type Burn = NoBurn;
+	type PalletId = TreasuryPalletId;
+	type BurnDestination = ();
+	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+	type SpendFunds = ();
+	type MaxApprovals = ConstU32<100>;
+	type SpendOrigin = EitherOf<EnsureRootWithSuccess<AccountId, MaxBalance>, origins::Treasurer>;
+	type AssetKind = ();
+	type Beneficiary = AccountId;
+	type BeneficiaryLookup = IdentityLookup<AccountId>;
+	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+	type BalanceConverter = UnityAssetBalanceConversion;
+	type PayoutPeriod = PayoutPeriod;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+	type BlockNumberProvider = System;
+}
+
+/// The insurance pool (80% of every slash): spent by `insurance_spend` referenda, to pay
+/// requesters and provers.
+impl pallet_treasury::Config<pallet_treasury::Instance1> for Runtime {
+	type Currency = Balances;
+	type RejectOrigin = EnsureRoot<AccountId>;
+	type RuntimeEvent = RuntimeEvent;
+	type SpendPeriod = SpendPeriod;
+	type Burn = NoBurn;
+	type PalletId = InsurancePalletId;
+	type BurnDestination = ();
+	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+	type SpendFunds = ();
+	type MaxApprovals = ConstU32<100>;
+	type SpendOrigin = EitherOf<EnsureRootWithSuccess<AccountId, MaxBalance>, origins::InsuranceSpend>;
+	type AssetKind = ();
+	type Beneficiary = AccountId;
+	type BeneficiaryLookup = IdentityLookup<AccountId>;
+	type Paymaster = PayFromAccount<Balances, InsurancePoolAccount>;
+	type BalanceConverter = UnityAssetBalanceConversion;
+	type PayoutPeriod = PayoutPeriod;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+	type BlockNumberProvider = System;
+}
+
