@@ -143,6 +143,30 @@ fn governance_cancels_a_slash_inside_the_window() {
 }
 
 #[test]
+fn a_slash_cancel_referendum_cancels_a_slash_inside_the_window() {
+	use cloudana_runtime::{governance::origins::Origin, OriginCaller, RuntimeCall};
+	dev_ext().execute_with(|| {
+		let (circuit, _) = circuit();
+		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		set(Economics::MinProofTimeout(economics::MinProofTimeout, Some(5)));
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
+		let job = submit(&alice, circuit, fixed_price(50 * CLD, 3, 5));
+		assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), job));
+		run_to_block(7);
+		let pending = pallet_slashing::PendingSlashes::<Runtime>::iter().next().map(|(id, _)| id).unwrap();
+		// A referendum on the slash_cancel track (development timing: a few blocks).
+		let call = RuntimeCall::Slashing(pallet_slashing::Call::cancel_deferred_slash { slash: pending });
+		let index = referendum(call, OriginCaller::Origins(Origin::SlashCancel));
+		run_until_ended(index, 50);
+		run_to_block(System::block_number() + 5);
+		assert!(pallet_slashing::PendingSlashes::<Runtime>::get(pending).is_none(), "the slash was not cancelled");
+		assert!(System::block_number() < 7 + <economics::SlashDeferDuration as frame_support::traits::Get<u32>>::get(), "inside the window");
+		run_to_block(6 + 2 * cloudana_runtime::DAYS + 1);
+		assert_eq!(ProverStaking::slashable(&bob), 1_000 * CLD);
+	});
+}
+
+#[test]
 fn an_invalid_proof_slashes_a_quarter_and_diamond_provers_pay_eight_percent() {
 	dev_ext().execute_with(|| {
 		let (circuit, trapdoor) = circuit();

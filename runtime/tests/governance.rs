@@ -11,18 +11,15 @@ use cloudana_runtime::{
 	RuntimeOrigin, Slashing, System, Treasury, CLD,
 };
 use codec::Encode;
-use common::{check_invariants, dev_ext, run_to_block};
+use common::{check_invariants, dev_ext, referendum, run_to_block, run_until_ended, VOTE};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Inspect, fungible::InspectHold, Bounded, Get, StorePreimage},
+	traits::{fungible::Inspect, fungible::InspectHold, Get, StorePreimage},
 };
 use pallet_conviction_voting::{AccountVote, Conviction, Vote};
 use pallet_referenda::ReferendumInfo;
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Dave};
 use sp_runtime::{traits::Hash, DispatchError, Perbill};
-
-/// What each development account votes with.
-const VOTE: u128 = 900_000 * CLD;
 
 fn fee_rate(percent: u32) -> RuntimeCall {
 	RuntimeCall::Economics(cloudana_runtime::pallet_economics::Call::set_parameter {
@@ -31,44 +28,6 @@ fn fee_rate(percent: u32) -> RuntimeCall {
 			Some(Perbill::from_percent(percent)),
 		)),
 	})
-}
-
-/// Notes `call` as a preimage (Alice), submits it on the track of `origin`, places the decision
-/// deposit and votes aye with 1× conviction from every development account (900 000 CLD each:
-/// about 90% of the issuance, above every track's support curve). Returns the referendum's
-/// index.
-fn referendum(call: RuntimeCall, origin: OriginCaller) -> u32 {
-	let alice = RuntimeOrigin::signed(Alice.to_account_id());
-	let bytes = call.encode();
-	let hash = <Runtime as frame_system::Config>::Hashing::hash(&bytes);
-	assert_ok!(Preimage::note_preimage(alice.clone(), bytes.clone()));
-	let index = pallet_referenda::ReferendumCount::<Runtime>::get();
-	assert_ok!(Referenda::submit(
-		alice.clone(),
-		Box::new(origin),
-		Bounded::Lookup { hash, len: bytes.len() as u32 },
-		frame_support::traits::schedule::DispatchTime::After(0),
-	));
-	assert_ok!(Referenda::place_decision_deposit(alice, index));
-	for voter in sp_keyring::Sr25519Keyring::well_known() {
-		let vote = AccountVote::Standard { vote: Vote { aye: true, conviction: Conviction::Locked1x }, balance: VOTE };
-		assert_ok!(ConvictionVoting::vote(RuntimeOrigin::signed(voter.to_account_id()), index, vote));
-	}
-	index
-}
-
-/// Runs blocks until referendum `index` has ended, at most `limit` blocks; returns the blocks it
-/// took.
-fn run_until_ended(index: u32, limit: u32) -> u32 {
-	let start = System::block_number();
-	while !matches!(
-		pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
-		Some(ReferendumInfo::Approved(..) | ReferendumInfo::Rejected(..) | ReferendumInfo::TimedOut(..))
-	) {
-		assert!(System::block_number() < start + limit, "referendum {index} did not end within {limit} blocks");
-		run_to_block(System::block_number() + 1);
-	}
-	System::block_number() - start
 }
 
 #[test]

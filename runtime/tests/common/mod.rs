@@ -116,3 +116,53 @@ pub fn short_periods(min_proof: u32, lock: u32, proof: u32, defer: u32, unbondin
 
 #[allow(dead_code)]
 pub type R = Runtime;
+
+/// What each development account votes with in [`referendum`].
+#[allow(dead_code)]
+pub const VOTE: u128 = 900_000 * cloudana_runtime::CLD;
+
+/// Notes `call` as a preimage (Alice), submits it on the track of `origin`, places the decision
+/// deposit and votes aye with 1× conviction from every development account ([`VOTE`] each:
+/// about 90% of the issuance, above every track's support curve). Returns the referendum's
+/// index.
+#[allow(dead_code)]
+pub fn referendum(call: cloudana_runtime::RuntimeCall, origin: cloudana_runtime::OriginCaller) -> u32 {
+	use cloudana_runtime::{ConvictionVoting, Preimage, Referenda, RuntimeOrigin};
+	use codec::Encode;
+	use frame_support::{assert_ok, traits::Bounded};
+	use pallet_conviction_voting::{AccountVote, Conviction, Vote};
+	use sp_runtime::traits::Hash;
+	let alice = RuntimeOrigin::signed(sp_keyring::Sr25519Keyring::Alice.to_account_id());
+	let bytes = call.encode();
+	let hash = <Runtime as frame_system::Config>::Hashing::hash(&bytes);
+	assert_ok!(Preimage::note_preimage(alice.clone(), bytes.clone()));
+	let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+	assert_ok!(Referenda::submit(
+		alice.clone(),
+		Box::new(origin),
+		Bounded::Lookup { hash, len: bytes.len() as u32 },
+		frame_support::traits::schedule::DispatchTime::After(0),
+	));
+	assert_ok!(Referenda::place_decision_deposit(alice, index));
+	for voter in sp_keyring::Sr25519Keyring::well_known() {
+		let vote = AccountVote::Standard { vote: Vote { aye: true, conviction: Conviction::Locked1x }, balance: VOTE };
+		assert_ok!(ConvictionVoting::vote(RuntimeOrigin::signed(voter.to_account_id()), index, vote));
+	}
+	index
+}
+
+/// Runs blocks until referendum `index` has ended (approved, rejected or timed out), at most
+/// `limit` blocks; returns the blocks it took.
+#[allow(dead_code)]
+pub fn run_until_ended(index: u32, limit: u32) -> u32 {
+	use pallet_referenda::ReferendumInfo;
+	let start = System::block_number();
+	while !matches!(
+		pallet_referenda::ReferendumInfoFor::<Runtime>::get(index),
+		Some(ReferendumInfo::Approved(..) | ReferendumInfo::Rejected(..) | ReferendumInfo::TimedOut(..))
+	) {
+		assert!(System::block_number() < start + limit, "referendum {index} did not end within {limit} blocks");
+		run_to_block(System::block_number() + 1);
+	}
+	System::block_number() - start
+}
