@@ -6,7 +6,7 @@ mod cmd;
 use clap::{Parser, Subcommand};
 use cloudana_client::Client;
 use cmd::{
-	balance::BalanceArgs, grid::GridCommand, job::JobCommand, model::ModelCommand, prover::ProverCommand,
+	balance::BalanceArgs, gov::GovCommand, grid::GridCommand, job::JobCommand, model::ModelCommand, prover::ProverCommand,
 	verify::VerifyArgs, vk::VkCommand, Output,
 };
 
@@ -52,6 +52,10 @@ enum Command {
 	/// split among the others.
 	#[command(subcommand)]
 	Grid(GridCommand),
+	/// Governance (OpenGov): propose, list and vote on referenda, delegate, unlock. Tracks and
+	/// periods: README, "Governance".
+	#[command(subcommand)]
+	Gov(GovCommand),
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -68,6 +72,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				Command::Prover(command) => cmd::prover::run(command, &client, out).await,
 				Command::Job(command) => cmd::job::run(command, &client, out).await,
 				Command::Grid(command) => cmd::grid::run(command, &client, out).await,
+				Command::Gov(command) => cmd::gov::run(command, &client, out).await,
 				Command::Verify(_) | Command::Model(_) => unreachable!("offline commands are handled above"),
 			}
 		},

@@ -15,91 +15,17 @@
 //!
 //! Needs the binaries: `cargo build --release --workspace --bins` (scripts/test.sh does it).
 
+mod common;
+
 use cloudana_circuits::{keys, mlp};
+use common::{binary, datasets, free_port, root, wait_for, Process};
 use cloudana_client::{runtime, signer, units::CLD, Client, JobStatus, JobTerms};
 use cloudana_groth16::{encoding::encode_fr, statement};
 use std::{
 	collections::BTreeMap,
-	net::TcpListener,
-	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
 use subxt::utils::{AccountId32, H256};
-
-/// A child process killed on drop, its output in a log file.
-struct Process {
-	child: Child,
-	log: PathBuf,
-}
-
-impl Drop for Process {
-	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
-	}
-}
-
-impl Process {
-	fn start(binary: &Path, args: &[String], log: PathBuf) -> Process {
-		let file = std::fs::File::create(&log).unwrap();
-		let child = Command::new(binary)
-			.args(args)
-			.stdout(file.try_clone().unwrap())
-			.stderr(file)
-			.stdin(Stdio::null())
-			.spawn()
-			.unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
-		Process { child, log }
-	}
-
-	fn tail(&self) -> String {
-		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-		let lines: Vec<&str> = text.lines().collect();
-		lines[lines.len().saturating_sub(40)..].join("\n")
-	}
-}
-
-fn binary(name: &str) -> PathBuf {
-	let dir = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().to_path_buf();
-	let path = dir.join(name);
-	assert!(path.exists(), "{} is missing: run `cargo build --release --workspace --bins` first", path.display());
-	path
-}
-
-fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn root() -> PathBuf {
-	// The manifest dir at run time (cargo sets it), not at build time: a shared target dir may
-	// hold binaries built from another checkout.
-	PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())).join("..")
-}
-
-fn datasets() -> PathBuf {
-	std::env::var("CLOUDANA_DATASETS").map(PathBuf::from).unwrap_or_else(|_| root().join("data"))
-}
-
-async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, logs: &[&Process], mut f: F) -> T
-where
-	F: FnMut() -> Fut,
-	Fut: std::future::Future<Output = Option<T>>,
-{
-	let deadline = Instant::now() + timeout;
-	loop {
-		if let Some(value) = f().await {
-			return value;
-		}
-		if Instant::now() > deadline {
-			for process in logs {
-				eprintln!("--- {} ---\n{}", process.log.display(), process.tail());
-			}
-			panic!("timed out waiting for {what}");
-		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
-	}
-}
 
 /// Free + reserved (held) balance of each account at block `at`.
 async fn totals(client: &Client, at: u64, accounts: &[AccountId32]) -> Vec<u128> {

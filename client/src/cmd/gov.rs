@@ -1,0 +1,356 @@
+//! `cloudana gov`: OpenGov referenda with FRAME's own calls (`preimage.note_preimage`,
+//! `referenda.submit`, `referenda.place_decision_deposit`, `conviction_voting.*`).
+
+use super::{hex32, Output, Signer};
+use anyhow::{bail, Context as _};
+use clap::{Subcommand, ValueEnum};
+use cloudana_client::{account, runtime, signer, units::format_cld, units::parse_cld, Client};
+use runtime::runtime_types::{
+	cloudana_runtime::{governance::origins::pallet_custom_origins::Origin, OriginCaller},
+	frame_support::traits::{preimages::Bounded, schedule::DispatchTime},
+	frame_support::dispatch::RawOrigin,
+	pallet_conviction_voting::{conviction::Conviction, vote::AccountVote, vote::Vote},
+	pallet_referenda::types::ReferendumInfo,
+};
+use serde_json::json;
+
+/// A referendum track (README, "Governance").
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Track {
+	/// Any call, dispatched as Root.
+	Root,
+	/// `Referenda::cancel`.
+	ReferendumCanceller,
+	/// `Referenda::kill`.
+	ReferendumKiller,
+	/// `Economics::set_parameter`.
+	EconomicParams,
+	/// `Slashing::cancel_deferred_slash`.
+	SlashCancel,
+	/// `InsurancePool::spend` (up to 50 000 CLD).
+	InsuranceSpend,
+	/// `Treasury::spend` (up to 100 000 CLD).
+	Treasurer,
+}
+
+impl Proposal {
+	fn signer(&self) -> &Signer {
+		match self {
+			Proposal::Call { signer, .. } | Proposal::SlashCancel { signer, .. } | Proposal::InsuranceSpend { signer, .. } => signer,
+		}
+	}
+}
+
+impl Track {
+	fn origin(self) -> OriginCaller {
+		match self {
+			Track::Root => OriginCaller::system(RawOrigin::Root),
+			Track::ReferendumCanceller => OriginCaller::Origins(Origin::ReferendumCanceller),
+			Track::ReferendumKiller => OriginCaller::Origins(Origin::ReferendumKiller),
+			Track::EconomicParams => OriginCaller::Origins(Origin::EconomicParams),
+			Track::SlashCancel => OriginCaller::Origins(Origin::SlashCancel),
+			Track::InsuranceSpend => OriginCaller::Origins(Origin::InsuranceSpend),
+			Track::Treasurer => OriginCaller::Origins(Origin::Treasurer),
+		}
+	}
+}
+
+/// The conviction of a vote: how many vote-locking periods it locks for, and what it
+/// multiplies the vote by.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ConvictionArg {
+	/// 0.1× the vote, no lock.
+	#[value(name = "0")]
+	None,
+	/// 1×, locked one period.
+	#[value(name = "1")]
+	Locked1x,
+	/// 2×, two periods.
+	#[value(name = "2")]
+	Locked2x,
+	/// 3×, four periods.
+	#[value(name = "3")]
+	Locked3x,
+	/// 4×, eight periods.
+	#[value(name = "4")]
+	Locked4x,
+	/// 5×, sixteen periods.
+	#[value(name = "5")]
+	Locked5x,
+	/// 6×, thirty-two periods.
+	#[value(name = "6")]
+	Locked6x,
+}
+
+impl ConvictionArg {
+	fn index(self) -> u8 {
+		self as u8
+	}
+	fn conviction(self) -> Conviction {
+		match self {
+			ConvictionArg::None => Conviction::None,
+			ConvictionArg::Locked1x => Conviction::Locked1x,
+			ConvictionArg::Locked2x => Conviction::Locked2x,
+			ConvictionArg::Locked3x => Conviction::Locked3x,
+			ConvictionArg::Locked4x => Conviction::Locked4x,
+			ConvictionArg::Locked5x => Conviction::Locked5x,
+			ConvictionArg::Locked6x => Conviction::Locked6x,
+		}
+	}
+}
+
+/// What a proposal does.
+#[derive(Subcommand)]
+pub enum Proposal {
+	/// Any call, SCALE-encoded (`0x…`, as polkadot.js shows a call's "encoded call data"),
+	/// dispatched with the track's origin.
+	Call {
+		/// The encoded call.
+		hex: String,
+		/// The track.
+		#[arg(long, value_enum)]
+		track: Track,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Cancel a deferred slash (`slash_cancel` track).
+	SlashCancel {
+		/// The pending slash's id (`Slashing` events `SlashDeferred`).
+		slash: u64,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Pay from the insurance pool (`insurance_spend` track): an approved spend is paid by anyone's
+	/// `insurancePool.payout`.
+	InsuranceSpend {
+		/// Amount, CLD (at most 50 000 CLD).
+		#[arg(long)]
+		amount: String,
+		/// Beneficiary (SS58 address or secret URI).
+		#[arg(long)]
+		to: String,
+		#[command(flatten)]
+		signer: Signer,
+	},
+}
+
+/// Governance.
+#[derive(Subcommand)]
+pub enum GovCommand {
+	/// Propose: note the call's preimage, submit the referendum on its track (10 CLD submission
+	/// deposit), and place the track's decision deposit.
+	Propose {
+		#[command(subcommand)]
+		proposal: Proposal,
+	},
+	/// List referenda: track, phase and tally.
+	List,
+	/// Vote aye or nay with conviction.
+	Vote {
+		/// The referendum.
+		index: u32,
+		/// `aye` or `nay`.
+		#[arg(value_parser = ["aye", "nay"])]
+		side: String,
+		/// CLD to vote with (locked for the conviction's period if the vote wins).
+		#[arg(long)]
+		balance: String,
+		/// Conviction 0–6 (0: 0.1×, no lock; n: n×, locked 2ⁿ⁻¹ vote-locking periods).
+		#[arg(long, value_enum, default_value = "1")]
+		conviction: ConvictionArg,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Remove the signer's vote on a referendum.
+	RemoveVote {
+		/// The referendum.
+		index: u32,
+		/// The referendum's track id: needed once the referendum has ended.
+		#[arg(long)]
+		track: Option<u16>,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Remove the signer's expired vote locks on a track (by id: root 0, economic_params 10 …).
+	Unlock {
+		/// The track id.
+		#[arg(long)]
+		track: u16,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Delegate the signer's votes on a track to another account.
+	Delegate {
+		/// The track id.
+		#[arg(long)]
+		track: u16,
+		/// The delegate (SS58 address or secret URI).
+		#[arg(long)]
+		to: String,
+		/// CLD delegated.
+		#[arg(long)]
+		balance: String,
+		/// Conviction 0–6.
+		#[arg(long, value_enum, default_value = "1")]
+		conviction: ConvictionArg,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Undelegate the signer's votes on a track.
+	Undelegate {
+		/// The track id.
+		#[arg(long)]
+		track: u16,
+		#[command(flatten)]
+		signer: Signer,
+	},
+}
+
+/// The encoded call and its track's origin.
+async fn proposal(client: &Client, proposal: Proposal) -> anyhow::Result<(Vec<u8>, OriginCaller)> {
+	let at = client.api.at_current_block().await?;
+	let tx = at.tx();
+	let encoded = |result: Result<Vec<u8>, _>| result.map_err(|e| anyhow::anyhow!("cannot encode the call: {e}"));
+	Ok(match proposal {
+		Proposal::Call { hex, track, .. } => {
+			let bytes = hex::decode(hex.strip_prefix("0x").unwrap_or(&hex)).context("the call: not hex")?;
+			if bytes.len() < 2 {
+				bail!("the call is {} byte(s): a call is at least a pallet and a call index", bytes.len());
+			}
+			(bytes, track.origin())
+		},
+		Proposal::SlashCancel { slash, .. } => {
+			let call = tx.call_data(&runtime::tx().slashing().cancel_deferred_slash(slash));
+			(encoded(call)?, Track::SlashCancel.origin())
+		},
+		Proposal::InsuranceSpend { amount, to, .. } => {
+			let amount = parse_cld(&amount).context("--amount")?;
+			let call = tx.call_data(&runtime::tx().insurance_pool().spend((), amount, account(&to)?, None));
+			(encoded(call)?, Track::InsuranceSpend.origin())
+		},
+	})
+}
+
+/// Runs a `gov` command.
+pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::Result<()> {
+	match command {
+		GovCommand::Propose { proposal: p } => {
+			let keypair = signer(&p.signer().suri)?;
+			let (call, origin) = proposal(client, p).await?;
+			let hash = subxt::utils::H256(sp_crypto_hashing::blake2_256(&call));
+			let len = call.len() as u32;
+			client.submit(&runtime::tx().preimage().note_preimage(call), &keypair).await.context("preimage.note_preimage")?;
+			let events = client
+				.submit(
+					&runtime::tx().referenda().submit(origin, Bounded::Lookup { hash, len }, DispatchTime::After(0)),
+					&keypair,
+				)
+				.await
+				.context("referenda.submit")?;
+			let submitted = cloudana_client::event::<runtime::referenda::events::Submitted>(&events)?;
+			client
+				.submit(&runtime::tx().referenda().place_decision_deposit(submitted.index), &keypair)
+				.await
+				.context("referenda.place_decision_deposit")?;
+			out.print(
+				json!({"referendum": submitted.index, "track": submitted.track, "preimage": hex32(&hash.0)}),
+				format!("referendum {} on track {} (preimage {})", submitted.index, submitted.track, hex32(&hash.0)),
+			);
+		},
+		GovCommand::List => {
+			let at = client.api.at_current_block().await?;
+			let count = at.storage().fetch(runtime::storage().referenda().referendum_count(), ()).await?.decode()?;
+			let mut rows = Vec::new();
+			for index in 0..count {
+				let Some(info) = at.storage().try_fetch(runtime::storage().referenda().referendum_info_for(), (index,)).await? else {
+					continue;
+				};
+				let info = info.decode()?;
+				let (track, phase, tally) = match &info {
+					ReferendumInfo::Ongoing(status) => {
+						let phase = match &status.deciding {
+							None if status.decision_deposit.is_none() => "preparing (no decision deposit)".into(),
+							None => "preparing".into(),
+							Some(deciding) => match deciding.confirming {
+								Some(until) => format!("confirming until block {until}"),
+								None => format!("deciding since block {}", deciding.since),
+							},
+						};
+						(Some(status.track), phase, Some((status.tally.ayes, status.tally.nays, status.tally.support)))
+					},
+					ReferendumInfo::Approved(at, ..) => (None, format!("approved at block {at}"), None),
+					ReferendumInfo::Rejected(at, ..) => (None, format!("rejected at block {at}"), None),
+					ReferendumInfo::Cancelled(at, ..) => (None, format!("cancelled at block {at}"), None),
+					ReferendumInfo::TimedOut(at, ..) => (None, format!("timed out at block {at}"), None),
+					ReferendumInfo::Killed(at) => (None, format!("killed at block {at}"), None),
+				};
+				rows.push((index, track, phase, tally));
+			}
+			let value = json!(rows
+				.iter()
+				.map(|(index, track, phase, tally)| json!({
+					"referendum": index,
+					"track": track,
+					"phase": phase,
+					"ayes": tally.map(|t| t.0.to_string()),
+					"nays": tally.map(|t| t.1.to_string()),
+					"support": tally.map(|t| t.2.to_string()),
+				}))
+				.collect::<Vec<_>>());
+			let text = if rows.is_empty() {
+				"no referenda".to_string()
+			} else {
+				rows.iter()
+					.map(|(index, track, phase, tally)| {
+						let track = track.map(|t| format!(" track {t}")).unwrap_or_default();
+						let tally = tally
+							.map(|(ayes, nays, support)| {
+								format!(": ayes {}, nays {}, support {}", format_cld(ayes), format_cld(nays), format_cld(support))
+							})
+							.unwrap_or_default();
+						format!("referendum {index}{track}: {phase}{tally}")
+					})
+					.collect::<Vec<_>>()
+					.join("\n")
+			};
+			out.print(value, text);
+		},
+		GovCommand::Vote { index, side, balance, conviction, signer: s } => {
+			let balance = parse_cld(&balance).context("--balance")?;
+			let aye = side == "aye";
+			let vote = Vote(if aye { 0x80 } else { 0 } | conviction.index());
+			client
+				.submit(&runtime::tx().conviction_voting().vote(index, AccountVote::Standard { vote, balance }), &signer(&s.suri)?)
+				.await?;
+			out.print(
+				json!({"referendum": index, "aye": aye, "balance": balance.to_string(), "conviction": conviction.index()}),
+				format!("voted {side} on referendum {index} with {} at conviction {}", format_cld(balance), conviction.index()),
+			);
+		},
+		GovCommand::RemoveVote { index, track, signer: s } => {
+			client.submit(&runtime::tx().conviction_voting().remove_vote(track, index), &signer(&s.suri)?).await?;
+			out.print(json!({"referendum": index}), format!("vote on referendum {index} removed"));
+		},
+		GovCommand::Unlock { track, signer: s } => {
+			let keypair = signer(&s.suri)?;
+			let who = keypair.public_key().to_account_id();
+			client.submit(&runtime::tx().conviction_voting().unlock(track, who.clone().into()), &keypair).await?;
+			out.print(json!({"account": who.to_string(), "track": track}), format!("expired vote locks of {who} on track {track} removed"));
+		},
+		GovCommand::Delegate { track, to, balance, conviction, signer: s } => {
+			let balance = parse_cld(&balance).context("--balance")?;
+			let to = account(&to)?;
+			let call = runtime::tx().conviction_voting().delegate(track, to.clone().into(), conviction.conviction(), balance);
+			client.submit(&call, &signer(&s.suri)?).await?;
+			out.print(
+				json!({"track": track, "to": to.to_string(), "balance": balance.to_string()}),
+				format!("{} delegated to {to} on track {track}", format_cld(balance)),
+			);
+		},
+		GovCommand::Undelegate { track, signer: s } => {
+			client.submit(&runtime::tx().conviction_voting().undelegate(track), &signer(&s.suri)?).await?;
+			out.print(json!({"track": track}), format!("undelegated on track {track}"));
+		},
+	}
+	Ok(())
+}

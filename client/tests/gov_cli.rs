@@ -1,0 +1,106 @@
+//! `cloudana gov` against a real `cloudana-node --dev` (governance periods divided by 1 440):
+//! a root referendum proposed, voted by the development accounts with conviction, and enacted;
+//! the other commands and their errors.
+//!
+//! Needs the binaries: `cargo build --release --workspace --bins` (scripts/test.sh does it).
+
+mod common;
+
+use cloudana_client::Client;
+use common::{binary, free_port, wait_for, Process};
+use std::{process::Command, time::Duration};
+
+/// Runs `cloudana --url URL ARGS…`: success, stdout, stderr.
+fn cli(url: &str, args: &[&str]) -> (bool, String, String) {
+	let output = Command::new(binary("cloudana")).arg("--url").arg(url).args(args).output().unwrap();
+	(output.status.success(), String::from_utf8_lossy(&output.stdout).into(), String::from_utf8_lossy(&output.stderr).into())
+}
+
+fn ok(url: &str, args: &[&str]) -> String {
+	let (success, out, err) = cli(url, args);
+	assert!(success, "cloudana {args:?} failed: {err}");
+	out
+}
+
+fn fails(url: &str, args: &[&str], needle: &str) {
+	let (success, out, err) = cli(url, args);
+	assert!(!success, "cloudana {args:?} should fail, printed {out}");
+	assert!(err.contains(needle), "cloudana {args:?}: expected {needle:?} in: {err}");
+}
+
+/// `System::set_storage([(":cloudana:cli", 0x01)])`, SCALE-encoded (pallet 0, call 4).
+fn set_storage_call() -> (String, String) {
+	let key = b":cloudana:cli";
+	let mut call = vec![0u8, 4, 4, (key.len() as u8) << 2];
+	call.extend_from_slice(key);
+	call.extend_from_slice(&[4, 1]);
+	(format!("0x{}", hex::encode(call)), format!("0x{}", hex::encode(key)))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_root_referendum_runs_from_the_cli_to_enactment() {
+	let work = tempfile::tempdir().unwrap();
+	let rpc_port = free_port();
+	let node = Process::start(
+		&binary("cloudana-node"),
+		&[
+			"--dev".into(),
+			"--base-path".into(),
+			work.path().join("node").display().to_string(),
+			"--rpc-port".into(),
+			rpc_port.to_string(),
+			"--port".into(),
+			free_port().to_string(),
+			"--no-prometheus".into(),
+			"--no-telemetry".into(),
+			"--no-mdns".into(),
+			"--dev-block-time".into(),
+			"500".into(),
+		],
+		work.path().join("node.log"),
+	);
+	let url = format!("ws://127.0.0.1:{rpc_port}");
+	let client = wait_for("the node's RPC", Duration::from_secs(120), &[&node], || async { Client::connect(&url).await.ok() }).await;
+
+	// Bad input: readable errors, nothing sent.
+	fails(&url, &["gov", "propose", "call", "zz", "--track", "root"], "not hex");
+	fails(&url, &["gov", "propose", "call", "0x00", "--track", "root"], "at least a pallet and a call index");
+	fails(&url, &["gov", "propose", "insurance-spend", "--amount", "0.0000000000001", "--to", "//Dave"], "more than 12 decimals");
+	fails(&url, &["gov", "vote", "0", "maybe", "--balance", "1"], "invalid value 'maybe'");
+	fails(&url, &["gov", "vote", "7", "aye", "--balance", "1"], "ConvictionVoting::NotOngoing");
+	assert_eq!(ok(&url, &["gov", "list"]).trim(), "no referenda");
+
+	// Alice proposes on the root track; the development accounts vote aye with 1× conviction.
+	let (call, key) = set_storage_call();
+	let proposed = ok(&url, &["gov", "propose", "call", &call, "--track", "root"]);
+	assert!(proposed.starts_with("referendum 0 on track 0"), "{proposed}");
+	for suri in ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie"] {
+		ok(&url, &["gov", "vote", "0", "aye", "--balance", "900000", "--conviction", "1", "--suri", suri]);
+	}
+	let listed = ok(&url, &["gov", "list"]);
+	assert!(listed.contains("referendum 0 track 0") && listed.contains("ayes 5400000 CLD"), "{listed}");
+
+	// Enacted within the development timing (a few dozen blocks of 0.5 s).
+	wait_for("the referendum's call to be enacted", Duration::from_secs(180), &[&node], || async {
+		let stored: Option<String> = client.rpc.request("state_getStorage", subxt::rpcs::rpc_params![key.clone()]).await.ok()?;
+		stored.filter(|value| value == "0x01")
+	})
+	.await;
+	let listed: serde_json::Value = serde_json::from_str(&ok(&url, &["--json", "gov", "list"])).unwrap();
+	assert!(listed[0]["phase"].as_str().unwrap().starts_with("approved"), "{listed}");
+
+	// Votes are removed and unlocked by their owners; delegation per track.
+	fails(&url, &["gov", "remove-vote", "0", "--suri", "//Bob"], "ConvictionVoting::ClassNeeded");
+	ok(&url, &["gov", "remove-vote", "0", "--track", "0", "--suri", "//Bob"]);
+	ok(&url, &["gov", "unlock", "--track", "0", "--suri", "//Bob"]);
+	ok(&url, &["gov", "delegate", "--track", "10", "--to", "//Alice", "--balance", "100", "--conviction", "2", "--suri", "//Eve"]);
+	fails(&url, &["gov", "delegate", "--track", "10", "--to", "//Alice", "--balance", "100", "--suri", "//Eve"], "ConvictionVoting::AlreadyDelegating");
+	ok(&url, &["gov", "undelegate", "--track", "10", "--suri", "//Eve"]);
+	fails(&url, &["gov", "undelegate", "--track", "10", "--suri", "//Eve"], "ConvictionVoting::NotDelegating");
+
+	// The named proposals land on their tracks.
+	assert!(ok(&url, &["gov", "propose", "slash-cancel", "3", "--suri", "//Bob"]).starts_with("referendum 1 on track 11"));
+	assert!(ok(&url, &["gov", "propose", "insurance-spend", "--amount", "0.5", "--to", "//Dave", "--suri", "//Bob"])
+		.starts_with("referendum 2 on track 12"));
+	drop(node);
+}
