@@ -18,7 +18,7 @@
 mod common;
 
 use cloudana_circuits::{keys, mlp};
-use common::{binary, datasets, free_port, root, wait_for, Process};
+use common::{binary, datasets, dev_node, free_port, root, wait_for, Process};
 use cloudana_client::{runtime, signer, units::CLD, Client, JobStatus, JobTerms};
 use cloudana_groth16::{encoding::encode_fr, statement};
 use std::{
@@ -98,7 +98,7 @@ fn expect_error<T: std::fmt::Debug>(result: anyhow::Result<T>, needle: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_iris_job_runs_from_rpc_to_payout() {
 	let work = tempfile::tempdir().unwrap();
-	let (rpc_port, p2p_port, prover_port) = (free_port(), free_port(), free_port());
+	let (rpc_port, prover_port) = (free_port(), free_port());
 	let model_path = root().join("circuits/models/iris-mlp.json");
 	let iris_path = datasets().join("iris.csv");
 
@@ -121,21 +121,10 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 	// The daemon writes its token first thing; the node reads it at its start.
 	let token_file = journal.join("token");
 	wait_for("the daemon's token", Duration::from_secs(60), &[&prover], || async { token_file.exists().then_some(()) }).await;
-	let node = Process::start(
-		&binary("cloudana-node"),
+	let node = dev_node(
+		work.path(),
+		rpc_port,
 		&[
-			"--dev".into(),
-			"--base-path".into(),
-			work.path().join("node").display().to_string(),
-			"--rpc-port".into(),
-			rpc_port.to_string(),
-			"--port".into(),
-			p2p_port.to_string(),
-			"--no-prometheus".into(),
-			"--no-telemetry".into(),
-			"--no-mdns".into(),
-			"--dev-block-time".into(),
-			"500".into(),
 			"--prover-endpoint".into(),
 			format!("http://127.0.0.1:{prover_port}"),
 			"--prover-token-file".into(),
@@ -144,7 +133,6 @@ async fn an_iris_job_runs_from_rpc_to_payout() {
 			"--prover-min-price".into(),
 			CLD.to_string(),
 		],
-		work.path().join("node.log"),
 	);
 	let logs = [&node, &prover];
 

@@ -7,7 +7,7 @@
 mod common;
 
 use cloudana_client::Client;
-use common::{binary, free_port, wait_for, Process};
+use common::{binary, dev_node, free_port, wait_for};
 use std::{process::Command, time::Duration};
 
 /// Runs `cloudana --url URL ARGS…`: success, stdout, stderr.
@@ -41,24 +41,7 @@ fn set_storage_call() -> (String, String) {
 async fn a_root_referendum_runs_from_the_cli_to_enactment() {
 	let work = tempfile::tempdir().unwrap();
 	let rpc_port = free_port();
-	let node = Process::start(
-		&binary("cloudana-node"),
-		&[
-			"--dev".into(),
-			"--base-path".into(),
-			work.path().join("node").display().to_string(),
-			"--rpc-port".into(),
-			rpc_port.to_string(),
-			"--port".into(),
-			free_port().to_string(),
-			"--no-prometheus".into(),
-			"--no-telemetry".into(),
-			"--no-mdns".into(),
-			"--dev-block-time".into(),
-			"500".into(),
-		],
-		work.path().join("node.log"),
-	);
+	let node = dev_node(work.path(), rpc_port, &[]);
 	let url = format!("ws://127.0.0.1:{rpc_port}");
 	let client = wait_for("the node's RPC", Duration::from_secs(120), &[&node], || async { Client::connect(&url).await.ok() }).await;
 

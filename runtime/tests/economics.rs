@@ -121,17 +121,24 @@ fn the_worked_example_holds() {
 	});
 }
 
+/// Bob (1 000 CLD staked) locks Alice's job and times out: returns the circuit and the pending
+/// slash, at block 7.
+fn a_pending_timeout_slash() -> (sp_core::H256, u64) {
+	let (circuit, _) = circuit();
+	let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+	set(Economics::MinProofTimeout(economics::MinProofTimeout, Some(5)));
+	assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
+	let job = submit(&alice, circuit, fixed_price(50 * CLD, 3, 5));
+	assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob), job));
+	run_to_block(7);
+	(circuit, pallet_slashing::PendingSlashes::<Runtime>::iter().next().map(|(id, _)| id).unwrap())
+}
+
 #[test]
 fn governance_cancels_a_slash_inside_the_window() {
 	dev_ext().execute_with(|| {
-		let (circuit, _) = circuit();
+		let (circuit, pending) = a_pending_timeout_slash();
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
-		set(Economics::MinProofTimeout(economics::MinProofTimeout, Some(5)));
-		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
-		let job = submit(&alice, circuit, fixed_price(50 * CLD, 3, 5));
-		assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), job));
-		run_to_block(7);
-		let pending = pallet_slashing::PendingSlashes::<Runtime>::iter().next().map(|(id, _)| id).unwrap();
 		assert_noop!(Slashing::cancel_deferred_slash(RuntimeOrigin::signed(alice.clone()), pending), sp_runtime::DispatchError::BadOrigin);
 		assert_ok!(Slashing::cancel_deferred_slash(RuntimeOrigin::root(), pending));
 		// The suspension is lifted with it; the reputation penalty stands.
@@ -146,14 +153,8 @@ fn governance_cancels_a_slash_inside_the_window() {
 fn a_slash_cancel_referendum_cancels_a_slash_inside_the_window() {
 	use cloudana_runtime::{governance::origins::Origin, OriginCaller, RuntimeCall};
 	dev_ext().execute_with(|| {
-		let (circuit, _) = circuit();
-		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
-		set(Economics::MinProofTimeout(economics::MinProofTimeout, Some(5)));
-		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
-		let job = submit(&alice, circuit, fixed_price(50 * CLD, 3, 5));
-		assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), job));
-		run_to_block(7);
-		let pending = pallet_slashing::PendingSlashes::<Runtime>::iter().next().map(|(id, _)| id).unwrap();
+		let (_, pending) = a_pending_timeout_slash();
+		let bob = Bob.to_account_id();
 		// A referendum on the slash_cancel track (development timing: a few blocks).
 		let call = RuntimeCall::Slashing(pallet_slashing::Call::cancel_deferred_slash { slash: pending });
 		let index = referendum(call, OriginCaller::Origins(Origin::SlashCancel));

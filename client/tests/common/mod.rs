@@ -92,3 +92,27 @@ where
 	}
 }
 
+
+/// Starts `cloudana-node --dev` (blocks every 500 ms) with its base path and log in `dir`, RPC on
+/// `rpc_port`, and `extra` arguments.
+pub fn dev_node(dir: &Path, rpc_port: u16, extra: &[String]) -> Process {
+	let mut args: Vec<String> = [
+		"--dev",
+		"--base-path",
+		&dir.join("node").display().to_string(),
+		"--rpc-port",
+		&rpc_port.to_string(),
+		"--port",
+		&free_port().to_string(),
+		"--no-prometheus",
+		"--no-telemetry",
+		"--no-mdns",
+		"--dev-block-time",
+		"500",
+	]
+	.iter()
+	.map(|a| a.to_string())
+	.collect();
+	args.extend_from_slice(extra);
+	Process::start(&binary("cloudana-node"), &args, dir.join("node.log"))
+}

@@ -16,7 +16,6 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64, Get},
 	weights::Weight,
-	PalletId,
 };
 use sp_runtime::{traits::AccountIdConversion, Perbill};
 
@@ -28,10 +27,10 @@ parameter_types! {
 	/// The longest a job keeps stake at risk: the longest lock window plus proof timeout.
 	pub MaxJobDuration: BlockNumber = economics::MaxLockTimeout::get() + economics::MaxProofTimeout::get();
 	/// The treasury's account (`pallet-treasury`'s, `crate::governance`).
-	pub TreasuryAccount: AccountId = PalletId(*b"py/trsry").into_account_truncating();
+	pub TreasuryAccount: AccountId = crate::governance::TreasuryPalletId::get().into_account_truncating();
 	/// The insurance pool's account: 80% of every slash. It pays requesters and provers through
 	/// `insurance_spend` referenda (`InsurancePool::spend`, `crate::governance`).
-	pub InsurancePool: AccountId = PalletId(*b"cld/insu").into_account_truncating();
+	pub InsurancePool: AccountId = crate::governance::InsurancePalletId::get().into_account_truncating();
 	/// On-initialize budget of pallet-jobs' deadlines: 20% of a block.
 	pub MaxDeadlineWeight: Weight = Perbill::from_percent(20) * MAXIMUM_BLOCK_WEIGHT;
 	/// A credit period of pallet-reputation: a day.

@@ -135,7 +135,9 @@ impl pallet_referenda::Config for Runtime {
 }
 
 parameter_types! {
+	/// The treasury's pallet id (its account: `"modl" ‖ "py/trsry"`, zero-padded).
 	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+	/// The insurance pool's pallet id (`"modl" ‖ "cld/insu"`).
 	pub const InsurancePalletId: PalletId = PalletId(*b"cld/insu");
 	pub const SpendPeriod: BlockNumber = 6 * DAYS;
 	/// Nothing is burned at the end of a spend period.
@@ -144,52 +146,37 @@ parameter_types! {
 	pub const MaxBalance: Balance = Balance::MAX;
 }
 
-/// The treasury (fees, killed referenda's deposits): spent by `treasurer` referenda.
-impl pallet_treasury::Config for Runtime {
-	type Currency = Balances;
-	type RejectOrigin = EnsureRoot<AccountId>;
-	type RuntimeEvent = RuntimeEvent;
-	type SpendPeriod = SpendPeriod;
-	type Burn = NoBurn;
-	type PalletId = TreasuryPalletId;
-	type BurnDestination = ();
-	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
-	type SpendFunds = ();
-	type MaxApprovals = ConstU32<100>;
-	type SpendOrigin = EitherOf<EnsureRootWithSuccess<AccountId, MaxBalance>, origins::Treasurer>;
-	type AssetKind = ();
-	type Beneficiary = AccountId;
-	type BeneficiaryLookup = IdentityLookup<AccountId>;
-	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
-	type BalanceConverter = UnityAssetBalanceConversion;
-	type PayoutPeriod = PayoutPeriod;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = ();
-	type BlockNumberProvider = System;
+/// A `pallet-treasury` instance over `$pallet_id`'s account `$account`, spent by Root or `$spender`
+/// referenda (the treasury and the insurance pool differ only in these).
+macro_rules! treasury_instance {
+	($instance:ty, $pallet_id:ty, $account:ty, $spender:ty) => {
+		impl pallet_treasury::Config<$instance> for Runtime {
+			type Currency = Balances;
+			type RejectOrigin = EnsureRoot<AccountId>;
+			type RuntimeEvent = RuntimeEvent;
+			type SpendPeriod = SpendPeriod;
+			type Burn = NoBurn;
+			type PalletId = $pallet_id;
+			type BurnDestination = ();
+			type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+			type SpendFunds = ();
+			type MaxApprovals = ConstU32<100>;
+			type SpendOrigin = EitherOf<EnsureRootWithSuccess<AccountId, MaxBalance>, $spender>;
+			type AssetKind = ();
+			type Beneficiary = AccountId;
+			type BeneficiaryLookup = IdentityLookup<AccountId>;
+			type Paymaster = PayFromAccount<Balances, $account>;
+			type BalanceConverter = UnityAssetBalanceConversion;
+			type PayoutPeriod = PayoutPeriod;
+			#[cfg(feature = "runtime-benchmarks")]
+			type BenchmarkHelper = ();
+			type BlockNumberProvider = System;
+		}
+	};
 }
 
-/// The insurance pool (80% of every slash): spent by `insurance_spend` referenda, to pay
-/// requesters and provers.
-impl pallet_treasury::Config<pallet_treasury::Instance1> for Runtime {
-	type Currency = Balances;
-	type RejectOrigin = EnsureRoot<AccountId>;
-	type RuntimeEvent = RuntimeEvent;
-	type SpendPeriod = SpendPeriod;
-	type Burn = NoBurn;
-	type PalletId = InsurancePalletId;
-	type BurnDestination = ();
-	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
-	type SpendFunds = ();
-	type MaxApprovals = ConstU32<100>;
-	type SpendOrigin = EitherOf<EnsureRootWithSuccess<AccountId, MaxBalance>, origins::InsuranceSpend>;
-	type AssetKind = ();
-	type Beneficiary = AccountId;
-	type BeneficiaryLookup = IdentityLookup<AccountId>;
-	type Paymaster = PayFromAccount<Balances, InsurancePoolAccount>;
-	type BalanceConverter = UnityAssetBalanceConversion;
-	type PayoutPeriod = PayoutPeriod;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = ();
-	type BlockNumberProvider = System;
-}
-
+// The treasury (fees, killed referenda's deposits): spent by `treasurer` referenda.
+treasury_instance!((), TreasuryPalletId, TreasuryAccount, origins::Treasurer);
+// The insurance pool (80% of every slash): spent by `insurance_spend` referenda, to pay
+// requesters and provers.
+treasury_instance!(pallet_treasury::Instance1, InsurancePalletId, InsurancePoolAccount, origins::InsuranceSpend);

@@ -54,19 +54,20 @@ pub mod pallet_custom_origins {
 	/// The largest spend one `insurance_spend` referendum may approve: 50 000 CLD (base units).
 	pub const INSURANCE_SPEND_LIMIT: Balance = 50_000 * CLD;
 
-	/// `EnsureOrigin` for each plain track origin: `Success = ()`.
+	/// `EnsureOrigin` for each track origin, succeeding with the given value: `()` for most,
+	/// the spend limit for the spending tracks.
 	macro_rules! ensure_track {
-		($($name:ident),* $(,)?) => {$(
+		($($name:ident: $success:ty = $value:expr),* $(,)?) => {$(
 			#[doc = concat!("Accepts the `", stringify!($name), "` track's origin.")]
 			pub struct $name;
 			impl<O: OriginTrait + From<Origin>> EnsureOrigin<O> for $name
 			where
 				for<'a> &'a O::PalletsOrigin: TryInto<&'a Origin>,
 			{
-				type Success = ();
+				type Success = $success;
 				fn try_origin(o: O) -> Result<Self::Success, O> {
 					match o.caller().try_into() {
-						Ok(Origin::$name) => return Ok(()),
+						Ok(Origin::$name) => return Ok($value),
 						_ => (),
 					}
 					Err(o)
@@ -78,31 +79,14 @@ pub mod pallet_custom_origins {
 			}
 		)*};
 	}
-	ensure_track!(ReferendumCanceller, ReferendumKiller, EconomicParams, SlashCancel, Dispute, DisputeAppeal);
-
-	/// `EnsureOrigin` for the spending track origins: `Success` is the largest spend allowed.
-	macro_rules! ensure_spender {
-		($($name:ident => $limit:expr),* $(,)?) => {$(
-			#[doc = concat!("Accepts the `", stringify!($name), "` track's origin; succeeds with its spend limit.")]
-			pub struct $name;
-			impl<O: OriginTrait + From<Origin>> EnsureOrigin<O> for $name
-			where
-				for<'a> &'a O::PalletsOrigin: TryInto<&'a Origin>,
-			{
-				type Success = Balance;
-				fn try_origin(o: O) -> Result<Self::Success, O> {
-					match o.caller().try_into() {
-						Ok(Origin::$name) => return Ok($limit),
-						_ => (),
-					}
-					Err(o)
-				}
-				#[cfg(feature = "runtime-benchmarks")]
-				fn try_successful_origin() -> Result<O, ()> {
-					Ok(O::from(Origin::$name))
-				}
-			}
-		)*};
-	}
-	ensure_spender!(Treasurer => TREASURER_SPEND_LIMIT, InsuranceSpend => INSURANCE_SPEND_LIMIT);
+	ensure_track!(
+		ReferendumCanceller: () = (),
+		ReferendumKiller: () = (),
+		EconomicParams: () = (),
+		SlashCancel: () = (),
+		Dispute: () = (),
+		DisputeAppeal: () = (),
+		Treasurer: Balance = TREASURER_SPEND_LIMIT,
+		InsuranceSpend: Balance = INSURANCE_SPEND_LIMIT,
+	);
 }
