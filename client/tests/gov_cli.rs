@@ -6,7 +6,7 @@
 
 mod common;
 
-use cloudana_client::Client;
+use cloudana_client::{runtime, Client};
 use common::{binary, dev_node, free_port, wait_for};
 use std::{process::Command, time::Duration};
 
@@ -28,15 +28,6 @@ fn fails(url: &str, args: &[&str], needle: &str) {
 	assert!(err.contains(needle), "cloudana {args:?}: expected {needle:?} in: {err}");
 }
 
-/// `System::set_storage([(":cloudana:cli", 0x01)])`, SCALE-encoded (pallet 0, call 4).
-fn set_storage_call() -> (String, String) {
-	let key = b":cloudana:cli";
-	let mut call = vec![0u8, 4, 4, (key.len() as u8) << 2];
-	call.extend_from_slice(key);
-	call.extend_from_slice(&[4, 1]);
-	(format!("0x{}", hex::encode(call)), format!("0x{}", hex::encode(key)))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_root_referendum_runs_from_the_cli_to_enactment() {
 	let work = tempfile::tempdir().unwrap();
@@ -54,7 +45,10 @@ async fn a_root_referendum_runs_from_the_cli_to_enactment() {
 	assert_eq!(ok(&url, &["gov", "list"]).trim(), "no referenda");
 
 	// Alice proposes on the root track; the development accounts vote aye with 1× conviction.
-	let (call, key) = set_storage_call();
+	let key = b":cloudana:cli".to_vec();
+	let at = client.api.at_current_block().await.unwrap();
+	let call = at.tx().call_data(&runtime::tx().system().set_storage(vec![(key.clone(), vec![1])])).unwrap();
+	let (call, key) = (format!("0x{}", hex::encode(call)), format!("0x{}", hex::encode(key)));
 	let proposed = ok(&url, &["gov", "propose", "call", &call, "--track", "root"]);
 	assert!(proposed.starts_with("referendum 0 on track 0"), "{proposed}");
 	for suri in ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie"] {

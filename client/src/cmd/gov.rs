@@ -3,7 +3,7 @@
 
 use super::{hex32, Output, Signer};
 use anyhow::{bail, Context as _};
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use cloudana_client::{account, runtime, signer, units::format_cld, units::parse_cld, Client};
 use runtime::runtime_types::{
 	cloudana_runtime::{governance::origins::pallet_custom_origins::Origin, OriginCaller},
@@ -99,6 +99,24 @@ impl ConvictionArg {
 	}
 }
 
+/// What a vote or a delegation weighs: a balance and a conviction.
+#[derive(Args)]
+pub struct VoteAmount {
+	/// CLD voted or delegated (locked for the conviction's period if the vote wins).
+	#[arg(long)]
+	balance: String,
+	/// Conviction 0–6 (0: 0.1×, no lock; n: n×, locked 2ⁿ⁻¹ vote-locking periods).
+	#[arg(long, value_enum, default_value = "1")]
+	conviction: ConvictionArg,
+}
+
+impl VoteAmount {
+	/// The balance in base units, and the conviction.
+	fn parse(&self) -> anyhow::Result<(u128, ConvictionArg)> {
+		Ok((parse_cld(&self.balance).context("--balance")?, self.conviction))
+	}
+}
+
 /// What a proposal does.
 #[derive(Subcommand)]
 pub enum Proposal {
@@ -152,12 +170,8 @@ pub enum GovCommand {
 		/// `aye` or `nay`.
 		#[arg(value_parser = ["aye", "nay"])]
 		side: String,
-		/// CLD to vote with (locked for the conviction's period if the vote wins).
-		#[arg(long)]
-		balance: String,
-		/// Conviction 0–6 (0: 0.1×, no lock; n: n×, locked 2ⁿ⁻¹ vote-locking periods).
-		#[arg(long, value_enum, default_value = "1")]
-		conviction: ConvictionArg,
+		#[command(flatten)]
+		amount: VoteAmount,
 		#[command(flatten)]
 		signer: Signer,
 	},
@@ -187,12 +201,8 @@ pub enum GovCommand {
 		/// The delegate (SS58 address or secret URI).
 		#[arg(long)]
 		to: String,
-		/// CLD delegated.
-		#[arg(long)]
-		balance: String,
-		/// Conviction 0–6.
-		#[arg(long, value_enum, default_value = "1")]
-		conviction: ConvictionArg,
+		#[command(flatten)]
+		amount: VoteAmount,
 		#[command(flatten)]
 		signer: Signer,
 	},
@@ -315,10 +325,12 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 			};
 			out.print(value, text);
 		},
-		GovCommand::Vote { index, side, balance, conviction, signer: s } => {
-			let balance = parse_cld(&balance).context("--balance")?;
+		GovCommand::Vote { index, side, amount, signer: s } => {
+			let (balance, conviction) = amount.parse()?;
 			let aye = side == "aye";
-			let vote = Vote(if aye { 0x80 } else { 0 } | conviction.index());
+			// pallet-conviction-voting's `Vote`: the aye bit (0x80) with the conviction's index.
+			let aye_bit = if aye { 0x80 } else { 0 };
+			let vote = Vote(aye_bit | conviction.index());
 			client
 				.submit(&runtime::tx().conviction_voting().vote(index, AccountVote::Standard { vote, balance }), &signer(&s.suri)?)
 				.await?;
@@ -337,8 +349,8 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 			client.submit(&runtime::tx().conviction_voting().unlock(track, who.clone().into()), &keypair).await?;
 			out.print(json!({"account": who.to_string(), "track": track}), format!("expired vote locks of {who} on track {track} removed"));
 		},
-		GovCommand::Delegate { track, to, balance, conviction, signer: s } => {
-			let balance = parse_cld(&balance).context("--balance")?;
+		GovCommand::Delegate { track, to, amount, signer: s } => {
+			let (balance, conviction) = amount.parse()?;
 			let to = account(&to)?;
 			let call = runtime::tx().conviction_voting().delegate(track, to.clone().into(), conviction.conviction(), balance);
 			client.submit(&call, &signer(&s.suri)?).await?;

@@ -80,19 +80,11 @@ impl pallet_scheduler::Config for Runtime {
 	type BlockNumberProvider = System;
 }
 
-/// `VoteLockingPeriod`: 7 days, divided by the chain's `TimeDivisor`.
-pub struct VoteLockingPeriod;
-impl Get<BlockNumber> for VoteLockingPeriod {
+/// A production period of `BLOCKS` divided by the chain's `TimeDivisor` (at least one block).
+pub struct Scaled<const BLOCKS: BlockNumber>;
+impl<const BLOCKS: BlockNumber> Get<BlockNumber> for Scaled<BLOCKS> {
 	fn get() -> BlockNumber {
-		tracks::scaled(7 * DAYS)
-	}
-}
-
-/// `UndecidingTimeout`: 14 days, divided by the chain's `TimeDivisor`.
-pub struct UndecidingTimeout;
-impl Get<BlockNumber> for UndecidingTimeout {
-	fn get() -> BlockNumber {
-		tracks::scaled(14 * DAYS)
+		tracks::scaled(BLOCKS)
 	}
 }
 
@@ -103,7 +95,8 @@ impl pallet_conviction_voting::Config for Runtime {
 	type Polls = Referenda;
 	type MaxTurnout = TotalIssuanceOf<Balances, AccountId>;
 	type MaxVotes = ConstU32<512>;
-	type VoteLockingPeriod = VoteLockingPeriod;
+	/// 7 days, divided by the chain's `TimeDivisor`.
+	type VoteLockingPeriod = Scaled<{ 7 * DAYS }>;
 	type BlockNumberProvider = System;
 	type VotingHooks = ();
 }
@@ -127,7 +120,8 @@ impl pallet_referenda::Config for Runtime {
 	type Tally = pallet_conviction_voting::TallyOf<Runtime>;
 	type SubmissionDeposit = SubmissionDeposit;
 	type MaxQueued = ConstU32<100>;
-	type UndecidingTimeout = UndecidingTimeout;
+	/// 14 days, divided by the chain's `TimeDivisor`.
+	type UndecidingTimeout = Scaled<{ 14 * DAYS }>;
 	type AlarmInterval = frame_support::traits::ConstU32<1>;
 	type Tracks = tracks::TracksInfo;
 	type Preimages = Preimage;

@@ -80,9 +80,17 @@ const fn name(s: &str) -> [u8; TRACK_NAME_LEN] {
 	out
 }
 
+/// The chain's `TimeDivisor` (at least 1: the parameter checks keep it positive).
+fn divisor() -> BlockNumber {
+	crate::configs::dynamic_params::governance::TimeDivisor::get().max(1)
+}
+
 /// A production period divided by the chain's `TimeDivisor`, at least one block.
 pub fn scaled(blocks: BlockNumber) -> BlockNumber {
-	let divisor = crate::configs::dynamic_params::governance::TimeDivisor::get().max(1);
+	scaled_by(blocks, divisor())
+}
+
+fn scaled_by(blocks: BlockNumber, divisor: BlockNumber) -> BlockNumber {
 	(blocks / divisor).max(1)
 }
 
@@ -90,17 +98,17 @@ fn linear(ceil: Perbill, floor: Perbill) -> Curve {
 	Curve::LinearDecreasing { length: Perbill::one(), floor, ceil }
 }
 
-fn track(spec: &Spec) -> Track<TrackId, Balance, BlockNumber> {
+fn track(spec: &Spec, divisor: BlockNumber) -> Track<TrackId, Balance, BlockNumber> {
 	Track {
 		id: spec.id,
 		info: TrackInfo {
 			name: name(spec.name),
 			max_deciding: spec.max_deciding,
 			decision_deposit: spec.deposit,
-			prepare_period: scaled(spec.prepare),
-			decision_period: scaled(spec.decision),
-			confirm_period: scaled(spec.confirm),
-			min_enactment_period: scaled(spec.enactment),
+			prepare_period: scaled_by(spec.prepare, divisor),
+			decision_period: scaled_by(spec.decision, divisor),
+			confirm_period: scaled_by(spec.confirm, divisor),
+			min_enactment_period: scaled_by(spec.enactment, divisor),
 			min_approval: linear(pct(spec.approval.0), pct(spec.approval.1)),
 			min_support: linear(spec.support.0, spec.support.1),
 		},
@@ -114,7 +122,9 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
 	type RuntimeOrigin = <RuntimeOrigin as frame_support::traits::OriginTrait>::PalletsOrigin;
 
 	fn tracks() -> impl Iterator<Item = Cow<'static, Track<Self::Id, Balance, BlockNumber>>> {
-		SPECS.iter().map(|spec| Cow::Owned(track(spec)))
+		// One parameter read for the whole table.
+		let divisor = divisor();
+		SPECS.iter().map(move |spec| Cow::Owned(track(spec, divisor)))
 	}
 
 	fn track_for(origin: &Self::RuntimeOrigin) -> Result<Self::Id, ()> {
