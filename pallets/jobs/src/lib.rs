@@ -812,3 +812,48 @@ pub mod pallet {
 		}
 	}
 }
+
+impl<T: Config> cloudana_primitives::traits::DisputableWork<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>
+	for Pallet<T>
+{
+	fn parties(
+		work: WorkId,
+	) -> Option<cloudana_primitives::traits::WorkParties<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>> {
+		use cloudana_primitives::traits::WorkParties;
+		match work {
+			WorkId::Job(id) => Jobs::<T>::get(id).map(|job| WorkParties {
+				completed: match job.status {
+					JobStatus::Completed { prover, at, .. } => Some((prover, at)),
+					_ => None,
+				},
+				requester: job.requester,
+				circuit: job.circuit,
+			}),
+			WorkId::Slot(grid, slot) => GridJobs::<T>::get(grid).and_then(|grid| {
+				let state = grid.slots.get(slot as usize)?.state.clone();
+				Some(WorkParties {
+					completed: match state {
+						SlotState::Proven { prover, at, .. } => Some((prover, at)),
+						_ => None,
+					},
+					requester: grid.requester,
+					circuit: grid.circuit,
+				})
+			}),
+		}
+	}
+
+	fn provably_unprovable(work: WorkId) -> bool {
+		let (circuit, inputs) = match work {
+			WorkId::Job(id) => match Jobs::<T>::get(id) {
+				Some(job) => (job.circuit, job.inputs),
+				None => return false,
+			},
+			WorkId::Slot(grid, _) => match GridJobs::<T>::get(grid) {
+				Some(grid) => (grid.circuit, grid.inputs),
+				None => return false,
+			},
+		};
+		T::Verifier::public_inputs(&circuit).is_none() || !inputs.iter().all(work::in_field)
+	}
+}

@@ -162,6 +162,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Provers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProverOf<T>>;
 
+	/// Open disputes about each prover's work (pallet-disputes): while any is open, none of
+	/// its stake can be withdrawn, so the verdict can still slash it. Removed at zero.
+	#[pallet::storage]
+	pub type OpenDisputes<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -287,6 +292,8 @@ pub mod pallet {
 		NotChilled,
 		/// The amount would leave less active stake than the prover's active locks reserve.
 		StakeReserved,
+		/// A dispute about the prover's work is open: its stake stays until the verdict.
+		UnderDispute,
 	}
 
 	#[pallet::hooks]
@@ -440,12 +447,14 @@ pub mod pallet {
 		///
 		/// Emits [`Event::Withdrawn`], and [`Event::ProverLeft`] when the prover leaves.
 		///
-		/// Errors: [`Error::NotRegistered`], [`Error::NothingToWithdraw`].
+		/// Errors: [`Error::NotRegistered`], [`Error::UnderDispute`] (a dispute about its work
+		/// is open), [`Error::NothingToWithdraw`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let prover = ensure_signed(origin)?;
 			let mut info = Provers::<T>::get(&prover).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!OpenDisputes::<T>::contains_key(&prover), Error::<T>::UnderDispute);
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut amount = BalanceOf::<T>::zero();
 			info.unbonding.retain(|chunk| {
@@ -790,5 +799,11 @@ impl<T: Config> StakeLedger<T::AccountId, frame_system::pallet_prelude::BlockNum
 	}
 	fn ban(who: &T::AccountId) {
 		Pallet::<T>::ban(who)
+	}
+	fn dispute_opened(who: &T::AccountId) {
+		OpenDisputes::<T>::mutate(who, |open| *open = Some(open.unwrap_or(0).saturating_add(1)));
+	}
+	fn dispute_closed(who: &T::AccountId) {
+		OpenDisputes::<T>::mutate(who, |open| *open = open.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0));
 	}
 }

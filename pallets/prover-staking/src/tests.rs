@@ -110,6 +110,26 @@ fn withdraw_releases_matured_chunks_and_leaves_when_empty() {
 }
 
 #[test]
+fn an_open_dispute_keeps_the_stake_until_its_verdict() {
+	use crate::StakeLedger;
+	new_test_ext().execute_with(|| {
+		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 300, circuits(&[1])));
+		run_to_block(6);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100));
+		<ProverStaking as StakeLedger<_, _, _>>::dispute_opened(&ALICE);
+		<ProverStaking as StakeLedger<_, _, _>>::dispute_opened(&ALICE);
+		run_to_block(16);
+		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::UnderDispute);
+		<ProverStaking as StakeLedger<_, _, _>>::dispute_closed(&ALICE);
+		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::UnderDispute);
+		<ProverStaking as StakeLedger<_, _, _>>::dispute_closed(&ALICE);
+		assert!(!crate::OpenDisputes::<Test>::contains_key(ALICE), "removed at zero");
+		assert_ok!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+		assert_eq!(held(ALICE), 200);
+	});
+}
+
+#[test]
 fn a_fully_unbonded_prover_must_rebond_at_least_the_minimum() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 100, circuits(&[1])));

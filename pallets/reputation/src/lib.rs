@@ -28,7 +28,9 @@
 //! | repeated failures (3 in 7 days) | −50 (`FailurePenalty`) |
 //! | dispute lost | −200 (`DisputeLostPenalty`) |
 //!
-//! Penalties always apply in full (down to 0). Recoveries raise the score only up to the
+//! Penalties always apply in full (down to 0). When an offence's slash is cancelled (by the
+//! `slash_cancel` track or an upheld appeal, pallet-slashing tells [`OffenceListener`]), its
+//! counter goes back down and its penalty is given back (up to 1000). Recoveries raise the score only up to the
 //! formula's value for the prover's record: a prover climbs by doing good work, and no faster
 //! than its record justifies. A new prover starts at 0 (Bronze); governance
 //! ([`Pallet::force_set_score`]) and the genesis config can set a score.
@@ -392,6 +394,7 @@ pub mod pallet {
 					ScoreChange::Success => recover(old, T::SuccessBonus::get(), Self::formula(record)),
 					ScoreChange::FiveStars => recover(old, T::FiveStarBonus::get(), Self::formula(record)),
 					ScoreChange::Offence(offence) => penalize(old, Self::penalty(offence)),
+					ScoreChange::Restored(offence) => old.saturating_add(Self::penalty(offence)).min(MAX_SCORE),
 				};
 				(old != record.score).then_some((reason, old, record.score))
 			});
@@ -462,6 +465,20 @@ pub mod pallet {
 					Offence::Fraud => record.disputes_lost.saturating_inc(),
 				}
 				Some(ScoreChange::Offence(offence))
+			});
+		}
+
+		/// The slash of `prover`'s `offence` was cancelled: uncounted, and its penalty given back.
+		pub fn note_offence_cancelled(prover: &T::AccountId, offence: Offence) {
+			Self::update(prover, |record| {
+				let counter = match offence {
+					Offence::Timeout => &mut record.timeouts,
+					Offence::InvalidProof => &mut record.invalid_proofs,
+					Offence::RepeatedFailures => &mut record.repeated_failures,
+					Offence::Fraud => &mut record.disputes_lost,
+				};
+				*counter = counter.saturating_sub(1);
+				Some(ScoreChange::Restored(offence))
 			});
 		}
 
@@ -565,6 +582,9 @@ pub mod pallet {
 	impl<T: Config> OffenceListener<T::AccountId> for Pallet<T> {
 		fn on_offence_recorded(offender: &T::AccountId, _work: WorkId, offence: Offence) {
 			Self::note_offence(offender, offence);
+		}
+		fn on_offence_cancelled(offender: &T::AccountId, _work: WorkId, offence: Offence) {
+			Self::note_offence_cancelled(offender, offence);
 		}
 	}
 

@@ -185,6 +185,26 @@ fn force_set_score_needs_governance_and_a_valid_score() {
 	});
 }
 
+#[test]
+fn a_cancelled_slash_gives_its_penalty_back() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), PROVER, 500));
+		<Reputation as crate::OffenceListener<u64>>::on_offence_recorded(&PROVER, WorkId::Job(1), Offence::InvalidProof);
+		assert_eq!((Reputation::score(&PROVER), record(PROVER).invalid_proofs), (400, 1));
+		<Reputation as crate::OffenceListener<u64>>::on_offence_cancelled(&PROVER, WorkId::Job(1), Offence::InvalidProof);
+		assert_eq!((Reputation::score(&PROVER), record(PROVER).invalid_proofs), (500, 0));
+		System::assert_last_event(
+			Event::ScoreChanged { prover: PROVER, reason: ScoreChange::Restored(Offence::InvalidProof), old: 400, new: 500 }
+				.into(),
+		);
+		// Capped at 1000.
+		assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), PROVER, 990));
+		<Reputation as crate::OffenceListener<u64>>::on_offence_cancelled(&PROVER, WorkId::Job(2), Offence::Timeout);
+		assert_eq!(Reputation::score(&PROVER), 1000);
+		Reputation::do_try_state().unwrap();
+	});
+}
+
 fn event() -> impl Strategy<Value = u8> {
 	0u8..7
 }

@@ -61,6 +61,8 @@ pub enum ScoreChange {
 	/// An offence pallet-slashing recorded: `TimeoutPenalty`, `InvalidProofPenalty`,
 	/// `FailurePenalty` (repeated failures) or `DisputeLostPenalty` (fraud).
 	Offence(Offence),
+	/// The slash of an offence was cancelled: its penalty given back (up to 1000).
+	Restored(Offence),
 }
 
 /// Why completed work earned no reputation (module docs, "Credit").

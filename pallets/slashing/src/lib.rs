@@ -48,6 +48,16 @@
 //!
 //! - [`Pallet::cancel_deferred_slash`]: governance cancels a pending slash.
 //!
+//! **Disputes** (pallet-disputes, through [`SlashDisputes`]): a prover's appeal **freezes** its
+//! pending slash: out of the queue, neither applied nor expiring, until the verdict cancels it
+//! (appeal upheld) or applies it at once (appeal rejected). A cancelled slash, by governance or
+//! by an upheld appeal, lifts the suspension it caused and tells [`Config::OnOffence`] (pallet
+//! reputation gives the penalty back). An upheld fraud challenge calls
+//! [`Pallet::punish_fraud`]: the prover is banned, `DisputeLostPenalty` taken, and the fraud
+//! share of its stake (within its span) slashed at once, `FraudVictimShare` (50%) to the
+//! requester and the rest to the treasury (DESIGN, "Disputes"); no deferral, the referendum
+//! was the deliberation.
+//!
 //! The stake lives in pallet-prover-staking, reached through [`StakeLedger`] (wired by the
 //! runtime).
 
@@ -70,16 +80,13 @@ pub mod weights;
 pub use weights::WeightInfo;
 
 pub use cloudana_primitives::{
-	traits::{OffenceListener, StakeLedger, WorkOutcomes},
-	Offence, WorkId,
+	traits::{DisputedSlash, FraudSlash, OffenceListener, SlashDisputes, StakeLedger, WorkOutcomes},
+	Offence, SlashId, WorkId,
 };
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::traits::fungible::{Balanced, Inspect};
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
-
-/// A pending slash's id: sequential from 0.
-pub type SlashId = u64;
 
 /// Why a report was not taken.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -134,7 +141,10 @@ pub struct SlashingSpan<Balance, BlockNumber> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{pallet_prelude::*, traits::Imbalance};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible::Credit, Imbalance},
+	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::{One, Saturating, Zero};
 
@@ -173,6 +183,15 @@ pub mod pallet {
 		/// Share of each slash paid to the insurance pool; the rest is burned.
 		#[pallet::constant]
 		type InsuranceShare: Get<Perbill>;
+
+		/// The treasury's account: the rest of a fraud slash. It must exist, or that part is
+		/// burned.
+		#[pallet::constant]
+		type Treasury: Get<Self::AccountId>;
+
+		/// Share of a fraud slash paid to the wronged requester; the rest goes to the treasury.
+		#[pallet::constant]
+		type FraudVictimShare: Get<Perbill>;
 
 		/// Blocks between an offence's report and its slash.
 		#[pallet::constant]
@@ -235,6 +254,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SlashQueue<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, SlashId, (), OptionQuery>;
+
+	/// Pending slashes frozen by an appeal: out of [`SlashQueue`] until the verdict.
+	#[pallet::storage]
+	pub type FrozenSlashes<T: Config> = StorageMap<_, Twox64Concat, SlashId, (), OptionQuery>;
 
 	/// The earliest block of [`SlashQueue`] that may still hold due slashes.
 	#[pallet::storage]
@@ -301,7 +324,25 @@ pub mod pallet {
 			/// Burned, base units.
 			burned: BalanceOf<T>,
 		},
-		/// Governance cancelled a pending slash.
+		/// An appeal froze a pending slash until its verdict.
+		SlashFrozen {
+			/// The slash.
+			slash: SlashId,
+		},
+		/// Fraud was decided: the prover is banned and slashed at once.
+		FraudSlashed {
+			/// The prover.
+			offender: T::AccountId,
+			/// The work.
+			work: WorkId,
+			/// Taken from the stake, base units.
+			amount: BalanceOf<T>,
+			/// Paid to the wronged requester, base units.
+			to_victim: BalanceOf<T>,
+			/// Paid to the treasury, base units.
+			to_treasury: BalanceOf<T>,
+		},
+		/// A pending slash was cancelled (by governance or an upheld appeal).
 		SlashCancelled {
 			/// The slash.
 			slash: SlashId,
@@ -345,8 +386,9 @@ pub mod pallet {
 		/// - Origin: `CancelOrigin` (governance).
 		/// - `slash`: a pending slash's id.
 		///
-		/// Drops the slash and its offence record, and lifts the suspension it caused (a longer
-		/// suspension from a later offence stays; a ban stays).
+		/// Drops the slash (frozen by an appeal or not) and its offence record, lifts the
+		/// suspension it caused (a longer suspension from a later offence stays; a ban stays) and
+		/// gives the reputation penalty back.
 		///
 		/// Emits [`Event::SlashCancelled`].
 		///
@@ -355,12 +397,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_deferred_slash())]
 		pub fn cancel_deferred_slash(origin: OriginFor<T>, slash: SlashId) -> DispatchResult {
 			T::CancelOrigin::ensure_origin(origin)?;
-			let pending = Self::take_pending(slash).ok_or(Error::<T>::SlashNotFound)?;
-			if let Some(until) = pending.suspended_until {
-				T::Stake::lift_suspension(&pending.offender, until);
-			}
-			Self::deposit_event(Event::SlashCancelled { slash, offender: pending.offender, amount: pending.amount });
-			Ok(())
+			Self::cancel(slash).then_some(()).ok_or(Error::<T>::SlashNotFound.into())
 		}
 	}
 
@@ -488,10 +525,71 @@ pub mod pallet {
 			(applied, blocks)
 		}
 
-		/// Removes a pending slash, its queue entry and its offence record.
+		/// Cancels a pending slash (module docs); `false` if it is not pending.
+		fn cancel(slash: SlashId) -> bool {
+			let Some(pending) = Self::take_pending(slash) else { return false };
+			if let Some(until) = pending.suspended_until {
+				T::Stake::lift_suspension(&pending.offender, until);
+			}
+			T::OnOffence::on_offence_cancelled(&pending.offender, pending.work, pending.kind);
+			Self::deposit_event(Event::SlashCancelled { slash, offender: pending.offender, amount: pending.amount });
+			true
+		}
+
+		/// Freezes a pending slash (module docs); `false` if it is not pending or frozen already.
+		fn freeze(slash: SlashId) -> bool {
+			let Some(pending) = PendingSlashes::<T>::get(slash) else { return false };
+			if FrozenSlashes::<T>::contains_key(slash) {
+				return false;
+			}
+			SlashQueue::<T>::remove(pending.apply_at, slash);
+			FrozenSlashes::<T>::insert(slash, ());
+			Self::deposit_event(Event::SlashFrozen { slash });
+			true
+		}
+
+		/// Fraud on `work`, decided (module docs): bans `offender`, tells the offence listeners,
+		/// and slashes the fraud share at once, `FraudVictimShare` to `victim` and the rest to
+		/// the treasury.
+		///
+		/// Emits [`Event::FraudSlashed`].
+		pub fn punish_fraud(offender: &T::AccountId, work: WorkId, victim: &T::AccountId) -> FraudSlash<BalanceOf<T>> {
+			let now = frame_system::Pallet::<T>::block_number();
+			let (amount, _) = Self::span_slash(offender, T::FraudSlash::get(), now);
+			T::Stake::ban(offender);
+			T::OnOffence::on_offence_recorded(offender, work, Offence::Fraud);
+			let credit = T::Stake::slash(offender, amount);
+			let amount = credit.peek();
+			let (to_victim, to_treasury) = credit.split(T::FraudVictimShare::get() * amount);
+			let pay = |who: &T::AccountId, credit: Credit<T::AccountId, T::Currency>| {
+				let value = credit.peek();
+				match T::Currency::resolve(who, credit) {
+					Ok(()) => value,
+					Err(unresolved) => {
+						log::warn!(target: "runtime::slashing", "{who:?} refused {:?}; burned", unresolved.peek());
+						Zero::zero()
+					},
+				}
+			};
+			let slashed = FraudSlash { amount, to_victim: pay(victim, to_victim), to_treasury: pay(&T::Treasury::get(), to_treasury) };
+			TotalBurned::<T>::mutate(|total| {
+				total.saturating_accrue(amount.saturating_sub(slashed.to_victim).saturating_sub(slashed.to_treasury))
+			});
+			Self::deposit_event(Event::FraudSlashed {
+				offender: offender.clone(),
+				work,
+				amount,
+				to_victim: slashed.to_victim,
+				to_treasury: slashed.to_treasury,
+			});
+			slashed
+		}
+
+		/// Removes a pending slash, its queue entry (or frozen mark) and its offence record.
 		fn take_pending(slash: SlashId) -> Option<PendingSlashOf<T>> {
 			let pending = PendingSlashes::<T>::take(slash)?;
 			SlashQueue::<T>::remove(pending.apply_at, slash);
+			FrozenSlashes::<T>::remove(slash);
 			Offences::<T>::remove(&pending.offender, (pending.kind, pending.work, pending.reported_at));
 			Some(pending)
 		}
@@ -531,15 +629,18 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants: no pending slash exceeds the stake it was computed
-		/// from or is due in the block of its offence; every pending slash is queued at its block
-		/// and has its offence record, and every queue entry and offence record belongs to a
-		/// pending slash.
+		/// from or is due in the block of its offence; every pending slash is either queued at
+		/// its block or frozen, and has its offence record; every queue entry, frozen mark and
+		/// offence record belongs to a pending slash.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			for (id, pending) in PendingSlashes::<T>::iter() {
 				ensure!(id < NextSlashId::<T>::get(), "a slash id is not below NextSlashId");
 				ensure!(pending.amount <= pending.stake, "a slash exceeds the stake");
 				ensure!(pending.apply_at > pending.reported_at, "a queued slash is due in the block of its offence");
-				ensure!(SlashQueue::<T>::contains_key(pending.apply_at, id), "a pending slash is not queued");
+				ensure!(
+					SlashQueue::<T>::contains_key(pending.apply_at, id) != FrozenSlashes::<T>::contains_key(id),
+					"a pending slash is not queued xor frozen"
+				);
 				ensure!(
 					Offences::<T>::get(&pending.offender, (pending.kind, pending.work, pending.reported_at)) == Some(id),
 					"a pending slash has no offence record"
@@ -549,10 +650,37 @@ pub mod pallet {
 				let pending = PendingSlashes::<T>::get(id).ok_or("a queued slash is not pending")?;
 				ensure!(pending.apply_at == at, "a slash is queued at the wrong block");
 			}
+			for (id, ()) in FrozenSlashes::<T>::iter() {
+				ensure!(PendingSlashes::<T>::contains_key(id), "a frozen slash is not pending");
+			}
 			for (_, _, id) in Offences::<T>::iter() {
 				ensure!(PendingSlashes::<T>::contains_key(id), "an offence record outlived its slash");
 			}
 			Ok(())
+		}
+	}
+
+	impl<T: Config> SlashDisputes<T::AccountId, BalanceOf<T>> for Pallet<T> {
+		fn pending(slash: SlashId) -> Option<DisputedSlash<T::AccountId, BalanceOf<T>>> {
+			PendingSlashes::<T>::get(slash).map(|pending| DisputedSlash {
+				offender: pending.offender,
+				kind: pending.kind,
+				work: pending.work,
+				amount: pending.amount,
+				frozen: FrozenSlashes::<T>::contains_key(slash),
+			})
+		}
+		fn freeze(slash: SlashId) -> bool {
+			Pallet::<T>::freeze(slash)
+		}
+		fn cancel(slash: SlashId) {
+			Pallet::<T>::cancel(slash);
+		}
+		fn apply(slash: SlashId) {
+			Pallet::<T>::apply(slash);
+		}
+		fn punish_fraud(offender: &T::AccountId, work: WorkId, victim: &T::AccountId) -> FraudSlash<BalanceOf<T>> {
+			Pallet::<T>::punish_fraud(offender, work, victim)
 		}
 	}
 

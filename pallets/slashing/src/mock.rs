@@ -89,11 +89,15 @@ impl crate::StakeLedger<u64, u64, Balances> for Ledger {
 	fn ban(who: &u64) {
 		BANNED.with(|b| b.borrow_mut().push(*who));
 	}
+	fn dispute_opened(_: &u64) {}
+	fn dispute_closed(_: &u64) {}
 }
 
 parameter_types! {
 	pub const InsurancePool: u64 = 99;
 	pub const InsuranceShare: Perbill = Perbill::from_percent(80);
+	pub const Treasury: u64 = 98;
+	pub const FraudVictimShare: Perbill = Perbill::from_percent(50);
 	pub static SlashDeferDuration: u64 = 5;
 	pub const TimeoutSlash: Perbill = Perbill::from_percent(10);
 	pub const InvalidProofSlash: Perbill = Perbill::from_percent(25);
@@ -110,6 +114,8 @@ parameter_types! {
 thread_local! {
 	/// Offences recorded, as `OnOffence` heard them.
 	pub static RECORDED: RefCell<Vec<(u64, crate::WorkId, crate::Offence)>> = const { RefCell::new(Vec::new()) };
+	/// Offences whose slash was cancelled, as `OnOffence` heard them.
+	pub static CANCELLED: RefCell<Vec<(u64, crate::WorkId, crate::Offence)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Records what `OnOffence` hears.
@@ -117,6 +123,9 @@ pub struct Recorded;
 impl crate::OffenceListener<u64> for Recorded {
 	fn on_offence_recorded(offender: &u64, work: crate::WorkId, offence: crate::Offence) {
 		RECORDED.with(|r| r.borrow_mut().push((*offender, work, offence)));
+	}
+	fn on_offence_cancelled(offender: &u64, work: crate::WorkId, offence: crate::Offence) {
+		CANCELLED.with(|r| r.borrow_mut().push((*offender, work, offence)));
 	}
 }
 
@@ -127,6 +136,8 @@ impl pallet_slashing::Config for Test {
 	type CancelOrigin = EnsureRoot<u64>;
 	type InsurancePool = InsurancePool;
 	type InsuranceShare = InsuranceShare;
+	type Treasury = Treasury;
+	type FraudVictimShare = FraudVictimShare;
 	type SlashDeferDuration = SlashDeferDuration;
 	type SlashingSpan = SlashingSpan;
 	type TimeoutSlash = TimeoutSlash;
@@ -157,12 +168,12 @@ impl crate::BenchmarkHelper<u64> for Helper {
 
 pub const PROVER: u64 = 1;
 pub const OTHER: u64 = 2;
-pub const ACCOUNTS: [u64; 3] = [PROVER, OTHER, InsurancePool::get()];
+pub const ACCOUNTS: [u64; 4] = [PROVER, OTHER, InsurancePool::get(), Treasury::get()];
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(PROVER, 2_000), (OTHER, 2_000), (InsurancePool::get(), 1)],
+		balances: vec![(PROVER, 2_000), (OTHER, 2_000), (InsurancePool::get(), 1), (Treasury::get(), 1)],
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
@@ -171,6 +182,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	SUSPENDED.with(|s| s.borrow_mut().clear());
 	BANNED.with(|b| b.borrow_mut().clear());
 	RECORDED.with(|r| r.borrow_mut().clear());
+	CANCELLED.with(|r| r.borrow_mut().clear());
 	SlashDeferDuration::set(5);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

@@ -3,8 +3,8 @@
 //! conservation under random sequences.
 
 use crate::{
-	mock::*, Error, Event, Offence, Offences, PendingSlashes, RecentFailures, ReportError, SlashQueue, TotalBurned,
-	TotalToInsurance, WorkId,
+	mock::*, Error, Event, FraudSlash, FrozenSlashes, Offence, Offences, PendingSlashes, RecentFailures, ReportError,
+	SlashDisputes, SlashQueue, TotalBurned, TotalToInsurance, WorkId,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -171,6 +171,62 @@ fn more_slashes_due_than_a_block_applies_wait_and_none_comes_before_its_deferral
 		// 30% of 1 000, the largest of them.
 		assert_eq!(STAKES.with(|s| (s.borrow()[&PROVER], s.borrow()[&OTHER])), (500, 700));
 		assert_eq!(TotalToInsurance::<Test>::get() + TotalBurned::<Test>::get(), 800);
+		Slashing::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_frozen_slash_waits_past_its_deferral_until_the_verdict() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::Timeout, WorkId::Job(7)));
+		assert!(<Slashing as SlashDisputes<_, _>>::freeze(0));
+		assert!(!<Slashing as SlashDisputes<_, _>>::freeze(0), "frozen once");
+		assert!(!<Slashing as SlashDisputes<_, _>>::freeze(9), "not pending");
+		assert!(<Slashing as SlashDisputes<_, _>>::pending(0).unwrap().frozen);
+		run_to_block(20);
+		assert_eq!(Balances::balance(&PROVER), 2_000, "a frozen slash does not apply");
+		Slashing::do_try_state().unwrap();
+		// Rejected appeal: applied at once.
+		<Slashing as SlashDisputes<_, _>>::apply(0);
+		assert_eq!(Balances::balance(&PROVER), 1_900);
+		assert!(FrozenSlashes::<Test>::get(0).is_none() && PendingSlashes::<Test>::get(0).is_none());
+		Slashing::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn an_upheld_appeal_cancels_a_frozen_slash_and_the_listeners_hear_it() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Slashing::report_offence(&PROVER, Offence::InvalidProof, WorkId::Job(7)));
+		assert!(<Slashing as SlashDisputes<_, _>>::freeze(0));
+		<Slashing as SlashDisputes<_, _>>::cancel(0);
+		assert_eq!(suspended_until(PROVER), None, "suspension lifted");
+		assert_eq!(CANCELLED.with(|c| c.borrow().clone()), vec![(PROVER, WorkId::Job(7), Offence::InvalidProof)]);
+		run_to_block(20);
+		assert_eq!(Balances::balance(&PROVER), 2_000);
+		assert_noop!(Slashing::cancel_deferred_slash(RuntimeOrigin::root(), 0), Error::<Test>::SlashNotFound);
+		Slashing::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn fraud_is_slashed_at_once_half_to_the_victim_half_to_the_treasury() {
+	new_test_ext().execute_with(|| {
+		let (issuance, before) = (Balances::total_issuance(), total());
+		let slashed = Slashing::punish_fraud(&PROVER, WorkId::Slot(3, 1), &OTHER);
+		assert_eq!(slashed, FraudSlash { amount: 500, to_victim: 250, to_treasury: 250 });
+		assert_eq!(Balances::balance(&PROVER), 1_500);
+		assert_eq!(Balances::balance(&OTHER), 2_250);
+		assert_eq!(Balances::balance(&Treasury::get()), 251);
+		assert_eq!((Balances::total_issuance(), total()), (issuance, before), "nothing burned, nothing minted");
+		assert_eq!(BANNED.with(|b| b.borrow().clone()), vec![PROVER]);
+		assert_eq!(RECORDED.with(|r| r.borrow().clone()), vec![(PROVER, WorkId::Slot(3, 1), Offence::Fraud)]);
+		System::assert_last_event(
+			Event::FraudSlashed { offender: PROVER, work: WorkId::Slot(3, 1), amount: 500, to_victim: 250, to_treasury: 250 }
+				.into(),
+		);
+		// Within the span a second fraud takes only what its share adds: nothing.
+		assert_eq!(Slashing::punish_fraud(&PROVER, WorkId::Job(1), &OTHER).amount, 0);
 		Slashing::do_try_state().unwrap();
 	});
 }

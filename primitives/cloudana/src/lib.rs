@@ -41,6 +41,9 @@ pub type GridId = u64;
 /// A slot's index in its grid job, from 0.
 pub type SlotIndex = u32;
 
+/// A pending slash's id (pallet-slashing): sequential from 0.
+pub type SlashId = u64;
+
 /// A circuit, named by its verifying-key id (`blake2_256` of the key's EIP-197 bytes).
 pub type CircuitId = sp_core::H256;
 

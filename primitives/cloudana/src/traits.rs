@@ -14,8 +14,10 @@
 //! | [`ReputationTier`] | pallet-prover-staking | pallet-reputation |
 //! | [`OnHeartbeat`] | pallet-prover-staking | pallet-reputation |
 //! | [`FeePolicy`] | pallet-jobs | the runtime (its fee parameters and pallet-reputation's tiers) |
+//! | [`SlashDisputes`] | pallet-disputes | pallet-slashing |
+//! | [`DisputableWork`] | pallet-disputes | pallet-jobs |
 
-use crate::{CircuitId, CompletedWork, Offence, Proof, PublicInput, VerifyError, WorkId, Ineligibility};
+use crate::{CircuitId, CompletedWork, Ineligibility, Offence, Proof, PublicInput, SlashId, VerifyError, WorkId};
 use frame_support::traits::fungible::{Balanced, Credit, Inspect};
 use sp_runtime::{DispatchResult, Perbill};
 
@@ -78,12 +80,18 @@ impl<AccountId, Balance> WorkOutcomes<AccountId, Balance> for Tuple {
 pub trait OffenceListener<AccountId> {
 	/// `offender` committed `offence` on `work`; its slash is pending.
 	fn on_offence_recorded(offender: &AccountId, work: WorkId, offence: Offence);
+	/// The slash of an offence recorded earlier was cancelled (by governance, or by an upheld
+	/// appeal): the offence no longer counts against `offender`.
+	fn on_offence_cancelled(offender: &AccountId, work: WorkId, offence: Offence);
 }
 
 #[impl_trait_for_tuples::impl_for_tuples(8)]
 impl<AccountId> OffenceListener<AccountId> for Tuple {
 	fn on_offence_recorded(offender: &AccountId, work: WorkId, offence: Offence) {
 		for_tuples!( #( Tuple::on_offence_recorded(offender, work, offence); )* );
+	}
+	fn on_offence_cancelled(offender: &AccountId, work: WorkId, offence: Offence) {
+		for_tuples!( #( Tuple::on_offence_cancelled(offender, work, offence); )* );
 	}
 }
 
@@ -100,6 +108,11 @@ pub trait StakeLedger<AccountId, BlockNumber, C: Inspect<AccountId> + Balanced<A
 	fn lift_suspension(who: &AccountId, until: BlockNumber);
 	/// Stops `who` locking new work for good.
 	fn ban(who: &AccountId);
+	/// A dispute about `who`'s work opened: until as many [`StakeLedger::dispute_closed`]
+	/// calls follow, none of its stake can be withdrawn (it stays slashable for the verdict).
+	fn dispute_opened(who: &AccountId);
+	/// A dispute about `who`'s work closed.
+	fn dispute_closed(who: &AccountId);
 }
 
 /// Whether a prover's reputation tier allows a price. `()` allows every price.
@@ -128,4 +141,68 @@ impl<AccountId, BlockNumber> OnHeartbeat<AccountId, BlockNumber> for () {
 pub trait FeePolicy<AccountId> {
 	/// The share of the price paid to the treasury when `prover` completes work.
 	fn fee_rate(prover: &AccountId) -> Perbill;
+}
+
+/// A pending slash as pallet-disputes sees it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct DisputedSlash<AccountId, Balance> {
+	/// The prover.
+	pub offender: AccountId,
+	/// Its offence.
+	pub kind: Offence,
+	/// The work it committed it on.
+	pub work: WorkId,
+	/// The slash, base units.
+	pub amount: Balance,
+	/// Whether an appeal froze it already.
+	pub frozen: bool,
+}
+
+/// What a fraud verdict took from a prover's stake, base units.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct FraudSlash<Balance> {
+	/// Taken from the stake.
+	pub amount: Balance,
+	/// Paid to the wronged requester.
+	pub to_victim: Balance,
+	/// Paid to the treasury.
+	pub to_treasury: Balance,
+}
+
+/// Pending slashes that a prover may appeal, and the fraud slash of an upheld challenge.
+pub trait SlashDisputes<AccountId, Balance> {
+	/// A pending (not yet applied, not cancelled) slash.
+	fn pending(slash: SlashId) -> Option<DisputedSlash<AccountId, Balance>>;
+	/// Stops a pending slash from being applied until [`SlashDisputes::cancel`] or
+	/// [`SlashDisputes::apply`]; `false` if it is not pending.
+	fn freeze(slash: SlashId) -> bool;
+	/// Cancels a pending (frozen or not) slash: lifts its suspension and tells the offence
+	/// listeners (the reputation penalty is given back). Does nothing if it is not pending.
+	fn cancel(slash: SlashId);
+	/// Applies a pending (frozen or not) slash now. Does nothing if it is not pending.
+	fn apply(slash: SlashId);
+	/// Fraud on `work`, decided: bans `offender`, reports the offence, and slashes the fraud
+	/// share of its stake at once, part to `victim` and the rest to the treasury.
+	fn punish_fraud(offender: &AccountId, work: WorkId, victim: &AccountId) -> FraudSlash<Balance>;
+}
+
+/// The parties to a piece of work, as pallet-disputes needs them.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct WorkParties<AccountId, BlockNumber> {
+	/// Who asked (and paid) for it.
+	pub requester: AccountId,
+	/// Its circuit.
+	pub circuit: CircuitId,
+	/// The prover that completed it and the block it did, if it is completed (a grid slot:
+	/// proven).
+	pub completed: Option<(AccountId, BlockNumber)>,
+}
+
+/// Work that can be disputed.
+pub trait DisputableWork<AccountId, BlockNumber> {
+	/// The work's parties; `None` if it does not exist (never submitted, or pruned).
+	fn parties(work: WorkId) -> Option<WorkParties<AccountId, BlockNumber>>;
+	/// Whether the chain itself can tell that nobody could ever prove `work`: an input is not
+	/// a field element, or its circuit's verifying key is no longer registered.
+	fn provably_unprovable(work: WorkId) -> bool;
 }

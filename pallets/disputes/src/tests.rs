@@ -1,0 +1,353 @@
+//! pallet-disputes: every verdict (appeal and challenge, upheld and rejected, at once and by
+//! referendum, with and without an appeal), the bonds each moves, and every error path.
+
+use crate::{mock::*, Disputes as DisputeRecords, Error, Event, HoldReason, Phase, Reason, ReferendumOutcome, Round, Side, Subject, Subjects, WorkId};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Hooks,
+	},
+};
+use sp_core::H256;
+use sp_runtime::DispatchError;
+
+fn total() -> u64 {
+	ACCOUNTS.iter().map(|a| Balances::total_balance(a)).sum()
+}
+
+fn bonded(who: u64) -> u64 {
+	Balances::balance_on_hold(&HoldReason::DisputeBond.into(), &who)
+}
+
+fn check() {
+	Disputes::do_try_state().unwrap();
+}
+
+fn evidence(who: u64, dispute: u64) -> sp_runtime::DispatchResult {
+	Disputes::add_evidence(RuntimeOrigin::signed(who), dispute, H256::repeat_byte(who as u8), b"see the log".to_vec())
+}
+
+/// Ends the dispute's current referendum and lets anyone move it on.
+fn end_and_conclude(dispute: u64, outcome: ReferendumOutcome) {
+	let Some(Phase::Voting { referendum, .. }) = DisputeRecords::<Test>::get(dispute).map(|d| d.phase) else {
+		panic!("voting")
+	};
+	end_referendum(referendum, outcome);
+	assert_ok!(Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), dispute));
+}
+
+fn past_appeal_window(dispute: u64) {
+	let Some(Phase::Ruled { appeal_until, .. }) = DisputeRecords::<Test>::get(dispute).map(|d| d.phase) else {
+		panic!("ruled")
+	};
+	assert_noop!(Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), dispute), Error::<Test>::AppealWindowOpen);
+	run_to_block(appeal_until);
+	assert_ok!(Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), dispute));
+}
+
+#[test]
+fn an_upheld_appeal_cancels_the_slash_and_pays_the_prover_the_requesters_bond() {
+	new_test_ext().execute_with(|| {
+		<Disputes as Hooks<u64>>::integrity_test();
+		let (issuance, before) = (Balances::total_issuance(), total());
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::RequesterFault));
+		System::assert_last_event(
+			Event::DisputeOpened {
+				dispute: 0,
+				subject: Subject::Slash(0),
+				reason: Reason::RequesterFault,
+				disputer: PROVER,
+				respondent: REQUESTER,
+				bond: 50,
+				referendum: Some(0),
+			}
+			.into(),
+		);
+		assert!(SLASHES.with(|s| s.borrow()[&0].frozen), "the slash is frozen at once");
+		assert_eq!((bonded(PROVER), Stake::open(&PROVER)), (50, 1));
+		let (submitter, round, proposal, _) = REFERENDA.with(|r| r.borrow()[0].clone());
+		assert_eq!((submitter, round), (PROVER, Round::First));
+		assert_eq!(proposal, crate::Call::rule { dispute: 0, upheld: true });
+		// Both sides post evidence; the requester's first evidence bonds it.
+		assert_ok!(evidence(PROVER, 0));
+		assert_ok!(evidence(REQUESTER, 0));
+		assert_eq!(bonded(REQUESTER), 50);
+		check();
+		// The referendum passes: its call rules with the track's origin.
+		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, true));
+		System::assert_last_event(Event::Ruled { dispute: 0, upheld: true, appeal_until: 6 }.into());
+		past_appeal_window(0);
+		System::assert_last_event(
+			Event::DisputeConcluded {
+				dispute: 0,
+				subject: Subject::Slash(0),
+				upheld: true,
+				automatic: false,
+				bonds_paid: 50,
+				fraud_slashed: 0,
+			}
+			.into(),
+		);
+		assert_eq!(SLASH_LOG.with(|l| l.borrow().clone()), vec![(0, "cancelled")]);
+		assert_eq!((Balances::balance(&PROVER), Balances::balance(&REQUESTER)), (2_050, 1_950));
+		assert_eq!((bonded(PROVER), bonded(REQUESTER), Stake::open(&PROVER)), (0, 0, 0));
+		assert!(DisputeRecords::<Test>::get(0).is_none() && !Subjects::<Test>::contains_key(Subject::Slash(0)));
+		assert_eq!((Balances::total_issuance(), total()), (issuance, before));
+		// Nothing twice.
+		assert_noop!(Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), 0), Error::<Test>::DisputeNotFound);
+		check();
+	});
+}
+
+#[test]
+fn a_rejected_appeal_applies_the_slash_at_once_and_forfeits_the_bond_to_the_requester() {
+	new_test_ext().execute_with(|| {
+		let (issuance, before) = (Balances::total_issuance(), total());
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::ResultNotIncluded));
+		assert_noop!(Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), 0), Error::<Test>::ReferendumOngoing);
+		end_and_conclude(0, ReferendumOutcome::Rejected);
+		System::assert_last_event(Event::Ruled { dispute: 0, upheld: false, appeal_until: 6 }.into());
+		past_appeal_window(0);
+		assert_eq!(SLASH_LOG.with(|l| l.borrow().clone()), vec![(0, "applied")]);
+		// The slash (250) burned from the stake in this mock; the bond (50) went to the requester.
+		assert_eq!((Balances::balance(&PROVER), Balances::balance(&REQUESTER)), (2_000 - 250 - 50, 2_050));
+		assert_eq!(total(), before - 250);
+		assert_eq!(Balances::total_issuance(), issuance - 250);
+		check();
+	});
+}
+
+#[test]
+fn the_chain_upholds_an_appeal_it_can_check_itself_without_a_vote() {
+	new_test_ext().execute_with(|| {
+		UNPROVABLE.with(|u| u.borrow_mut().push(FAILED));
+		// Another ground is voted on even when the work is unprovable.
+		add_slash(1, PROVER, FAILED, 100);
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 1, Reason::RequesterFault));
+		assert_eq!(REFERENDA.with(|r| r.borrow().len()), 1);
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::Unprovable));
+		System::assert_last_event(
+			Event::DisputeConcluded {
+				dispute: 1,
+				subject: Subject::Slash(0),
+				upheld: true,
+				automatic: true,
+				bonds_paid: 0,
+				fraud_slashed: 0,
+			}
+			.into(),
+		);
+		assert_eq!(REFERENDA.with(|r| r.borrow().len()), 1, "no referendum");
+		assert_eq!(SLASH_LOG.with(|l| l.borrow().clone()), vec![(0, "cancelled")]);
+		assert_eq!(bonded(PROVER), 50, "only the voted appeal's bond is held");
+		assert_eq!(Stake::open(&PROVER), 1);
+		check();
+	});
+}
+
+#[test]
+fn an_upheld_challenge_is_fraud_half_the_stake_split_requester_and_treasury() {
+	new_test_ext().execute_with(|| {
+		let (issuance, before) = (Balances::total_issuance(), total());
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::TrainingMismatch));
+		assert_eq!((bonded(REQUESTER), Stake::open(&PROVER)), (50, 1));
+		assert_ok!(evidence(REQUESTER, 0));
+		assert_ok!(evidence(PROVER, 0));
+		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, true));
+		past_appeal_window(0);
+		System::assert_last_event(
+			Event::DisputeConcluded {
+				dispute: 0,
+				subject: Subject::Work(JOB),
+				upheld: true,
+				automatic: false,
+				bonds_paid: 50,
+				fraud_slashed: 500,
+			}
+			.into(),
+		);
+		assert_eq!(BANNED.with(|b| b.borrow().clone()), vec![PROVER]);
+		assert_eq!(Balances::balance(&PROVER), 2_000 - 500 - 50);
+		assert_eq!(Balances::balance(&REQUESTER), 2_000 + 250 + 50);
+		assert_eq!(Balances::balance(&TREASURY), 1 + 250);
+		assert_eq!((Balances::total_issuance(), total()), (issuance, before));
+		assert_eq!(Stake::open(&PROVER), 0);
+		// The work stays challenged until its record is pruned.
+		assert_noop!(
+			Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::WrongResult),
+			Error::<Test>::AlreadyDisputed
+		);
+		WORK.with(|w| w.borrow_mut().remove(&JOB));
+		<Disputes as crate::WorkOutcomes<u64, u64>>::on_reaped(JOB);
+		assert!(!Subjects::<Test>::contains_key(Subject::Work(JOB)));
+		check();
+	});
+}
+
+#[test]
+fn a_rejected_challenge_pays_the_requesters_bond_to_the_prover() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::WrongResult));
+		end_and_conclude(0, ReferendumOutcome::Rejected);
+		past_appeal_window(0);
+		assert_eq!((Balances::balance(&PROVER), Balances::balance(&REQUESTER)), (2_050, 1_950));
+		assert!(BANNED.with(|b| b.borrow().is_empty()));
+		check();
+	});
+}
+
+#[test]
+fn an_appeal_that_wins_overturns_the_ruling_and_gets_its_bond_back() {
+	new_test_ext().execute_with(|| {
+		let before = total();
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::TrainingMismatch));
+		assert_ok!(evidence(PROVER, 0));
+		end_and_conclude(0, ReferendumOutcome::Rejected);
+		// Only the loser (the requester) may appeal, inside the window.
+		assert_noop!(Disputes::appeal(RuntimeOrigin::signed(PROVER), 0), Error::<Test>::NotLoser);
+		assert_ok!(Disputes::appeal(RuntimeOrigin::signed(REQUESTER), 0));
+		System::assert_last_event(Event::Appealed { dispute: 0, by: Side::Disputer, bond: 100, referendum: 1 }.into());
+		assert_eq!(bonded(REQUESTER), 150);
+		let (_, round, proposal, _) = REFERENDA.with(|r| r.borrow()[1].clone());
+		assert_eq!((round, proposal), (Round::Appeal { first: false }, crate::Call::rule { dispute: 0, upheld: true }));
+		assert_noop!(Disputes::appeal(RuntimeOrigin::signed(REQUESTER), 0), Error::<Test>::NotRuled);
+		assert_noop!(evidence(REQUESTER, 0), Error::<Test>::EvidenceClosed);
+		check();
+		// The appeal passes: its call carries out the verdict at once.
+		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, true));
+		assert_eq!(BANNED.with(|b| b.borrow().clone()), vec![PROVER]);
+		assert_eq!(Balances::balance(&REQUESTER), 2_000 + 250 + 50, "bond and appeal bond back, plus the prover's bond");
+		assert_eq!(Balances::balance(&PROVER), 2_000 - 500 - 50);
+		assert_eq!(total(), before);
+		assert_eq!((bonded(PROVER), bonded(REQUESTER)), (0, 0));
+		check();
+	});
+}
+
+#[test]
+fn an_appeal_that_loses_confirms_the_ruling_and_pays_its_bond_to_the_other_side() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::RequesterFault));
+		assert_ok!(evidence(REQUESTER, 0));
+		end_and_conclude(0, ReferendumOutcome::Approved);
+		System::assert_last_event(Event::Ruled { dispute: 0, upheld: true, appeal_until: 6 }.into());
+		assert_ok!(Disputes::appeal(RuntimeOrigin::signed(REQUESTER), 0));
+		end_and_conclude(0, ReferendumOutcome::Rejected);
+		assert_eq!(SLASH_LOG.with(|l| l.borrow().clone()), vec![(0, "cancelled")]);
+		assert_eq!(Balances::balance(&PROVER), 2_000 + 50 + 100);
+		assert_eq!(Balances::balance(&REQUESTER), 2_000 - 50 - 100);
+		check();
+	});
+}
+
+#[test]
+fn the_appeal_window_closes() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::TrainingMismatch));
+		assert_noop!(Disputes::appeal(RuntimeOrigin::signed(REQUESTER), 0), Error::<Test>::NotRuled);
+		end_and_conclude(0, ReferendumOutcome::Rejected);
+		run_to_block(6);
+		assert_noop!(Disputes::appeal(RuntimeOrigin::signed(REQUESTER), 0), Error::<Test>::AppealWindowClosed);
+		assert_noop!(Disputes::appeal(RuntimeOrigin::signed(REQUESTER), 9), Error::<Test>::DisputeNotFound);
+	});
+}
+
+#[test]
+fn opening_errors_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let signed = RuntimeOrigin::signed;
+		assert_noop!(Disputes::appeal_slash(signed(PROVER), 0, Reason::TrainingMismatch), Error::<Test>::WrongReason);
+		assert_noop!(Disputes::appeal_slash(signed(PROVER), 5, Reason::Unprovable), Error::<Test>::SlashNotFound);
+		assert_noop!(Disputes::appeal_slash(signed(OUTSIDER), 0, Reason::Unprovable), Error::<Test>::NotOffender);
+		add_slash(1, PROVER, WorkId::Job(99), 10);
+		assert_noop!(Disputes::appeal_slash(signed(PROVER), 1, Reason::Unprovable), Error::<Test>::WorkNotFound);
+		assert_noop!(Disputes::appeal_slash(RuntimeOrigin::none(), 0, Reason::Unprovable), DispatchError::BadOrigin);
+
+		assert_noop!(Disputes::challenge(signed(REQUESTER), JOB, Reason::Unprovable), Error::<Test>::WrongReason);
+		assert_noop!(Disputes::challenge(signed(REQUESTER), WorkId::Job(99), Reason::WrongResult), Error::<Test>::WorkNotFound);
+		assert_noop!(Disputes::challenge(signed(OUTSIDER), JOB, Reason::WrongResult), Error::<Test>::NotRequester);
+		assert_noop!(Disputes::challenge(signed(REQUESTER), FAILED, Reason::WrongResult), Error::<Test>::NotCompleted);
+
+		// A disputer that cannot afford the bond, or the referendum's deposits.
+		let poor = 40;
+		add_slash(2, poor, FAILED, 10);
+		assert_noop!(Disputes::appeal_slash(signed(poor), 2, Reason::Unprovable), Error::<Test>::InsufficientBalance);
+		{
+			use frame_support::traits::fungible::Mutate;
+			Balances::set_balance(&poor, 55);
+		}
+		assert_noop!(Disputes::appeal_slash(signed(poor), 2, Reason::Unprovable), DispatchError::Other("referendum deposit"));
+
+		assert_ok!(Disputes::appeal_slash(signed(PROVER), 0, Reason::Unprovable));
+		assert_noop!(Disputes::appeal_slash(signed(PROVER), 0, Reason::RequesterFault), Error::<Test>::AlreadyDisputed);
+		assert_ok!(Disputes::challenge(signed(REQUESTER), JOB, Reason::WrongResult));
+		assert_noop!(Disputes::challenge(signed(REQUESTER), JOB, Reason::WrongResult), Error::<Test>::AlreadyDisputed);
+		check();
+	});
+}
+
+#[test]
+fn a_challenge_comes_inside_its_window() {
+	new_test_ext().execute_with(|| {
+		run_to_block(21);
+		assert_noop!(
+			Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::WrongResult),
+			Error::<Test>::ChallengeWindowClosed
+		);
+		add_work(WorkId::Slot(3, 1), REQUESTER, Some((PROVER, 2)));
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), WorkId::Slot(3, 1), Reason::TrainingMismatch));
+	});
+}
+
+#[test]
+fn evidence_errors_change_nothing() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(evidence(PROVER, 0), Error::<Test>::DisputeNotFound);
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::RequesterFault));
+		assert_noop!(evidence(OUTSIDER, 0), Error::<Test>::NotParty);
+		assert_noop!(
+			Disputes::add_evidence(RuntimeOrigin::signed(PROVER), 0, H256::zero(), vec![b'x'; 17]),
+			Error::<Test>::NoteTooLong
+		);
+		for _ in 0..4 {
+			assert_ok!(evidence(PROVER, 0));
+		}
+		assert_noop!(evidence(PROVER, 0), Error::<Test>::TooMuchEvidence);
+		// A respondent that cannot afford its bond posts nothing.
+		let record = DisputeRecords::<Test>::get(0).unwrap();
+		assert_eq!(record.evidence.len(), 4);
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::WrongResult));
+		{
+			use frame_support::traits::fungible::Mutate;
+			Balances::set_balance(&PROVER, 40);
+		}
+		assert_noop!(evidence(PROVER, 1), Error::<Test>::InsufficientBalance);
+		run_to_block(11);
+		assert_noop!(evidence(REQUESTER, 1), Error::<Test>::EvidenceClosed);
+	});
+}
+
+#[test]
+fn only_the_ruling_origin_rules_and_only_while_voting() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Disputes::rule(RuntimeOrigin::root(), 0, true), Error::<Test>::DisputeNotFound);
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::WrongResult));
+		assert_noop!(Disputes::rule(RuntimeOrigin::signed(REQUESTER), 0, true), DispatchError::BadOrigin);
+		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, false));
+		assert_noop!(Disputes::rule(RuntimeOrigin::root(), 0, true), Error::<Test>::NotVoting);
+		assert_noop!(Disputes::conclude(RuntimeOrigin::none(), 0), DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn a_slash_cancelled_by_governance_during_its_appeal_is_not_cancelled_twice() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::RequesterFault));
+		<Slashes as cloudana_primitives::traits::SlashDisputes<u64, u64>>::cancel(0);
+		end_and_conclude(0, ReferendumOutcome::Rejected);
+		past_appeal_window(0);
+		assert_eq!(SLASH_LOG.with(|l| l.borrow().clone()), vec![(0, "cancelled")], "nothing applied after the cancel");
+		check();
+	});
+}
