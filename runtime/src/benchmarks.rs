@@ -6,6 +6,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_jobs, Jobs]
 	[pallet_reputation, Reputation]
 	[pallet_slashing, Slashing]
+	[pallet_disputes, Disputes]
 	[pallet_parameters, Parameters]
 	[pallet_economics, Economics]
 );

@@ -223,6 +223,8 @@ mod runtime {
 	pub type Reputation = pallet_reputation;
 	#[runtime::pallet_index(14)]
 	pub type Slashing = pallet_slashing;
+	#[runtime::pallet_index(15)]
+	pub type Disputes = pallet_disputes;
 
 	// OpenGov (crate::governance).
 	#[runtime::pallet_index(20)]

@@ -141,11 +141,11 @@ fn governance_cancels_a_slash_inside_the_window() {
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
 		assert_noop!(Slashing::cancel_deferred_slash(RuntimeOrigin::signed(alice.clone()), pending), sp_runtime::DispatchError::BadOrigin);
 		assert_ok!(Slashing::cancel_deferred_slash(RuntimeOrigin::root(), pending));
-		// The suspension is lifted with it; the reputation penalty stands.
+		// The suspension is lifted with it, and the reputation penalty given back.
 		assert_eq!(ProverStaking::ensure_eligible(&bob, &circuit, 5 * CLD), Ok(()));
 		run_to_block(6 + 2 * cloudana_runtime::DAYS + 1);
 		assert_eq!(ProverStaking::slashable(&bob), 1_000 * CLD);
-		assert_eq!(Reputation::score(&bob), 670);
+		assert_eq!(Reputation::score(&bob), 700);
 	});
 }
 

@@ -85,6 +85,80 @@ impl pallet_jobs::BenchmarkHelper<AccountId> for JobsBenchmarkHelper {
 	}
 }
 
+/// Makes real jobs, slashes and referendum outcomes for pallet-disputes' benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct DisputesBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl DisputesBenchmarkHelper {
+	/// A job of `requester` (one input) that staked `prover` may lock; `(job, circuit)`.
+	fn job(requester: &AccountId, prover: &AccountId) -> (cloudana_primitives::JobId, CircuitId) {
+		use pallet_jobs::BenchmarkHelper as _;
+		let circuit = JobsBenchmarkHelper::register_circuit(2);
+		if pallet_prover_staking::Pallet::<Runtime>::prover(prover).is_none() {
+			JobsBenchmarkHelper::register_prover(prover, circuit);
+		}
+		let terms = pallet_jobs::JobTerms {
+			min_price: CLD,
+			max_price: CLD,
+			ramp_blocks: 1,
+			lock_timeout: 100,
+			proof_timeout: 100,
+			collateral: 0,
+		};
+		let id = pallet_jobs::NextJobId::<Runtime>::get();
+		pallet_jobs::Pallet::<Runtime>::submit(
+			frame_system::RawOrigin::Signed(requester.clone()).into(),
+			circuit,
+			alloc::vec![[1u8; 32]].try_into().expect("one input; qed"),
+			terms,
+		)
+		.expect("the benchmark funds the requester; qed");
+		(id, circuit)
+	}
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_disputes::BenchmarkHelper<AccountId> for DisputesBenchmarkHelper {
+	fn fund(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		crate::Balances::set_balance(who, 100_000 * CLD);
+	}
+	fn pending_slash(prover: &AccountId, requester: &AccountId, unprovable: bool) -> cloudana_primitives::SlashId {
+		let (job, circuit) = Self::job(requester, prover);
+		if unprovable {
+			// As if the key were gone: the chain can tell nobody could prove the job.
+			pallet_verifier::VerifyingKeys::<Runtime>::remove(circuit);
+		}
+		pallet_slashing::Pallet::<Runtime>::report_offence(
+			prover,
+			cloudana_primitives::Offence::InvalidProof,
+			cloudana_primitives::WorkId::Job(job),
+		)
+		.expect("a new offence; qed")
+		.slash
+	}
+	fn completed_work(requester: &AccountId, prover: &AccountId) -> cloudana_primitives::WorkId {
+		let (job, _) = Self::job(requester, prover);
+		pallet_jobs::Jobs::<Runtime>::mutate(job, |record| {
+			if let Some(record) = record {
+				record.status = pallet_jobs::JobStatus::Completed {
+					prover: prover.clone(),
+					price: CLD,
+					fee: 0,
+					outputs: Default::default(),
+					at: frame_system::Pallet::<Runtime>::block_number(),
+				};
+			}
+		});
+		cloudana_primitives::WorkId::Job(job)
+	}
+	fn end_referendum(index: pallet_disputes::ReferendumIndex, approved: bool) {
+		use pallet_referenda::ReferendumInfo;
+		let now = frame_system::Pallet::<Runtime>::block_number();
+		let info = if approved { ReferendumInfo::Approved(now, None, None) } else { ReferendumInfo::Rejected(now, None, None) };
+		pallet_referenda::ReferendumInfoFor::<Runtime>::insert(index, info);
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -21,6 +21,8 @@
 //! | `RetentionPeriod` | 3 days: finished records kept, then pruned | blocks |
 //! | `JobDepositBase` / `JobDepositPerByte` | 0.1 CLD / 0.0001 CLD | base units |
 //! | `CreditMinPrice` / `MaxCreditsPerPair` | 1 CLD / 3 a day | base units / count |
+//! | `DisputeBond` / `AppealBond` | 50 CLD / 100 CLD | base units |
+//! | `FraudVictimShare` | 50% of a fraud slash to the requester, the rest to the treasury | |
 //!
 //! **Changed only as a set that holds together.** `pallet-parameters`' own `set_parameter` is
 //! closed (its admin origin is `EnsureNever`); parameters change through
@@ -38,7 +40,7 @@
 //! - stake tiers, reputation tiers and tier price limits rise ([`Violation::StakeTiersNotRising`],
 //!   [`Violation::ScoreTiersNotRising`], [`Violation::PriceLimitsNotRising`]);
 //! - `DiamondFeeRate ≤ FeeRate` ([`Violation::DiamondFeeAboveFee`]); a positive minimum stake,
-//!   failure window, slashing span and suspensions, the 30-day suspension no shorter than the
+//!   failure window, slashing span, suspensions and dispute bonds, the 30-day suspension no shorter than the
 //!   1-day one ([`Violation::ZeroValue`], [`Violation::SuspensionsInverted`]).
 //!
 //! Percentages cannot exceed 100%: a `Perbill` above it does not decode. The repeated-failures
@@ -191,6 +193,16 @@ pub mod dynamic_params {
 		/// share.
 		#[codec(index = 42)]
 		pub static SlashingSpan: BlockNumber = DAYS;
+		/// The bond each side of a dispute places, base units.
+		#[codec(index = 43)]
+		pub static DisputeBond: Balance = 50 * CLD;
+		/// The bond an appeal of a dispute's ruling places, base units.
+		#[codec(index = 44)]
+		pub static AppealBond: Balance = 100 * CLD;
+		/// Share of a fraud slash (an upheld challenge) paid to the requester; the rest goes to
+		/// the treasury.
+		#[codec(index = 45)]
+		pub static FraudVictimShare: Perbill = Perbill::from_percent(50);
 	}
 
 	/// Governance timing (`crate::governance::tracks`).
@@ -252,7 +264,7 @@ pub enum Violation {
 	PriceLimitsNotRising,
 	/// `DiamondFeeRate` is above `FeeRate`.
 	DiamondFeeAboveFee,
-	/// `MinimumStake`, `FailureWindow`, `SlashingSpan` or a suspension is zero.
+	/// `MinimumStake`, `FailureWindow`, `SlashingSpan`, a suspension or a dispute bond is zero.
 	ZeroValue,
 	/// `OffenceSuspension` is longer than `RepeatedFailuresSuspension`.
 	SuspensionsInverted,
@@ -293,7 +305,9 @@ pub fn check() -> Result<(), Violation> {
 		MinimumStake::get() > 0 &&
 			FailureWindow::get() > 0 &&
 			SlashingSpan::get() > 0 &&
-			OffenceSuspension::get() > 0,
+			OffenceSuspension::get() > 0 &&
+			DisputeBond::get() > 0 &&
+			AppealBond::get() > 0,
 		Violation::ZeroValue,
 	)?;
 	ensure(OffenceSuspension::get() <= RepeatedFailuresSuspension::get(), Violation::SuspensionsInverted)?;

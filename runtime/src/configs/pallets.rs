@@ -9,8 +9,8 @@ use super::{
 };
 use super::MAXIMUM_BLOCK_WEIGHT;
 use crate::{
-	AccountId, Balance, BlockNumber, ProverStaking, Reputation, Runtime, RuntimeHoldReason, Slashing, Verifier, CLD,
-	DAYS, SLOT_DURATION,
+	AccountId, Balance, BlockNumber, Disputes, Jobs, ProverStaking, Reputation, Runtime, RuntimeHoldReason, Slashing,
+	Verifier, CLD, DAYS, SLOT_DURATION,
 };
 use frame_support::{
 	parameter_types,
@@ -94,6 +94,8 @@ impl pallet_slashing::Config for Runtime {
 	type CancelOrigin = frame_support::traits::EitherOf<frame_system::EnsureRoot<AccountId>, crate::governance::origins::SlashCancel>;
 	type InsurancePool = InsurancePool;
 	type InsuranceShare = economics::InsuranceShare;
+	type Treasury = TreasuryAccount;
+	type FraudVictimShare = economics::FraudVictimShare;
 	type SlashDeferDuration = economics::SlashDeferDuration;
 	type SlashingSpan = economics::SlashingSpan;
 	type TimeoutSlash = economics::TimeoutSlash;
@@ -115,7 +117,7 @@ impl pallet_jobs::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Verifier = Verifier;
 	type Provers = ProverStaking;
-	type Outcomes = (Reputation, Slashing);
+	type Outcomes = (Reputation, Slashing, Disputes);
 	type Fees = Fees;
 	type CancellationFee = economics::CancellationFee;
 	type TreasuryAccount = TreasuryAccount;
@@ -135,4 +137,31 @@ impl pallet_jobs::Config for Runtime {
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::adapters::JobsBenchmarkHelper;
+}
+
+impl pallet_disputes::Config for Runtime {
+	type Currency = crate::Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Slashes = Slashing;
+	type Work = Jobs;
+	type Stake = ProverStaking;
+	type Referenda = crate::governance::DisputeReferenda;
+	type RulingOrigin = frame_support::traits::EitherOf<
+		frame_system::EnsureRoot<AccountId>,
+		frame_support::traits::EitherOf<crate::governance::origins::Dispute, crate::governance::origins::DisputeAppeal>,
+	>;
+	type DisputeBond = economics::DisputeBond;
+	type AppealBond = economics::AppealBond;
+	// The window in which a slash may be appealed (its deferral) is also the one in which
+	// completed work may be challenged; `RetentionPeriod ≥ SlashDeferDuration` keeps the work's
+	// record for it, and `UnbondingPeriod` covers it (prover-staking's `DisputeWindow`).
+	type ChallengeWindow = economics::SlashDeferDuration;
+	// The `dispute` track's prepare period (2 days, scaled by `TimeDivisor`).
+	type EvidencePeriod = crate::governance::Scaled<{ 2 * DAYS }>;
+	type AppealWindow = crate::governance::Scaled<{ DAYS }>;
+	type MaxEvidence = ConstU32<16>;
+	type MaxNoteLen = ConstU32<256>;
+	type WeightInfo = pallet_disputes::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::adapters::DisputesBenchmarkHelper;
 }

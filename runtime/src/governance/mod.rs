@@ -12,6 +12,7 @@
 //! | `Treasury::spend` | Root (any amount) or `treasurer` (≤ 100 000 CLD) |
 //! | `InsurancePool::spend` | Root (any amount) or `insurance_spend` (≤ 50 000 CLD) |
 //! | `Referenda::cancel` / `kill` | Root or `referendum_canceller` / `referendum_killer` |
+//! | `Disputes::rule` | Root, `dispute` or `dispute_appeal` (the referenda `pallet-disputes` opens: [`DisputeReferenda`]) |
 //!
 //! Anyone may submit a referendum (`Referenda::submit`, 10 CLD submission deposit) on the track
 //! its proposal's origin maps to; the decision deposit is the track's. Votes lock with
@@ -174,3 +175,40 @@ treasury_instance!((), TreasuryPalletId, TreasuryAccount, origins::Treasurer);
 // The insurance pool (80% of every slash): spent by `insurance_spend` referenda, to pay
 // requesters and provers.
 treasury_instance!(pallet_treasury::Instance1, InsurancePalletId, InsurancePoolAccount, origins::InsuranceSpend);
+
+/// The referenda that decide disputes (`pallet-disputes`' [`pallet_disputes::DisputeReferenda`]):
+/// a first round on the `dispute` track, an appeal on `dispute_appeal`. The disputer (or
+/// appellant) submits the referendum and places its decision deposit, as any proposer would,
+/// through `pallet-referenda`'s own calls; the proposal, `Disputes::rule`, is inlined (a few
+/// bytes, no preimage).
+pub struct DisputeReferenda;
+impl pallet_disputes::DisputeReferenda<AccountId, pallet_disputes::Call<Runtime>> for DisputeReferenda {
+	fn submit(
+		who: &AccountId,
+		round: pallet_disputes::Round,
+		proposal: pallet_disputes::Call<Runtime>,
+	) -> Result<pallet_disputes::ReferendumIndex, sp_runtime::DispatchError> {
+		use frame_support::traits::{schedule::DispatchTime, StorePreimage};
+		let track = match round {
+			pallet_disputes::Round::First => origins::Origin::Dispute,
+			pallet_disputes::Round::Appeal { .. } => origins::Origin::DisputeAppeal,
+		};
+		let proposal = Preimage::bound(RuntimeCall::from(proposal))?;
+		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		let signed = || RuntimeOrigin::signed(who.clone());
+		Referenda::submit(signed(), alloc::boxed::Box::new(OriginCaller::Origins(track)), proposal, DispatchTime::After(0))?;
+		Referenda::place_decision_deposit(signed(), index).map_err(|e| e.error)?;
+		Ok(index)
+	}
+
+	fn outcome(index: pallet_disputes::ReferendumIndex) -> pallet_disputes::ReferendumOutcome {
+		use pallet_disputes::ReferendumOutcome;
+		use pallet_referenda::ReferendumInfo;
+		match pallet_referenda::ReferendumInfoFor::<Runtime>::get(index) {
+			Some(ReferendumInfo::Ongoing(_)) => ReferendumOutcome::Ongoing,
+			Some(ReferendumInfo::Approved(..)) => ReferendumOutcome::Approved,
+			// Rejected, timed out, cancelled, killed; or never submitted.
+			_ => ReferendumOutcome::Rejected,
+		}
+	}
+}

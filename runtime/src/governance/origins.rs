@@ -43,9 +43,9 @@ pub mod pallet_custom_origins {
 		InsuranceSpend,
 		/// May pay from the treasury (`Treasury::spend`), up to [`TREASURER_SPEND_LIMIT`] a spend.
 		Treasurer,
-		/// Decides disputes (pallet-disputes, a later release).
+		/// Decides disputes (`Disputes::rule`, first round).
 		Dispute,
-		/// Decides appeals of disputes (pallet-disputes, a later release).
+		/// Decides appeals of disputes (`Disputes::rule`, appeal round).
 		DisputeAppeal,
 	}
 

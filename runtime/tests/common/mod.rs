@@ -85,6 +85,7 @@ pub fn check_invariants() {
 	ProverStaking::do_try_state().unwrap();
 	Reputation::do_try_state().unwrap();
 	Slashing::do_try_state().unwrap();
+	cloudana_runtime::Disputes::do_try_state().unwrap();
 	assert_eq!(
 		Balances::total_issuance() + burned(),
 		GENESIS_ISSUANCE.with(|g| g.get()),
@@ -127,10 +128,9 @@ pub const VOTE: u128 = 900_000 * cloudana_runtime::CLD;
 /// index.
 #[allow(dead_code)]
 pub fn referendum(call: cloudana_runtime::RuntimeCall, origin: cloudana_runtime::OriginCaller) -> u32 {
-	use cloudana_runtime::{ConvictionVoting, Preimage, Referenda, RuntimeOrigin};
+	use cloudana_runtime::{Preimage, Referenda, RuntimeOrigin};
 	use codec::Encode;
 	use frame_support::{assert_ok, traits::Bounded};
-	use pallet_conviction_voting::{AccountVote, Conviction, Vote};
 	use sp_runtime::traits::Hash;
 	let alice = RuntimeOrigin::signed(sp_keyring::Sr25519Keyring::Alice.to_account_id());
 	let bytes = call.encode();
@@ -144,11 +144,21 @@ pub fn referendum(call: cloudana_runtime::RuntimeCall, origin: cloudana_runtime:
 		frame_support::traits::schedule::DispatchTime::After(0),
 	));
 	assert_ok!(Referenda::place_decision_deposit(alice, index));
+	vote_all(index, true);
+	index
+}
+
+/// Every development account votes on referendum `index`, aye or nay, with 1× conviction and
+/// [`VOTE`] each.
+#[allow(dead_code)]
+pub fn vote_all(index: u32, aye: bool) {
+	use cloudana_runtime::{ConvictionVoting, RuntimeOrigin};
+	use frame_support::assert_ok;
+	use pallet_conviction_voting::{AccountVote, Conviction, Vote};
 	for voter in sp_keyring::Sr25519Keyring::well_known() {
-		let vote = AccountVote::Standard { vote: Vote { aye: true, conviction: Conviction::Locked1x }, balance: VOTE };
+		let vote = AccountVote::Standard { vote: Vote { aye, conviction: Conviction::Locked1x }, balance: VOTE };
 		assert_ok!(ConvictionVoting::vote(RuntimeOrigin::signed(voter.to_account_id()), index, vote));
 	}
-	index
 }
 
 /// Runs blocks until referendum `index` has ended (approved, rejected or timed out), at most

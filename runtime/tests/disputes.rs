@@ -1,0 +1,334 @@
+//! Disputes on the real runtime, with the development preset's timing (`TimeDivisor` 1 440:
+//! the `dispute` track's 2-day evidence period is 20 blocks, its decision period 70, the appeal
+//! window 10): every verdict, decided by real referenda with conviction votes, with balances,
+//! holds and issuance checked before and after (`common::check_invariants` runs every pallet's
+//! `try_state`, pallet-disputes' bond conservation included, after each block).
+
+mod common;
+
+use cloudana_groth16::simulator::Trapdoor;
+use cloudana_runtime::{
+	configs::{dynamic_params::economics, TreasuryAccount},
+	AccountId, Balances, Disputes, Jobs, ProverStaking, Referenda, Reputation, Runtime, RuntimeEvent, RuntimeOrigin,
+	System, Verifier, CLD,
+};
+use common::{check_invariants, dev_ext, run_to_block, run_until_ended, set, vote_all};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Get,
+	},
+};
+use pallet_disputes::{Phase, Reason, Subject};
+use pallet_jobs::{JobStatus, JobTerms, WorkId};
+use sp_core::H256;
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Ferdie};
+
+const SEED: &[u8] = b"cloudana/runtime/disputes-test";
+const BOND: u128 = 50 * CLD;
+const APPEAL_BOND: u128 = 100 * CLD;
+/// The `dispute` and `dispute_appeal` tracks' decision deposit, and every track's submission
+/// deposit.
+const DECISION_DEPOSIT: u128 = 100 * CLD;
+const SUBMISSION_DEPOSIT: u128 = 10 * CLD;
+
+fn circuit() -> (H256, Trapdoor) {
+	let trapdoor = Trapdoor::new(SEED, 3);
+	let vk = trapdoor.verifying_key();
+	let id = H256(cloudana_groth16::statement::vk_id(&vk));
+	if Verifier::key_info(&id).is_none() {
+		let vk = vk.try_map_ic(TryInto::try_into).unwrap();
+		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Ferdie.to_account_id()), Box::new(vk)));
+	}
+	(id, trapdoor)
+}
+
+fn submit(requester: &AccountId, circuit: H256, lock_timeout: u32, proof_timeout: u32) -> u64 {
+	let id = pallet_jobs::NextJobId::<Runtime>::get();
+	let terms =
+		JobTerms { min_price: 50 * CLD, max_price: 50 * CLD, ramp_blocks: 0, lock_timeout, proof_timeout, collateral: 0 };
+	assert_ok!(Jobs::submit(RuntimeOrigin::signed(requester.clone()), circuit, vec![[0u8; 32]].try_into().unwrap(), terms));
+	id
+}
+
+fn register(prover: &AccountId, circuit: H256) {
+	if ProverStaking::prover(prover).is_some() {
+		return;
+	}
+	assert_ok!(ProverStaking::register(RuntimeOrigin::signed(prover.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
+}
+
+/// Bob (Gold, 700) registers 1 000 CLD and times out on Alice's job: a pending slash of 100 CLD.
+fn pending_slash() -> u64 {
+	let (circuit, _) = circuit();
+	let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+	set(economics::Parameters::MinProofTimeout(economics::MinProofTimeout, Some(5)));
+	register(&bob, circuit);
+	let job = submit(&alice, circuit, 3, 5);
+	assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob), job));
+	run_to_block(System::block_number() + 6);
+	pallet_slashing::PendingSlashes::<Runtime>::iter().next().map(|(id, _)| id).unwrap()
+}
+
+/// Bob completes a job of Alice's with a valid proof; returns the work.
+fn completed_job() -> WorkId {
+	let (circuit, trapdoor) = circuit();
+	let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+	register(&bob, circuit);
+	let job = submit(&alice, circuit, 100, 50);
+	assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), job));
+	let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
+	let record = Jobs::job(job).unwrap();
+	let statement = Jobs::statement(WorkId::Job(job), &bob, &record.inputs, &[output]);
+	let proof = trapdoor.prove(&statement).unwrap();
+	assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(bob), job, vec![output].try_into().unwrap(), Box::new(proof)));
+	assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Completed { .. }));
+	WorkId::Job(job)
+}
+
+fn referendum_of(dispute: u64) -> u32 {
+	match Disputes::dispute(dispute).map(|d| d.phase) {
+		Some(Phase::Voting { referendum, .. }) => referendum,
+		other => panic!("dispute {dispute} is not voting: {other:?}"),
+	}
+}
+
+/// Everyone votes `aye` on the dispute's referendum; runs until it ends and its call (if
+/// approved) is enacted.
+fn decide(dispute: u64, aye: bool) {
+	let index = referendum_of(dispute);
+	vote_all(index, aye);
+	run_until_ended(index, 200);
+	// Enactment: one block after approval.
+	run_to_block(System::block_number() + 2);
+	if !aye {
+		assert_ok!(Disputes::conclude(RuntimeOrigin::signed(Charlie.to_account_id()), dispute));
+	}
+}
+
+/// Runs past the appeal window and carries the ruling out.
+fn carry_out(dispute: u64) {
+	let Some(Phase::Ruled { appeal_until, .. }) = Disputes::dispute(dispute).map(|d| d.phase) else { panic!("not ruled") };
+	assert_noop!(
+		Disputes::conclude(RuntimeOrigin::signed(Charlie.to_account_id()), dispute),
+		pallet_disputes::Error::<Runtime>::AppealWindowOpen
+	);
+	run_to_block(appeal_until);
+	assert_ok!(Disputes::conclude(RuntimeOrigin::signed(Charlie.to_account_id()), dispute));
+}
+
+/// Refunds a referendum's deposits (anyone may ask, once it ended).
+fn refund(index: u32) {
+	let charlie = RuntimeOrigin::signed(Charlie.to_account_id());
+	assert_ok!(Referenda::refund_decision_deposit(charlie.clone(), index));
+	let _ = Referenda::refund_submission_deposit(charlie, index);
+}
+
+fn bonded(who: &AccountId) -> u128 {
+	Balances::balance_on_hold(&pallet_disputes::HoldReason::DisputeBond.into(), who)
+}
+
+fn concluded() -> Option<(bool, bool, u128, u128)> {
+	System::events().into_iter().rev().find_map(|record| match record.event {
+		RuntimeEvent::Disputes(pallet_disputes::Event::DisputeConcluded {
+			upheld, automatic, bonds_paid, fraud_slashed, ..
+		}) => Some((upheld, automatic, bonds_paid, fraud_slashed)),
+		_ => None,
+	})
+}
+
+#[test]
+fn a_prover_appeals_an_unprovable_job_wins_its_referendum_and_the_requesters_bond() {
+	dev_ext().execute_with(|| {
+		let slash = pending_slash();
+		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		let (alice_free, bob_free) = (Balances::balance(&alice), Balances::balance(&bob));
+		let issuance = Balances::total_issuance();
+		assert_eq!(Reputation::score(&bob), 670, "700, less the timeout's 30");
+
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(bob.clone()), slash, Reason::RequesterFault));
+		let index = referendum_of(0);
+		assert_eq!(bonded(&bob), BOND);
+		assert_eq!(Balances::balance(&bob), bob_free - BOND - SUBMISSION_DEPOSIT - DECISION_DEPOSIT);
+		assert!(pallet_slashing::FrozenSlashes::<Runtime>::contains_key(slash), "frozen at once");
+		// Bob's stake cannot leave while the dispute runs.
+		assert_eq!(pallet_prover_staking::OpenDisputes::<Runtime>::get(&bob), Some(1));
+		// Evidence from both sides; Alice's first evidence bonds her.
+		for who in [&bob, &alice] {
+			assert_ok!(Disputes::add_evidence(
+				RuntimeOrigin::signed(who.clone()),
+				0,
+				H256::repeat_byte(7),
+				b"sha256 of the job log".to_vec()
+			));
+		}
+		assert_eq!(bonded(&alice), BOND);
+		// A slash deferral (2 days: 28 800 blocks) would long have passed by the end of a
+		// production dispute: frozen, it waits.
+		decide(0, true);
+		carry_out(0);
+		assert_eq!(concluded(), Some((true, false, BOND, 0)));
+		refund(index);
+
+		assert!(pallet_slashing::PendingSlashes::<Runtime>::get(slash).is_none(), "cancelled");
+		run_to_block(7 + 2 * cloudana_runtime::DAYS + 1);
+		assert_eq!(ProverStaking::slashable(&bob), 1_000 * CLD, "never slashed");
+		assert_eq!(Reputation::score(&bob), 700, "the penalty given back");
+		assert_eq!(Balances::balance(&bob), bob_free + BOND, "its bond back, and Alice's");
+		assert_eq!(Balances::balance(&alice), alice_free - BOND);
+		assert_eq!((bonded(&alice), bonded(&bob)), (0, 0));
+		assert_eq!(pallet_prover_staking::OpenDisputes::<Runtime>::get(&bob), None);
+		assert_eq!(Balances::total_issuance(), issuance);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_rejected_appeal_applies_the_slash_at_once_and_the_bond_goes_to_the_requester() {
+	dev_ext().execute_with(|| {
+		let slash = pending_slash();
+		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		let (alice_free, bob_free) = (Balances::balance(&alice), Balances::balance(&bob));
+		let issuance = Balances::total_issuance();
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(bob.clone()), slash, Reason::ResultNotIncluded));
+		let index = referendum_of(0);
+		decide(0, false);
+		carry_out(0);
+		assert_eq!(concluded(), Some((false, false, BOND, 0)));
+		refund(index);
+		// 10% of 1 000 CLD, 80 to the insurance pool and 20 burned, at once.
+		assert_eq!(ProverStaking::slashable(&bob), 900 * CLD);
+		// A rejected referendum's submission deposit stays reserved (pallet-referenda's rule).
+		assert_eq!(Balances::balance(&bob), bob_free - BOND - SUBMISSION_DEPOSIT);
+		assert_eq!(Balances::balance(&alice), alice_free + BOND);
+		assert_eq!(Balances::total_issuance(), issuance - 20 * CLD);
+		assert_eq!(Reputation::score(&bob), 670);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_challenged_job_found_fraudulent_costs_half_the_stake_split_requester_and_treasury() {
+	dev_ext().execute_with(|| {
+		let work = completed_job();
+		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		let (alice_free, bob_free) = (Balances::balance(&alice), Balances::balance(&bob));
+		let treasury = Balances::balance(&TreasuryAccount::get());
+		let issuance = Balances::total_issuance();
+		let score = Reputation::score(&bob);
+
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(alice.clone()), work, Reason::WrongResult));
+		let index = referendum_of(0);
+		assert_noop!(
+			Disputes::challenge(RuntimeOrigin::signed(alice.clone()), work, Reason::WrongResult),
+			pallet_disputes::Error::<Runtime>::AlreadyDisputed
+		);
+		// Bob cannot take his stake out until the verdict.
+		assert_noop!(
+			ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(bob.clone())),
+			pallet_prover_staking::Error::<Runtime>::UnderDispute
+		);
+		decide(0, true);
+		carry_out(0);
+		assert_eq!(concluded(), Some((true, false, 0, 500 * CLD)));
+		refund(index);
+
+		assert!(ProverStaking::prover(&bob).unwrap().banned);
+		assert_eq!(ProverStaking::slashable(&bob), 500 * CLD);
+		assert_eq!(Reputation::score(&bob), score - 200);
+		assert_eq!(Balances::balance(&alice), alice_free + 250 * CLD, "its bond back, and half the slash");
+		assert_eq!(Balances::balance(&TreasuryAccount::get()), treasury + 250 * CLD);
+		assert_eq!(Balances::total_balance(&bob), bob_free + 1_000 * CLD - 500 * CLD);
+		assert_eq!(Balances::total_issuance(), issuance, "nothing burned");
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_rejected_challenge_appealed_and_overturned_is_fraud_and_the_appeal_bond_comes_back() {
+	dev_ext().execute_with(|| {
+		let work = completed_job();
+		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		let alice_free = Balances::balance(&alice);
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(alice.clone()), work, Reason::WrongResult));
+		assert_ok!(Disputes::add_evidence(RuntimeOrigin::signed(bob.clone()), 0, H256::zero(), b"it is right".to_vec()));
+		let first = referendum_of(0);
+		decide(0, false);
+		// Bob won the first round; only Alice may appeal.
+		assert_noop!(
+			Disputes::appeal(RuntimeOrigin::signed(bob.clone()), 0),
+			pallet_disputes::Error::<Runtime>::NotLoser
+		);
+		assert_ok!(Disputes::appeal(RuntimeOrigin::signed(alice.clone()), 0));
+		assert_eq!(bonded(&alice), BOND + APPEAL_BOND);
+		let appeal = referendum_of(0);
+		assert_eq!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(appeal).and_then(|info| match info {
+				pallet_referenda::ReferendumInfo::Ongoing(status) => Some(status.track),
+				_ => None,
+			}),
+			Some(21),
+			"the dispute_appeal track"
+		);
+		// The appeal's approval carries the verdict out at once.
+		decide(0, true);
+		assert!(Disputes::dispute(0).is_none(), "carried out by the appeal's own call");
+		refund(first);
+		refund(appeal);
+		assert!(ProverStaking::prover(&bob).unwrap().banned);
+		// Bond and appeal bond back, Bob's bond and half the slash; the rejected first
+		// referendum's submission deposit stays reserved (pallet-referenda's rule).
+		assert_eq!(Balances::balance(&alice), alice_free + BOND + 250 * CLD - SUBMISSION_DEPOSIT);
+		assert_eq!((bonded(&alice), bonded(&bob)), (0, 0));
+		check_invariants();
+	});
+}
+
+#[test]
+fn the_chain_upholds_an_unprovable_appeal_it_can_check_without_a_vote() {
+	dev_ext().execute_with(|| {
+		let slash = pending_slash();
+		let bob = Bob.to_account_id();
+		let (circuit, _) = circuit();
+		let count = pallet_referenda::ReferendumCount::<Runtime>::get();
+		// The key is gone (as if governance removed it): nobody can prove the job.
+		pallet_verifier::VerifyingKeys::<Runtime>::remove(circuit);
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(bob.clone()), slash, Reason::Unprovable));
+		assert_eq!(concluded(), Some((true, true, 0, 0)));
+		assert_eq!(pallet_referenda::ReferendumCount::<Runtime>::get(), count, "no referendum");
+		assert!(pallet_slashing::PendingSlashes::<Runtime>::get(slash).is_none());
+		assert_eq!(bonded(&bob), 0);
+		assert_eq!(Reputation::score(&bob), 700);
+		Disputes::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn only_parties_dispute_and_only_inside_their_windows() {
+	dev_ext().execute_with(|| {
+		let work = completed_job();
+		let slash = pending_slash();
+		let (alice, charlie) = (Alice.to_account_id(), Charlie.to_account_id());
+		assert_noop!(
+			Disputes::appeal_slash(RuntimeOrigin::signed(charlie.clone()), slash, Reason::Unprovable),
+			pallet_disputes::Error::<Runtime>::NotOffender
+		);
+		assert_noop!(
+			Disputes::challenge(RuntimeOrigin::signed(charlie), work, Reason::WrongResult),
+			pallet_disputes::Error::<Runtime>::NotRequester
+		);
+		// The challenge window is the slash deferral (2 days).
+		run_to_block(System::block_number() + economics::SlashDeferDuration::get());
+		assert_noop!(
+			Disputes::challenge(RuntimeOrigin::signed(alice), work, Reason::WrongResult),
+			pallet_disputes::Error::<Runtime>::ChallengeWindowClosed
+		);
+		// The slash was applied at the end of its deferral: nothing left to appeal.
+		assert_noop!(
+			Disputes::appeal_slash(RuntimeOrigin::signed(Bob.to_account_id()), slash, Reason::Unprovable),
+			pallet_disputes::Error::<Runtime>::SlashNotFound
+		);
+		assert!(!pallet_disputes::Subjects::<Runtime>::contains_key(Subject::Work(work)));
+	});
+}
