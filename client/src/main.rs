@@ -6,7 +6,7 @@ mod cmd;
 use clap::{Parser, Subcommand};
 use cloudana_client::Client;
 use cmd::{
-	balance::BalanceArgs, gov::GovCommand, grid::GridCommand, job::JobCommand, model::ModelCommand, prover::ProverCommand,
+	balance::BalanceArgs, dispute::DisputeCommand, gov::GovCommand, grid::GridCommand, job::JobCommand, model::ModelCommand, prover::ProverCommand,
 	verify::VerifyArgs, vk::VkCommand, Output,
 };
 
@@ -56,6 +56,10 @@ enum Command {
 	/// periods: README, "Governance".
 	#[command(subcommand)]
 	Gov(GovCommand),
+	/// Disputes: appeal a pending slash, challenge completed work, post evidence, appeal a
+	/// ruling. Windows, bonds and verdicts: README, "Disputes".
+	#[command(subcommand)]
+	Dispute(DisputeCommand),
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -73,6 +77,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				Command::Job(command) => cmd::job::run(command, &client, out).await,
 				Command::Grid(command) => cmd::grid::run(command, &client, out).await,
 				Command::Gov(command) => cmd::gov::run(command, &client, out).await,
+				Command::Dispute(command) => cmd::dispute::run(command, &client, out).await,
 				Command::Verify(_) | Command::Model(_) => unreachable!("offline commands are handled above"),
 			}
 		},

@@ -31,12 +31,19 @@ pub enum Track {
 	InsuranceSpend,
 	/// `Treasury::spend` (up to 100 000 CLD).
 	Treasurer,
+	/// `Disputes::rule` (a dispute's first round).
+	Dispute,
+	/// `Disputes::rule` (a dispute's appeal).
+	DisputeAppeal,
 }
 
 impl Proposal {
 	fn signer(&self) -> &Signer {
 		match self {
-			Proposal::Call { signer, .. } | Proposal::SlashCancel { signer, .. } | Proposal::InsuranceSpend { signer, .. } => signer,
+			Proposal::Call { signer, .. } |
+			Proposal::Parameter { signer, .. } |
+			Proposal::SlashCancel { signer, .. } |
+			Proposal::InsuranceSpend { signer, .. } => signer,
 		}
 	}
 }
@@ -51,6 +58,8 @@ impl Track {
 			Track::SlashCancel => OriginCaller::Origins(Origin::SlashCancel),
 			Track::InsuranceSpend => OriginCaller::Origins(Origin::InsuranceSpend),
 			Track::Treasurer => OriginCaller::Origins(Origin::Treasurer),
+			Track::Dispute => OriginCaller::Origins(Origin::Dispute),
+			Track::DisputeAppeal => OriginCaller::Origins(Origin::DisputeAppeal),
 		}
 	}
 }
@@ -131,6 +140,18 @@ pub enum Proposal {
 		#[command(flatten)]
 		signer: Signer,
 	},
+	/// Change an economics parameter (`economic_params` track): `Economics::set_parameter`,
+	/// checked as a set when enacted. Names and defaults: README, "Economics" (e.g.
+	/// `FeeRate 12%`, `MinimumStake 60`, `SlashDeferDuration 28800`).
+	Parameter {
+		/// The parameter's name, as in the runtime (`FeeRate`, `DisputeBond`, …).
+		name: String,
+		/// The new value: a percentage for shares (`12%`, `12.5`), CLD for amounts, a whole
+		/// number for blocks, points and counts.
+		value: String,
+		#[command(flatten)]
+		signer: Signer,
+	},
 	/// Cancel a deferred slash (`slash_cancel` track).
 	SlashCancel {
 		/// The pending slash's id (`Slashing` events `SlashDeferred`).
@@ -163,6 +184,9 @@ pub enum GovCommand {
 	},
 	/// List referenda: track, phase and tally.
 	List,
+	/// The runtime parameters set on chain (by referenda or at genesis); every parameter not
+	/// listed has its default (README, "Economics").
+	Parameters,
 	/// Vote aye or nay with conviction.
 	Vote {
 		/// The referendum.
@@ -229,6 +253,11 @@ async fn proposal(client: &Client, proposal: Proposal) -> anyhow::Result<(Vec<u8
 			}
 			(bytes, track.origin())
 		},
+		Proposal::Parameter { name, value, .. } => {
+			let parameter = parameter_value(&at.metadata(), &name, &value)?;
+			let call = tx.call_data(&subxt::dynamic::tx("Economics", "set_parameter", vec![parameter]));
+			(encoded(call)?, Track::EconomicParams.origin())
+		},
 		Proposal::SlashCancel { slash, .. } => {
 			let call = tx.call_data(&runtime::tx().slashing().cancel_deferred_slash(slash));
 			(encoded(call)?, Track::SlashCancel.origin())
@@ -239,6 +268,66 @@ async fn proposal(client: &Client, proposal: Proposal) -> anyhow::Result<(Vec<u8
 			(encoded(call)?, Track::InsuranceSpend.origin())
 		},
 	})
+}
+
+/// The `RuntimeParameters` value that sets economics parameter `name` to `text`, built from the
+/// chain's metadata (the type of `Economics::set_parameter`'s argument), so that every
+/// parameter the runtime has can be set: `Economics(name(key, Some(value)))`.
+fn parameter_value(metadata: &subxt::Metadata, name: &str, text: &str) -> anyhow::Result<subxt::dynamic::Value> {
+	use scale_info::{TypeDef, TypeDefPrimitive};
+	use subxt::dynamic::Value;
+	let types = metadata.types();
+	let variants = |id: u32, what: &str| -> anyhow::Result<&Vec<scale_info::Variant<scale_info::form::PortableForm>>> {
+		match types.resolve(id).map(|ty| &ty.type_def) {
+			Some(TypeDef::Variant(def)) => Ok(&def.variants),
+			_ => bail!("the chain's metadata has no {what} enum"),
+		}
+	};
+	let call = metadata
+		.pallet_by_name("Economics")
+		.and_then(|pallet| pallet.call_variant_by_name("set_parameter"))
+		.context("the chain has no Economics::set_parameter call")?;
+	let aggregate = call.fields.first().context("set_parameter takes no argument")?.ty.id;
+	let group = variants(aggregate, "RuntimeParameters")?
+		.iter()
+		.find(|v| v.name == "Economics")
+		.and_then(|v| v.fields.first())
+		.context("RuntimeParameters has no Economics group")?
+		.ty
+		.id;
+	let parameters = variants(group, "economics parameters")?;
+	let Some(parameter) = parameters.iter().find(|v| v.name == name) else {
+		let names: Vec<_> = parameters.iter().map(|v| v.name.as_str()).collect();
+		bail!("no economics parameter {name:?}; the chain has: {}", names.join(", "));
+	};
+	let option = parameter.fields.get(1).context("a parameter without a value")?.ty.id;
+	let value_type = variants(option, "Option")?
+		.iter()
+		.find(|v| v.name == "Some")
+		.and_then(|v| v.fields.first())
+		.context("a parameter value that is not an Option")?
+		.ty
+		.id;
+	let ty = types.resolve(value_type).context("a parameter value type missing from the metadata")?;
+	let value = match &ty.type_def {
+		TypeDef::Composite(_) if ty.path.segments.last().map(String::as_str) == Some("Perbill") => {
+			let percent = text.trim().trim_end_matches('%').trim();
+			let percent: f64 = percent.parse().with_context(|| format!("{name}: {text:?} is not a percentage"))?;
+			if !(0.0..=100.0).contains(&percent) {
+				bail!("{name}: {percent}% is not between 0% and 100%");
+			}
+			// Perbill: parts per billion.
+			Value::unnamed_composite([Value::u128((percent * 10_000_000.0).round() as u128)])
+		},
+		TypeDef::Primitive(TypeDefPrimitive::U128) => Value::u128(parse_cld(text).with_context(|| format!("{name} (CLD)"))?),
+		TypeDef::Primitive(TypeDefPrimitive::U64 | TypeDefPrimitive::U32 | TypeDefPrimitive::U16 | TypeDefPrimitive::U8) => {
+			Value::u128(text.trim().parse().with_context(|| format!("{name}: {text:?} is not a whole number"))?)
+		},
+		other => bail!("{name}: values of type {other:?} cannot be given on the command line; use `propose call`"),
+	};
+	let key = Value::unnamed_composite(Vec::<Value>::new());
+	let some = Value::unnamed_variant("Some", [value]);
+	Ok(Value::unnamed_variant("Economics", [Value::unnamed_variant(name, [key, some])]))
 }
 
 /// Runs a `gov` command.
@@ -324,6 +413,18 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 					.join("\n")
 			};
 			out.print(value, text);
+		},
+		GovCommand::Parameters => {
+			let at = client.api.at_current_block().await?;
+			let mut entries = at.storage().iter(runtime::storage().parameters().parameters(), ()).await?;
+			let mut values = Vec::new();
+			while let Some(entry) = entries.next().await {
+				// `Group(Name(value))`, amounts in base units, shares in parts per billion.
+				values.push(format!("{:?}", entry?.value().decode()?));
+			}
+			values.sort();
+			let text = if values.is_empty() { "every parameter has its default".into() } else { values.join("\n") };
+			out.print(json!(values), text);
 		},
 		GovCommand::Vote { index, side, amount, signer: s } => {
 			let (balance, conviction) = amount.parse()?;

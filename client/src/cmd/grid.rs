@@ -61,6 +61,31 @@ pub enum GridCommand {
 		/// The grid's id.
 		id: u64,
 	},
+	/// Lock an open slot as the signing prover, by hand (a prover node's off-chain worker does
+	/// this for the keys it holds); prints the binding input its proof must take
+	/// (`cloudana-prover prove-accuracy --binding`).
+	Lock {
+		/// The grid's id.
+		id: u64,
+		/// The slot.
+		slot: u32,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Submit a locked slot's result by hand: the `proof.json` and `public.json` (snarkjs
+	/// format) that `cloudana-prover prove-accuracy --out DIR` wrote. The public inputs must be
+	/// the slot's binding for the signer, the grid's inputs, then the outputs.
+	SubmitResult {
+		/// The grid's id.
+		id: u64,
+		/// The slot.
+		slot: u32,
+		/// The directory holding proof.json and public.json.
+		#[arg(long)]
+		proof: PathBuf,
+		#[command(flatten)]
+		signer: Signer,
+	},
 	/// Re-train every slot's model here, in plain Rust, with the same code and seed the
 	/// provers use, and print each one's holdout accuracy (unproven; to check the leaderboard).
 	Replay {
@@ -101,6 +126,12 @@ pub fn expand_grid(args: &[String]) -> anyhow::Result<Vec<String>> {
 			cloudana_circuits::train::HyperParams::parse(&text).map(|p| p.to_text()).map_err(|e| anyhow!("slot {text:?}: {e}"))
 		})
 		.collect()
+}
+
+/// The binding public input of slot `slot` of grid `id` for `prover` on the client's chain:
+/// `H(genesis ‖ work ‖ prover)`, as the runtime computes it.
+fn slot_binding(client: &Client, id: u64, slot: u32, prover: &subxt::utils::AccountId32) -> [u8; 32] {
+	cloudana_primitives::WorkId::Slot(id, slot).binding(&client.genesis_hash().0, &prover.0)
 }
 
 async fn grid_job(client: &Client, id: u64) -> anyhow::Result<GridJob> {
@@ -148,6 +179,61 @@ pub async fn run(command: GridCommand, client: &Client, out: Output) -> anyhow::
 					event.closes_at
 				),
 			);
+		},
+		GridCommand::Lock { id, slot, signer: s } => {
+			let keypair = signer(&s.suri)?;
+			let prover = keypair.public_key().to_account_id();
+			let events = client.submit(&runtime::tx().jobs().lock_slot(id, slot), &keypair).await?;
+			let event = event::<runtime::jobs::events::Locked>(&events)?;
+			let binding = slot_binding(client, id, slot, &prover);
+			out.print(
+				json!({"grid": id, "slot": slot, "prover": prover.to_string(), "expires_at": event.expires_at,
+					"binding": super::hex32(&binding)}),
+				format!(
+					"slot {slot} of grid {id} locked by {prover}; prove it before block {} with binding {}",
+					event.expires_at,
+					super::hex32(&binding)
+				),
+			);
+		},
+		GridCommand::SubmitResult { id, slot, proof, signer: s } => {
+			use cloudana_groth16::snarkjs;
+			let keypair = signer(&s.suri)?;
+			let prover = keypair.public_key().to_account_id();
+			let read = |name: &str| super::read(&proof.join(name));
+			let parsed = snarkjs::proof_from_json(&read("proof.json")?).map_err(|e| anyhow!("proof.json: {e}"))?;
+			let public = snarkjs::public_inputs_from_json(&read("public.json")?).map_err(|e| anyhow!("public.json: {e}"))?;
+			let job = grid_job(client, id).await?;
+			let binding = slot_binding(client, id, slot, &prover);
+			let (first, rest) = public.split_first().ok_or_else(|| anyhow!("public.json is empty"))?;
+			if *first != binding {
+				bail!(
+					"public.json's binding {} is not slot {slot} of grid {id} for {prover} ({}): prove with --binding {}",
+					super::hex32(first),
+					super::hex32(&binding),
+					super::hex32(&binding)
+				);
+			}
+			if rest.len() < job.inputs.len() || rest[..job.inputs.len()] != job.inputs[..] {
+				bail!("public.json's inputs are not grid {id}'s inputs (its dataset commitment)");
+			}
+			let outputs = rest[job.inputs.len()..].to_vec();
+			let chain_proof = cloudana_client::ChainProof { a: parsed.a, b: parsed.b, c: parsed.c };
+			let call = runtime::tx().jobs().submit_slot_result(id, slot, outputs, chain_proof);
+			client.submit(&call, &keypair).await?;
+			let state = grid_job(client, id).await?.slots.get(slot as usize).map(|s| s.state.clone());
+			match state {
+				Some(SlotState::Proven { metric, .. }) => out.print(
+					json!({"grid": id, "slot": slot, "proven": true, "metric": metric.to_string()}),
+					format!("slot {slot} of grid {id} proven: metric {metric}"),
+				),
+				// The grid closed with this result: the slot is in the leaderboard.
+				None | Some(_) if matches!(grid_job(client, id).await?.status, GridStatus::Closed { .. }) => out.print(
+					json!({"grid": id, "slot": slot, "proven": true, "closed": true}),
+					format!("slot {slot} of grid {id} proven; the grid closed"),
+				),
+				_ => bail!("the result was included but slot {slot} is not proven: see the chain's events"),
+			}
 		},
 		GridCommand::Status { id } => {
 			let job = grid_job(client, id).await?;

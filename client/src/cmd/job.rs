@@ -104,6 +104,15 @@ pub enum JobCommand {
 		/// The job's id.
 		id: u64,
 	},
+	/// Lock an open job as the signing prover, by hand (a prover node's off-chain worker does
+	/// this for the keys it holds): the prover must then submit a valid proof within the job's
+	/// proof timeout, or be slashed.
+	Lock {
+		/// The job's id.
+		id: u64,
+		#[command(flatten)]
+		signer: Signer,
+	},
 	/// Cancel an open job you submitted (10% cancellation fee).
 	Cancel {
 		/// The job's id.
@@ -284,6 +293,14 @@ pub async fn run(command: JobCommand, client: &Client, out: Output) -> anyhow::R
 				}
 				tokio::time::sleep(Duration::from_millis(1000)).await;
 			}
+		},
+		JobCommand::Lock { id, signer: s } => {
+			let events = client.submit(&runtime::tx().jobs().lock(id), &signer(&s.suri)?).await?;
+			let event = event::<runtime::jobs::events::Locked>(&events)?;
+			out.print(
+				json!({"job": id, "prover": event.prover.to_string(), "price": event.price.to_string(), "expires_at": event.expires_at}),
+				format!("job {id} locked by {} at {}; prove it before block {}", event.prover, format_cld(event.price), event.expires_at),
+			);
 		},
 		JobCommand::Cancel { id, signer: s } => {
 			let events = client.submit(&runtime::tx().jobs().cancel(id), &signer(&s.suri)?).await?;

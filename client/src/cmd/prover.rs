@@ -34,6 +34,14 @@ pub enum ProverCommand {
 		#[command(flatten)]
 		signer: Signer,
 	},
+	/// A prover's pending slashes (not yet applied; appealable with `cloudana dispute
+	/// appeal-slash` inside their deferral), with the work, offence, amount and due block.
+	Slashes {
+		/// Account [default: the --suri account].
+		account: Option<String>,
+		#[command(flatten)]
+		signer: Signer,
+	},
 	/// Show a prover's reputation: score (0–1000), tier, the formula's value and the counters
 	/// behind them (the runtime API `ReputationApi_reputation`).
 	Reputation {
@@ -47,6 +55,43 @@ pub enum ProverCommand {
 /// Runs a `prover` command.
 pub async fn run(command: ProverCommand, client: &Client, out: Output) -> anyhow::Result<()> {
 	match command {
+		ProverCommand::Slashes { account: who, signer: s } => {
+			let who = match who {
+				Some(text) => account(&text)?,
+				None => signer(&s.suri)?.public_key().to_account_id(),
+			};
+			let at = client.api.at_current_block().await?;
+			let next = at.storage().fetch(runtime::storage().slashing().next_slash_id(), ()).await?.decode()?;
+			let mut rows = Vec::new();
+			for id in 0..next {
+				let Some(pending) = at.storage().try_fetch(runtime::storage().slashing().pending_slashes(), (id,)).await? else {
+					continue;
+				};
+				let pending = pending.decode()?;
+				if pending.offender != who {
+					continue;
+				}
+				let frozen = at.storage().try_fetch(runtime::storage().slashing().frozen_slashes(), (id,)).await?.is_some();
+				rows.push((id, pending, frozen));
+			}
+			let value = json!(rows
+				.iter()
+				.map(|(id, p, frozen)| json!({"slash": id, "offence": format!("{:?}", p.kind), "work": format!("{:?}", p.work),
+					"amount": p.amount.to_string(), "apply_at": p.apply_at, "frozen": frozen}))
+				.collect::<Vec<_>>());
+			let text = if rows.is_empty() {
+				format!("{who} has no pending slash")
+			} else {
+				rows.iter()
+					.map(|(id, p, frozen)| {
+						let when = if *frozen { "frozen by an appeal".to_string() } else { format!("due at block {}", p.apply_at) };
+						format!("slash {id}: {:?} on {:?}, {}, {when}", p.kind, p.work, format_cld(p.amount))
+					})
+					.collect::<Vec<_>>()
+					.join("\n")
+			};
+			out.print(value, text);
+		},
 		ProverCommand::Register { stake, circuits, signer: s } => {
 			let stake = parse_cld(&stake).context("--stake")?;
 			let circuits = circuits.iter().map(|c| parse_h256("--circuit", c)).collect::<anyhow::Result<Vec<_>>>()?;
