@@ -28,13 +28,19 @@ fn fails(url: &str, args: &[&str], needle: &str) {
 	assert!(err.contains(needle), "cloudana {args:?}: expected {needle:?} in: {err}");
 }
 
+/// A dev node in `dir`, its URL, and a client connected to it.
+async fn started(dir: &std::path::Path) -> (common::Process, String, Client) {
+	let rpc_port = free_port();
+	let node = dev_node(dir, rpc_port, &[]);
+	let url = format!("ws://127.0.0.1:{rpc_port}");
+	let client = wait_for("the node's RPC", Duration::from_secs(120), &[&node], || async { Client::connect(&url).await.ok() }).await;
+	(node, url, client)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_root_referendum_runs_from_the_cli_to_enactment() {
 	let work = tempfile::tempdir().unwrap();
-	let rpc_port = free_port();
-	let node = dev_node(work.path(), rpc_port, &[]);
-	let url = format!("ws://127.0.0.1:{rpc_port}");
-	let client = wait_for("the node's RPC", Duration::from_secs(120), &[&node], || async { Client::connect(&url).await.ok() }).await;
+	let (node, url, client) = started(work.path()).await;
 
 	// Bad input: readable errors, nothing sent.
 	fails(&url, &["gov", "propose", "call", "zz", "--track", "root"], "not hex");
@@ -79,5 +85,38 @@ async fn a_root_referendum_runs_from_the_cli_to_enactment() {
 	assert!(ok(&url, &["gov", "propose", "slash-cancel", "3", "--suri", "//Bob"]).starts_with("referendum 1 on track 11"));
 	assert!(ok(&url, &["gov", "propose", "insurance-spend", "--amount", "0.5", "--to", "//Dave", "--suri", "//Bob"])
 		.starts_with("referendum 2 on track 12"));
+
+	// A parameter change, typed from the chain's metadata; its errors name what is wrong.
+	fails(&url, &["gov", "propose", "parameter", "NoSuchThing", "1"], "no economics parameter \"NoSuchThing\"; the chain has: ");
+	fails(&url, &["gov", "propose", "parameter", "FeeRate", "120%"], "not between 0% and 100%");
+	fails(&url, &["gov", "propose", "parameter", "SlashDeferDuration", "2.5"], "not a whole number");
+	fails(&url, &["gov", "propose", "parameter", "DisputeBond", "lots"], "DisputeBond (CLD)");
+	assert!(ok(&url, &["gov", "propose", "parameter", "FeeRate", "12.5%", "--suri", "//Bob"]).starts_with("referendum 3 on track 10"));
+	// The development preset sets one parameter in genesis: the governance time divisor.
+	let parameters: Vec<String> = serde_json::from_str(&ok(&url, &["--json", "gov", "parameters"])).unwrap();
+	assert_eq!(parameters, vec!["Governance(TimeDivisor(1440))".to_string()]);
+	drop(node);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dispute_commands_refuse_bad_input_readably() {
+	let work = tempfile::tempdir().unwrap();
+	let (node, url, _client) = started(work.path()).await;
+
+	fails(&url, &["dispute", "appeal-slash", "0", "--reason", "unprovable", "--suri", "//Bob"], "Disputes::SlashNotFound");
+	fails(&url, &["dispute", "appeal-slash", "0", "--reason", "training-mismatch"], "invalid value 'training-mismatch'");
+	fails(&url, &["dispute", "challenge", "--job", "0", "--reason", "wrong-result"], "Disputes::WorkNotFound");
+	fails(&url, &["dispute", "challenge", "--reason", "wrong-result"], "--grid");
+	fails(&url, &["dispute", "challenge", "--job", "0", "--grid", "1", "--slot", "0", "--reason", "wrong-result"], "cannot be used with");
+	fails(&url, &["dispute", "evidence", "0", "--hash", "0x12"], "--hash");
+	fails(&url, &["dispute", "evidence", "0", "--hash", &format!("0x{}", "ab".repeat(32))], "Disputes::DisputeNotFound");
+	fails(&url, &["dispute", "evidence", "0", "--hash", &format!("0x{}", "ab".repeat(32)), "--note", &"x".repeat(257)], "at most 256");
+	fails(&url, &["dispute", "show", "0"], "no open dispute 0");
+	fails(&url, &["dispute", "appeal", "0"], "Disputes::DisputeNotFound");
+	fails(&url, &["dispute", "conclude", "0"], "Disputes::DisputeNotFound");
+	assert_eq!(ok(&url, &["dispute", "list"]).trim(), "no open disputes");
+	assert!(ok(&url, &["prover", "slashes", "//Bob"]).contains("has no pending slash"));
+	fails(&url, &["job", "lock", "0", "--suri", "//Bob"], "Jobs::JobNotFound");
+	fails(&url, &["grid", "lock", "0", "0", "--suri", "//Bob"], "Jobs::GridNotFound");
 	drop(node);
 }

@@ -246,6 +246,31 @@ fn a_challenged_job_found_fraudulent_costs_half_the_stake_split_requester_and_tr
 }
 
 #[test]
+fn a_rejected_challenge_pays_the_requesters_bond_to_the_prover() {
+	dev_ext().execute_with(|| {
+		let work = completed_job();
+		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
+		let (alice_free, bob_free) = (Balances::balance(&alice), Balances::balance(&bob));
+		let (issuance, stake) = (Balances::total_issuance(), ProverStaking::slashable(&bob));
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(alice.clone()), work, Reason::WrongResult));
+		let index = referendum_of(0);
+		decide(0, false);
+		carry_out(0);
+		assert_eq!(concluded(), Some((false, false, BOND, 0)));
+		refund(index);
+		assert!(!ProverStaking::prover(&bob).unwrap().banned);
+		assert_eq!(ProverStaking::slashable(&bob), stake);
+		assert_eq!(Balances::balance(&bob), bob_free + BOND);
+		// The rejected referendum's submission deposit stays reserved (pallet-referenda's rule).
+		assert_eq!(Balances::balance(&alice), alice_free - BOND - SUBMISSION_DEPOSIT);
+		assert_eq!((bonded(&alice), bonded(&bob)), (0, 0));
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(pallet_prover_staking::OpenDisputes::<Runtime>::get(&bob), None);
+		check_invariants();
+	});
+}
+
+#[test]
 fn a_rejected_challenge_appealed_and_overturned_is_fraud_and_the_appeal_bond_comes_back() {
 	dev_ext().execute_with(|| {
 		let work = completed_job();

@@ -58,13 +58,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `83`
+		//  Measured:  `132`
 		//  Estimated: `4235`
-		// Minimum execution time: 67_343_000 picoseconds.
-		Weight::from_parts(75_677_000, 4235)
+		// Minimum execution time: 62_695_000 picoseconds.
+		Weight::from_parts(76_709_000, 4235)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -73,13 +73,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `767`
+		//  Measured:  `816`
 		//  Estimated: `4235`
-		// Minimum execution time: 63_346_000 picoseconds.
-		Weight::from_parts(74_925_000, 4235)
+		// Minimum execution time: 64_363_000 picoseconds.
+		Weight::from_parts(78_068_000, 4235)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -89,24 +89,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `852`
+		//  Measured:  `901`
 		//  Estimated: `8523`
-		// Minimum execution time: 24_021_000 picoseconds.
-		Weight::from_parts(29_336_000, 8523)
+		// Minimum execution time: 25_513_000 picoseconds.
+		Weight::from_parts(31_752_000, 8523)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
+	/// Storage: `ProverStaking::OpenDisputes` (r:1 w:0)
+	/// Proof: `ProverStaking::OpenDisputes` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `924`
 		//  Estimated: `4235`
-		// Minimum execution time: 59_636_000 picoseconds.
-		Weight::from_parts(66_377_000, 4235)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 56_374_000 picoseconds.
+		Weight::from_parts(68_958_000, 4235)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
@@ -115,8 +117,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `709`
 		//  Estimated: `4235`
-		// Minimum execution time: 18_914_000 picoseconds.
-		Weight::from_parts(22_843_000, 4235)
+		// Minimum execution time: 18_758_000 picoseconds.
+		Weight::from_parts(23_070_000, 4235)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -128,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `871`
 		//  Estimated: `4235`
-		// Minimum execution time: 23_218_000 picoseconds.
-		Weight::from_parts(28_343_000, 4235)
+		// Minimum execution time: 23_771_000 picoseconds.
+		Weight::from_parts(28_986_000, 4235)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -139,8 +141,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `709`
 		//  Estimated: `4235`
-		// Minimum execution time: 15_915_000 picoseconds.
-		Weight::from_parts(19_546_000, 4235)
+		// Minimum execution time: 16_441_000 picoseconds.
+		Weight::from_parts(20_152_000, 4235)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -150,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `709`
 		//  Estimated: `4235`
-		// Minimum execution time: 16_113_000 picoseconds.
-		Weight::from_parts(19_676_000, 4235)
+		// Minimum execution time: 16_323_000 picoseconds.
+		Weight::from_parts(19_974_000, 4235)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,42 +162,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(75_677_000, 4235)
+		Weight::from_parts(76_709_000, 4235)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(74_925_000, 4235)
+		Weight::from_parts(78_068_000, 4235)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(29_336_000, 8523)
+		Weight::from_parts(31_752_000, 8523)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(66_377_000, 4235)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(68_958_000, 4235)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_circuits() -> Weight {
-		Weight::from_parts(22_843_000, 4235)
+		Weight::from_parts(23_070_000, 4235)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(28_343_000, 4235)
+		Weight::from_parts(28_986_000, 4235)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn chill() -> Weight {
-		Weight::from_parts(19_546_000, 4235)
+		Weight::from_parts(20_152_000, 4235)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn activate() -> Weight {
-		Weight::from_parts(19_676_000, 4235)
+		Weight::from_parts(19_974_000, 4235)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -51,18 +51,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::PendingSlashes` (`max_values`: None, `max_size`: Some(107), added: 2582, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:1 w:1)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::SlashQueue` (r:0 w:1)
 	/// Proof: `Slashing::SlashQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::FrozenSlashes` (r:0 w:1)
+	/// Proof: `Slashing::FrozenSlashes` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:0 w:1)
 	/// Proof: `Slashing::Offences` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	fn cancel_deferred_slash() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `530`
+		//  Measured:  `742`
 		//  Estimated: `4235`
-		// Minimum execution time: 29_640_000 picoseconds.
-		Weight::from_parts(36_509_000, 4235)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 44_524_000 picoseconds.
+		Weight::from_parts(54_889_000, 4235)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Slashing::SlashCursor` (r:1 w:1)
 	/// Proof: `Slashing::SlashCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -73,7 +79,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProverStaking::Provers` (r:64 w:64)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:64 w:64)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:65 w:65)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
@@ -82,21 +88,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::TotalToInsurance` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::TotalBurned` (r:1 w:1)
 	/// Proof: `Slashing::TotalBurned` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Slashing::FrozenSlashes` (r:0 w:64)
+	/// Proof: `Slashing::FrozenSlashes` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:0 w:64)
 	/// Proof: `Slashing::Offences` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `797 + n * (378 ±0)`
+		//  Measured:  `846 + n * (378 ±0)`
 		//  Estimated: `3593 + n * (3245 ±0)`
-		// Minimum execution time: 11_254_000 picoseconds.
-		Weight::from_parts(47_689_130, 3593)
-			// Standard Error: 99_686
-			.saturating_add(Weight::from_parts(72_976_380, 0).saturating_mul(n.into()))
+		// Minimum execution time: 11_401_000 picoseconds.
+		Weight::from_parts(58_275_892, 3593)
+			// Standard Error: 130_587
+			.saturating_add(Weight::from_parts(73_252_922, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3245).saturating_mul(n.into()))
 	}
 }
@@ -104,17 +112,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn cancel_deferred_slash() -> Weight {
-		Weight::from_parts(36_509_000, 4235)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(54_889_000, 4235)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(47_689_130, 3593)
-			.saturating_add(Weight::from_parts(72_976_380, 0).saturating_mul(n.into()))
+		Weight::from_parts(58_275_892, 3593)
+			.saturating_add(Weight::from_parts(73_252_922, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
-			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3245).saturating_mul(n.into()))
 	}
 }

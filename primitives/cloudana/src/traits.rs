@@ -8,9 +8,9 @@
 //! | [`Verifier`] | pallet-jobs | pallet-verifier |
 //! | [`CircuitOwner`] | pallet-reputation | pallet-verifier |
 //! | [`ProverRegistry`] | pallet-jobs | pallet-prover-staking |
-//! | [`WorkOutcomes`] | pallet-jobs | pallet-reputation, pallet-slashing |
+//! | [`WorkOutcomes`] | pallet-jobs | pallet-reputation, pallet-slashing, pallet-disputes |
 //! | [`OffenceListener`] | pallet-slashing | pallet-reputation |
-//! | [`StakeLedger`] | pallet-slashing | pallet-prover-staking |
+//! | [`StakeLedger`] | pallet-slashing, pallet-disputes | pallet-prover-staking |
 //! | [`ReputationTier`] | pallet-prover-staking | pallet-reputation |
 //! | [`OnHeartbeat`] | pallet-prover-staking | pallet-reputation |
 //! | [`FeePolicy`] | pallet-jobs | the runtime (its fee parameters and pallet-reputation's tiers) |

@@ -170,6 +170,18 @@ mod tests {
 	}
 
 	#[test]
+	fn the_dispute_tracks_prepare_period_is_the_evidence_period() {
+		use frame_support::traits::Get;
+		sp_io::TestExternalities::default().execute_with(|| {
+			let dispute = TracksInfo::tracks().find(|t| t.id == 20).unwrap();
+			assert_eq!(
+				dispute.info.prepare_period,
+				<<crate::Runtime as pallet_disputes::Config>::EvidencePeriod as Get<BlockNumber>>::get()
+			);
+		});
+	}
+
+	#[test]
 	fn the_time_divisor_shortens_every_period_to_at_least_one_block() {
 		use crate::configs::dynamic_params::governance;
 		sp_io::TestExternalities::default().execute_with(|| {
