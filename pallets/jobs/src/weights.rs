@@ -65,7 +65,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextJobId` (r:1 w:1)
 	/// Proof: `Jobs::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:0 w:1)
@@ -76,10 +76,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::OpenWork` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn submit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `432`
+		//  Measured:  `518`
 		//  Estimated: `13545`
-		// Minimum execution time: 155_276_000 picoseconds.
-		Weight::from_parts(172_597_000, 13545)
+		// Minimum execution time: 144_282_000 picoseconds.
+		Weight::from_parts(167_646_000, 13545)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -94,7 +94,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:0 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OpenWork` (r:0 w:1)
@@ -103,10 +103,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::ActiveLocks` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn lock() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1023`
+		//  Measured:  `1072`
 		//  Estimated: `11034`
-		// Minimum execution time: 114_246_000 picoseconds.
-		Weight::from_parts(134_903_000, 11034)
+		// Minimum execution time: 111_440_000 picoseconds.
+		Weight::from_parts(133_282_000, 11034)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -121,7 +121,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Parameters::Parameters` (r:5 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
@@ -139,12 +139,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 49]`.
 	fn submit_result(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `35576 + n * (91 ±0)`
+		//  Measured:  `35662 + n * (91 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_883_913_000 picoseconds.
-		Weight::from_parts(1_987_827_610, 41928)
-			// Standard Error: 430_695
-			.saturating_add(Weight::from_parts(104_267_361, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_874_612_000 picoseconds.
+		Weight::from_parts(1_876_016_274, 41928)
+			// Standard Error: 425_648
+			.saturating_add(Weight::from_parts(98_728_428, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -157,7 +157,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:1 w:1)
@@ -183,12 +183,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 49]`.
 	fn submit_result_invalid(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `35202 + n * (91 ±0)`
+		//  Measured:  `35288 + n * (91 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_946_943_000 picoseconds.
-		Weight::from_parts(1_935_148_445, 41928)
-			// Standard Error: 431_297
-			.saturating_add(Weight::from_parts(100_453_572, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_858_541_000 picoseconds.
+		Weight::from_parts(1_797_241_990, 41928)
+			// Standard Error: 418_144
+			.saturating_add(Weight::from_parts(104_196_687, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -197,7 +197,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Parameters::Parameters` (r:2 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
@@ -208,10 +208,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::OpenWork` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `919`
+		//  Measured:  `1005`
 		//  Estimated: `6196`
-		// Minimum execution time: 128_428_000 picoseconds.
-		Weight::from_parts(151_221_000, 6196)
+		// Minimum execution time: 127_330_000 picoseconds.
+		Weight::from_parts(152_931_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -222,7 +222,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextGridId` (r:1 w:1)
 	/// Proof: `Jobs::NextGridId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::GridJobs` (r:0 w:1)
@@ -234,12 +234,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 32]`.
 	fn submit_grid(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `432`
+		//  Measured:  `518`
 		//  Estimated: `13545`
-		// Minimum execution time: 151_071_000 picoseconds.
-		Weight::from_parts(173_404_302, 13545)
-			// Standard Error: 44_313
-			.saturating_add(Weight::from_parts(2_822_609, 0).saturating_mul(s.into()))
+		// Minimum execution time: 159_879_000 picoseconds.
+		Weight::from_parts(170_267_653, 13545)
+			// Standard Error: 27_262
+			.saturating_add(Weight::from_parts(2_801_642, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
@@ -255,7 +255,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:0 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OpenWork` (r:0 w:1)
@@ -264,10 +264,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::ActiveLocks` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn lock_slot() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5168`
+		//  Measured:  `5217`
 		//  Estimated: `13849`
-		// Minimum execution time: 134_067_000 picoseconds.
-		Weight::from_parts(147_334_000, 13849)
+		// Minimum execution time: 123_261_000 picoseconds.
+		Weight::from_parts(143_158_000, 13849)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -280,7 +280,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:2 w:0)
@@ -298,12 +298,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 34]`.
 	fn submit_slot_result(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `39795 + n * (96 ±0)`
+		//  Measured:  `39881 + n * (96 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_826_104_000 picoseconds.
-		Weight::from_parts(1_772_851_840, 41928)
-			// Standard Error: 129_497
-			.saturating_add(Weight::from_parts(106_996_446, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_718_395_000 picoseconds.
+		Weight::from_parts(1_712_527_174, 41928)
+			// Standard Error: 436_927
+			.saturating_add(Weight::from_parts(101_261_737, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -316,7 +316,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:1 w:1)
@@ -342,12 +342,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 34]`.
 	fn submit_slot_result_invalid(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `39722 + n * (96 ±0)`
+		//  Measured:  `39808 + n * (96 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_925_687_000 picoseconds.
-		Weight::from_parts(1_826_983_041, 41928)
-			// Standard Error: 208_492
-			.saturating_add(Weight::from_parts(105_837_367, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_708_285_000 picoseconds.
+		Weight::from_parts(1_693_339_368, 41928)
+			// Standard Error: 595_768
+			.saturating_add(Weight::from_parts(102_968_437, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -356,7 +356,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:34 w:34)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:1 w:1)
@@ -384,12 +384,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 32]`.
 	fn close_grid(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1418 + s * (383 ±0)`
-		//  Estimated: `22655 + s * (2625 ±13)`
-		// Minimum execution time: 179_465_000 picoseconds.
-		Weight::from_parts(90_896_707, 22655)
-			// Standard Error: 485_508
-			.saturating_add(Weight::from_parts(93_607_142, 0).saturating_mul(s.into()))
+		//  Measured:  `1504 + s * (383 ±0)`
+		//  Estimated: `22655 + s * (2625 ±0)`
+		// Minimum execution time: 195_534_000 picoseconds.
+		Weight::from_parts(103_524_247, 22655)
+			// Standard Error: 512_167
+			.saturating_add(Weight::from_parts(89_019_455, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
@@ -401,7 +401,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:32 w:32)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:32 w:32)
@@ -429,12 +429,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 32]`.
 	fn process_grid(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `948 + s * (543 ±0)`
+		//  Measured:  `1034 + s * (543 ±0)`
 		//  Estimated: `18567 + s * (3245 ±0)`
-		// Minimum execution time: 193_198_000 picoseconds.
-		Weight::from_parts(119_356_766, 18567)
-			// Standard Error: 160_930
-			.saturating_add(Weight::from_parts(91_361_533, 0).saturating_mul(s.into()))
+		// Minimum execution time: 182_708_000 picoseconds.
+		Weight::from_parts(126_458_386, 18567)
+			// Standard Error: 171_357
+			.saturating_add(Weight::from_parts(86_962_842, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -446,7 +446,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:1 w:1)
@@ -475,10 +475,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::SlashQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn process_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1470`
+		//  Measured:  `1556`
 		//  Estimated: `18567`
-		// Minimum execution time: 198_231_000 picoseconds.
-		Weight::from_parts(215_654_000, 18567)
+		// Minimum execution time: 178_220_000 picoseconds.
+		Weight::from_parts(207_800_000, 18567)
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
@@ -487,7 +487,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ProverStaking::Provers` (r:1 w:1)
 	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::Offences` (r:1 w:1)
@@ -512,10 +512,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::SlashQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn process_slot() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5296`
+		//  Measured:  `5345`
 		//  Estimated: `16056`
-		// Minimum execution time: 149_149_000 picoseconds.
-		Weight::from_parts(163_820_000, 16056)
+		// Minimum execution time: 135_321_000 picoseconds.
+		Weight::from_parts(161_030_000, 16056)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -524,59 +524,59 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn submit() -> Weight {
-		Weight::from_parts(172_597_000, 13545)
+		Weight::from_parts(167_646_000, 13545)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn lock() -> Weight {
-		Weight::from_parts(134_903_000, 11034)
+		Weight::from_parts(133_282_000, 11034)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_result(n: u32, ) -> Weight {
-		Weight::from_parts(1_987_827_610, 41928)
-			.saturating_add(Weight::from_parts(104_267_361, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_876_016_274, 41928)
+			.saturating_add(Weight::from_parts(98_728_428, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn submit_result_invalid(n: u32, ) -> Weight {
-		Weight::from_parts(1_935_148_445, 41928)
-			.saturating_add(Weight::from_parts(100_453_572, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_797_241_990, 41928)
+			.saturating_add(Weight::from_parts(104_196_687, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(151_221_000, 6196)
+		Weight::from_parts(152_931_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_grid(s: u32, ) -> Weight {
-		Weight::from_parts(173_404_302, 13545)
-			.saturating_add(Weight::from_parts(2_822_609, 0).saturating_mul(s.into()))
+		Weight::from_parts(170_267_653, 13545)
+			.saturating_add(Weight::from_parts(2_801_642, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 	}
 	fn lock_slot() -> Weight {
-		Weight::from_parts(147_334_000, 13849)
+		Weight::from_parts(143_158_000, 13849)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_slot_result(n: u32, ) -> Weight {
-		Weight::from_parts(1_772_851_840, 41928)
-			.saturating_add(Weight::from_parts(106_996_446, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_712_527_174, 41928)
+			.saturating_add(Weight::from_parts(101_261_737, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn submit_slot_result_invalid(n: u32, ) -> Weight {
-		Weight::from_parts(1_826_983_041, 41928)
-			.saturating_add(Weight::from_parts(105_837_367, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_693_339_368, 41928)
+			.saturating_add(Weight::from_parts(102_968_437, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn close_grid(s: u32, ) -> Weight {
-		Weight::from_parts(90_896_707, 22655)
-			.saturating_add(Weight::from_parts(93_607_142, 0).saturating_mul(s.into()))
+		Weight::from_parts(103_524_247, 22655)
+			.saturating_add(Weight::from_parts(89_019_455, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(16_u64))
@@ -584,8 +584,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2625).saturating_mul(s.into()))
 	}
 	fn process_grid(s: u32, ) -> Weight {
-		Weight::from_parts(119_356_766, 18567)
-			.saturating_add(Weight::from_parts(91_361_533, 0).saturating_mul(s.into()))
+		Weight::from_parts(126_458_386, 18567)
+			.saturating_add(Weight::from_parts(86_962_842, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -593,12 +593,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3245).saturating_mul(s.into()))
 	}
 	fn process_job() -> Weight {
-		Weight::from_parts(215_654_000, 18567)
+		Weight::from_parts(207_800_000, 18567)
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
 	}
 	fn process_slot() -> Weight {
-		Weight::from_parts(163_820_000, 16056)
+		Weight::from_parts(161_030_000, 16056)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
