@@ -50,9 +50,10 @@ pub enum DisputeCommand {
 	},
 	/// Challenge completed work the signer requested (inside the challenge window): a job
 	/// (`--job`) or a proven grid slot (`--grid` and `--slot`).
+	#[command(group(clap::ArgGroup::new("work").required(true).args(["job", "grid"])))]
 	Challenge {
 		/// A completed job.
-		#[arg(long, conflicts_with_all = ["grid", "slot"], required_unless_present = "grid")]
+		#[arg(long, conflicts_with_all = ["grid", "slot"])]
 		job: Option<u64>,
 		/// A grid job.
 		#[arg(long, requires = "slot")]
