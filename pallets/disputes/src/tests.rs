@@ -351,3 +351,90 @@ fn a_slash_cancelled_by_governance_during_its_appeal_is_not_cancelled_twice() {
 		check();
 	});
 }
+
+/// One step of a random dispute history.
+#[derive(Clone, Debug)]
+enum Op {
+	/// The prover appeals slash `n` (0..3) on a ground.
+	AppealSlash(u64, u8),
+	/// The requester challenges job `n` (7, or another completed job).
+	Challenge(u64),
+	/// Party 0 (prover), 1 (requester) or 2 (outsider) posts evidence to dispute `d`.
+	Evidence(u8, u64),
+	/// Root rules on dispute `d`.
+	Rule(u64, bool),
+	/// Referendum `r` ends, approved or not.
+	End(u32, bool),
+	/// Party `p` appeals dispute `d`.
+	Appeal(u8, u64),
+	/// Anyone concludes dispute `d`.
+	Conclude(u64),
+	/// Blocks pass.
+	Advance(u64),
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+	use proptest::prelude::*;
+	prop_oneof![
+		(0u64..3, 0u8..3).prop_map(|(n, r)| Op::AppealSlash(n, r)),
+		(7u64..10).prop_map(Op::Challenge),
+		(0u8..3, 0u64..4).prop_map(|(p, d)| Op::Evidence(p, d)),
+		(0u64..4, any::<bool>()).prop_map(|(d, u)| Op::Rule(d, u)),
+		(0u32..6, any::<bool>()).prop_map(|(r, a)| Op::End(r, a)),
+		(0u8..2, 0u64..4).prop_map(|(p, d)| Op::Appeal(p, d)),
+		(0u64..4).prop_map(Op::Conclude),
+		(1u64..8).prop_map(Op::Advance),
+	]
+}
+
+proptest::proptest! {
+	/// Whatever is opened, evidenced, ruled, appealed and concluded, in any order: bonds held
+	/// equal the open disputes' bonds (`try_state`), balances move only between the parties, the
+	/// treasury and the slashes the mock burns, every concluded dispute's record is gone, and a
+	/// prover's open-dispute count matches its open disputes.
+	#[test]
+	fn random_dispute_histories_conserve_bonds_and_balances(ops in proptest::collection::vec(op(), 1..40)) {
+		new_test_ext().execute_with(|| {
+			add_slash(1, PROVER, FAILED, 100);
+			add_slash(2, PROVER, FAILED, 50);
+			add_work(WorkId::Job(9), REQUESTER, Some((PROVER, 1)));
+			let (issuance, before) = (Balances::total_issuance(), total());
+			let parties = [PROVER, REQUESTER, OUTSIDER];
+			let grounds = [Reason::Unprovable, Reason::RequesterFault, Reason::ResultNotIncluded];
+			let mut burned = 0u64;
+			for op in ops {
+				let applied_before = SLASH_LOG.with(|l| l.borrow().iter().filter(|(_, what)| *what == "applied").count());
+				let pending: std::collections::BTreeMap<_, _> = SLASHES.with(|s| s.borrow().iter().map(|(id, s)| (*id, s.amount)).collect());
+				let stake_before = Stake::stake(&PROVER);
+				let _ = match op {
+					Op::AppealSlash(n, r) => Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), n, grounds[r as usize]),
+					Op::Challenge(n) => Disputes::challenge(RuntimeOrigin::signed(REQUESTER), WorkId::Job(n), Reason::WrongResult),
+					Op::Evidence(p, d) => evidence(parties[p as usize], d),
+					Op::Rule(d, upheld) => Disputes::rule(RuntimeOrigin::root(), d, upheld),
+					Op::End(r, approved) => {
+						if REFERENDA.with(|refs| (r as usize) < refs.borrow().len()) {
+							end_referendum(r, if approved { ReferendumOutcome::Approved } else { ReferendumOutcome::Rejected });
+						}
+						Ok(())
+					},
+					Op::Appeal(p, d) => Disputes::appeal(RuntimeOrigin::signed(parties[p as usize]), d),
+					Op::Conclude(d) => Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), d),
+					Op::Advance(n) => { run_to_block(System::block_number() + n); Ok(()) },
+				};
+				// The mock burns an applied slash from the stake; fraud moves stake to the
+				// requester and the treasury.
+				let applied: Vec<_> = SLASH_LOG.with(|l| l.borrow().iter().filter(|(_, what)| *what == "applied").map(|(id, _)| *id).collect());
+				if applied.len() > applied_before {
+					let id = applied[applied.len() - 1];
+					burned += pending[&id].min(stake_before);
+				}
+				proptest::prop_assert_eq!(Balances::total_issuance(), issuance - burned);
+				proptest::prop_assert_eq!(total(), before - burned);
+				proptest::prop_assert!(Disputes::do_try_state().is_ok());
+				let open = DisputeRecords::<Test>::iter().filter(|(_, d)| d.prover == PROVER).count() as u32;
+				proptest::prop_assert_eq!(Stake::open(&PROVER), open);
+			}
+			Ok(())
+		})?;
+	}
+}
