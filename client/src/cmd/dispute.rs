@@ -185,15 +185,14 @@ fn describe(id: u64, d: &Dispute<subxt::utils::AccountId32, u128, u32>) -> (serd
 /// Prints what opening a dispute did.
 fn opened(out: Output, events: &cloudana_client::Events) -> anyhow::Result<()> {
 	let opened = event::<runtime::disputes::events::DisputeOpened>(events)?;
-	let concluded = event::<runtime::disputes::events::DisputeConcluded>(events).ok();
-	let decided = concluded.as_ref().map(|c| c.upheld);
-	let text = match (opened.referendum, decided) {
-		(Some(referendum), _) => format!(
+	let decided = event::<runtime::disputes::events::DisputeConcluded>(events).ok().map(|c| c.upheld);
+	let text = match opened.referendum {
+		Some(referendum) => format!(
 			"dispute {} opened (bond {}); referendum {referendum} on the dispute track: vote with `cloudana gov vote {referendum} aye|nay`",
 			opened.dispute,
 			format_cld(opened.bond)
 		),
-		(None, _) => format!("dispute {} decided at once by the chain: upheld", opened.dispute),
+		None => format!("dispute {} decided at once by the chain: upheld", opened.dispute),
 	};
 	out.print(
 		json!({"dispute": opened.dispute, "referendum": opened.referendum, "bond": opened.bond.to_string(), "decided_at_once": decided}),
@@ -253,17 +252,17 @@ pub async fn run(command: DisputeCommand, client: &Client, out: Output) -> anyho
 			out.print(value, text);
 		},
 		DisputeCommand::List => {
+			// Only open disputes are stored: read them all at once, in id order.
 			let at = client.api.at_current_block().await?;
-			let next = at.storage().fetch(runtime::storage().disputes().next_dispute_id(), ()).await?.decode()?;
-			let mut values = Vec::new();
-			let mut texts = Vec::new();
-			for id in 0..next {
-				if let Some(record) = at.storage().try_fetch(runtime::storage().disputes().disputes(), (id,)).await? {
-					let (value, text) = describe(id, &record.decode()?);
-					values.push(value);
-					texts.push(text);
-				}
+			let mut entries = at.storage().iter(runtime::storage().disputes().disputes(), ()).await?;
+			let mut open = Vec::new();
+			while let Some(entry) = entries.next().await {
+				let entry = entry?;
+				let (id,) = entry.key()?.decode()?;
+				open.push((id, entry.value().decode()?));
 			}
+			open.sort_by_key(|(id, _)| *id);
+			let (values, texts): (Vec<_>, Vec<_>) = open.iter().map(|(id, record)| describe(*id, record)).unzip();
 			let text = if texts.is_empty() { "no open disputes".to_string() } else { texts.join("\n") };
 			out.print(json!(values), text);
 		},

@@ -221,14 +221,14 @@ pub async fn run(command: GridCommand, client: &Client, out: Output) -> anyhow::
 			let chain_proof = cloudana_client::ChainProof { a: parsed.a, b: parsed.b, c: parsed.c };
 			let call = runtime::tx().jobs().submit_slot_result(id, slot, outputs, chain_proof);
 			client.submit(&call, &keypair).await?;
-			let state = grid_job(client, id).await?.slots.get(slot as usize).map(|s| s.state.clone());
-			match state {
+			let after = grid_job(client, id).await?;
+			match after.slots.get(slot as usize).map(|s| &s.state) {
 				Some(SlotState::Proven { metric, .. }) => out.print(
 					json!({"grid": id, "slot": slot, "proven": true, "metric": metric.to_string()}),
 					format!("slot {slot} of grid {id} proven: metric {metric}"),
 				),
 				// The grid closed with this result: the slot is in the leaderboard.
-				None | Some(_) if matches!(grid_job(client, id).await?.status, GridStatus::Closed { .. }) => out.print(
+				_ if matches!(after.status, GridStatus::Closed { .. }) => out.print(
 					json!({"grid": id, "slot": slot, "proven": true, "closed": true}),
 					format!("slot {slot} of grid {id} proven; the grid closed"),
 				),

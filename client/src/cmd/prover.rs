@@ -60,20 +60,21 @@ pub async fn run(command: ProverCommand, client: &Client, out: Output) -> anyhow
 				Some(text) => account(&text)?,
 				None => signer(&s.suri)?.public_key().to_account_id(),
 			};
+			// Only pending slashes are stored: read them all at once, keep the prover's.
 			let at = client.api.at_current_block().await?;
-			let next = at.storage().fetch(runtime::storage().slashing().next_slash_id(), ()).await?.decode()?;
+			let mut entries = at.storage().iter(runtime::storage().slashing().pending_slashes(), ()).await?;
 			let mut rows = Vec::new();
-			for id in 0..next {
-				let Some(pending) = at.storage().try_fetch(runtime::storage().slashing().pending_slashes(), (id,)).await? else {
-					continue;
-				};
-				let pending = pending.decode()?;
+			while let Some(entry) = entries.next().await {
+				let entry = entry?;
+				let pending = entry.value().decode()?;
 				if pending.offender != who {
 					continue;
 				}
+				let (id,) = entry.key()?.decode()?;
 				let frozen = at.storage().try_fetch(runtime::storage().slashing().frozen_slashes(), (id,)).await?.is_some();
 				rows.push((id, pending, frozen));
 			}
+			rows.sort_by_key(|(id, ..)| *id);
 			let value = json!(rows
 				.iter()
 				.map(|(id, p, frozen)| json!({"slash": id, "offence": format!("{:?}", p.kind), "work": format!("{:?}", p.work),

@@ -561,17 +561,11 @@ pub mod pallet {
 			let credit = T::Stake::slash(offender, amount);
 			let amount = credit.peek();
 			let (to_victim, to_treasury) = credit.split(T::FraudVictimShare::get() * amount);
-			let pay = |who: &T::AccountId, credit: Credit<T::AccountId, T::Currency>| {
-				let value = credit.peek();
-				match T::Currency::resolve(who, credit) {
-					Ok(()) => value,
-					Err(unresolved) => {
-						log::warn!(target: "runtime::slashing", "{who:?} refused {:?}; burned", unresolved.peek());
-						Zero::zero()
-					},
-				}
+			let slashed = FraudSlash {
+				amount,
+				to_victim: Self::pay_or_burn(victim, to_victim),
+				to_treasury: Self::pay_or_burn(&T::Treasury::get(), to_treasury),
 			};
-			let slashed = FraudSlash { amount, to_victim: pay(victim, to_victim), to_treasury: pay(&T::Treasury::get(), to_treasury) };
 			TotalBurned::<T>::mutate(|total| {
 				total.saturating_accrue(amount.saturating_sub(slashed.to_victim).saturating_sub(slashed.to_treasury))
 			});
@@ -601,17 +595,10 @@ pub mod pallet {
 			let credit = T::Stake::slash(&pending.offender, pending.amount);
 			let amount = credit.peek();
 			let (to_pool, to_burn) = credit.split(T::InsuranceShare::get() * amount);
-			let mut burned = to_burn.peek();
-			let to_insurance = match T::Currency::resolve(&T::InsurancePool::get(), to_pool) {
-				Ok(()) => amount.saturating_sub(burned),
-				Err(unresolved) => {
-					log::warn!(target: "runtime::slashing", "insurance pool refused {:?}; burned", unresolved.peek());
-					burned = amount;
-					Zero::zero()
-				},
-			};
 			// Dropping the rest of the credit burns it (total issuance falls by `burned`).
 			drop(to_burn);
+			let to_insurance = Self::pay_or_burn(&T::InsurancePool::get(), to_pool);
+			let burned = amount.saturating_sub(to_insurance);
 			TotalToInsurance::<T>::mutate(|total| total.saturating_accrue(to_insurance));
 			TotalBurned::<T>::mutate(|total| total.saturating_accrue(burned));
 			Self::deposit_event(Event::SlashApplied {
@@ -621,6 +608,19 @@ pub mod pallet {
 				to_insurance,
 				burned,
 			});
+		}
+
+		/// Pays `credit` to `who`; returns what was paid. A credit `who` cannot take (it would
+		/// stay below the existential deposit) is burned, with a warning.
+		fn pay_or_burn(who: &T::AccountId, credit: Credit<T::AccountId, T::Currency>) -> BalanceOf<T> {
+			let value = credit.peek();
+			match T::Currency::resolve(who, credit) {
+				Ok(()) => value,
+				Err(unresolved) => {
+					log::warn!(target: "runtime::slashing", "{who:?} refused {:?}; burned", unresolved.peek());
+					Zero::zero()
+				},
+			}
 		}
 
 		/// A pending slash.
