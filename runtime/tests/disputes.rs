@@ -10,7 +10,7 @@ use cloudana_groth16::simulator::Trapdoor;
 use cloudana_runtime::{
 	configs::{dynamic_params::economics, TreasuryAccount},
 	AccountId, Balances, Disputes, Jobs, ProverStaking, Referenda, Reputation, Runtime, RuntimeEvent, RuntimeOrigin,
-	System, Verifier, CLD,
+	System, CLD,
 };
 use common::{check_invariants, dev_ext, run_to_block, run_until_ended, set, vote_all};
 use frame_support::{
@@ -21,9 +21,9 @@ use frame_support::{
 	},
 };
 use pallet_disputes::{Phase, Reason, Subject};
-use pallet_jobs::{JobStatus, JobTerms, WorkId};
+use pallet_jobs::{JobStatus, WorkId};
 use sp_core::H256;
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Ferdie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 
 const SEED: &[u8] = b"cloudana/runtime/disputes-test";
 const BOND: u128 = 50 * CLD;
@@ -34,22 +34,12 @@ const DECISION_DEPOSIT: u128 = 100 * CLD;
 const SUBMISSION_DEPOSIT: u128 = 10 * CLD;
 
 fn circuit() -> (H256, Trapdoor) {
-	let trapdoor = Trapdoor::new(SEED, 3);
-	let vk = trapdoor.verifying_key();
-	let id = H256(cloudana_groth16::statement::vk_id(&vk));
-	if Verifier::key_info(&id).is_none() {
-		let vk = vk.try_map_ic(TryInto::try_into).unwrap();
-		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Ferdie.to_account_id()), Box::new(vk)));
-	}
-	(id, trapdoor)
+	common::circuit(SEED)
 }
 
+/// A 50 CLD job of `requester`.
 fn submit(requester: &AccountId, circuit: H256, lock_timeout: u32, proof_timeout: u32) -> u64 {
-	let id = pallet_jobs::NextJobId::<Runtime>::get();
-	let terms =
-		JobTerms { min_price: 50 * CLD, max_price: 50 * CLD, ramp_blocks: 0, lock_timeout, proof_timeout, collateral: 0 };
-	assert_ok!(Jobs::submit(RuntimeOrigin::signed(requester.clone()), circuit, vec![[0u8; 32]].try_into().unwrap(), terms));
-	id
+	common::submit(requester, circuit, common::fixed_price(50 * CLD, lock_timeout, proof_timeout))
 }
 
 fn register(prover: &AccountId, circuit: H256) {
@@ -78,11 +68,7 @@ fn completed_job() -> WorkId {
 	register(&bob, circuit);
 	let job = submit(&alice, circuit, 100, 50);
 	assert_ok!(Jobs::lock(RuntimeOrigin::signed(bob.clone()), job));
-	let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
-	let record = Jobs::job(job).unwrap();
-	let statement = Jobs::statement(WorkId::Job(job), &bob, &record.inputs, &[output]);
-	let proof = trapdoor.prove(&statement).unwrap();
-	assert_ok!(Jobs::submit_result(RuntimeOrigin::signed(bob), job, vec![output].try_into().unwrap(), Box::new(proof)));
+	assert_ok!(common::prove(&trapdoor, job, &bob));
 	assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Completed { .. }));
 	WorkId::Job(job)
 }

@@ -12,47 +12,19 @@ use cloudana_runtime::{
 		dynamic_params::economics::{self, Parameters as Economics},
 		InsurancePool, TreasuryAccount,
 	},
-	AccountId, Balances, Jobs, ProverStaking, Reputation, Runtime, RuntimeEvent, RuntimeOrigin, Slashing, System,
-	Verifier, CLD,
+	AccountId, Balances, Jobs, ProverStaking, Reputation, Runtime, RuntimeEvent, RuntimeOrigin, Slashing, System, CLD,
 };
 use common::*;
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use pallet_jobs::{Ineligibility, JobStatus, JobTerms, WorkId};
 use proptest::prelude::*;
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Ferdie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
 
 const SEED: &[u8] = b"cloudana/runtime/economics-test";
 
-/// A simulated circuit with public inputs `binding ‖ one requester input ‖ one output`,
-/// registered by Ferdie (neither requester nor prover, so completions earn reputation).
+/// The economics tests' circuit (see [`common::circuit`]).
 fn circuit() -> (sp_core::H256, Trapdoor) {
-	let trapdoor = Trapdoor::new(SEED, 3);
-	let vk = trapdoor.verifying_key();
-	let id = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
-	if cloudana_runtime::Verifier::key_info(&id).is_none() {
-		let vk = vk.try_map_ic(TryInto::try_into).unwrap();
-		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(Ferdie.to_account_id()), Box::new(vk)));
-	}
-	(id, trapdoor)
-}
-
-fn fixed_price(price: u128, lock_timeout: u32, proof_timeout: u32) -> JobTerms<u128, u32> {
-	JobTerms { min_price: price, max_price: price, ramp_blocks: 0, lock_timeout, proof_timeout, collateral: 0 }
-}
-
-fn submit(requester: &AccountId, circuit: sp_core::H256, terms: JobTerms<u128, u32>) -> u64 {
-	let id = pallet_jobs::NextJobId::<Runtime>::get();
-	assert_ok!(Jobs::submit(RuntimeOrigin::signed(requester.clone()), circuit, vec![[0u8; 32]].try_into().unwrap(), terms));
-	id
-}
-
-/// Submits a valid result for `job` by `prover`: output 42, proven with the trapdoor.
-fn prove(trapdoor: &Trapdoor, job: u64, prover: &AccountId) -> frame_support::dispatch::DispatchResultWithPostInfo {
-	let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
-	let record = Jobs::job(job).unwrap();
-	let statement = Jobs::statement(WorkId::Job(job), prover, &record.inputs, &[output]);
-	let proof = trapdoor.prove(&statement).unwrap();
-	Jobs::submit_result(RuntimeOrigin::signed(prover.clone()), job, vec![output].try_into().unwrap(), Box::new(proof))
+	common::circuit(SEED)
 }
 
 fn slash_applied() -> Option<(u128, u128, u128)> {

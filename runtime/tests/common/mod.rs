@@ -176,3 +176,50 @@ pub fn run_until_ended(index: u32, limit: u32) -> u32 {
 	}
 	System::block_number() - start
 }
+
+/// A simulated circuit with public inputs `binding ‖ one requester input ‖ one output`, whose
+/// trapdoor the test knows (`cloudana_groth16::simulator`), registered by Ferdie (neither
+/// requester nor prover, so completions earn reputation) unless it is already.
+#[allow(dead_code)]
+pub fn circuit(seed: &[u8]) -> (sp_core::H256, cloudana_groth16::simulator::Trapdoor) {
+	use cloudana_runtime::RuntimeOrigin;
+	let trapdoor = cloudana_groth16::simulator::Trapdoor::new(seed, 3);
+	let vk = trapdoor.verifying_key();
+	let id = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
+	if Verifier::key_info(&id).is_none() {
+		let vk = vk.try_map_ic(TryInto::try_into).unwrap();
+		let ferdie = RuntimeOrigin::signed(sp_keyring::Sr25519Keyring::Ferdie.to_account_id());
+		frame_support::assert_ok!(Verifier::register_vk(ferdie, Box::new(vk)));
+	}
+	(id, trapdoor)
+}
+
+/// Terms of a job at one price, without collateral.
+#[allow(dead_code)]
+pub fn fixed_price(price: u128, lock_timeout: u32, proof_timeout: u32) -> pallet_jobs::JobTerms<u128, u32> {
+	pallet_jobs::JobTerms { min_price: price, max_price: price, ramp_blocks: 0, lock_timeout, proof_timeout, collateral: 0 }
+}
+
+/// Submits a job of `requester` on `circuit` with the one input 0; returns its id.
+#[allow(dead_code)]
+pub fn submit(requester: &cloudana_runtime::AccountId, circuit: sp_core::H256, terms: pallet_jobs::JobTerms<u128, u32>) -> u64 {
+	let id = pallet_jobs::NextJobId::<Runtime>::get();
+	let origin = cloudana_runtime::RuntimeOrigin::signed(requester.clone());
+	frame_support::assert_ok!(Jobs::submit(origin, circuit, vec![[0u8; 32]].try_into().unwrap(), terms));
+	id
+}
+
+/// Submits a valid result for `job` by `prover`: output 42, proven with the trapdoor.
+#[allow(dead_code)]
+pub fn prove(
+	trapdoor: &cloudana_groth16::simulator::Trapdoor,
+	job: u64,
+	prover: &cloudana_runtime::AccountId,
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
+	let record = Jobs::job(job).unwrap();
+	let statement = Jobs::statement(pallet_jobs::WorkId::Job(job), prover, &record.inputs, &[output]);
+	let proof = trapdoor.prove(&statement).unwrap();
+	let origin = cloudana_runtime::RuntimeOrigin::signed(prover.clone());
+	Jobs::submit_result(origin, job, vec![output].try_into().unwrap(), Box::new(proof))
+}
