@@ -6,6 +6,9 @@
 //! - `JobsApi_lock_price(job: u64) -> Option<Balance>`: the price an open job locks at in the
 //!   next block; `JobsApi_binding(work: WorkId, prover: AccountId) -> [u8; 32]`: the binding
 //!   input of a job or grid slot;
+//! - `ParametersApi_current() -> Vec<RuntimeParameters>`: every runtime parameter (economics and
+//!   governance) with its current value, its default where none is stored, so that a client can
+//!   show values never set on chain (the web app's parameter form);
 //! - `ReputationApi_reputation(who: AccountId) -> Option<ProverReputation>`: a prover's score,
 //!   tier, formula value and counters (pallet-reputation).
 //!
@@ -44,6 +47,12 @@ sp_api::decl_runtime_apis! {
 		fn lock_price(job: u64) -> Option<Balance>;
 		/// The binding public input of `work` (a job or a grid slot) for `prover`.
 		fn binding(work: cloudana_primitives::WorkId, prover: AccountId) -> PublicInput;
+	}
+
+	/// The runtime parameters (`pallet-parameters`), defaults included.
+	pub trait ParametersApi {
+		/// Every runtime parameter with its current value: stored on chain, or its default.
+		fn current() -> Vec<configs::RuntimeParameters>;
 	}
 }
 
@@ -238,6 +247,12 @@ impl_runtime_apis! {
 	impl pallet_reputation::runtime_api::ReputationApi<Block, AccountId, BlockNumber> for Runtime {
 		fn reputation(who: AccountId) -> Option<pallet_reputation::ProverReputation<BlockNumber>> {
 			Reputation::reputation(&who)
+		}
+	}
+
+	impl self::ParametersApi<Block> for Runtime {
+		fn current() -> Vec<configs::RuntimeParameters> {
+			configs::economics::current()
 		}
 	}
 

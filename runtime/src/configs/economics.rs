@@ -314,6 +314,34 @@ pub fn check() -> Result<(), Violation> {
 	ensure(dynamic_params::governance::TimeDivisor::get() > 0, Violation::ZeroValue)
 }
 
+/// Every runtime parameter with the value it has now: the one stored by a referendum or at
+/// genesis, or else its default. Served by `ParametersApi_current` (`crate::apis`), so that
+/// clients can show the current values of parameters never set on chain.
+pub fn current() -> alloc::vec::Vec<RuntimeParameters> {
+	use dynamic_params::governance;
+	use frame_support::traits::Get;
+	macro_rules! economics {
+		($($name:ident),* $(,)?) => {
+			alloc::vec![$(RuntimeParameters::Economics(economics::Parameters::$name(economics::$name, Some(economics::$name::get())))),*]
+		};
+	}
+	let mut all = economics![
+		FeeRate, DiamondFeeRate, CancellationFee, MinimumStake, StakeTier1Price, StakeTier2Price,
+		StakeTier3Price, Stake0, Stake1, Stake2, Stake3, StakeLockPeriod,
+		UnbondingPeriod, MaxLockTimeout, MaxProofTimeout, SilverFrom, GoldFrom, DiamondFrom,
+		BronzePriceLimit, SilverPriceLimit, GoldPriceLimit, SuccessBonus, FiveStarBonus, TimeoutPenalty,
+		InvalidProofPenalty, FailurePenalty, DisputeLostPenalty, TimeoutSlash, InvalidProofSlash, RepeatedFailuresSlash,
+		FraudSlash, FailureWindow, RepeatedFailuresSuspension, OffenceSuspension, SlashDeferDuration, InsuranceShare,
+		MinProofTimeout, RetentionPeriod, JobDepositBase, JobDepositPerByte, CreditMinPrice, MaxCreditsPerPair,
+		SlashingSpan, DisputeBond, AppealBond, FraudVictimShare,
+	];
+	all.push(RuntimeParameters::Governance(governance::Parameters::TimeDivisor(
+		governance::TimeDivisor,
+		Some(governance::TimeDivisor::get()),
+	)));
+	all
+}
+
 impl guard::Config for Runtime {
 	type RuntimeEvent = crate::RuntimeEvent;
 	type RuntimeParameters = RuntimeParameters;
@@ -484,6 +512,37 @@ mod tests {
 	#[test]
 	fn the_defaults_keep_every_invariant() {
 		sp_io::TestExternalities::default().execute_with(|| assert_eq!(check(), Ok(())));
+	}
+
+	#[test]
+	fn current_lists_every_parameter_once_with_its_default_or_stored_value() {
+		use frame_support::traits::dynamic_params::AggregatedKeyValue;
+		use guard::ParameterStore;
+		use scale_info::{TypeDef, TypeInfo};
+		let variants = |info: scale_info::Type| match info.type_def {
+			TypeDef::Variant(def) => def.variants.len(),
+			_ => panic!("a parameter key that is not an enum"),
+		};
+		let declared = variants(economics::ParametersKey::type_info()) +
+			variants(dynamic_params::governance::ParametersKey::type_info());
+		sp_io::TestExternalities::default().execute_with(|| {
+			let all = current();
+			assert_eq!(all.len(), declared, "current() misses a parameter");
+			let keys: alloc::collections::BTreeSet<_> = all.iter().map(|p| codec::Encode::encode(&p.clone().into_parts().0)).collect();
+			assert_eq!(keys.len(), all.len(), "current() lists a parameter twice");
+			assert!(all.contains(&RuntimeParameters::Economics(economics::Parameters::DisputeBond(
+				economics::DisputeBond,
+				Some(50 * CLD)
+			))));
+			Store::set(RuntimeParameters::Economics(economics::Parameters::DisputeBond(
+				economics::DisputeBond,
+				Some(40 * CLD),
+			)));
+			assert!(current().contains(&RuntimeParameters::Economics(economics::Parameters::DisputeBond(
+				economics::DisputeBond,
+				Some(40 * CLD)
+			))));
+		});
 	}
 
 	#[test]
