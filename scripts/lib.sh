@@ -96,3 +96,35 @@ start_dev_chain() {
 	wait_for_port "$RPC_PORT" 120 || { tail -30 "$WORK/node.log" >&2; die "the node did not start"; }
 	wait_for_port "$PROVER_PORT" 180 || { tail -30 "$WORK/prover.log" >&2; die "the prover did not start"; }
 }
+
+# Installs Debian's Chromium for the browser tests when it is missing.
+ensure_chromium() {
+	CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
+	if [ -z "$CHROMIUM" ]; then
+		log "installing chromium (apt) for the browser tests"
+		as_root apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+		CHROMIUM="$(command -v chromium)" || die "chromium did not install"
+	fi
+	export CHROMIUM
+}
+
+# Builds the web app (ui/dist) when it is missing or older than its sources: installs its npm
+# packages, generates the typed descriptors from client/metadata/cloudana.scale and checks
+# them, then `vite build`.
+build_ui() {
+	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js (20 or later) and npm are needed for the web app"
+	local ui="$ROOT/ui"
+	if [ ! -d "$ui/node_modules" ] || [ "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]; then
+		log "installing the web app's packages (npm)"
+		(cd "$ui" && { npm install --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund; })
+	fi
+	if ! (cd "$ui" && node scripts/check-descriptors.mjs >/dev/null 2>&1); then
+		log "generating the typed descriptors from client/metadata/cloudana.scale (papi)"
+		(cd "$ui" && npx papi generate >/dev/null) || die "papi generate failed"
+	fi
+	if [ ! -f "$ui/dist/index.html" ] || [ -n "$(find "$ui/src" "$ui/index.html" "$ui/.papi/descriptors/generated.json" -newer "$ui/dist/index.html" -print -quit)" ]; then
+		log "building the web app (vite)"
+		(cd "$ui" && npx vite build --logLevel warn)
+	fi
+}
