@@ -14,6 +14,7 @@
 
 import { chromium } from "playwright-core";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 
 const { values: args } = parseArgs({
@@ -91,6 +92,22 @@ async function transact(name, timeout = 60_000) {
   return text;
 }
 
+/** Clicks a transaction button that must fail, and checks the error it reports. */
+async function transactFails(name, pattern, timeout = 60_000) {
+  const status = page.getByRole("status", { name: `${name}: result`, exact: true });
+  const before = (await status.count()) ? await status.textContent() : "";
+  await page.getByRole("button", { name, exact: true }).click();
+  const deadline = Date.now() + timeout;
+  let text = before;
+  while (text === before || /building|signature|submitting|waiting/.test(text)) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${name} to fail; last status: "${text}"`);
+    await page.waitForTimeout(250);
+    text = (await status.count()) ? await status.textContent() : "";
+  }
+  if (!pattern.test(text)) throw new Error(`${name} should have failed with ${pattern}: ${text}`);
+  log(`${name} refused as it should be: ${text}`);
+}
+
 async function useAccount(name) {
   await page.getByLabel("Account", { exact: true }).selectOption({ label: `${name} (dev account)` });
 }
@@ -105,8 +122,8 @@ async function go(hash) {
 }
 
 async function main() {
-  // A node that is not there: a readable error, and nothing else breaks.
-  await page.goto(`${args.app}?node=ws://127.0.0.1:9#/`);
+  // A node that is not there (a port just freed): a readable error, and nothing else breaks.
+  await page.goto(`${args.app}?node=ws://127.0.0.1:${deadPort}#/`);
   await waitText(page.getByRole("status", { name: "connection" }), /cannot connect|no answer/i, 30_000, "the connection error");
   log("an unreachable node is reported");
 
@@ -146,9 +163,13 @@ async function main() {
   await waitText(page.getByLabel("proposal summary", { exact: true }), /Set Economics parameter DisputeBond to 40 CLD/, 10_000, "the decoded call");
   await transact("Place decision deposit");
 
-  // 4. Dave votes aye 1×, Eve aye 2×: the tally follows.
+  // 4. Dave votes aye 1×, Eve aye 2×: the tally follows. First Dave tries to vote more than
+  // he has: the chain refuses it with its named error, and the tally stays empty.
   await useAccount("Dave");
   await page.getByLabel("Vote", { exact: true }).selectOption("aye");
+  await page.getByLabel("Amount (CLD)", { exact: true }).fill("5000000");
+  await transactFails("Vote", /ConvictionVoting\.InsufficientFunds/);
+  await waitText(page.getByLabel("ayes", { exact: true }), /^0 CLD/, 10_000, "an empty tally");
   await page.getByLabel("Amount (CLD)", { exact: true }).fill("900000");
   await page.getByLabel("Conviction", { exact: true }).selectOption("1");
   await transact("Vote");
@@ -258,6 +279,14 @@ async function main() {
   await shot("referendum");
 }
 
+/** A loopback port nothing listens on (bound, then freed). */
+const deadPort = await new Promise((resolve) => {
+  const server = createServer().listen(0, "127.0.0.1", () => {
+    const { port } = server.address();
+    server.close(() => resolve(port));
+  });
+});
+
 let failed = false;
 try {
   await main();
@@ -268,7 +297,12 @@ try {
   await shot("failure").catch(() => {});
 } finally {
   writeFileSync(`${args.artifacts}/console-errors.txt`, consoleErrors.join("\n"));
-  if (consoleErrors.length) console.error(`console errors (${consoleErrors.length}) in ${args.artifacts}/console-errors.txt`);
+  // The browser reports each failed attempt on the dead node; anything else is a bug.
+  const unexpected = consoleErrors.filter((e) => !e.includes(`127.0.0.1:${deadPort}`));
+  if (unexpected.length) {
+    failed = true;
+    console.error(`unexpected console errors (${unexpected.length}):\n${unexpected.join("\n")}`);
+  }
   await browser.close();
 }
 process.exit(failed ? 1 : 0);

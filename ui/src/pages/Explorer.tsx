@@ -460,7 +460,7 @@ export function ProverPage(props: { address: string }) {
                       {reputation.score} / 1000 ({reputation.tier.type}); formula value {reputation.formula}
                     </td>
                   </tr>
-                  {Object.entries(reputation.record).map(([k, v]) => (
+                  {Object.entries(reputation.record).filter(([k]) => k !== "score").map(([k, v]) => (
                     <tr key={k}>
                       <th>{k.replace(/_/g, " ")}</th>
                       <td>{String(v)}</td>
