@@ -217,6 +217,20 @@ async function main() {
   await shot("account-unlocked");
   log("unlocked");
 
+  // Ferdie delegates his votes on the root track to Dave, then undelegates.
+  await useAccount("Ferdie");
+  await page.getByLabel("Delegation track", { exact: true }).selectOption("0");
+  await page.getByLabel("Delegate to (SS58 address)", { exact: true }).fill("not an address");
+  await waitText(page.getByRole("form", { name: "delegate" }).getByRole("alert"), /not an SS58 address/, 10_000, "the address error");
+  await page.getByLabel("Delegate to (SS58 address)", { exact: true }).fill(DAVE);
+  await page.getByLabel("Delegated amount (CLD)", { exact: true }).fill("1000");
+  await page.getByLabel("Delegation conviction", { exact: true }).selectOption("0");
+  await transact("Delegate");
+  await waitText(page.getByRole("row", { name: "track root", exact: true }), /delegating to 5DAAnrj7/, 20_000, "Ferdie's delegation");
+  await transact("Undelegate root");
+  await waitText(page.getByRole("row", { name: "track root", exact: true }), /^(?![\s\S]*delegating)/, 20_000, "Ferdie's delegation ended");
+  log("delegated and undelegated");
+
   // 8. Alice challenges the demo job and adds evidence; Dave votes in its referendum.
   await useAccount("Alice");
   await nav("Disputes");
@@ -245,6 +259,11 @@ async function main() {
   await page.getByLabel("Amount (CLD)", { exact: true }).fill("1000");
   await page.getByLabel("Conviction", { exact: true }).selectOption("0");
   await transact("Vote");
+  // Eve abstains: counted in support only.
+  await useAccount("Eve");
+  await page.getByLabel("Vote", { exact: true }).selectOption("abstain");
+  await page.getByLabel("Abstain amount (CLD)", { exact: true }).fill("500");
+  await transact("Vote");
   await shot("dispute");
   await nav("Disputes");
   await waitText(page.getByRole("table", { name: "disputes" }), /challenge of job #\d+.*40 CLD/, 20_000, "the dispute in the list, with the new 40 CLD bond");
@@ -272,12 +291,18 @@ async function main() {
   await waitText(page.getByLabel("treasury balance", { exact: true }), /CLD/, 20_000, "the treasury's balance");
   await shot("treasury");
 
-  // The dispute's referendum, ongoing: its decoded call, tally and curves.
+  // The dispute's referendum, ongoing: its decoded call, tally (Dave's 0.1× aye; Eve's
+  // abstention in support only) and curves.
   await go(`#/referenda/${disputeReferendum}`);
   await waitText(page.getByLabel("proposal summary", { exact: true }), /Rule on dispute #\d+: uphold the claim/, 20_000, "the dispute's proposal");
   await waitText(page.getByLabel("track", { exact: true }), /^dispute$/, 10_000, "the dispute track");
+  await waitText(page.getByLabel("ayes", { exact: true }), /^100 CLD/, 10_000, "Dave's 0.1× aye");
+  await waitText(page.getByLabel("support", { exact: true }), /^1,500 CLD/, 10_000, "support with Eve's abstention");
+  await waitText(page.getByLabel("your vote", { exact: true }), /Eve voted split with abstention/, 10_000, "Eve's abstention");
   await shot("referendum");
 }
+
+const DAVE = "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy";
 
 /** A loopback port nothing listens on (bound, then freed). */
 const deadPort = await new Promise((resolve) => {
