@@ -6,7 +6,7 @@ mod cmd;
 use clap::{Parser, Subcommand};
 use cloudana_client::Client;
 use cmd::{
-	balance::BalanceArgs, dispute::DisputeCommand, gov::GovCommand, grid::GridCommand, job::JobCommand, model::ModelCommand, prover::ProverCommand,
+	balance::BalanceArgs, bridge::BridgeCommand, dispute::DisputeCommand, gov::GovCommand, grid::GridCommand, job::JobCommand, model::ModelCommand, prover::ProverCommand,
 	verify::VerifyArgs, vk::VkCommand, Output,
 };
 
@@ -60,6 +60,9 @@ enum Command {
 	/// ruling. Windows, bonds and verdicts: README, "Disputes".
 	#[command(subcommand)]
 	Dispute(DisputeCommand),
+	/// The Wormhole bridge to Solana: verify a VAA offline (README, "Bridge").
+	#[command(subcommand)]
+	Bridge(BridgeCommand),
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -68,6 +71,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 		Command::Verify(args) => cmd::verify::run(args, out),
 		Command::Model(command) => cmd::model::run(command, out),
 		Command::Vk(command) if command.offline() => cmd::vk::run_offline(command, out),
+		Command::Bridge(command) if command.offline() => cmd::bridge::run_offline(command, out),
 		command => {
 			let client = Client::connect(&cli.url).await?;
 			match command {
@@ -78,7 +82,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				Command::Grid(command) => cmd::grid::run(command, &client, out).await,
 				Command::Gov(command) => cmd::gov::run(command, &client, out).await,
 				Command::Dispute(command) => cmd::dispute::run(command, &client, out).await,
-				Command::Verify(_) | Command::Model(_) => unreachable!("offline commands are handled above"),
+				Command::Verify(_) | Command::Model(_) | Command::Bridge(_) => unreachable!("offline commands are handled above"),
 			}
 		},
 	}

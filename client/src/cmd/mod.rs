@@ -2,6 +2,7 @@
 //! groups share (the signer argument, output, datasets) is here.
 
 pub mod balance;
+pub mod bridge;
 pub mod dispute;
 pub mod gov;
 pub mod grid;
