@@ -20,8 +20,9 @@
 //!   message `0x9945FF10`, the NTT manager message, the `0x994E5454` native token transfer,
 //!   and amounts trimmed to `min(8, decimals on both sides)`.
 //!
-//! The crypto is a parameter ([`Crypto`]): `sp_io`'s `secp256k1_ecdsa_recover` and `keccak_256`
-//! in the runtime, [`K256`] off chain (feature `k256`), Solana's syscalls in the program. None
+//! The crypto is a parameter ([`Crypto`]): [`SpIo`] (`sp_io`'s `secp256k1_ecdsa_recover` and
+//! `keccak_256`, feature `sp-io`) in the runtime, [`K256`] off chain (feature `k256`), Solana's
+//! syscalls in the program. Both implementations accept what Ethereum's `ecrecover` accepts. None
 //! of the Wormhole crates on crates.io is `no_std`; `tests/vectors.rs` cross-checks this one
 //! against `wormhole-raw-vaas`, NTT's golden vectors and real mainnet VAAs.
 
@@ -96,5 +97,23 @@ impl Crypto for K256 {
 		let mut out = [0u8; 64];
 		out.copy_from_slice(&point.as_bytes()[1..]);
 		Some(out)
+	}
+}
+
+/// [`Crypto`] with Substrate's host functions (`sp_io::hashing::keccak_256`,
+/// `sp_io::crypto::secp256k1_ecdsa_recover`, libsecp256k1's recovery, which accepts high s as
+/// Ethereum's `ecrecover` does), for the runtime.
+#[cfg(feature = "sp-io")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SpIo;
+
+#[cfg(feature = "sp-io")]
+impl Crypto for SpIo {
+	fn keccak256(&self, data: &[u8]) -> [u8; 32] {
+		sp_io::hashing::keccak_256(data)
+	}
+
+	fn secp256k1_recover(&self, signature: &[u8; 65], digest: &[u8; 32]) -> Option<[u8; 64]> {
+		sp_io::crypto::secp256k1_ecdsa_recover(signature, digest).ok()
 	}
 }

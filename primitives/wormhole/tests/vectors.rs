@@ -5,7 +5,7 @@
 use cloudana_wormhole::{
 	governance::{GuardianSetUpgrade, UpgradeError, GOVERNANCE_CHAIN, GOVERNANCE_EMITTER},
 	ntt::{AmountError, NativeTokenTransfer, NttManagerMessage, PayloadError, TransceiverMessage, TrimmedAmount},
-	quorum, verify, Address, Body, Crypto, GuardianSet, Signature, Vaa, VaaError, VerifyError, K256,
+	quorum, verify, Address, Body, Crypto, GuardianSet, Signature, SpIo, Vaa, VaaError, VerifyError, K256,
 };
 use k256::ecdsa::SigningKey;
 use proptest::prelude::*;
@@ -276,6 +276,26 @@ fn a_malleated_signature_still_verifies_so_replay_keys_on_the_digest() {
 	s[64] ^= 1;
 	assert_ne!(twin.encode(), vaa.encode());
 	assert_eq!(verify(&K256, &twin, &set, 0, 0), verify(&K256, &vaa, &set, 0, 0));
+	assert_eq!(verify(&SpIo, &twin, &set, 0, 0), verify(&K256, &vaa, &set, 0, 0));
+}
+
+#[test]
+fn the_runtimes_host_functions_agree_with_k256() {
+	// SpIo is what the runtime will verify with; run both over real and rule-breaking VAAs.
+	let bytes = data("mainnet_polygon_relayer_gs4");
+	let vaa = Vaa::parse(&bytes).unwrap();
+	let keys = addresses(&SET_4);
+	let set = GuardianSet { index: 4, keys: &keys, expiration_time: 0 };
+	assert_eq!(verify(&SpIo, &vaa, &set, 4, 0), verify(&K256, &vaa, &set, 4, 0));
+	assert!(verify(&SpIo, &vaa, &set, 4, 0).is_ok());
+	let devnet: Vec<Address> = devnet_keys().iter().map(address_of).collect();
+	let devnet_set = devnet_set(&devnet);
+	let mut tampered = signed(0, &(0..13).collect::<Vec<_>>());
+	tampered.body.sequence += 1;
+	assert_eq!(verify(&SpIo, &tampered, &devnet_set, 0, 0), Err(VerifyError::SignatureInvalid { index: 0 }));
+	for data in [&b""[..], b"cloudana", &bytes] {
+		assert_eq!(SpIo.keccak256(data), K256.keccak256(data));
+	}
 }
 
 #[test]
