@@ -82,8 +82,13 @@ log "1/3 a parameter change by referendum: DisputeBond 50 → 40 CLD (economic_p
 REF="$(cloudana --json gov propose parameter DisputeBond 40 --suri //Alice | field '["referendum"]')"
 echo "referendum $REF" >&2
 vote "$REF"
-WHAT="DisputeBond = 40 CLD enacted" await bash -c "'$BIN/cloudana' --json gov parameters | grep -q 'DisputeBond(40000000000000)'"
-cloudana gov parameters >&2
+# Whether DisputeBond is set on chain to 40 CLD.
+bond_is_40() {
+	cloudana --json gov parameters | python3 -c 'import json, sys
+sys.exit(not any(p["name"] == "DisputeBond" and p["value"] == "40000000000000" and p["set"] for p in json.load(sys.stdin)))'
+}
+WHAT="DisputeBond = 40 CLD enacted" await bond_is_40
+cloudana gov parameters | grep -F 'DisputeBond' >&2
 PARAM_CHANGED=true
 
 log "2/3 Bob is slashed on a job nobody can prove, appeals, and wins"

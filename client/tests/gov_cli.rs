@@ -92,9 +92,21 @@ async fn a_root_referendum_runs_from_the_cli_to_enactment() {
 	fails(&url, &["gov", "propose", "parameter", "SlashDeferDuration", "2.5"], "not a whole number");
 	fails(&url, &["gov", "propose", "parameter", "DisputeBond", "lots"], "DisputeBond (CLD)");
 	assert!(ok(&url, &["gov", "propose", "parameter", "FeeRate", "12.5%", "--suri", "//Bob"]).starts_with("referendum 3 on track 10"));
-	// The development preset sets one parameter in genesis: the governance time divisor.
-	let parameters: Vec<String> = serde_json::from_str(&ok(&url, &["--json", "gov", "parameters"])).unwrap();
-	assert_eq!(parameters, vec!["Governance(TimeDivisor(1440))".to_string()]);
+	// Every parameter with its current value; the development preset sets one in genesis, the
+	// governance time divisor, and the others have their defaults.
+	let parameters: Vec<serde_json::Value> = serde_json::from_str(&ok(&url, &["--json", "gov", "parameters"])).unwrap();
+	assert_eq!(parameters.len(), 47);
+	let set: Vec<String> = parameters
+		.iter()
+		.filter(|p| p["set"] == true)
+		.map(|p| format!("{}.{} = {}", p["group"].as_str().unwrap(), p["name"].as_str().unwrap(), p["value"].as_str().unwrap()))
+		.collect();
+	assert_eq!(set, vec!["Governance.TimeDivisor = 1440".to_string()]);
+	let bond = parameters.iter().find(|p| p["name"] == "DisputeBond").unwrap();
+	assert_eq!((bond["value"].as_str(), bond["unit"].as_str()), (Some("50000000000000"), Some("base units")));
+	let fee = parameters.iter().find(|p| p["name"] == "FeeRate").unwrap();
+	assert_eq!((fee["value"].as_str(), fee["unit"].as_str()), (Some("100000000"), Some("perbill")));
+	assert!(ok(&url, &["gov", "parameters"]).contains("Economics.DisputeBond = 50 CLD\n"));
 	drop(node);
 }
 

@@ -184,8 +184,9 @@ pub enum GovCommand {
 	},
 	/// List referenda: track, phase and tally.
 	List,
-	/// The runtime parameters set on chain (by referenda or at genesis); every parameter not
-	/// listed has its default (README, "Economics").
+	/// Every runtime parameter's current value (amounts in CLD, shares in percent, periods in
+	/// blocks), marking those set on chain by referenda or at genesis; the others have their
+	/// default (README, "Economics").
 	Parameters,
 	/// Vote aye or nay with conviction.
 	Vote {
@@ -270,14 +271,63 @@ async fn proposal(client: &Client, proposal: Proposal) -> anyhow::Result<(Vec<u8
 	})
 }
 
-/// The `RuntimeParameters` value that sets economics parameter `name` to `text`, built from the
-/// chain's metadata (the type of `Economics::set_parameter`'s argument), so that every
-/// parameter the runtime has can be set: `Economics(name(key, Some(value)))`.
-fn parameter_value(metadata: &subxt::Metadata, name: &str, text: &str) -> anyhow::Result<subxt::dynamic::Value> {
-	use scale_info::{TypeDef, TypeDefPrimitive};
-	use subxt::dynamic::Value;
+/// A runtime parameter's current value, read from `ParametersApi_current`.
+struct Parameter {
+	group: String,
+	name: String,
+	value: u128,
+	/// "base units" (a balance), "perbill" (a share) or "" (blocks, points, counts).
+	unit: &'static str,
+}
+
+/// `[Group(Name(key, Some(value)))]` as rows, each with its unit from the metadata.
+fn current_parameters(metadata: &subxt::Metadata, all: &subxt::dynamic::Value) -> anyhow::Result<Vec<Parameter>> {
+	use subxt::ext::scale_value::{Composite, Primitive, ValueDef};
+	let unexpected = || anyhow::anyhow!("ParametersApi_current returned an unexpected shape");
+	let items = |value: &subxt::dynamic::Value| -> Option<Vec<subxt::dynamic::Value>> {
+		match &value.value {
+			ValueDef::Composite(Composite::Unnamed(values)) => Some(values.clone()),
+			ValueDef::Composite(Composite::Named(values)) => Some(values.iter().map(|(_, v)| v.clone()).collect()),
+			ValueDef::Variant(variant) => Some(variant.values.values().cloned().collect()),
+			_ => None,
+		}
+	};
+	let variant = |value: &subxt::dynamic::Value| -> Option<(String, Vec<subxt::dynamic::Value>)> {
+		match &value.value {
+			ValueDef::Variant(v) => Some((v.name.clone(), v.values.values().cloned().collect())),
+			_ => None,
+		}
+	};
+	let mut rows = Vec::new();
+	for item in items(all).ok_or_else(unexpected)? {
+		let (group, inner) = variant(&item).ok_or_else(unexpected)?;
+		let (name, fields) = variant(inner.first().ok_or_else(unexpected)?).ok_or_else(unexpected)?;
+		let (some, value) = variant(fields.last().ok_or_else(unexpected)?).ok_or_else(unexpected)?;
+		if some != "Some" {
+			continue;
+		}
+		let value = value.first().ok_or_else(unexpected)?;
+		let number = match &value.value {
+			ValueDef::Primitive(Primitive::U128(n)) => *n,
+			// A Perbill: a composite of its parts.
+			ValueDef::Composite(_) => match items(value).and_then(|v| v.first().cloned()).map(|v| v.value) {
+				Some(ValueDef::Primitive(Primitive::U128(n))) => n,
+				_ => return Err(unexpected()),
+			},
+			_ => return Err(unexpected()),
+		};
+		let unit = parameter_unit(metadata, &group, &name);
+		rows.push(Parameter { group, name, value: number, unit });
+	}
+	Ok(rows)
+}
+
+/// The value type of runtime parameter `group`/`name`, from the type of
+/// `Economics::set_parameter`'s argument: `Group(Name(key, Option<value>))`.
+fn parameter_type<'m>(metadata: &'m subxt::Metadata, group: &str, name: &str) -> anyhow::Result<&'m scale_info::Type<scale_info::form::PortableForm>> {
+	use scale_info::TypeDef;
 	let types = metadata.types();
-	let variants = |id: u32, what: &str| -> anyhow::Result<&Vec<scale_info::Variant<scale_info::form::PortableForm>>> {
+	let variants = |id: u32, what: &str| -> anyhow::Result<&'m Vec<scale_info::Variant<scale_info::form::PortableForm>>> {
 		match types.resolve(id).map(|ty| &ty.type_def) {
 			Some(TypeDef::Variant(def)) => Ok(&def.variants),
 			_ => bail!("the chain's metadata has no {what} enum"),
@@ -288,17 +338,17 @@ fn parameter_value(metadata: &subxt::Metadata, name: &str, text: &str) -> anyhow
 		.and_then(|pallet| pallet.call_variant_by_name("set_parameter"))
 		.context("the chain has no Economics::set_parameter call")?;
 	let aggregate = call.fields.first().context("set_parameter takes no argument")?.ty.id;
-	let group = variants(aggregate, "RuntimeParameters")?
+	let group_type = variants(aggregate, "RuntimeParameters")?
 		.iter()
-		.find(|v| v.name == "Economics")
+		.find(|v| v.name == group)
 		.and_then(|v| v.fields.first())
-		.context("RuntimeParameters has no Economics group")?
+		.with_context(|| format!("RuntimeParameters has no {group} group"))?
 		.ty
 		.id;
-	let parameters = variants(group, "economics parameters")?;
+	let parameters = variants(group_type, "parameters")?;
 	let Some(parameter) = parameters.iter().find(|v| v.name == name) else {
 		let names: Vec<_> = parameters.iter().map(|v| v.name.as_str()).collect();
-		bail!("no economics parameter {name:?}; the chain has: {}", names.join(", "));
+		bail!("no {} parameter {name:?}; the chain has: {}", group.to_lowercase(), names.join(", "));
 	};
 	let option = parameter.fields.get(1).context("a parameter without a value")?.ty.id;
 	let value_type = variants(option, "Option")?
@@ -308,7 +358,27 @@ fn parameter_value(metadata: &subxt::Metadata, name: &str, text: &str) -> anyhow
 		.context("a parameter value that is not an Option")?
 		.ty
 		.id;
-	let ty = types.resolve(value_type).context("a parameter value type missing from the metadata")?;
+	types.resolve(value_type).context("a parameter value type missing from the metadata")
+}
+
+/// How a parameter's value reads: "base units" (a balance), "perbill" (a share) or "" (blocks,
+/// points, counts).
+fn parameter_unit(metadata: &subxt::Metadata, group: &str, name: &str) -> &'static str {
+	use scale_info::{TypeDef, TypeDefPrimitive};
+	match parameter_type(metadata, group, name).map(|ty| (&ty.type_def, ty.path.segments.last().map(String::as_str))) {
+		Ok((TypeDef::Composite(_), Some("Perbill"))) => "perbill",
+		Ok((TypeDef::Primitive(TypeDefPrimitive::U128), _)) => "base units",
+		_ => "",
+	}
+}
+
+/// The `RuntimeParameters` value that sets economics parameter `name` to `text`, built from the
+/// chain's metadata (the type of `Economics::set_parameter`'s argument), so that every
+/// parameter the runtime has can be set: `Economics(name(key, Some(value)))`.
+fn parameter_value(metadata: &subxt::Metadata, name: &str, text: &str) -> anyhow::Result<subxt::dynamic::Value> {
+	use scale_info::{TypeDef, TypeDefPrimitive};
+	use subxt::dynamic::Value;
+	let ty = parameter_type(metadata, "Economics", name)?;
 	let value = match &ty.type_def {
 		TypeDef::Composite(_) if ty.path.segments.last().map(String::as_str) == Some("Perbill") => {
 			let percent = text.trim().trim_end_matches('%').trim();
@@ -416,15 +486,40 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 		},
 		GovCommand::Parameters => {
 			let at = client.api.at_current_block().await?;
+			// Which parameters are stored (`Group(Name(value))`); the others have their default.
 			let mut entries = at.storage().iter(runtime::storage().parameters().parameters(), ()).await?;
-			let mut values = Vec::new();
+			let mut stored = Vec::new();
 			while let Some(entry) = entries.next().await {
-				// `Group(Name(value))`, amounts in base units, shares in parts per billion.
-				values.push(format!("{:?}", entry?.value().decode()?));
+				stored.push(format!("{:?}", entry?.value().decode()?));
 			}
-			values.sort();
-			let text = if values.is_empty() { "every parameter has its default".into() } else { values.join("\n") };
-			out.print(json!(values), text);
+			// Every parameter's current value, defaults included (`ParametersApi_current`).
+			let all = at
+				.runtime_apis()
+				.call(subxt::dynamic::runtime_api_call::<_, subxt::dynamic::Value>("ParametersApi", "current", ()))
+				.await
+				.context("ParametersApi_current")?;
+			let mut rows = Vec::new();
+			for parameter in current_parameters(&at.metadata(), &all)? {
+				let set = stored.iter().any(|s| s.starts_with(&format!("{}({}(", parameter.group, parameter.name)));
+				rows.push((parameter, set));
+			}
+			let value = json!(rows
+				.iter()
+				.map(|(p, set)| json!({"group": p.group, "name": p.name, "value": p.value.to_string(), "unit": p.unit, "set": set}))
+				.collect::<Vec<_>>());
+			let text = rows
+				.iter()
+				.map(|(p, set)| {
+					let shown = match p.unit {
+						"base units" => format_cld(p.value),
+						"perbill" => format!("{}%", p.value as f64 / 10_000_000.0),
+						_ => p.value.to_string(),
+					};
+					format!("{}.{} = {shown}{}", p.group, p.name, if *set { " (set on chain)" } else { "" })
+				})
+				.collect::<Vec<_>>()
+				.join("\n");
+			out.print(value, text);
 		},
 		GovCommand::Vote { index, side, amount, signer: s } => {
 			let (balance, conviction) = amount.parse()?;
