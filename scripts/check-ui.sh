@@ -45,7 +45,8 @@ GRID="$(cloudana --json grid submit --dataset "$CLOUDANA_DATASETS/iris.csv" --gr
 	--proof-timeout 120 --duration 600 --suri //Alice | field '["grid"]')"
 
 APP_PORT="$(free_port)"
-npx vite preview --host 127.0.0.1 --port "$APP_PORT" --strictPort >"$WORK/preview.log" 2>&1 &
+# The vite binary itself (not npx, whose child would outlive stop_all).
+./node_modules/.bin/vite preview --host 127.0.0.1 --port "$APP_PORT" --strictPort >"$WORK/preview.log" 2>&1 &
 PIDS+=($!)
 wait_for_port "$APP_PORT" 60 || { cat "$WORK/preview.log" >&2; die "vite preview did not start"; }
 

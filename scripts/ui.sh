@@ -31,4 +31,4 @@ build_ui
 URL="http://127.0.0.1:$PORT/?node=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$NODE_URL")"
 log "serving the web app at http://127.0.0.1:$PORT/ (node $NODE_URL): open $URL"
 cd "$ROOT/ui"
-exec npx vite preview --host 127.0.0.1 --port "$PORT" --strictPort
+exec ./node_modules/.bin/vite preview --host 127.0.0.1 --port "$PORT" --strictPort
