@@ -4,7 +4,7 @@
 // phrase, which anyone can sign for.
 
 import { sr25519CreateDerive } from "@polkadot-labs/hdkd";
-import { DEV_MINI_SECRET, ss58Address } from "@polkadot-labs/hdkd-helpers";
+import { DEV_MINI_SECRET, ss58Address, ss58Decode } from "@polkadot-labs/hdkd-helpers";
 import type { PolkadotSigner } from "polkadot-api";
 import { connectInjectedExtension, getInjectedExtensions } from "polkadot-api/pjs-signer";
 import { getPolkadotSigner } from "polkadot-api/signer";
@@ -47,6 +47,17 @@ export async function walletAccounts(name: string): Promise<Account[]> {
     source: name,
     signer: account.polkadotSigner,
   }));
+}
+
+/** An SS58 address as typed, trimmed; throws a readable error if it does not decode. */
+export function parseAddress(text: string): string {
+  const address = text.trim();
+  try {
+    ss58Decode(address);
+  } catch {
+    throw new Error(`"${text}" is not an SS58 address`);
+  }
+  return address;
 }
 
 const ACCOUNT_KEY = "cloudana.account";

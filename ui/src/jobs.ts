@@ -17,8 +17,23 @@ export function scalar(hex: string): bigint | undefined {
 /** The price of a job `elapsed` blocks after submission: min → max linearly over the ramp (pallet-jobs `price_at`). */
 export function priceAt(terms: Terms, elapsed: number): bigint {
   if (elapsed >= terms.ramp_blocks || terms.ramp_blocks === 0) return terms.max_price;
-  // Perbill::from_rational(elapsed, ramp) (rounding down), times the spread.
+  // Perbill::from_rational(elapsed, ramp) (rounding down), times the spread as `Perbill * N`
+  // does it: to the nearest, ties down.
   const progress = (BigInt(elapsed) * 1_000_000_000n) / BigInt(terms.ramp_blocks);
-  return terms.min_price + ((terms.max_price - terms.min_price) * progress) / 1_000_000_000n;
+  const product = (terms.max_price - terms.min_price) * progress;
+  const rounded = product / 1_000_000_000n + (product % 1_000_000_000n > 500_000_000n ? 1n : 0n);
+  return terms.min_price + rounded;
+}
+
+/** A job or grid slot (`WorkId`) in words: "job #3", "grid #1 slot 2". */
+export function workText(work: { type: "Job"; value: bigint } | { type: "Slot"; value: [bigint, number] }): string {
+  return work.type === "Job" ? `job #${work.value}` : `grid #${work.value[0]} slot ${work.value[1]}`;
+}
+
+/** A prover's state in words. */
+export function proverState(prover: { banned: boolean; suspended_until?: number | undefined; chilled: boolean }): string {
+  if (prover.banned) return "banned";
+  if (prover.suspended_until !== undefined) return `suspended until block #${prover.suspended_until}`;
+  return prover.chilled ? "chilled" : "active";
 }
 

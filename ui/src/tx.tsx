@@ -23,6 +23,12 @@ export function dispatchErrorText(error: { type: string; value: unknown }): stri
   return inner?.type ? `${error.type}.${inner.type}` : error.type;
 }
 
+/** The fields of the first `pallet`.`name` event an included extrinsic emitted. */
+export function findEvent<T>(included: Included, pallet: string, name: string): T | undefined {
+  const event = included.events.find((e) => e.type === pallet && (e.value as { type: string }).type === name);
+  return (event?.value as { value: T } | undefined)?.value;
+}
+
 /** A transaction included in a best block, or why not. */
 export type Included = TxEventsPayload & { ok: true };
 

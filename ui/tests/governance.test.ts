@@ -93,5 +93,8 @@ describe("units", () => {
     expect(priceAt(terms, 0)).toBe(5n * CLD);
     expect(priceAt(terms, 5)).toBe(12_500_000_000_000n);
     expect(priceAt(terms, 99)).toBe(20n * CLD);
+    // Perbill(666_666_666) × 1 rounds to the nearest, as Substrate's `Perbill * N` does.
+    expect(priceAt({ min_price: 0n, max_price: 1n, ramp_blocks: 3 }, 2)).toBe(1n);
+    expect(priceAt({ min_price: 0n, max_price: 1n, ramp_blocks: 3 }, 1)).toBe(0n);
   });
 });

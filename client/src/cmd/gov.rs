@@ -361,13 +361,32 @@ fn parameter_type<'m>(metadata: &'m subxt::Metadata, group: &str, name: &str) ->
 	types.resolve(value_type).context("a parameter value type missing from the metadata")
 }
 
+/// How a parameter's value is typed: a share (`Perbill`), a balance (`u128`, base units), a
+/// whole number (blocks, points, counts), or a type the CLI does not read or write.
+enum ValueKind {
+	Share,
+	Balance,
+	Whole,
+	Other,
+}
+
+fn value_kind(ty: &scale_info::Type<scale_info::form::PortableForm>) -> ValueKind {
+	use scale_info::{TypeDef, TypeDefPrimitive};
+	match &ty.type_def {
+		TypeDef::Composite(_) if ty.path.segments.last().map(String::as_str) == Some("Perbill") => ValueKind::Share,
+		TypeDef::Primitive(TypeDefPrimitive::U128) => ValueKind::Balance,
+		TypeDef::Primitive(TypeDefPrimitive::U64 | TypeDefPrimitive::U32 | TypeDefPrimitive::U16 | TypeDefPrimitive::U8) =>
+			ValueKind::Whole,
+		_ => ValueKind::Other,
+	}
+}
+
 /// How a parameter's value reads: "base units" (a balance), "perbill" (a share) or "" (blocks,
 /// points, counts).
 fn parameter_unit(metadata: &subxt::Metadata, group: &str, name: &str) -> &'static str {
-	use scale_info::{TypeDef, TypeDefPrimitive};
-	match parameter_type(metadata, group, name).map(|ty| (&ty.type_def, ty.path.segments.last().map(String::as_str))) {
-		Ok((TypeDef::Composite(_), Some("Perbill"))) => "perbill",
-		Ok((TypeDef::Primitive(TypeDefPrimitive::U128), _)) => "base units",
+	match parameter_type(metadata, group, name).map(value_kind) {
+		Ok(ValueKind::Share) => "perbill",
+		Ok(ValueKind::Balance) => "base units",
 		_ => "",
 	}
 }
@@ -376,11 +395,10 @@ fn parameter_unit(metadata: &subxt::Metadata, group: &str, name: &str) -> &'stat
 /// chain's metadata (the type of `Economics::set_parameter`'s argument), so that every
 /// parameter the runtime has can be set: `Economics(name(key, Some(value)))`.
 fn parameter_value(metadata: &subxt::Metadata, name: &str, text: &str) -> anyhow::Result<subxt::dynamic::Value> {
-	use scale_info::{TypeDef, TypeDefPrimitive};
 	use subxt::dynamic::Value;
 	let ty = parameter_type(metadata, "Economics", name)?;
-	let value = match &ty.type_def {
-		TypeDef::Composite(_) if ty.path.segments.last().map(String::as_str) == Some("Perbill") => {
+	let value = match value_kind(ty) {
+		ValueKind::Share => {
 			let percent = text.trim().trim_end_matches('%').trim();
 			let percent: f64 = percent.parse().with_context(|| format!("{name}: {text:?} is not a percentage"))?;
 			if !(0.0..=100.0).contains(&percent) {
@@ -389,11 +407,10 @@ fn parameter_value(metadata: &subxt::Metadata, name: &str, text: &str) -> anyhow
 			// Perbill: parts per billion.
 			Value::unnamed_composite([Value::u128((percent * 10_000_000.0).round() as u128)])
 		},
-		TypeDef::Primitive(TypeDefPrimitive::U128) => Value::u128(parse_cld(text).with_context(|| format!("{name} (CLD)"))?),
-		TypeDef::Primitive(TypeDefPrimitive::U64 | TypeDefPrimitive::U32 | TypeDefPrimitive::U16 | TypeDefPrimitive::U8) => {
-			Value::u128(text.trim().parse().with_context(|| format!("{name}: {text:?} is not a whole number"))?)
-		},
-		other => bail!("{name}: values of type {other:?} cannot be given on the command line; use `propose call`"),
+		ValueKind::Balance => Value::u128(parse_cld(text).with_context(|| format!("{name} (CLD)"))?),
+		ValueKind::Whole => Value::u128(text.trim().parse().with_context(|| format!("{name}: {text:?} is not a whole number"))?),
+		ValueKind::Other =>
+			bail!("{name}: values of type {:?} cannot be given on the command line; use `propose call`", ty.type_def),
 	};
 	let key = Value::unnamed_composite(Vec::<Value>::new());
 	let some = Value::unnamed_variant("Some", [value]);

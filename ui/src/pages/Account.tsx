@@ -1,13 +1,13 @@
 // The selected account: free, held and frozen balance, its holds and locks, its conviction
 // votes and locks per track; unlock, delegate and undelegate.
 
-import { ss58Decode } from "@polkadot-labs/hdkd-helpers";
 import { useState } from "preact/hooks";
 import { useChainQuery, useSession } from "../chain";
 import { Address, Cld, Field, FormError, Loaded, Select, useParsed } from "../components/common";
 import { formatBlocks, parseCld } from "../format";
 import { CONVICTIONS } from "../governance";
 import { TxButton, useAccount } from "../tx";
+import { parseAddress } from "../accounts";
 import { trackName } from "./Referenda";
 
 /** A lock id (8 bytes) as text where it is ASCII, e.g. "pyconvot" (conviction voting). */
@@ -138,7 +138,7 @@ function AccountView(props: { address: string; name: string }) {
                             ? "—"
                             : v.type === "Casting"
                               ? `${v.value.votes.length} vote(s): ${v.value.votes.map(([i]) => `#${i}`).join(", ") || "none"}`
-                              : `delegating to ${v.value.target.slice(0, 8)}…, ${CONVICTIONS[["None", "Locked1x", "Locked2x", "Locked3x", "Locked4x", "Locked5x", "Locked6x"].indexOf(v.value.conviction.type)].multiplier}×`}
+                              : `delegating to ${v.value.target.slice(0, 8)}…, ${CONVICTIONS.find((c) => c.name === v.value.conviction.type)?.multiplier}×`}
                         </td>
                         <td>
                           {prior && prior[1] > 0n ? (
@@ -184,13 +184,9 @@ function DelegateForm() {
   const [amount, setAmount] = useState("");
   const [conviction, setConviction] = useState("1");
   const parsed = useParsed(() => {
-    try {
-      ss58Decode(to.trim());
-    } catch {
-      throw new Error(`"${to}" is not an SS58 address`);
-    }
+    const address = parseAddress(to);
     const balance = parseCld(amount);
-    return { to: to.trim(), balance };
+    return { to: address, balance };
   });
   return (
     <form class="card" aria-label="delegate" onSubmit={(e) => e.preventDefault()}>

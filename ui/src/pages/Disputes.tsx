@@ -8,14 +8,11 @@ import { useChainQuery, useSession, type Api } from "../chain";
 import { readParameterSetting } from "../call";
 import { Address, Cld, Field, FormError, Loaded, Select, Tabs, useParsed } from "../components/common";
 import { formatCld, fromHex, toHex } from "../format";
-import { TxButton, useAccount, type Included } from "../tx";
+import { findEvent, TxButton, useAccount, type Included } from "../tx";
+import { workText } from "../jobs";
 import { VoteForm } from "./Referenda";
 
 type Dispute = NonNullable<Awaited<ReturnType<Api["query"]["Disputes"]["Disputes"]["getValue"]>>>;
-
-function workText(work: Dispute["work"]): string {
-  return work.type === "Job" ? `job #${work.value}` : `grid #${work.value[0]} slot ${work.value[1]}`;
-}
 
 function workLink(work: Dispute["work"]) {
   return work.type === "Job" ? <a href={`#/jobs/${work.value}`}>job #{String(work.value)}</a> : <a href={`#/grids/${work.value[0]}`}>{workText(work)}</a>;
@@ -227,8 +224,7 @@ function EvidenceForm(props: { id: bigint }) {
 
 /** After opening a dispute: its id from the `DisputeOpened` event, and its page opened. */
 function openedDispute(included: Included): string {
-  const opened = included.events.find((e) => e.type === "Disputes" && (e.value as { type: string }).type === "DisputeOpened");
-  const id = (opened?.value as { value?: { dispute?: bigint } } | undefined)?.value?.dispute;
+  const id = findEvent<{ dispute: bigint }>(included, "Disputes", "DisputeOpened")?.dispute;
   if (id === undefined) return "";
   location.hash = `#/disputes/${id}`;
   return `dispute #${id} opened`;
@@ -285,7 +281,7 @@ function OpenDispute() {
                         onChange={setSlash}
                         options={entries.map(({ keyArgs: [id], value }) => ({
                           value: String(id),
-                          label: `#${id}: ${value.kind.type} on ${value.work.type === "Job" ? `job #${value.work.value}` : `grid #${value.work.value[0]}`}, ${formatCld(value.amount)}`,
+                          label: `#${id}: ${value.kind.type} on ${workText(value.work)}, ${formatCld(value.amount)}`,
                         }))}
                       />
                       <Select

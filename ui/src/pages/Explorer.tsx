@@ -8,7 +8,7 @@ import { Address, Cld, Loaded } from "../components/common";
 import { LineChart } from "../components/Curves";
 import { formatBlocks, formatCld, short } from "../format";
 import circuits from "../circuits.json";
-import { priceAt, scalar } from "../jobs";
+import { priceAt, proverState, scalar, workText } from "../jobs";
 
 type Job = NonNullable<Awaited<ReturnType<Api["query"]["Jobs"]["Jobs"]["getValue"]>>>;
 type Grid = NonNullable<Awaited<ReturnType<Api["query"]["Jobs"]["GridJobs"]["getValue"]>>>;
@@ -384,7 +384,7 @@ export function ProversPage() {
                     <td>{reputation?.tier.type ?? "—"}</td>
                     <td>{reputation?.score ?? "—"}</td>
                     <td>{reputation?.record.completed ?? 0}</td>
-                    <td>{prover.banned ? "banned" : prover.suspended_until ? `suspended until #${prover.suspended_until}` : prover.chilled ? "chilled" : "active"}</td>
+                    <td>{proverState(prover)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -404,12 +404,14 @@ export function ProverPage(props: { address: string }) {
       api.query.Slashing.PendingSlashes.getEntries(),
       api.query.ProverStaking.OpenDisputes.getValue(props.address),
     ]);
-    const frozen = await Promise.all(slashes.map((s) => api.query.Slashing.FrozenSlashes.getValue(s.keyArgs[0])));
+    // This prover's slashes only, each asked whether a dispute froze it.
+    const own = slashes.filter((s) => s.value.offender === props.address);
+    const frozen = await Promise.all(own.map((s) => api.query.Slashing.FrozenSlashes.getValue(s.keyArgs[0])));
     return {
       prover,
       reputation,
       open,
-      slashes: slashes.map((s, i) => ({ id: s.keyArgs[0], slash: s.value, frozen: frozen[i] !== undefined })).filter((s) => s.slash.offender === props.address),
+      slashes: own.map((s, i) => ({ id: s.keyArgs[0], slash: s.value, frozen: frozen[i] !== undefined })),
     };
   }, [props.address]);
   return (
@@ -443,7 +445,7 @@ export function ProverPage(props: { address: string }) {
                 <dd>{prover.circuits.map(circuitName).join(", ") || "—"}</dd>
                 <dt>State</dt>
                 <dd>
-                  {prover.banned ? "banned" : prover.suspended_until ? `suspended until block #${prover.suspended_until}` : prover.chilled ? "chilled" : "active"}
+                  {proverState(prover)}
                   {open ? `; ${open} open dispute(s): stake cannot be withdrawn` : ""}
                 </dd>
               </dl>
@@ -488,7 +490,7 @@ export function ProverPage(props: { address: string }) {
                     <tr key={String(id)}>
                       <td>{String(id)}</td>
                       <td>{slash.kind.type}</td>
-                      <td>{slash.work.type === "Job" ? `job #${slash.work.value}` : `grid #${slash.work.value[0]} slot ${slash.work.value[1]}`}</td>
+                      <td>{workText(slash.work)}</td>
                       <td>
                         <Cld value={slash.amount} />
                       </td>

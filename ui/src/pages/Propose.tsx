@@ -3,14 +3,15 @@
 // A call of at most 128 bytes goes inline in the referendum; a longer one is noted as a
 // preimage first (`Preimage.note_preimage`, its deposit held until unnoted).
 
-import { blake2b256, ss58Decode } from "@polkadot-labs/hdkd-helpers";
+import { blake2b256 } from "@polkadot-labs/hdkd-helpers";
+import { parseAddress } from "../accounts";
 import { useState } from "preact/hooks";
 import { message, useChainQuery, useSession, type Chain } from "../chain";
 import { decodeCall, describeCall, readParameterSetting } from "../call";
 import { Cld, Field, FormError, Loaded, Select, Tabs, useParsed } from "../components/common";
 import { formatCld, fromHex, parseCld, toHex } from "../format";
 import { formatParameter, parameterInput, parseParameter, UNIT_LABEL, PARAMETER_UNITS } from "../params";
-import { submit, useAccount } from "../tx";
+import { findEvent, submit, useAccount } from "../tx";
 
 /** The origin each track's referenda dispatch with (runtime/src/governance/tracks.rs). */
 const TRACK_ORIGINS: Record<number, { type: string; value: unknown }> = {
@@ -51,8 +52,7 @@ async function propose(chain: Chain, account: NonNullable<ReturnType<typeof useA
     account,
     (s) => onStatus(`referendum: ${s}`),
   );
-  const submitted = included.events.find((e) => e.type === "Referenda" && (e.value as { type: string }).type === "Submitted");
-  return (submitted?.value as { value: { index: number } } | undefined)?.value.index;
+  return findEvent<{ index: number }>(included, "Referenda", "Submitted")?.index;
 }
 
 function ProposeButton(props: { call?: Uint8Array; track: number; disabled?: boolean }) {
@@ -215,12 +215,7 @@ function InsuranceSpendForm() {
   const [to, setTo] = useState("");
   const parsed = useParsed(() => {
     const value = parseCld(amount);
-    try {
-      ss58Decode(to.trim());
-    } catch {
-      throw new Error(`"${to}" is not an SS58 address`);
-    }
-    return chain.statics.tx.InsurancePool.spend.getEncodedData({ amount: value, beneficiary: to.trim(), valid_from: undefined });
+    return chain.statics.tx.InsurancePool.spend.getEncodedData({ amount: value, beneficiary: parseAddress(to), valid_from: undefined });
   });
   return (
     <form aria-label="insurance spend" onSubmit={(e) => e.preventDefault()}>
