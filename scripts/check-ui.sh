@@ -30,8 +30,6 @@ WORK="$(mktemp -d -t cloudana-ui.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT
 DEV_BLOCK_TIME="${DEV_BLOCK_TIME:-500}" start_dev_chain
 
-cloudana() { "$BIN/cloudana" "$@"; }
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 log "the demo job and a grid, for the explorer"
 CIRCUIT="$(cloudana --json vk register --vk "$ROOT/circuits/keys/iris_accuracy.vk.json" --suri //Alice | field '["id"]')"
 cloudana prover register --stake 500 --circuit "$CIRCUIT" --suri //Bob >&2

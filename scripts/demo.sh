@@ -20,8 +20,6 @@ WORK="$(mktemp -d -t cloudana-demo.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT
 start_dev_chain
 
-cloudana() { "$BIN/cloudana" "$@"; }
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 MODEL="$ROOT/circuits/models/iris-mlp.json"
 DATASET="$CLOUDANA_DATASETS/iris.csv"
 

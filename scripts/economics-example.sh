@@ -25,8 +25,6 @@ WORK="$(mktemp -d -t cloudana-economics.XXXXXX)"
 start_dev_chain
 PROVER_PID="${PIDS[0]}"
 
-cloudana() { "$BIN/cloudana" "$@"; }
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 log "Alice registers the Iris accuracy circuit; Bob registers as a prover with 1 000 CLD"
 CIRCUIT="$(cloudana --json vk register --vk "$ROOT/circuits/keys/iris_accuracy.vk.json" --suri //Alice | field '["id"]')"

@@ -35,8 +35,6 @@ WORK="$(mktemp -d -t cloudana-grid.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT
 start_dev_chain
 
-cloudana() { "$BIN/cloudana" "$@"; }
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 DATASET="$CLOUDANA_DATASETS/$FILE"
 
 log "Alice registers the $TITLE accuracy circuit; Bob and Charlie register as provers (100 CLD each)"

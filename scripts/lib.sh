@@ -10,6 +10,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cloudana/target}"
 export CLOUDANA_DATASETS="${CLOUDANA_DATASETS:-$ROOT/data}"
 BIN="$CARGO_TARGET_DIR/release"
 
+# The CLI as built, and one field of a JSON document on stdin (`field '["job"]'`).
+cloudana() { "$BIN/cloudana" "$@"; }
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
