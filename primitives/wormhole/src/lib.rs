@@ -100,6 +100,30 @@ impl Crypto for K256 {
 	}
 }
 
+#[cfg(feature = "k256")]
+impl K256 {
+	/// Signs `digest` with the secp256k1 secret key `secret` as a guardian does: `r ‖ s ‖ v`,
+	/// low s (RFC 6979 deterministic nonce), `v ∈ {0, 1}`. `None` for a secret that is not a key
+	/// (zero or not below the curve order).
+	pub fn sign(&self, secret: &[u8; 32], digest: &[u8; 32]) -> Option<[u8; 65]> {
+		let key = k256::ecdsa::SigningKey::from_slice(secret).ok()?;
+		let (signature, recovery) = key.sign_prehash_recoverable(digest).ok()?;
+		let mut out = [0u8; 65];
+		out[..64].copy_from_slice(&signature.to_bytes());
+		out[64] = recovery.to_byte();
+		Some(out)
+	}
+
+	/// The guardian address (Ethereum address) of the secret key `secret`.
+	pub fn address_of(&self, secret: &[u8; 32]) -> Option<Address> {
+		let key = k256::ecdsa::SigningKey::from_slice(secret).ok()?;
+		let point = key.verifying_key().to_encoded_point(false);
+		let mut public = [0u8; 64];
+		public.copy_from_slice(&point.as_bytes()[1..]);
+		Some(self.address(&public))
+	}
+}
+
 /// [`Crypto`] with Substrate's host functions (`sp_io::hashing::keccak_256`,
 /// `sp_io::crypto::secp256k1_ecdsa_recover`, libsecp256k1's recovery, which accepts high s as
 /// Ethereum's `ecrecover` does), for the runtime.
