@@ -48,7 +48,7 @@ fi
 
 stage "2/8 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
 cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pallet-jobs \
-	-p pallet-reputation -p pallet-slashing -p pallet-disputes \
+	-p pallet-reputation -p pallet-slashing -p pallet-disputes -p pallet-wormhole-bridge \
 	--features runtime-benchmarks --lib -- benchmark
 # The runtime's benchmarking glue compiles, and its own Economics benchmark runs, natively.
 SKIP_WASM_BUILD=1 cargo test --release --locked -p cloudana-runtime --features runtime-benchmarks --lib -- benchmark

@@ -6,6 +6,8 @@
 //!
 //! Amounts: the chain counts base units; 1 CLD = 10¹² base units. [`units`] converts.
 
+pub mod bridge;
+
 use anyhow::{anyhow, bail, Context as _};
 use std::str::FromStr;
 use subxt::{

@@ -60,7 +60,8 @@ enum Command {
 	/// ruling. Windows, bonds and verdicts: README, "Disputes".
 	#[command(subcommand)]
 	Dispute(DisputeCommand),
-	/// The Wormhole bridge to Solana: verify a VAA offline (README, "Bridge").
+	/// The Wormhole bridge to Solana: send CLD, follow and redeem transfers, verify a VAA offline
+	/// (README, "Bridge to Solana").
 	#[command(subcommand)]
 	Bridge(BridgeCommand),
 }
@@ -82,7 +83,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				Command::Grid(command) => cmd::grid::run(command, &client, out).await,
 				Command::Gov(command) => cmd::gov::run(command, &client, out).await,
 				Command::Dispute(command) => cmd::dispute::run(command, &client, out).await,
-				Command::Verify(_) | Command::Model(_) | Command::Bridge(_) => unreachable!("offline commands are handled above"),
+				Command::Bridge(command) => cmd::bridge::run(command, &client, out).await,
+				Command::Verify(_) | Command::Model(_) => unreachable!("offline commands are handled above"),
 			}
 		},
 	}

@@ -7,6 +7,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_reputation, Reputation]
 	[pallet_slashing, Slashing]
 	[pallet_disputes, Disputes]
+	[pallet_wormhole_bridge, WormholeBridge]
 	[pallet_parameters, Parameters]
 	[pallet_economics, Economics]
 );

@@ -4,11 +4,14 @@
 //! accounts with 1 000 000 CLD, and the treasury and the insurance pool with 1 CLD each (they
 //! must exist to receive fees and slashes). Bob, the development prover, starts with a Gold
 //! reputation (700), so he may take jobs up to 200 CLD; every other account starts at 0
-//! (Bronze).
+//! (Bronze). The Wormhole bridge's guardian set 0 is five of Wormhole's public devnet
+//! guardians (public keys: for development only), and its account gets the existential
+//! deposit.
 
 use crate::{
 	configs::{InsurancePool, TreasuryAccount},
-	AccountId, BalancesConfig, EconomicsConfig, ReputationConfig, RuntimeGenesisConfig, SudoConfig, CLD,
+	AccountId, BalancesConfig, EconomicsConfig, ReputationConfig, RuntimeGenesisConfig, SudoConfig, WormholeBridgeConfig,
+	CLD,
 };
 use crate::configs::{dynamic_params::governance, RuntimeParameters};
 use alloc::{vec, vec::Vec};
@@ -47,11 +50,23 @@ fn genesis(
 		sudo: SudoConfig { key: root },
 		reputation: ReputationConfig { scores: vec![(Sr25519Keyring::Bob.to_account_id(), DEV_PROVER_SCORE)] },
 		economics: EconomicsConfig { parameters: parameters.iter().map(|p| p.encode().into()).collect::<Vec<sp_core::Bytes>>() },
+		wormhole_bridge: WormholeBridgeConfig {
+			guardian_set_index: 0,
+			guardians: dev_guardians(),
+			peers: vec![],
+		},
 	})
 }
 
 fn authority(keyring: (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
 	(keyring.0.public().into(), keyring.1.public().into())
+}
+
+/// The development guardian set: the first five of Wormhole's public devnet guardians
+/// (`cloudana_wormhole::devnet`), quorum 4. Peers are registered by governance
+/// (`WormholeBridge::register_peer`).
+fn dev_guardians() -> Vec<[u8; 20]> {
+	cloudana_wormhole::devnet::GUARDIAN_ADDRESSES[..cloudana_wormhole::devnet::DEV_GUARDIANS].to_vec()
 }
 
 fn dev_accounts() -> Vec<AccountId> {

@@ -225,6 +225,8 @@ mod runtime {
 	pub type Slashing = pallet_slashing;
 	#[runtime::pallet_index(15)]
 	pub type Disputes = pallet_disputes;
+	#[runtime::pallet_index(16)]
+	pub type WormholeBridge = pallet_wormhole_bridge;
 
 	// OpenGov (crate::governance).
 	#[runtime::pallet_index(20)]

@@ -6,7 +6,7 @@
 
 import { CLD, formatBlocks, formatCld, formatPerbill, parseCld, parsePercent, parseWhole } from "./format";
 
-export type Unit = "cld" | "percent" | "blocks" | "points" | "count" | "divisor";
+export type Unit = "cld" | "percent" | "blocks" | "points" | "count" | "divisor" | "chain";
 
 export const PARAMETER_UNITS: Record<string, Unit> = {
   FeeRate: "percent",
@@ -56,6 +56,7 @@ export const PARAMETER_UNITS: Record<string, Unit> = {
   AppealBond: "cld",
   FraudVictimShare: "percent",
   TimeDivisor: "divisor",
+  ChainId: "chain",
 };
 
 /** What a unit is called next to an input. */
@@ -66,10 +67,11 @@ export const UNIT_LABEL: Record<Unit, string> = {
   points: "points",
   count: "",
   divisor: "× faster",
+  chain: "(Wormhole chain id)",
 };
 
-/** The largest value of each integer unit (u32 blocks and counts, u16 points). */
-const MAX: Record<Unit, number> = { cld: 0, percent: 0, blocks: 4_294_967_295, points: 65_535, count: 4_294_967_295, divisor: 4_294_967_295 };
+/** The largest value of each integer unit (u32 blocks and counts, u16 points and chain ids). */
+const MAX: Record<Unit, number> = { cld: 0, percent: 0, blocks: 4_294_967_295, points: 65_535, count: 4_294_967_295, divisor: 4_294_967_295, chain: 65_535 };
 
 /** A parameter's value for reading. */
 export function formatParameter(name: string, value: bigint | number, blockMs: number): string {
@@ -84,6 +86,8 @@ export function formatParameter(name: string, value: bigint | number, blockMs: n
       return `${value} points`;
     case "divisor":
       return `÷ ${value}`;
+    case "chain":
+      return `Wormhole chain ${value}`;
     default:
       return String(value);
   }

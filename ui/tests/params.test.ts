@@ -35,7 +35,7 @@ describe("parameter units", () => {
     expect(unit, `${name} has no unit in src/params.ts`).toBeDefined();
     if (path.endsWith("Perbill")) expect(unit).toBe("percent");
     else if (primitive === "u128") expect(unit).toBe("cld");
-    else if (primitive === "u16") expect(unit).toBe("points");
+    else if (primitive === "u16") expect(["points", "chain"]).toContain(unit);
     else expect(["blocks", "count", "divisor"]).toContain(unit);
   });
   it("names no parameter the runtime lacks", () => {

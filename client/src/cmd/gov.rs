@@ -31,6 +31,8 @@ pub enum Track {
 	InsuranceSpend,
 	/// `Treasury::spend` (up to 100 000 CLD).
 	Treasurer,
+	/// `WormholeBridge::register_peer`, `WormholeBridge::set_guardian_set`.
+	BridgeAdmin,
 	/// `Disputes::rule` (a dispute's first round).
 	Dispute,
 	/// `Disputes::rule` (a dispute's appeal).
@@ -58,6 +60,7 @@ impl Track {
 			Track::SlashCancel => OriginCaller::Origins(Origin::SlashCancel),
 			Track::InsuranceSpend => OriginCaller::Origins(Origin::InsuranceSpend),
 			Track::Treasurer => OriginCaller::Origins(Origin::Treasurer),
+			Track::BridgeAdmin => OriginCaller::Origins(Origin::BridgeAdmin),
 			Track::Dispute => OriginCaller::Origins(Origin::Dispute),
 			Track::DisputeAppeal => OriginCaller::Origins(Origin::DisputeAppeal),
 		}

@@ -83,7 +83,7 @@ fn returning<T: Config>(set: u32, n: u32, to: [u8; 32], amount: u64) -> VaaBytes
 	let manager = NttManagerMessage { id: [9; 32], sender: [0x5E; 32], payload: ntt.encode().expect("fits") };
 	let payload = TransceiverMessage {
 		source_manager: [0x3A; 32],
-		recipient_manager: Bridge::<T>::address(),
+		recipient_manager: Bridge::<T>::emitter_address(),
 		manager_payload: manager.encode().expect("fits"),
 		transceiver_payload: Vec::new(),
 	}

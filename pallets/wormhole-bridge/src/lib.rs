@@ -15,7 +15,7 @@
 //!   the dev chain uses an unassigned value.
 //! - **Emitter**: who publishes a message, with a per-emitter **sequence**. This pallet's
 //!   emitter, its NTT manager address and the sender of its messages are its account
-//!   ([`Pallet::address`], the 32 bytes of the account derived from `PalletId`).
+//!   ([`Pallet::emitter_address`], the 32 bytes of the account derived from `PalletId`).
 //! - **Peer**: the NTT deployment on another chain, registered by governance: its emitter, its
 //!   manager, its token's decimals and two **rate limits** (outbound and inbound, base units per
 //!   24 hours, refilling linearly, NTT's `RateLimiter.sol`). A transfer over a limit is
@@ -374,6 +374,15 @@ pub mod pallet {
 		NotGuardianSetUpgrade,
 	}
 
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// The bridge's Wormhole address, 32 bytes: its emitter, its NTT manager and the sender
+		/// of its messages (its account's bytes).
+		pub fn emitter_address() -> [u8; 32] {
+			Self::account_bytes(&Self::account_id())
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Prunes outbox entries older than `OutboxRetention` blocks, at most
@@ -389,8 +398,10 @@ pub mod pallet {
 			assert!(T::Decimals::get() <= 18, "CLD has 12 decimals");
 			assert!(T::RateLimitDuration::get() > 0, "a rate limit refills over a positive duration");
 			assert!(T::MaxPrunePerBlock::get() > 0, "the outbox must drain");
-			let longest = 6 + 66 * T::MaxGuardians::get() + 51 + MAX_PAYLOAD;
-			assert!(T::MaxVaaLen::get() >= longest.min(4096), "MaxVaaLen fits a VAA of MaxGuardians signatures");
+			// Header, signatures, body: a transfer's payload or a guardian-set upgrade's.
+			let guardians = T::MaxGuardians::get();
+			let longest = 6 + 66 * guardians + 51 + MAX_PAYLOAD.max(40 + 20 * guardians);
+			assert!(T::MaxVaaLen::get() >= longest, "MaxVaaLen fits a VAA of MaxGuardians signatures");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -502,7 +513,7 @@ pub mod pallet {
 			ensure!(body.emitter_address == peer.emitter, Error::<T>::WrongEmitter);
 			let message = TransceiverMessage::parse(&body.payload).map_err(|_| Error::<T>::MalformedPayload)?;
 			ensure!(message.source_manager == peer.manager, Error::<T>::WrongSourceManager);
-			ensure!(message.recipient_manager == Self::address(), Error::<T>::WrongRecipientManager);
+			ensure!(message.recipient_manager == Self::emitter_address(), Error::<T>::WrongRecipientManager);
 			let (_, transfer) = message.transfer().map_err(|_| Error::<T>::MalformedPayload)?;
 			ensure!(transfer.to_chain == T::ChainId::get(), Error::<T>::WrongTargetChain);
 			ensure!(transfer.amount.decimals == Self::trimmed_decimals(&peer), Error::<T>::UnsupportedDecimals);
@@ -680,12 +691,6 @@ pub mod pallet {
 			funds::account::<T>()
 		}
 
-		/// The bridge's 32-byte Wormhole address: its emitter, its NTT manager and its
-		/// messages' sender (its account's bytes).
-		pub fn address() -> [u8; 32] {
-			Self::account_bytes(&Self::account_id())
-		}
-
 		/// An account's 32 bytes (the account id is 32 bytes: `integrity_test`).
 		pub fn account_bytes(who: &T::AccountId) -> [u8; 32] {
 			let mut out = [0u8; 32];
@@ -770,6 +775,7 @@ pub mod pallet {
 			let message = OutboundMessage {
 				timestamp: Self::now().unique_saturated_into(),
 				nonce: 0,
+				emitter_chain: T::ChainId::get(),
 				consistency_level: CONSISTENCY_FINALIZED,
 				payload: BoundedVec::try_from(payload).map_err(|_| Error::<T>::AmountTooLarge)?,
 				block: frame_system::Pallet::<T>::block_number(),
@@ -801,7 +807,7 @@ pub mod pallet {
 			let manager =
 				NttManagerMessage { id, sender: Self::account_bytes(sender), payload: ntt.encode().ok()? };
 			TransceiverMessage {
-				source_manager: Self::address(),
+				source_manager: Self::emitter_address(),
 				recipient_manager: peer.manager,
 				manager_payload: manager.encode().ok()?,
 				transceiver_payload: Vec::new(),
@@ -895,7 +901,6 @@ pub mod pallet {
 		/// The invariants: locked CLD = Σ outstanding + Σ queued, both ways (CLD sent to the
 		/// account by hand only adds to it); the current guardian set exists and never
 		/// expires; the outbox holds only sequences in `[OutboxStart, NextSequence)`.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let mut owed: BalanceOf<T> = Zero::zero();
 			for (_, peer) in Peers::<T>::iter() {

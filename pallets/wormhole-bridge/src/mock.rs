@@ -220,7 +220,7 @@ pub fn ntt_payload(amount: u64, to: [u8; 32], to_chain: u16) -> Vec<u8> {
 	let manager = NttManagerMessage { id: [9u8; 32], sender: [0x5E; 32], payload: ntt.encode().unwrap() };
 	TransceiverMessage {
 		source_manager: PEER_MANAGER,
-		recipient_manager: Bridge::address(),
+		recipient_manager: Bridge::emitter_address(),
 		manager_payload: manager.encode().unwrap(),
 		transceiver_payload: vec![],
 	}

@@ -57,8 +57,9 @@ fn a_transfer_locks_cld_and_publishes_an_ntt_message_for_the_guardians() {
 
 		let message = Outbox::<Test>::get(0).unwrap();
 		assert_eq!((message.timestamp as u64, message.nonce, message.consistency_level), (START, 0, 1));
+		assert_eq!(message.emitter_chain, CHAIN);
 		let transceiver = TransceiverMessage::parse(&message.payload).unwrap();
-		assert_eq!((transceiver.source_manager, transceiver.recipient_manager), (Bridge::address(), PEER_MANAGER));
+		assert_eq!((transceiver.source_manager, transceiver.recipient_manager), (Bridge::emitter_address(), PEER_MANAGER));
 		let (manager, ntt) = transceiver.transfer().unwrap();
 		assert_eq!(manager.id[24..], 0u64.to_be_bytes());
 		assert_eq!(manager.sender, to(&alice()));
@@ -522,7 +523,7 @@ fn the_bridge_account_exists_from_genesis_and_keeps_its_existential_deposit() {
 		assert_ok!(send(&alice(), 100 * CLD));
 		assert_ok!(redeem(&returning(100 * 100_000_000, &bob(), 1)));
 		assert_eq!(Balances::balance(&Bridge::account_id()), ExistentialDeposit::get());
-		assert_eq!(Bridge::address(), to(&Bridge::account_id()));
+		assert_eq!(Bridge::emitter_address(), to(&Bridge::account_id()));
 	});
 }
 

@@ -116,13 +116,15 @@ pub struct GuardianSetInfo<MaxGuardians: Get<u32>> {
 }
 
 /// A message published for the guardians: the body they sign is `timestamp ‖ nonce ‖
-/// chain id ‖ emitter ‖ sequence ‖ consistency level ‖ payload` with this pallet's chain id
-/// and emitter.
+/// emitter_chain ‖ emitter ‖ sequence ‖ consistency_level ‖ payload`, the emitter being the
+/// pallet's address (the `emitter_address` constant) and the sequence the [`crate::Outbox`] key.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub struct OutboundMessage<BlockNumber> {
 	/// Unix seconds of the block that published it.
 	pub timestamp: u32,
 	pub nonce: u32,
+	/// This chain's Wormhole chain id when it was published.
+	pub emitter_chain: u16,
 	/// The finality guardians wait for: 1, finalized by GRANDPA (Cloudana has no other).
 	pub consistency_level: u8,
 	/// The Wormhole transceiver message (NTT), as signed.

@@ -30,6 +30,7 @@
 
 extern crate alloc;
 
+pub mod devnet;
 pub mod governance;
 pub mod guardian;
 pub mod ntt;

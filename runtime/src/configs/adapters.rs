@@ -175,3 +175,13 @@ mod tests {
 		});
 	}
 }
+
+/// Sets the block's time for the Wormhole bridge's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BridgeBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_wormhole_bridge::BenchmarkHelper for BridgeBenchmarkHelper {
+	fn set_time(unix_seconds: u64) {
+		pallet_timestamp::Now::<Runtime>::put(unix_seconds * 1_000);
+	}
+}

@@ -215,6 +215,18 @@ pub mod dynamic_params {
 		#[codec(index = 0)]
 		pub static TimeDivisor: BlockNumber = 1;
 	}
+
+	/// The Wormhole bridge (`pallet-wormhole-bridge`).
+	#[dynamic_pallet_params]
+	#[codec(index = 2)]
+	pub mod bridge {
+		/// Cloudana's Wormhole chain id. Wormhole has assigned none to a Substrate chain with a
+		/// pallet-level bridge; the default, 0xC1D0 (49 616), is in no range Wormhole uses
+		/// (`sdk/vaa/structs.go`: mainnets below 100, 3104, 4000–4010, testnets 10002–10010,
+		/// as of 2026). A real launch sets the id Wormhole assigns.
+		#[codec(index = 0)]
+		pub static ChainId: u16 = 0xC1D0;
+	}
 }
 
 use dynamic_params::economics;
@@ -338,6 +350,10 @@ pub fn current() -> alloc::vec::Vec<RuntimeParameters> {
 	all.push(RuntimeParameters::Governance(governance::Parameters::TimeDivisor(
 		governance::TimeDivisor,
 		Some(governance::TimeDivisor::get()),
+	)));
+	all.push(RuntimeParameters::Bridge(dynamic_params::bridge::Parameters::ChainId(
+		dynamic_params::bridge::ChainId,
+		Some(dynamic_params::bridge::ChainId::get()),
 	)));
 	all
 }
@@ -524,7 +540,8 @@ mod tests {
 			_ => panic!("a parameter key that is not an enum"),
 		};
 		let declared = variants(economics::ParametersKey::type_info()) +
-			variants(dynamic_params::governance::ParametersKey::type_info());
+			variants(dynamic_params::governance::ParametersKey::type_info()) +
+			variants(dynamic_params::bridge::ParametersKey::type_info());
 		sp_io::TestExternalities::default().execute_with(|| {
 			let all = current();
 			assert_eq!(all.len(), declared, "current() misses a parameter");

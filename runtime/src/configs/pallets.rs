@@ -165,3 +165,41 @@ impl pallet_disputes::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = super::adapters::DisputesBenchmarkHelper;
 }
+
+parameter_types! {
+	/// The Wormhole bridge's account: locked CLD; its 32 bytes are the bridge's emitter and NTT
+	/// manager address.
+	pub const WormholeBridgePalletId: frame_support::PalletId = frame_support::PalletId(*b"cld/wrmh");
+	/// The NTT `source_token` of CLD: 32 zero bytes (the chain's native token).
+	pub const CldTokenAddress: [u8; 32] = [0u8; 32];
+	/// A queued outbound transfer's storage deposit: 1 CLD.
+	pub const BridgeQueueDeposit: Balance = CLD;
+}
+
+impl pallet_wormhole_bridge::Config for Runtime {
+	type Currency = crate::Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type UnixTime = crate::Timestamp;
+	type AdminOrigin = frame_support::traits::EitherOf<
+		frame_system::EnsureRoot<AccountId>,
+		crate::governance::origins::BridgeAdmin,
+	>;
+	type PalletId = WormholeBridgePalletId;
+	type ChainId = super::economics::dynamic_params::bridge::ChainId;
+	type Decimals = frame_support::traits::ConstU8<12>;
+	type TokenAddress = CldTokenAddress;
+	// Wormhole's sets have 19 guardians; room for growth.
+	type MaxGuardians = ConstU32<32>;
+	// At least 6 + 66 · 32 + 51 + max(512, 40 + 20 · 32) = 2 849 bytes.
+	type MaxVaaLen = ConstU32<4_096>;
+	// NTT's rate-limit duration and Wormhole's guardian-set grace: 24 hours.
+	type RateLimitDuration = ConstU64<86_400>;
+	type GuardianSetGrace = ConstU64<86_400>;
+	// A week of blocks for guardians to read a message.
+	type OutboxRetention = ConstU32<{ 7 * DAYS }>;
+	type MaxPrunePerBlock = ConstU32<16>;
+	type QueueDeposit = BridgeQueueDeposit;
+	type WeightInfo = pallet_wormhole_bridge::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = super::adapters::BridgeBenchmarkHelper;
+}

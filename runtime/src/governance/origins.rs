@@ -43,6 +43,9 @@ pub mod pallet_custom_origins {
 		InsuranceSpend,
 		/// May pay from the treasury (`Treasury::spend`), up to [`TREASURER_SPEND_LIMIT`] a spend.
 		Treasurer,
+		/// May register Wormhole peers and replace the guardian set
+		/// (`WormholeBridge::register_peer`, `WormholeBridge::set_guardian_set`).
+		BridgeAdmin,
 		/// Decides disputes (`Disputes::rule`, first round).
 		Dispute,
 		/// Decides appeals of disputes (`Disputes::rule`, appeal round).
@@ -84,6 +87,7 @@ pub mod pallet_custom_origins {
 		ReferendumKiller: () = (),
 		EconomicParams: () = (),
 		SlashCancel: () = (),
+		BridgeAdmin: () = (),
 		Dispute: () = (),
 		DisputeAppeal: () = (),
 		Treasurer: Balance = TREASURER_SPEND_LIMIT,

@@ -13,6 +13,7 @@
 //! | 11 | `slash_cancel` | `SlashCancel` | 100 CLD | 1 h | 1 d | 1 h | 1 block | 100% → 50% | 5% → 0.5% |
 //! | 12 | `insurance_spend` | `InsuranceSpend` | 500 CLD | 2 h | 7 d | 1 d | 1 d | 100% → 50% | 10% → 1% |
 //! | 13 | `treasurer` | `Treasurer` | 1 000 CLD | 2 h | 14 d | 1 d | 1 d | 100% → 50% | 20% → 1% |
+//! | 14 | `bridge_admin` | `BridgeAdmin` | 5 000 CLD | 2 h | 7 d | 1 d | 1 d | 100% → 50% | 20% → 2% |
 //! | 20 | `dispute` | `Dispute` | 100 CLD | 2 d | 7 d | 1 d | 1 block | 100% → 50% | 5% |
 //! | 21 | `dispute_appeal` | `DisputeAppeal` | 100 CLD | 2 d | 7 d | 1 d | 1 block | 100% → 50% | 10% |
 //!
@@ -56,7 +57,7 @@ const fn pct(x: u32) -> Perbill {
 }
 
 /// The tracks, sorted by id (as `TracksInfo` requires).
-const SPECS: [Spec; 9] = [
+const SPECS: [Spec; 10] = [
 	Spec { id: 0, name: "root", max_deciding: 2, deposit: 10_000 * CLD, prepare: 2 * HOURS, decision: 14 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(50), pct(1)) },
 	Spec { id: 1, name: "referendum_canceller", max_deciding: 10, deposit: 1_000 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: 3 * HOURS, enactment: 10 * MINUTES, approval: (100, 50), support: (pct(10), pct(1)) },
 	Spec { id: 2, name: "referendum_killer", max_deciding: 10, deposit: 5_000 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: 3 * HOURS, enactment: 10 * MINUTES, approval: (100, 50), support: (pct(10), pct(1)) },
@@ -64,6 +65,7 @@ const SPECS: [Spec; 9] = [
 	Spec { id: 11, name: "slash_cancel", max_deciding: 50, deposit: 100 * CLD, prepare: HOURS, decision: DAYS, confirm: HOURS, enactment: 1, approval: (100, 50), support: (pct(5), Perbill::from_parts(5_000_000)) },
 	Spec { id: 12, name: "insurance_spend", max_deciding: 20, deposit: 500 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(10), pct(1)) },
 	Spec { id: 13, name: "treasurer", max_deciding: 10, deposit: 1_000 * CLD, prepare: 2 * HOURS, decision: 14 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(20), pct(1)) },
+	Spec { id: 14, name: "bridge_admin", max_deciding: 10, deposit: 5_000 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(20), pct(2)) },
 	Spec { id: 20, name: "dispute", max_deciding: 50, deposit: 100 * CLD, prepare: 2 * DAYS, decision: 7 * DAYS, confirm: DAYS, enactment: 1, approval: (100, 50), support: (pct(5), pct(5)) },
 	Spec { id: 21, name: "dispute_appeal", max_deciding: 50, deposit: 100 * CLD, prepare: 2 * DAYS, decision: 7 * DAYS, confirm: DAYS, enactment: 1, approval: (100, 50), support: (pct(10), pct(10)) },
 ];
@@ -137,6 +139,7 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
 				Origin::SlashCancel => 11,
 				Origin::InsuranceSpend => 12,
 				Origin::Treasurer => 13,
+				Origin::BridgeAdmin => 14,
 				Origin::Dispute => 20,
 				Origin::DisputeAppeal => 21,
 			}),

@@ -86,6 +86,7 @@ pub fn check_invariants() {
 	Reputation::do_try_state().unwrap();
 	Slashing::do_try_state().unwrap();
 	cloudana_runtime::Disputes::do_try_state().unwrap();
+	cloudana_runtime::WormholeBridge::do_try_state().unwrap();
 	assert_eq!(
 		Balances::total_issuance() + burned(),
 		GENESIS_ISSUANCE.with(|g| g.get()),

@@ -22,6 +22,7 @@ const TRACK_ORIGINS: Record<number, { type: string; value: unknown }> = {
   11: { type: "Origins", value: { type: "SlashCancel", value: undefined } },
   12: { type: "Origins", value: { type: "InsuranceSpend", value: undefined } },
   13: { type: "Origins", value: { type: "Treasurer", value: undefined } },
+  14: { type: "Origins", value: { type: "BridgeAdmin", value: undefined } },
   20: { type: "Origins", value: { type: "Dispute", value: undefined } },
   21: { type: "Origins", value: { type: "DisputeAppeal", value: undefined } },
 };

@@ -1,0 +1,111 @@
+//! `cloudana-guardian`: a local Wormhole guardian set for devnets and tests. It follows
+//! Cloudana's finalized blocks and signs every message the bridge publishes
+//! (`WormholeBridge::Outbox`) with all its keys, writing each VAA into the VAA directory.
+
+use anyhow::{bail, Context as _};
+use clap::Parser;
+use cloudana_bridge::{init_logging, read_keys, read_progress, write_progress};
+use cloudana_client::{
+	bridge::{emitter_address, outbound_body, write_vaa},
+	runtime, Client,
+};
+use cloudana_wormhole::{devnet, Address, Signature, Vaa, K256};
+use std::{path::PathBuf, time::Duration};
+
+/// A local Wormhole guardian set: signs Cloudana's finalized outbound bridge messages into
+/// VAAs (`DIR/<chain>/<emitter>/<sequence>.vaa`).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+	/// The Cloudana node's WebSocket RPC.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// Where signed VAAs are written (and this guardian's progress, `cloudana-guardian.next`).
+	#[arg(long)]
+	vaa_dir: PathBuf,
+	/// The guardians' secret keys: one 0x-hex secp256k1 key per line, in index order.
+	#[arg(long, conflicts_with = "dev")]
+	keys: Option<PathBuf>,
+	/// Use the first N of Wormhole's public devnet guardian keys (Cloudana's development set
+	/// is the first 5). Public keys: for devnets only.
+	#[arg(long, default_value_t = devnet::DEV_GUARDIANS)]
+	dev: usize,
+	/// How often to look for newly finalized messages, milliseconds.
+	#[arg(long, default_value_t = 1_000)]
+	poll_ms: u64,
+	/// Sign what is finalized now, then exit.
+	#[arg(long)]
+	once: bool,
+}
+
+#[tokio::main]
+async fn main() {
+	init_logging();
+	if let Err(error) = run(Args::parse()).await {
+		eprintln!("error: {error:#}");
+		std::process::exit(1);
+	}
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+	let keys = match &args.keys {
+		Some(path) => read_keys(path)?,
+		None => {
+			if args.dev == 0 || args.dev > devnet::GUARDIAN_KEYS.len() {
+				bail!("--dev: 1 to {} devnet guardians", devnet::GUARDIAN_KEYS.len());
+			}
+			devnet::GUARDIAN_KEYS[..args.dev].to_vec()
+		},
+	};
+	let addresses: Vec<Address> = keys.iter().map(|k| K256.address_of(k).expect("checked keys")).collect();
+	let client = Client::connect(&args.url).await?;
+	let progress = args.vaa_dir.join("cloudana-guardian.next");
+	let mut next = read_progress(&progress, 0)?;
+	tracing::info!(guardians = keys.len(), next, dir = %args.vaa_dir.display(), "guardian set started");
+	loop {
+		let at = client.api.at_current_block().await?;
+		let bridge = runtime::storage().wormhole_bridge();
+		let index = at.storage().fetch(bridge.current_guardian_set(), ()).await?.decode()?;
+		let on_chain = at
+			.storage()
+			.try_fetch(bridge.guardian_sets(), (index,))
+			.await?
+			.context("the chain has no current guardian set")?
+			.decode()?;
+		if on_chain.keys != addresses {
+			bail!(
+				"these {} keys are not the chain's guardian set {index} ({} guardians): the VAAs would be refused",
+				addresses.len(),
+				on_chain.keys.len()
+			);
+		}
+		let emitter = emitter_address(&at)?;
+		let end = at.storage().fetch(bridge.next_sequence(), ()).await?.decode()?;
+		while next < end {
+			match outbound_body(&at, emitter, next).await? {
+				Some((body, block)) => {
+					let digest = body.digest(&K256);
+					let signatures = keys
+						.iter()
+						.enumerate()
+						.map(|(i, key)| Signature {
+							guardian_index: i as u8,
+							signature: K256.sign(key, &digest).expect("checked keys"),
+						})
+						.collect();
+					let vaa = Vaa { guardian_set_index: index, signatures, body };
+					let path = write_vaa(&args.vaa_dir, &vaa)?;
+					tracing::info!(sequence = next, block, digest = %hex::encode(digest), path = %path.display(), "signed");
+				},
+				None => tracing::warn!(sequence = next, "left the outbox before this guardian saw it finalized: not signed"),
+			}
+			next += 1;
+			write_progress(&progress, next)?;
+		}
+		if args.once {
+			tracing::info!(next, "caught up with finalized block {}", at.block_number());
+			return Ok(());
+		}
+		tokio::time::sleep(Duration::from_millis(args.poll_ms)).await;
+	}
+}

@@ -1,0 +1,121 @@
+//! `cloudana-relayer`: carries VAAs from the VAA directory to the chain that redeems them. To
+//! Cloudana: every VAA of a registered peer's emitter goes to
+//! `WormholeBridge::receive_message`. A VAA redeemed already counts as done; one the chain
+//! refuses now (over what the peer is owed, a recipient below the existential deposit) is
+//! retried each round, and does not hold up the others.
+
+use anyhow::anyhow;
+use clap::Parser;
+use cloudana_bridge::{init_logging, write_atomically};
+use cloudana_client::{
+	bridge::{list_vaas, read_vaa},
+	runtime, signer, Client,
+};
+use std::{collections::BTreeSet, path::PathBuf, time::Duration};
+
+/// Relays Wormhole VAAs from a VAA directory to Cloudana (`WormholeBridge::receive_message`).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+	/// The Cloudana node's WebSocket RPC.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// The guardians' VAA directory; the relayer's journal is kept there too
+	/// (`cloudana-relayer.done`).
+	#[arg(long)]
+	vaa_dir: PathBuf,
+	/// The account that pays the transactions' fees (secret URI).
+	#[arg(long, env = "CLOUDANA_SURI", default_value = "//Alice")]
+	suri: String,
+	/// How often to look for new VAAs, milliseconds.
+	#[arg(long, default_value_t = 1_000)]
+	poll_ms: u64,
+	/// Relay what is there now, then exit.
+	#[arg(long)]
+	once: bool,
+}
+
+#[tokio::main]
+async fn main() {
+	init_logging();
+	if let Err(error) = run(Args::parse()).await {
+		eprintln!("error: {error:#}");
+		std::process::exit(1);
+	}
+}
+
+/// The journal: one line `<chain> <emitter hex> <sequence>` per VAA relayed (or found
+/// redeemed already).
+struct Journal {
+	path: PathBuf,
+	done: BTreeSet<String>,
+}
+
+impl Journal {
+	fn open(path: PathBuf) -> anyhow::Result<Journal> {
+		let done = match std::fs::read_to_string(&path) {
+			Ok(text) => text.lines().map(str::to_string).filter(|l| !l.is_empty()).collect(),
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeSet::new(),
+			Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
+		};
+		Ok(Journal { path, done })
+	}
+
+	fn key(chain: u16, emitter: &[u8; 32], sequence: u64) -> String {
+		format!("{chain} {} {sequence}", hex::encode(emitter))
+	}
+
+	fn record(&mut self, key: String) -> anyhow::Result<()> {
+		self.done.insert(key);
+		let text: String = self.done.iter().map(|k| format!("{k}\n")).collect();
+		write_atomically(&self.path, text.as_bytes())
+	}
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+	let client = Client::connect(&args.url).await?;
+	let payer = signer(&args.suri)?;
+	let mut journal = Journal::open(args.vaa_dir.join("cloudana-relayer.done"))?;
+	tracing::info!(relayed = journal.done.len(), dir = %args.vaa_dir.display(), "relayer started");
+	loop {
+		let at = client.api.at_current_block().await?;
+		let mut peers = Vec::new();
+		let mut entries = at.storage().iter(runtime::storage().wormhole_bridge().peers(), ()).await?;
+		while let Some(entry) = entries.next().await {
+			let entry = entry?;
+			let (chain,) = entry.key()?.decode()?;
+			peers.push((chain, entry.value().decode()?.emitter));
+		}
+		let mut waiting = 0;
+		for (chain, emitter) in peers {
+			for (sequence, path) in list_vaas(&args.vaa_dir, chain, &emitter)? {
+				let key = Journal::key(chain, &emitter, sequence);
+				if journal.done.contains(&key) {
+					continue;
+				}
+				let vaa = read_vaa(&path)?;
+				match client.submit(&runtime::tx().wormhole_bridge().receive_message(vaa), &payer).await {
+					Ok(_) => {
+						tracing::info!(chain, sequence, "redeemed on Cloudana");
+						journal.record(key)?;
+					},
+					Err(e) if e.to_string().contains("AlreadyConsumed") => {
+						tracing::info!(chain, sequence, "redeemed already");
+						journal.record(key)?;
+					},
+					Err(e) => {
+						waiting += 1;
+						tracing::warn!(chain, sequence, "not redeemed, will retry: {e:#}");
+					},
+				}
+			}
+		}
+		if args.once {
+			if waiting > 0 {
+				return Err(anyhow!("{waiting} VAA(s) could not be redeemed yet"));
+			}
+			return Ok(());
+		}
+		tokio::time::sleep(Duration::from_millis(args.poll_ms)).await;
+	}
+}
