@@ -1,0 +1,234 @@
+//! The spoke program (its SBF build) in litesvm, against the SPL Token program litesvm
+//! bundles: a VAA from Cloudana mints bridged CLD, once; every class of bad VAA and bad account
+//! is refused with its error and mints nothing; burn-and-send burns and publishes the message
+//! guardians sign.
+//!
+//! Needs the program: `scripts/build-spoke.sh` (its path in `CLOUDANA_SPOKE_SO`).
+
+use cloudana_solana_devnet::{Devnet, Failure};
+use cloudana_spoke_interface::SpokeError;
+use cloudana_wormhole::{
+	devnet,
+	ntt::{NativeTokenTransfer, NttManagerMessage, TransceiverMessage, TrimmedAmount},
+	verify, Body, GuardianSet, Signature, Vaa, K256,
+};
+use solana_address::Address;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::path::PathBuf;
+
+const HUB_CHAIN: u16 = 0xC1D0;
+const HUB: [u8; 32] = [0xCE; 32];
+const PROGRAM: Address = Address::new_from_array([0x5B; 32]);
+
+fn program_so() -> PathBuf {
+	let path = PathBuf::from(std::env::var("CLOUDANA_SPOKE_SO").expect("CLOUDANA_SPOKE_SO: the spoke's .so (scripts/build-spoke.sh)"));
+	assert!(path.exists(), "{} is missing: run scripts/build-spoke.sh", path.display());
+	path
+}
+
+fn guardians() -> Vec<[u8; 20]> {
+	devnet::GUARDIAN_ADDRESSES[..devnet::DEV_GUARDIANS].to_vec()
+}
+
+fn devnet() -> Devnet {
+	Devnet::new(&program_so(), PROGRAM, HUB_CHAIN, HUB, 0, guardians()).unwrap()
+}
+
+/// A transfer from Cloudana of `units` (10⁻⁸ CLD) to the Solana owner `to`.
+fn payload(units: u64, to: [u8; 32], to_chain: u16, decimals: u8) -> Vec<u8> {
+	let ntt = NativeTokenTransfer {
+		amount: TrimmedAmount { amount: units, decimals },
+		source_token: [0u8; 32],
+		to,
+		to_chain,
+		additional_payload: vec![],
+	};
+	let manager = NttManagerMessage { id: [0u8; 32], sender: [0xA1; 32], payload: ntt.encode().unwrap() };
+	TransceiverMessage {
+		source_manager: HUB,
+		recipient_manager: PROGRAM.to_bytes(),
+		manager_payload: manager.encode().unwrap(),
+		transceiver_payload: vec![],
+	}
+	.encode()
+	.unwrap()
+}
+
+fn body(sequence: u64, payload: Vec<u8>) -> Body {
+	Body { timestamp: 1_750_000_000, nonce: 0, emitter_chain: HUB_CHAIN, emitter_address: HUB, sequence, consistency_level: 1, payload }
+}
+
+fn sign(signers: &[u8], body: Body) -> Vaa {
+	let digest = body.digest(&K256);
+	let signatures = signers
+		.iter()
+		.map(|&i| Signature { guardian_index: i, signature: K256.sign(&devnet::GUARDIAN_KEYS[i as usize], &digest).unwrap() })
+		.collect();
+	Vaa { guardian_set_index: 0, signatures, body }
+}
+
+/// Signed by a quorum (4 of 5).
+fn signed(body: Body) -> Vaa {
+	sign(&[0, 1, 2, 3], body)
+}
+
+fn refused(result: Result<(), Failure>, error: SpokeError) {
+	assert_eq!(result, Err(Failure::Spoke(error)));
+}
+
+#[test]
+fn a_vaa_from_cloudana_mints_once_and_a_malleated_twin_is_a_replay() {
+	let mut net = devnet();
+	let owner = Keypair::new();
+	let account = net.token_account(&owner.pubkey()).unwrap();
+	let vaa = signed(body(0, payload(250_000_000, owner.pubkey().to_bytes(), 1, 8)));
+	net.redeem(&vaa.encode(), account).unwrap();
+	assert_eq!((net.balance(&account), net.supply()), (250_000_000, 250_000_000));
+	refused(net.redeem(&vaa.encode(), account), SpokeError::AlreadyRedeemed);
+
+	// (r, n − s, 1 − v): another valid signature over the same digest.
+	let mut twin = vaa.clone();
+	let n: [u8; 32] = hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141");
+	let s: [u8; 32] = twin.signatures[0].signature[32..64].try_into().unwrap();
+	twin.signatures[0].signature[32..64].copy_from_slice(&sub(&n, &s));
+	twin.signatures[0].signature[64] ^= 1;
+	assert_ne!(twin.encode(), vaa.encode());
+	// Solana's secp256k1_recover accepts high s as Ethereum's ecrecover does: the twin verifies,
+	// and only the digest-keyed replay account stops it.
+	refused(net.redeem(&twin.encode(), account), SpokeError::AlreadyRedeemed);
+	assert_eq!(net.supply(), 250_000_000);
+}
+
+fn hex(s: &str) -> [u8; 32] {
+	let bytes: Vec<u8> = (0..32).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect();
+	bytes.try_into().unwrap()
+}
+
+fn sub(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+	let mut out = [0u8; 32];
+	let mut borrow = 0i16;
+	for i in (0..32).rev() {
+		let mut d = a[i] as i16 - b[i] as i16 - borrow;
+		borrow = (d < 0) as i16;
+		if d < 0 {
+			d += 256;
+		}
+		out[i] = d as u8;
+	}
+	out
+}
+
+#[test]
+fn every_class_of_bad_vaa_is_refused_with_its_error_and_mints_nothing() {
+	let mut net = devnet();
+	let owner = Keypair::new();
+	let account = net.token_account(&owner.pubkey()).unwrap();
+	let to = owner.pubkey().to_bytes();
+	let good = signed(body(0, payload(100_000_000, to, 1, 8)));
+	let encoded = good.encode();
+
+	refused(net.redeem(&encoded[..40], account), SpokeError::MalformedVaa);
+	let mut v2 = encoded.clone();
+	v2[0] = 2;
+	refused(net.redeem(&v2, account), SpokeError::UnsupportedVaaVersion);
+	let mut other_set = good.clone();
+	other_set.guardian_set_index = 1;
+	refused(net.redeem(&other_set.encode(), account), SpokeError::UnknownGuardianSet);
+	refused(net.redeem(&sign(&[0, 1, 2], good.body.clone()).encode(), account), SpokeError::NoQuorum);
+	refused(net.redeem(&sign(&[1, 0, 2, 3], good.body.clone()).encode(), account), SpokeError::GuardianIndicesNotAscending);
+	let mut out_of_range = good.clone();
+	out_of_range.signatures[3].guardian_index = 5;
+	refused(net.redeem(&out_of_range.encode(), account), SpokeError::GuardianIndexOutOfRange);
+	let mut bad_v = good.clone();
+	bad_v.signatures[0].signature[64] = 27;
+	refused(net.redeem(&bad_v.encode(), account), SpokeError::InvalidRecoveryId);
+	// Signed by guardians 5–8 of Wormhole's devnet, claiming to be 0–3 of this set.
+	let mut impostor = good.clone();
+	let digest = good.body.digest(&K256);
+	for (i, s) in impostor.signatures.iter_mut().enumerate() {
+		s.signature = K256.sign(&devnet::GUARDIAN_KEYS[5 + i], &digest).unwrap();
+	}
+	refused(net.redeem(&impostor.encode(), account), SpokeError::InvalidSignature);
+	let mut tampered = good.clone();
+	tampered.body.payload = payload(100_000_000_000, to, 1, 8);
+	refused(net.redeem(&tampered.encode(), account), SpokeError::InvalidSignature);
+
+	let refuse_body = |net: &mut Devnet, body: Body, error| refused(net.redeem(&signed(body).encode(), account), error);
+	let mut other_chain = body(1, payload(1, to, 1, 8));
+	other_chain.emitter_chain = 2;
+	refuse_body(&mut net, other_chain, SpokeError::WrongEmitter);
+	let mut other_emitter = body(1, payload(1, to, 1, 8));
+	other_emitter.emitter_address = [0xEE; 32];
+	refuse_body(&mut net, other_emitter, SpokeError::WrongEmitter);
+	refuse_body(&mut net, body(1, b"no transceiver message".to_vec()), SpokeError::MalformedPayload);
+	let message = |f: &dyn Fn(&mut TransceiverMessage)| {
+		let mut m = TransceiverMessage::parse(&payload(1, to, 1, 8)).unwrap();
+		f(&mut m);
+		body(1, m.encode().unwrap())
+	};
+	refuse_body(&mut net, message(&|m| m.source_manager = [0x11; 32]), SpokeError::WrongSourceManager);
+	refuse_body(&mut net, message(&|m| m.recipient_manager = [0x22; 32]), SpokeError::WrongRecipientManager);
+	refuse_body(&mut net, body(1, payload(1, to, 2, 8)), SpokeError::WrongTargetChain);
+	refuse_body(&mut net, body(1, payload(1, to, 1, 6)), SpokeError::UnsupportedDecimals);
+	refuse_body(&mut net, body(1, payload(0, to, 1, 8)), SpokeError::ZeroAmount);
+	// A token account that is not the recipient's.
+	let stranger = Keypair::new();
+	let other_account = net.token_account(&stranger.pubkey()).unwrap();
+	refused(net.redeem(&good.encode(), other_account), SpokeError::WrongRecipient);
+	// The replay account must be the digest's.
+	let wrong_replay = net.redeem_instruction(&good.encode(), &[7u8; 32], account);
+	assert_eq!(net.send(&[wrong_replay], &[]), Err(Failure::Spoke(SpokeError::WrongAccount)));
+
+	assert_eq!(net.supply(), 0);
+	net.redeem(&good.encode(), account).unwrap();
+	assert_eq!(net.supply(), 100_000_000);
+}
+
+#[test]
+fn burn_and_send_burns_and_publishes_the_body_guardians_sign() {
+	let mut net = devnet();
+	let owner = Keypair::new();
+	net.fund(&owner.pubkey());
+	let account = net.token_account(&owner.pubkey()).unwrap();
+	net.redeem(&signed(body(0, payload(500_000_000, owner.pubkey().to_bytes(), 1, 8))).encode(), account).unwrap();
+
+	let alice = [0xA1; 32];
+	let sequence = net.burn_and_send(&owner, account, 120_000_000, alice).unwrap();
+	assert_eq!(sequence, 0);
+	assert_eq!((net.balance(&account), net.supply()), (380_000_000, 380_000_000));
+	let body = Body::parse(&net.outbox(0).unwrap()).unwrap();
+	assert_eq!((body.emitter_chain, body.emitter_address, body.sequence), (1, PROGRAM.to_bytes(), 0));
+	let message = TransceiverMessage::parse(&body.payload).unwrap();
+	assert_eq!((message.source_manager, message.recipient_manager), (PROGRAM.to_bytes(), HUB));
+	let (manager, ntt) = message.transfer().unwrap();
+	assert_eq!(manager.sender, owner.pubkey().to_bytes());
+	assert_eq!((ntt.amount, ntt.to, ntt.to_chain), (TrimmedAmount { amount: 120_000_000, decimals: 8 }, alice, HUB_CHAIN));
+	// What the guardians make of it verifies against the set.
+	let vaa = signed(body);
+	let keys = guardians();
+	verify(&K256, &vaa, &GuardianSet { index: 0, keys: &keys, expiration_time: 0 }, 0, 0).unwrap();
+
+	assert_eq!(net.burn_and_send(&owner, account, 1, alice).unwrap(), 1);
+	assert!(net.outbox(1).is_some());
+	assert_eq!(net.burn_and_send(&owner, account, 0, alice), Err(Failure::Spoke(SpokeError::ZeroAmount)));
+	assert_eq!(net.burn_and_send(&owner, account, 1, [0u8; 32]), Err(Failure::Spoke(SpokeError::InvalidRecipient)));
+	// More than the account holds: the token program refuses, nothing published.
+	assert!(matches!(net.burn_and_send(&owner, account, 1_000_000_000, alice), Err(Failure::Other(_))));
+	// Someone else's tokens: the owner must sign the burn.
+	let thief = Keypair::new();
+	net.fund(&thief.pubkey());
+	assert!(matches!(net.burn_and_send(&thief, account, 1, alice), Err(Failure::Other(_))));
+	assert_eq!(net.next_sequence(), 2);
+	assert_eq!(net.supply(), 379_999_999);
+}
+
+#[test]
+fn the_config_is_initialized_once_with_a_mint_the_spoke_controls() {
+	let mut net = devnet();
+	let again = net.initialize_instruction(HUB_CHAIN, HUB, 0, guardians());
+	assert_eq!(net.send(&[again], &[]), Err(Failure::Spoke(SpokeError::AlreadyInitialized)));
+	let config = net.config();
+	assert_eq!((config.hub_chain, config.hub_emitter, config.guardians.len()), (HUB_CHAIN, HUB, 5));
+	assert_eq!(config.mint, net.mint.to_bytes());
+}

@@ -1,0 +1,219 @@
+//! # cloudana-spoke-interface
+//!
+//! The wire types of Cloudana's Solana spoke, shared by the program (`cloudana-spoke`) and its
+//! clients (`cloudana-solana-devnet`, the relayer): instruction data, the config account's
+//! layout, error codes, seeds and constants. No dependencies, `no_std`.
+
+#![no_std]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+/// Wormhole's chain id for Solana.
+pub const SOLANA: u16 = 1;
+/// The bridged CLD mint's decimals.
+pub const DECIMALS: u8 = 8;
+/// The most guardians the config holds.
+pub const MAX_GUARDIANS: usize = 19;
+/// The config account's size, bytes.
+pub const CONFIG_LEN: usize = 180 + 20 * MAX_GUARDIANS;
+/// Seeds of the program addresses.
+pub const MINT_AUTHORITY_SEED: &[u8] = b"mint_authority";
+pub const REPLAY_SEED: &[u8] = b"replay";
+pub const OUTBOX_SEED: &[u8] = b"outbox";
+/// The consistency level of the spoke's messages: 32, finalized (Wormhole's Solana value).
+pub const CONSISTENCY_FINALIZED: u8 = 32;
+
+/// What went wrong, as `ProgramError::Custom(code)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum SpokeError {
+	/// Unknown instruction or malformed instruction data.
+	InvalidInstruction = 0,
+	/// The config was initialized already.
+	AlreadyInitialized = 1,
+	/// The config is not initialized, not the program's, or not the expected size.
+	InvalidConfig = 2,
+	/// An account is not the one the config or the derivation names.
+	WrongAccount = 3,
+	/// The mint is not an 8-decimal SPL mint whose authority is the program's mint authority.
+	InvalidMint = 4,
+	/// Not a VAA (truncated).
+	MalformedVaa = 5,
+	/// Not a VAA of version 1.
+	UnsupportedVaaVersion = 6,
+	/// The VAA names another guardian set than the config's.
+	UnknownGuardianSet = 7,
+	/// Fewer signatures than the quorum.
+	NoQuorum = 8,
+	/// Guardian indices are not strictly ascending.
+	GuardianIndicesNotAscending = 9,
+	/// A guardian index is not below the set's size.
+	GuardianIndexOutOfRange = 10,
+	/// A recovery id other than 0 or 1.
+	InvalidRecoveryId = 11,
+	/// A signature does not recover to its guardian.
+	InvalidSignature = 12,
+	/// The VAA was redeemed already (its replay account exists).
+	AlreadyRedeemed = 13,
+	/// The emitter is not Cloudana's bridge.
+	WrongEmitter = 14,
+	/// The payload is not an NTT transfer in a Wormhole transceiver message.
+	MalformedPayload = 15,
+	/// The message's source manager is not Cloudana's.
+	WrongSourceManager = 16,
+	/// The message is for another NTT manager.
+	WrongRecipientManager = 17,
+	/// The transfer is for another chain.
+	WrongTargetChain = 18,
+	/// The transfer's decimals are not 8.
+	UnsupportedDecimals = 19,
+	/// The token account is not the recipient's account of this mint.
+	WrongRecipient = 20,
+	/// Zero tokens.
+	ZeroAmount = 21,
+	/// The recipient on Cloudana is all zeros.
+	InvalidRecipient = 22,
+	/// Too many guardians, none, or a zero address.
+	InvalidGuardianSet = 23,
+}
+
+
+/// The spoke's instructions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Instruction {
+	/// Fills the config: Cloudana's chain id and emitter (the bridge's 32-byte address, also its
+	/// NTT manager), the guardian set, the mint; the signer becomes the admin.
+	Initialize { hub_chain: u16, hub_emitter: [u8; 32], guardian_set_index: u32, guardians: Vec<[u8; 20]> },
+	/// Verifies a VAA from Cloudana and mints its amount to the recipient's token account.
+	Redeem { vaa: Vec<u8> },
+	/// Burns `amount` (10⁻⁸ CLD) from the owner's token account and publishes a transfer to
+	/// `recipient` (a Cloudana account's 32 bytes) in a new outbox account.
+	BurnAndSend { amount: u64, recipient: [u8; 32] },
+}
+
+impl Instruction {
+	/// Parses instruction data.
+	pub fn parse(data: &[u8]) -> Result<Instruction, SpokeError> {
+		let bad = SpokeError::InvalidInstruction;
+		let (&tag, rest) = data.split_first().ok_or(bad)?;
+		match tag {
+			0 => {
+				if rest.len() < 39 {
+					return Err(bad);
+				}
+				let hub_chain = u16::from_le_bytes([rest[0], rest[1]]);
+				let hub_emitter: [u8; 32] = rest[2..34].try_into().map_err(|_| bad)?;
+				let guardian_set_index = u32::from_le_bytes(rest[34..38].try_into().map_err(|_| bad)?);
+				let n = rest[38] as usize;
+				let keys = &rest[39..];
+				if keys.len() != 20 * n {
+					return Err(bad);
+				}
+				let guardians = keys.chunks(20).map(|k| k.try_into().expect("20-byte chunks")).collect();
+				Ok(Instruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians })
+			},
+			1 => Ok(Instruction::Redeem { vaa: rest.to_vec() }),
+			2 => {
+				if rest.len() != 40 {
+					return Err(bad);
+				}
+				let amount = u64::from_le_bytes(rest[..8].try_into().map_err(|_| bad)?);
+				let recipient = rest[8..].try_into().map_err(|_| bad)?;
+				Ok(Instruction::BurnAndSend { amount, recipient })
+			},
+			_ => Err(bad),
+		}
+	}
+
+	/// Instruction data.
+	pub fn encode(&self) -> Vec<u8> {
+		let mut out = Vec::new();
+		match self {
+			Instruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians } => {
+				out.push(0);
+				out.extend_from_slice(&hub_chain.to_le_bytes());
+				out.extend_from_slice(hub_emitter);
+				out.extend_from_slice(&guardian_set_index.to_le_bytes());
+				out.push(guardians.len() as u8);
+				for g in guardians {
+					out.extend_from_slice(g);
+				}
+			},
+			Instruction::Redeem { vaa } => {
+				out.push(1);
+				out.extend_from_slice(vaa);
+			},
+			Instruction::BurnAndSend { amount, recipient } => {
+				out.push(2);
+				out.extend_from_slice(&amount.to_le_bytes());
+				out.extend_from_slice(recipient);
+			},
+		}
+		out
+	}
+}
+
+/// The config account, [`CONFIG_LEN`] bytes:
+///
+/// | offset | bytes | field |
+/// |---|---|---|
+/// | 0 | 1 | initialized (1) |
+/// | 1 | 1 | mint authority bump |
+/// | 2 | 32 | admin |
+/// | 34 | 32 | mint |
+/// | 66 | 2 | hub chain (u16 LE) |
+/// | 68 | 32 | hub emitter (= hub NTT manager) |
+/// | 100 | 8 | next outbox sequence (u64 LE) |
+/// | 108 | 4 | guardian set index (u32 LE) |
+/// | 112 | 1 | guardians n |
+/// | 113 | 67 | reserved |
+/// | 180 | 20·19 | guardians |
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+	pub mint_authority_bump: u8,
+	pub admin: [u8; 32],
+	pub mint: [u8; 32],
+	pub hub_chain: u16,
+	pub hub_emitter: [u8; 32],
+	pub next_sequence: u64,
+	pub guardian_set_index: u32,
+	pub guardians: Vec<[u8; 20]>,
+}
+
+impl Config {
+	pub fn read(data: &[u8]) -> Result<Config, SpokeError> {
+		if data.len() != CONFIG_LEN || data[0] != 1 {
+			return Err(SpokeError::InvalidConfig);
+		}
+		let n = (data[112] as usize).min(MAX_GUARDIANS);
+		let array32 = |at: usize| -> [u8; 32] { data[at..at + 32].try_into().expect("in bounds") };
+		Ok(Config {
+			mint_authority_bump: data[1],
+			admin: array32(2),
+			mint: array32(34),
+			hub_chain: u16::from_le_bytes([data[66], data[67]]),
+			hub_emitter: array32(68),
+			next_sequence: u64::from_le_bytes(data[100..108].try_into().expect("in bounds")),
+			guardian_set_index: u32::from_le_bytes(data[108..112].try_into().expect("in bounds")),
+			guardians: (0..n).map(|i| data[180 + 20 * i..200 + 20 * i].try_into().expect("in bounds")).collect(),
+		})
+	}
+
+	pub fn write(&self, data: &mut [u8]) {
+		data[0] = 1;
+		data[1] = self.mint_authority_bump;
+		data[2..34].copy_from_slice(&self.admin);
+		data[34..66].copy_from_slice(&self.mint);
+		data[66..68].copy_from_slice(&self.hub_chain.to_le_bytes());
+		data[68..100].copy_from_slice(&self.hub_emitter);
+		data[100..108].copy_from_slice(&self.next_sequence.to_le_bytes());
+		data[108..112].copy_from_slice(&self.guardian_set_index.to_le_bytes());
+		data[112] = self.guardians.len() as u8;
+		for (i, g) in self.guardians.iter().enumerate() {
+			data[180 + 20 * i..200 + 20 * i].copy_from_slice(g);
+		}
+	}
+}
+

@@ -1,0 +1,457 @@
+//! # cloudana-spoke
+//!
+//! The Solana spoke of Cloudana's Wormhole bridge (Wormhole's Native Token Transfers, hub and
+//! spoke): CLD locked on Cloudana is minted here as an SPL token of 8 decimals; burned here, it
+//! is unlocked on Cloudana. Written with `pinocchio`, built for SBF from upstream Rust
+//! (`bpfel-unknown-none`, linked by `sbpf-linker`; `scripts/build-spoke.sh`).
+//!
+//! VAAs are verified with `cloudana-wormhole` over Solana's syscalls (`sol_keccak256`,
+//! `sol_secp256k1_recover`), by the same rules as on Cloudana: quorum ⌊2n/3⌋ + 1, guardian
+//! indices strictly ascending and below the set's size, each signature recovering to its
+//! guardian's address. Replay is keyed on the body digest: each redeemed VAA creates the
+//! account at the program address `["replay", digest]`, which cannot be created twice.
+//!
+//! ## Addresses
+//!
+//! - **Config**: an account owned by the program, [`CONFIG_LEN`] bytes, made by the deployer
+//!   and filled by [`Instruction::Initialize`].
+//! - **Mint authority**: the program address `["mint_authority"]`; the mint must name it.
+//! - **Emitter and NTT manager**: the program id itself (32 bytes), as Cloudana registers the
+//!   peer.
+//! - **Outbox**: the program address `["outbox", sequence (u64 LE)]`, one account per message,
+//!   holding the exact VAA body guardians sign.
+//!
+//! ## Instructions (first byte, then the fields; integers little-endian, as Solana does)
+//!
+//! | tag | instruction | data | accounts |
+//! |---|---|---|---|
+//! | 0 | [`Instruction::Initialize`] | `u16 hub chain ‖ [32] hub emitter ‖ u32 guardian set index ‖ u8 n ‖ n × [20] guardian` | config (w), admin (s), mint |
+//! | 1 | [`Instruction::Redeem`] | the VAA's bytes | config, replay (w), mint (w), recipient token account (w), mint authority, payer (s, w), system program, token program |
+//! | 2 | [`Instruction::BurnAndSend`] | `u64 amount (10⁻⁸ CLD) ‖ [32] recipient on Cloudana` | config (w), outbox (w), mint (w), owner's token account (w), owner (s, w), system program, token program |
+//!
+//! Errors are [`SpokeError`] codes (`ProgramError::Custom`).
+
+// no_std on Solana; with std elsewhere, so that `cargo check` and clippy work on the host.
+#![cfg_attr(any(target_os = "solana", target_arch = "bpf"), no_std)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+pub use cloudana_spoke_interface::*;
+use cloudana_wormhole::{
+	ntt::{NativeTokenTransfer, NttManagerMessage, TransceiverMessage, TrimmedAmount},
+	verify, Body, Crypto, GuardianSet, Vaa, VaaError, VerifyError,
+};
+use pinocchio::{
+	cpi::{invoke_signed, Seed, Signer},
+	error::ProgramError,
+	instruction::{InstructionAccount, InstructionView},
+	sysvars::{clock::Clock, rent::Rent, Sysvar},
+	AccountView, Address, ProgramResult,
+};
+
+#[cfg(any(target_os = "solana", target_arch = "bpf"))]
+mod entry {
+	pinocchio::program_entrypoint!(super::process_instruction);
+	pinocchio::default_allocator!();
+	pinocchio::nostd_panic_handler!();
+}
+
+/// The SPL Token program, `TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA` (base58 decoded).
+pub const TOKEN_PROGRAM: Address = Address::new_from_array([
+	6, 221, 246, 225, 215, 101, 161, 147, 217, 203, 225, 70, 206, 235, 121, 172, 28, 180, 133, 237, 95, 91, 55, 145, 58,
+	140, 245, 133, 126, 255, 0, 169,
+]);
+
+/// A spoke error as Solana's `ProgramError::Custom(code)`.
+fn e(error: SpokeError) -> ProgramError {
+	ProgramError::Custom(error as u32)
+}
+
+type Result<T = ()> = core::result::Result<T, ProgramError>;
+
+/// `cloudana_wormhole::Crypto` over Solana's syscalls.
+pub struct Syscalls;
+
+impl Crypto for Syscalls {
+	#[cfg(any(target_os = "solana", target_arch = "bpf"))]
+	fn keccak256(&self, data: &[u8]) -> [u8; 32] {
+		let mut out = [0u8; 32];
+		let vals: [&[u8]; 1] = [data];
+		// SAFETY: `vals` is an array of one slice (pointer, length), as the syscall reads it;
+		// `out` has room for the 32-byte hash.
+		unsafe { pinocchio::syscalls::sol_keccak256(vals.as_ptr() as *const u8, 1, out.as_mut_ptr()) };
+		out
+	}
+
+	#[cfg(any(target_os = "solana", target_arch = "bpf"))]
+	fn secp256k1_recover(&self, signature: &[u8; 65], digest: &[u8; 32]) -> Option<[u8; 64]> {
+		let mut out = [0u8; 64];
+		// SAFETY: the pointers are to 32, 64 (the first 64 of 65) and 64 bytes, as the syscall
+		// reads and writes them.
+		let status = unsafe {
+			pinocchio::syscalls::sol_secp256k1_recover(
+				digest.as_ptr(),
+				signature[64] as u64,
+				signature.as_ptr(),
+				out.as_mut_ptr(),
+			)
+		};
+		(status == 0).then_some(out)
+	}
+
+	#[cfg(not(any(target_os = "solana", target_arch = "bpf")))]
+	fn keccak256(&self, _: &[u8]) -> [u8; 32] {
+		unimplemented!("the spoke's crypto runs on Solana only")
+	}
+
+	#[cfg(not(any(target_os = "solana", target_arch = "bpf")))]
+	fn secp256k1_recover(&self, _: &[u8; 65], _: &[u8; 32]) -> Option<[u8; 64]> {
+		unimplemented!("the spoke's crypto runs on Solana only")
+	}
+}
+
+/// The program address of `seeds` and its bump.
+#[cfg(any(target_os = "solana", target_arch = "bpf"))]
+fn program_address(seeds: &[&[u8]], program_id: &Address) -> (Address, u8) {
+	Address::find_program_address(seeds, program_id)
+}
+
+#[cfg(not(any(target_os = "solana", target_arch = "bpf")))]
+fn program_address(_: &[&[u8]], _: &Address) -> (Address, u8) {
+	unimplemented!("program addresses are derived on Solana only")
+}
+
+/// The program's entry point.
+pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+	let instruction = Instruction::parse(data).map_err(e)?;
+	let mut ctx = Ctx { program_id, accounts };
+	match &instruction {
+		Instruction::Initialize { .. } => initialize(&mut ctx, &instruction),
+		Instruction::Redeem { vaa } => redeem(&mut ctx, vaa),
+		Instruction::BurnAndSend { amount, recipient } => burn_and_send(&mut ctx, *amount, recipient),
+	}
+}
+
+/// An instruction's program id and accounts. Handlers take it whole: upstream LLVM passes a
+/// function's arguments past the fifth register on the stack in a way SBPF v0's separate
+/// 4 KiB call frames do not support, so no function here takes more than five registers
+/// (a slice counts two, a returned aggregate one).
+struct Ctx<'a> {
+	program_id: &'a Address,
+	accounts: &'a mut [AccountView],
+}
+
+fn account<'a>(accounts: &'a mut [AccountView], i: usize) -> Result<&'a mut AccountView> {
+	accounts.get_mut(i).ok_or(ProgramError::NotEnoughAccountKeys)
+}
+
+fn config_of(program_id: &Address, config: &AccountView) -> Result<Config> {
+	if !config.owned_by(program_id) {
+		return Err(e(SpokeError::InvalidConfig));
+	}
+	Config::read(&config.try_borrow()?).map_err(e)
+}
+
+#[inline(never)]
+fn initialize(ctx: &mut Ctx, instruction: &Instruction) -> Result {
+	let Instruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians } = instruction else {
+		return Err(e(SpokeError::InvalidInstruction));
+	};
+	let (program_id, accounts) = (ctx.program_id, &mut *ctx.accounts);
+	if accounts.len() < 3 {
+		return Err(ProgramError::NotEnoughAccountKeys);
+	}
+	let (mint_authority, bump) = program_address(&[MINT_AUTHORITY_SEED], program_id);
+	{
+		let admin = &accounts[1];
+		if !admin.is_signer() {
+			return Err(ProgramError::MissingRequiredSignature);
+		}
+		let mint = &accounts[2];
+		if !mint.owned_by(&TOKEN_PROGRAM) {
+			return Err(e(SpokeError::InvalidMint));
+		}
+		let data = mint.try_borrow()?;
+		// SPL mint: COption<authority> (u32 tag, 32) ‖ supply u64 ‖ decimals u8 ‖ initialized.
+		if data.len() != 82 || data[0..4] != [1, 0, 0, 0] || data[4..36] != mint_authority.to_bytes() || data[44] != DECIMALS
+		{
+			return Err(e(SpokeError::InvalidMint));
+		}
+	}
+	if guardians.is_empty() || guardians.len() > MAX_GUARDIANS || guardians.iter().any(|g| *g == [0u8; 20]) {
+		return Err(e(SpokeError::InvalidGuardianSet));
+	}
+	let admin = accounts[1].address().to_bytes();
+	let mint = accounts[2].address().to_bytes();
+	let config = account(accounts, 0)?;
+	if !config.owned_by(program_id) || config.data_len() != CONFIG_LEN || !config.is_writable() {
+		return Err(e(SpokeError::InvalidConfig));
+	}
+	let mut data = config.try_borrow_mut()?;
+	if data[0] != 0 {
+		return Err(e(SpokeError::AlreadyInitialized));
+	}
+	Config {
+		mint_authority_bump: bump,
+		admin,
+		mint,
+		hub_chain: *hub_chain,
+		hub_emitter: *hub_emitter,
+		next_sequence: 0,
+		guardian_set_index: *guardian_set_index,
+		guardians: guardians.clone(),
+	}
+	.write(&mut data);
+	Ok(())
+}
+
+/// A program-owned account to create at a program address: `space` bytes, paid by `payer`,
+/// signed with the address's `seeds`.
+struct NewAccount<'a> {
+	program_id: &'a Address,
+	payer: &'a AccountView,
+	target: &'a AccountView,
+	system: &'a AccountView,
+	space: u64,
+	seeds: &'a [Seed<'a>],
+}
+
+/// System program `CreateAccount` (instruction 0: `u32 LE 0 ‖ lamports u64 LE ‖ space u64 LE
+/// ‖ owner`), rent-exempt, signed with the new address's seeds.
+#[inline(never)]
+fn create_account(new: &NewAccount) -> Result {
+	let lamports = Rent::get()?.try_minimum_balance(new.space as usize)?;
+	let mut data = [0u8; 52];
+	data[4..12].copy_from_slice(&lamports.to_le_bytes());
+	data[12..20].copy_from_slice(&new.space.to_le_bytes());
+	data[20..52].copy_from_slice(new.program_id.as_ref());
+	let metas =
+		[InstructionAccount::writable_signer(new.payer.address()), InstructionAccount::writable_signer(new.target.address())];
+	let instruction = InstructionView { program_id: new.system.address(), data: &data, accounts: &metas };
+	invoke_signed(&instruction, &[new.payer, new.target], &[Signer::from(new.seeds)])
+}
+
+fn vaa_error(e: VaaError) -> SpokeError {
+	match e {
+		VaaError::UnsupportedVersion(_) => SpokeError::UnsupportedVaaVersion,
+		_ => SpokeError::MalformedVaa,
+	}
+}
+
+fn verify_error(e: VerifyError) -> SpokeError {
+	match e {
+		VerifyError::WrongGuardianSet { .. } => SpokeError::UnknownGuardianSet,
+		VerifyError::EmptyGuardianSet | VerifyError::TooManyGuardians => SpokeError::InvalidGuardianSet,
+		VerifyError::GuardianSetExpired { .. } => SpokeError::UnknownGuardianSet,
+		VerifyError::NoQuorum { .. } => SpokeError::NoQuorum,
+		VerifyError::IndicesNotAscending { .. } => SpokeError::GuardianIndicesNotAscending,
+		VerifyError::GuardianIndexOutOfRange { .. } => SpokeError::GuardianIndexOutOfRange,
+		VerifyError::BadRecoveryId { .. } => SpokeError::InvalidRecoveryId,
+		VerifyError::SignatureInvalid { .. } => SpokeError::InvalidSignature,
+	}
+}
+
+/// What a verified VAA from the hub asks: its body digest, the recipient owner and the amount
+/// (10⁻⁸ CLD). Its own frame: SBF gives each call 4 KiB of stack.
+#[inline(never)]
+fn checked_transfer(program_id: &Address, config: &Config, bytes: &[u8]) -> Result<([u8; 32], [u8; 32], u64)> {
+	let vaa = Vaa::parse(bytes).map_err(|x| e(vaa_error(x)))?;
+	let set = GuardianSet { index: config.guardian_set_index, keys: &config.guardians, expiration_time: u64::MAX };
+	let digest = verify(&Syscalls, &vaa, &set, config.guardian_set_index, 0).map_err(|x| e(verify_error(x)))?;
+	let body = &vaa.body;
+	if body.emitter_chain != config.hub_chain || body.emitter_address != config.hub_emitter {
+		return Err(e(SpokeError::WrongEmitter));
+	}
+	let message = TransceiverMessage::parse(&body.payload).map_err(|_| e(SpokeError::MalformedPayload))?;
+	if message.source_manager != config.hub_emitter {
+		return Err(e(SpokeError::WrongSourceManager));
+	}
+	if message.recipient_manager != program_id.to_bytes() {
+		return Err(e(SpokeError::WrongRecipientManager));
+	}
+	let (_, transfer) = message.transfer().map_err(|_| e(SpokeError::MalformedPayload))?;
+	if transfer.to_chain != SOLANA {
+		return Err(e(SpokeError::WrongTargetChain));
+	}
+	if transfer.amount.decimals != DECIMALS {
+		return Err(e(SpokeError::UnsupportedDecimals));
+	}
+	if transfer.amount.amount == 0 {
+		return Err(e(SpokeError::ZeroAmount));
+	}
+	Ok((digest, transfer.to, transfer.amount.amount))
+}
+
+#[inline(never)]
+fn redeem(ctx: &mut Ctx, bytes: &[u8]) -> Result {
+	let (program_id, accounts) = (ctx.program_id, &mut *ctx.accounts);
+	if accounts.len() < 8 {
+		return Err(ProgramError::NotEnoughAccountKeys);
+	}
+	let config = config_of(program_id, &accounts[0])?;
+	let (digest, to, amount) = checked_transfer(program_id, &config, bytes)?;
+
+	let (replay, replay_bump) = program_address(&[REPLAY_SEED, &digest], program_id);
+	let (mint_authority, _) = (program_address(&[MINT_AUTHORITY_SEED], program_id).0, ());
+	let [_, replay_account, mint, recipient, authority, payer, system, token, ..] = accounts else {
+		return Err(ProgramError::NotEnoughAccountKeys);
+	};
+	if replay_account.address() != &replay ||
+		mint.address().to_bytes() != config.mint ||
+		authority.address() != &mint_authority ||
+		system.address() != &Address::new_from_array([0u8; 32]) ||
+		token.address() != &TOKEN_PROGRAM
+	{
+		return Err(e(SpokeError::WrongAccount));
+	}
+	if replay_account.lamports() != 0 || !replay_account.is_data_empty() {
+		return Err(e(SpokeError::AlreadyRedeemed));
+	}
+	{
+		// SPL token account: mint ‖ owner ‖ amount ….
+		if !recipient.owned_by(&TOKEN_PROGRAM) {
+			return Err(e(SpokeError::WrongRecipient));
+		}
+		let data = recipient.try_borrow()?;
+		if data.len() < 64 || data[0..32] != config.mint || data[32..64] != to {
+			return Err(e(SpokeError::WrongRecipient));
+		}
+	}
+	let bump = [replay_bump];
+	let seeds = [Seed::from(REPLAY_SEED), Seed::from(&digest), Seed::from(&bump)];
+	create_account(&NewAccount { program_id, payer, target: replay_account, system, space: 0, seeds: &seeds })?;
+	let authority_bump = [config.mint_authority_bump];
+	let authority_seeds = [Seed::from(MINT_AUTHORITY_SEED), Seed::from(&authority_bump)];
+	mint_to(&MintTo { mint, recipient, authority, amount, seeds: &authority_seeds })
+}
+
+/// What `mint_to` mints where, with the mint authority's seeds.
+struct MintTo<'a> {
+	mint: &'a AccountView,
+	recipient: &'a AccountView,
+	authority: &'a AccountView,
+	amount: u64,
+	seeds: &'a [Seed<'a>],
+}
+
+/// SPL Token `MintTo` (instruction 7: `7 ‖ amount u64 LE`; accounts mint, account,
+/// authority), signed by the mint authority's seeds. By hand, with exactly its three accounts:
+/// SBF gives each call 4 KiB of stack.
+#[inline(never)]
+fn mint_to(m: &MintTo) -> Result {
+	let mut data = [7u8; 9];
+	data[1..].copy_from_slice(&m.amount.to_le_bytes());
+	let metas = [
+		InstructionAccount::writable(m.mint.address()),
+		InstructionAccount::writable(m.recipient.address()),
+		InstructionAccount::readonly_signer(m.authority.address()),
+	];
+	let instruction = InstructionView { program_id: &TOKEN_PROGRAM, data: &data, accounts: &metas };
+	invoke_signed(&instruction, &[m.mint, m.recipient, m.authority], &[Signer::from(m.seeds)])
+}
+
+/// SPL Token `Burn` (instruction 8: `8 ‖ amount u64 LE`; accounts source, mint, owner), the
+/// owner signing the transaction.
+#[inline(never)]
+fn burn(source: &AccountView, mint: &AccountView, owner: &AccountView, amount: u64) -> Result {
+	let mut data = [8u8; 9];
+	data[1..].copy_from_slice(&amount.to_le_bytes());
+	let metas = [
+		InstructionAccount::writable(source.address()),
+		InstructionAccount::writable(mint.address()),
+		InstructionAccount::readonly_signer(owner.address()),
+	];
+	let instruction = InstructionView { program_id: &TOKEN_PROGRAM, data: &data, accounts: &metas };
+	invoke_signed(&instruction, &[source, mint, owner], &[])
+}
+
+#[inline(never)]
+fn burn_and_send(ctx: &mut Ctx, amount: u64, recipient: &[u8; 32]) -> Result {
+	let (program_id, accounts) = (ctx.program_id, &mut *ctx.accounts);
+	if amount == 0 {
+		return Err(e(SpokeError::ZeroAmount));
+	}
+	if *recipient == [0u8; 32] {
+		return Err(e(SpokeError::InvalidRecipient));
+	}
+	if accounts.len() < 7 {
+		return Err(ProgramError::NotEnoughAccountKeys);
+	}
+	let mut config = config_of(program_id, &accounts[0])?;
+	let sequence = config.next_sequence;
+	let (outbox, outbox_bump) = program_address(&[OUTBOX_SEED, &sequence.to_le_bytes()], program_id);
+	let [config_account, outbox_account, mint, source, owner, system, token, ..] = accounts else {
+		return Err(ProgramError::NotEnoughAccountKeys);
+	};
+	if outbox_account.address() != &outbox ||
+		mint.address().to_bytes() != config.mint ||
+		system.address() != &Address::new_from_array([0u8; 32]) ||
+		token.address() != &TOKEN_PROGRAM
+	{
+		return Err(e(SpokeError::WrongAccount));
+	}
+	if !owner.is_signer() {
+		return Err(ProgramError::MissingRequiredSignature);
+	}
+	burn(source, mint, owner, amount)?;
+
+	let message = Outbound { sequence, sender: owner.address().to_bytes(), amount, recipient: *recipient };
+	let body = outbound_body(program_id, &config, &message)?;
+
+	let sequence_bytes = sequence.to_le_bytes();
+	let bump = [outbox_bump];
+	let seeds = [Seed::from(OUTBOX_SEED), Seed::from(&sequence_bytes), Seed::from(&bump)];
+	create_account(&NewAccount { program_id, payer: owner, target: outbox_account, system, space: body.len() as u64, seeds: &seeds })?;
+	outbox_account.try_borrow_mut()?.copy_from_slice(&body);
+	config.next_sequence += 1;
+	config.write(&mut config_account.try_borrow_mut()?);
+	Ok(())
+}
+
+/// The VAA body of a transfer to the hub (what guardians sign). Its own frame.
+/// A transfer to the hub, as `burn_and_send` publishes it.
+struct Outbound {
+	sequence: u64,
+	sender: [u8; 32],
+	amount: u64,
+	recipient: [u8; 32],
+}
+
+#[inline(never)]
+fn outbound_body(program_id: &Address, config: &Config, message: &Outbound) -> Result<Vec<u8>> {
+	let Outbound { sequence, sender, amount, recipient } = *message;
+	let ntt = NativeTokenTransfer {
+		amount: TrimmedAmount { amount, decimals: DECIMALS },
+		source_token: config.mint,
+		to: recipient,
+		to_chain: config.hub_chain,
+		additional_payload: Vec::new(),
+	};
+	let mut id = [0u8; 32];
+	id[24..].copy_from_slice(&sequence.to_be_bytes());
+	let manager = NttManagerMessage {
+		id,
+		sender,
+		payload: ntt.encode().map_err(|_| e(SpokeError::MalformedPayload))?,
+	};
+	let payload = TransceiverMessage {
+		source_manager: program_id.to_bytes(),
+		recipient_manager: config.hub_emitter,
+		manager_payload: manager.encode().map_err(|_| e(SpokeError::MalformedPayload))?,
+		transceiver_payload: Vec::new(),
+	}
+	.encode()
+	.map_err(|_| e(SpokeError::MalformedPayload))?;
+	let body = Body {
+		timestamp: Clock::get()?.unix_timestamp.max(0) as u32,
+		nonce: 0,
+		emitter_chain: SOLANA,
+		emitter_address: program_id.to_bytes(),
+		sequence,
+		consistency_level: CONSISTENCY_FINALIZED,
+		payload,
+	}
+	.encode();
+	Ok(body)
+}
