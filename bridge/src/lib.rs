@@ -72,6 +72,14 @@ pub fn read_keys(path: &Path) -> anyhow::Result<Vec<[u8; 32]>> {
 	Ok(keys)
 }
 
+/// Ends the process with `error: …` on stderr and status 1 if `result` is an error.
+pub fn exit_on_error(result: anyhow::Result<()>) {
+	if let Err(error) = result {
+		eprintln!("error: {error:#}");
+		std::process::exit(1);
+	}
+}
+
 /// Logs to stderr, `info` unless `RUST_LOG` says otherwise.
 pub fn init_logging() {
 	let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());

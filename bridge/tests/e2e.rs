@@ -17,7 +17,7 @@ use cloudana_client::{
 };
 use cloudana_wormhole::{
 	devnet,
-	ntt::{NativeTokenTransfer, NttManagerMessage, TransceiverMessage, TrimmedAmount},
+	ntt::{Transfer, TrimmedAmount},
 	Body, Signature, Vaa, K256,
 };
 use common::{binary, dev_node, free_port, wait_for, Process};
@@ -56,14 +56,18 @@ async fn free(client: &Client, who: &str) -> u128 {
 
 /// A transfer of `units` (10⁻⁸ CLD) back to `to` from the peer, signed by the development set.
 fn from_peer(units: u64, to: [u8; 32], emitter_of_cloudana: [u8; 32], sequence: u64) -> Vaa {
-	let ntt = NativeTokenTransfer {
+	let payload = Transfer {
+		source_manager: MANAGER,
+		recipient_manager: emitter_of_cloudana,
+		sequence,
+		sender: [0x5E; 32],
 		amount: TrimmedAmount { amount: units, decimals: 8 },
 		source_token: [0x70; 32],
 		to,
 		to_chain: 0xC1D0,
-		additional_payload: vec![],
-	};
-	let manager = NttManagerMessage { id: [2; 32], sender: [0x5E; 32], payload: ntt.encode().unwrap() };
+	}
+	.encode()
+	.unwrap();
 	let body = Body {
 		timestamp: 1_750_000_000,
 		nonce: 0,
@@ -71,14 +75,7 @@ fn from_peer(units: u64, to: [u8; 32], emitter_of_cloudana: [u8; 32], sequence: 
 		emitter_address: EMITTER,
 		sequence,
 		consistency_level: 32,
-		payload: TransceiverMessage {
-			source_manager: MANAGER,
-			recipient_manager: emitter_of_cloudana,
-			manager_payload: manager.encode().unwrap(),
-			transceiver_payload: vec![],
-		}
-		.encode()
-		.unwrap(),
+		payload,
 	};
 	let digest = body.digest(&K256);
 	let signatures = (0..devnet::DEV_GUARDIANS)

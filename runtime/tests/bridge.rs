@@ -12,7 +12,7 @@ use cloudana_runtime::{
 };
 use cloudana_wormhole::{
 	devnet,
-	ntt::{NativeTokenTransfer, NttManagerMessage, TransceiverMessage, TrimmedAmount},
+	ntt::{TransceiverMessage, Transfer, TrimmedAmount},
 	verify, Body, GuardianSet, Signature, Vaa, K256,
 };
 use common::{check_invariants, dev_ext};
@@ -44,19 +44,15 @@ fn signed(body: Body) -> Vaa {
 
 /// The Solana peer returning `units` (10⁻⁸ CLD) to `to`.
 fn returning(units: u64, to: [u8; 32], sequence: u64) -> Vaa {
-	let ntt = NativeTokenTransfer {
+	let payload = Transfer {
+		source_manager: MANAGER,
+		recipient_manager: WormholeBridge::emitter_address(),
+		sequence: 1,
+		sender: [0x5E; 32],
 		amount: TrimmedAmount { amount: units, decimals: 8 },
 		source_token: [0x70; 32],
 		to,
 		to_chain: bridge::ChainId::get(),
-		additional_payload: vec![],
-	};
-	let manager = NttManagerMessage { id: [1; 32], sender: [0x5E; 32], payload: ntt.encode().unwrap() };
-	let payload = TransceiverMessage {
-		source_manager: MANAGER,
-		recipient_manager: WormholeBridge::emitter_address(),
-		manager_payload: manager.encode().unwrap(),
-		transceiver_payload: vec![],
 	}
 	.encode()
 	.unwrap();

@@ -4,7 +4,7 @@
 
 use anyhow::{bail, Context as _};
 use clap::Parser;
-use cloudana_bridge::{init_logging, read_keys, read_progress, write_progress};
+use cloudana_bridge::{exit_on_error, init_logging, read_keys, read_progress, write_progress};
 use cloudana_client::{
 	bridge::{emitter_address, outbound_body, write_vaa},
 	runtime, Client,
@@ -41,10 +41,7 @@ struct Args {
 #[tokio::main]
 async fn main() {
 	init_logging();
-	if let Err(error) = run(Args::parse()).await {
-		eprintln!("error: {error:#}");
-		std::process::exit(1);
-	}
+	exit_on_error(run(Args::parse()).await);
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {

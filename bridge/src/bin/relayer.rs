@@ -6,7 +6,7 @@
 
 use anyhow::anyhow;
 use clap::Parser;
-use cloudana_bridge::{init_logging, write_atomically};
+use cloudana_bridge::{exit_on_error, init_logging, write_atomically};
 use cloudana_client::{
 	bridge::{list_vaas, read_vaa},
 	runtime, signer, Client,
@@ -38,10 +38,7 @@ struct Args {
 #[tokio::main]
 async fn main() {
 	init_logging();
-	if let Err(error) = run(Args::parse()).await {
-		eprintln!("error: {error:#}");
-		std::process::exit(1);
-	}
+	exit_on_error(run(Args::parse()).await);
 }
 
 /// The journal: one line `<chain> <emitter hex> <sequence>` per VAA relayed (or found

@@ -73,19 +73,15 @@ fn funded<T: Config>(name: &'static str) -> T::AccountId {
 
 /// A peer's VAA returning `amount` units of 10⁻⁸ CLD to `to`.
 fn returning<T: Config>(set: u32, n: u32, to: [u8; 32], amount: u64) -> VaaBytes<T> {
-	let ntt = cloudana_wormhole::ntt::NativeTokenTransfer {
+	let payload = cloudana_wormhole::ntt::Transfer {
+		source_manager: [0x3A; 32],
+		recipient_manager: Bridge::<T>::emitter_address(),
+		sequence: 9,
+		sender: [0x5E; 32],
 		amount: TrimmedAmount { amount, decimals: 8 },
 		source_token: [0x70; 32],
 		to,
 		to_chain: T::ChainId::get(),
-		additional_payload: Vec::new(),
-	};
-	let manager = NttManagerMessage { id: [9; 32], sender: [0x5E; 32], payload: ntt.encode().expect("fits") };
-	let payload = TransceiverMessage {
-		source_manager: [0x3A; 32],
-		recipient_manager: Bridge::<T>::emitter_address(),
-		manager_payload: manager.encode().expect("fits"),
-		transceiver_payload: Vec::new(),
 	}
 	.encode()
 	.expect("fits");

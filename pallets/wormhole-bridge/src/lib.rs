@@ -73,7 +73,7 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use cloudana_wormhole::{
 	governance::{GuardianSetUpgrade, GOVERNANCE_CHAIN, GOVERNANCE_EMITTER},
-	ntt::{AmountError, NativeTokenTransfer, NttManagerMessage, TransceiverMessage, TrimmedAmount},
+	ntt::{AmountError, TransceiverMessage, Transfer, TrimmedAmount},
 	Address, ChainId, GuardianSet, SpIo, Vaa, VaaError, VerifyError,
 };
 use codec::{Decode, Encode, MaxEncodedLen};
@@ -785,8 +785,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The Wormhole transceiver message of a transfer (NTT): the manager message's id is
-		/// the sequence (big-endian, left-padded to 32 bytes).
+		/// The Wormhole transceiver message of a transfer (NTT, `cloudana_wormhole::ntt::Transfer`):
+		/// the manager message's id is the sequence.
 		pub fn transfer_payload(
 			sequence: u64,
 			sender: &T::AccountId,
@@ -795,22 +795,15 @@ pub mod pallet {
 			recipient: [u8; 32],
 			peer: &Peer<BalanceOf<T>>,
 		) -> Option<Vec<u8>> {
-			let ntt = NativeTokenTransfer {
+			Transfer {
+				source_manager: Self::emitter_address(),
+				recipient_manager: peer.manager,
+				sequence,
+				sender: Self::account_bytes(sender),
 				amount,
 				source_token: T::TokenAddress::get(),
 				to: recipient,
 				to_chain: recipient_chain,
-				additional_payload: Vec::new(),
-			};
-			let mut id = [0u8; 32];
-			id[24..].copy_from_slice(&sequence.to_be_bytes());
-			let manager =
-				NttManagerMessage { id, sender: Self::account_bytes(sender), payload: ntt.encode().ok()? };
-			TransceiverMessage {
-				source_manager: Self::emitter_address(),
-				recipient_manager: peer.manager,
-				manager_payload: manager.encode().ok()?,
-				transceiver_payload: Vec::new(),
 			}
 			.encode()
 			.ok()

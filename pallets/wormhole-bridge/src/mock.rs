@@ -5,7 +5,7 @@
 use crate as pallet_wormhole_bridge;
 use crate::*;
 use cloudana_wormhole::{
-	ntt::{NativeTokenTransfer, NttManagerMessage, TransceiverMessage, TrimmedAmount},
+	ntt::{Transfer, TrimmedAmount},
 	Body, Crypto, Signature, Vaa, K256,
 };
 use frame_support::{derive_impl, parameter_types, traits::ConstU32, PalletId};
@@ -210,19 +210,15 @@ pub fn check_invariants() -> Result<(), TryRuntimeError> {
 /// A transfer of `amount` (trimmed to 8 decimals) from the Solana peer to `to`, as the peer's
 /// NTT manager would send it.
 pub fn ntt_payload(amount: u64, to: [u8; 32], to_chain: u16) -> Vec<u8> {
-	let ntt = NativeTokenTransfer {
+	Transfer {
+		source_manager: PEER_MANAGER,
+		recipient_manager: Bridge::emitter_address(),
+		sequence: 9,
+		sender: [0x5E; 32],
 		amount: TrimmedAmount { amount, decimals: 8 },
 		source_token: [0x70; 32],
 		to,
 		to_chain,
-		additional_payload: vec![],
-	};
-	let manager = NttManagerMessage { id: [9u8; 32], sender: [0x5E; 32], payload: ntt.encode().unwrap() };
-	TransceiverMessage {
-		source_manager: PEER_MANAGER,
-		recipient_manager: Bridge::emitter_address(),
-		manager_payload: manager.encode().unwrap(),
-		transceiver_payload: vec![],
 	}
 	.encode()
 	.unwrap()

@@ -115,6 +115,19 @@ impl K256 {
 		Some(out)
 	}
 
+	/// The other signature ECDSA admits for the same key and digest: `(r, n − s, v ⊕ 1)`.
+	/// Wormhole has no low-s rule, so a VAA exists with other signature bytes; tests use this
+	/// to show that replay protection keys on the body's digest, never on signatures.
+	pub fn malleate(&self, signature: &[u8; 65]) -> Option<[u8; 65]> {
+		let parsed = k256::ecdsa::Signature::from_slice(&signature[..64]).ok()?;
+		let (r, s) = parsed.split_scalars();
+		let twin = k256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*s).to_bytes()).ok()?;
+		let mut out = [0u8; 65];
+		out[..64].copy_from_slice(&twin.to_bytes());
+		out[64] = signature[64] ^ 1;
+		Some(out)
+	}
+
 	/// The guardian address (Ethereum address) of the secret key `secret`.
 	pub fn address_of(&self, secret: &[u8; 32]) -> Option<Address> {
 		let key = k256::ecdsa::SigningKey::from_slice(secret).ok()?;

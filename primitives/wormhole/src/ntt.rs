@@ -231,3 +231,48 @@ impl TransceiverMessage {
 		Ok((manager, transfer))
 	}
 }
+
+/// One token transfer as an NTT manager sends it: the Wormhole transceiver message of an NTT
+/// manager message (its id the sender's `sequence`, big-endian, left-padded to 32 bytes) that
+/// carries a native token transfer. What Cloudana's pallet and Solana spoke publish, and what
+/// each redeems from the other.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transfer {
+	/// The sending NTT manager.
+	pub source_manager: [u8; 32],
+	/// The NTT manager it is for.
+	pub recipient_manager: [u8; 32],
+	/// The sender's message counter (the manager message's id).
+	pub sequence: u64,
+	/// The account that sent the tokens.
+	pub sender: [u8; 32],
+	pub amount: TrimmedAmount,
+	/// The token on the source chain.
+	pub source_token: [u8; 32],
+	/// The recipient on `to_chain`.
+	pub to: [u8; 32],
+	pub to_chain: ChainId,
+}
+
+impl Transfer {
+	/// The transceiver message's bytes (a VAA's payload).
+	pub fn encode(&self) -> Result<Vec<u8>, PayloadError> {
+		let ntt = NativeTokenTransfer {
+			amount: self.amount,
+			source_token: self.source_token,
+			to: self.to,
+			to_chain: self.to_chain,
+			additional_payload: Vec::new(),
+		};
+		let mut id = [0u8; 32];
+		id[24..].copy_from_slice(&self.sequence.to_be_bytes());
+		let manager = NttManagerMessage { id, sender: self.sender, payload: ntt.encode()? };
+		TransceiverMessage {
+			source_manager: self.source_manager,
+			recipient_manager: self.recipient_manager,
+			manager_payload: manager.encode()?,
+			transceiver_payload: Vec::new(),
+		}
+		.encode()
+	}
+}

@@ -245,12 +245,7 @@ fn a_malleated_signature_still_verifies_so_replay_keys_on_the_digest() {
 	let set = devnet_set(&keys);
 	let vaa = signed(0, &(0..13).collect::<Vec<_>>());
 	let mut twin = vaa.clone();
-	let s = &mut twin.signatures[0].signature;
-	let sig = k256::ecdsa::Signature::from_slice(&s[..64]).unwrap();
-	let (r, high) = sig.split_scalars();
-	let twin_sig = k256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*high).to_bytes()).unwrap();
-	s[..64].copy_from_slice(&twin_sig.to_bytes());
-	s[64] ^= 1;
+	twin.signatures[0].signature = K256.malleate(&twin.signatures[0].signature).unwrap();
 	assert_ne!(twin.encode(), vaa.encode());
 	assert_eq!(verify(&K256, &twin, &set, 0, 0), verify(&K256, &vaa, &set, 0, 0));
 	assert_eq!(verify(&SpIo, &twin, &set, 0, 0), verify(&K256, &vaa, &set, 0, 0));

@@ -39,7 +39,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 pub use cloudana_spoke_interface::*;
 use cloudana_wormhole::{
-	ntt::{NativeTokenTransfer, NttManagerMessage, TransceiverMessage, TrimmedAmount},
+	ntt::{TransceiverMessage, Transfer, TrimmedAmount},
 	verify, Body, Crypto, GuardianSet, Vaa, VaaError, VerifyError,
 };
 use pinocchio::{
@@ -421,25 +421,15 @@ struct Outbound {
 #[inline(never)]
 fn outbound_body(program_id: &Address, config: &Config, message: &Outbound) -> Result<Vec<u8>> {
 	let Outbound { sequence, sender, amount, recipient } = *message;
-	let ntt = NativeTokenTransfer {
+	let payload = Transfer {
+		source_manager: program_id.to_bytes(),
+		recipient_manager: config.hub_emitter,
+		sequence,
+		sender,
 		amount: TrimmedAmount { amount, decimals: DECIMALS },
 		source_token: config.mint,
 		to: recipient,
 		to_chain: config.hub_chain,
-		additional_payload: Vec::new(),
-	};
-	let mut id = [0u8; 32];
-	id[24..].copy_from_slice(&sequence.to_be_bytes());
-	let manager = NttManagerMessage {
-		id,
-		sender,
-		payload: ntt.encode().map_err(|_| e(SpokeError::MalformedPayload))?,
-	};
-	let payload = TransceiverMessage {
-		source_manager: program_id.to_bytes(),
-		recipient_manager: config.hub_emitter,
-		manager_payload: manager.encode().map_err(|_| e(SpokeError::MalformedPayload))?,
-		transceiver_payload: Vec::new(),
 	}
 	.encode()
 	.map_err(|_| e(SpokeError::MalformedPayload))?;
