@@ -16,9 +16,11 @@
 #      Chromium against a dev node (a referendum through the UI, votes, unlock, a dispute, the
 #      explorer), screenshots in ui/test-artifacts/;
 #   9. the bridge's Solana spoke (scripts/check-solana.sh): built for SBF from upstream Rust
-#      (installing a pinned nightly and sbpf-linker), tested in litesvm.
+#      (installing a pinned nightly and sbpf-linker), tested in litesvm;
+#  10. the bridge demo (scripts/bridge-demo.sh): CLD to Solana and back through the guardians
+#      and the relayer, replays refused, a transfer over the limit queued; checking its JSON line.
 # Set SKIP_DEMO=1, SKIP_POLKADOT_JS=1, SKIP_ECONOMICS=1, SKIP_GRID=1, SKIP_GOVERNANCE=1,
-# SKIP_UI=1 or SKIP_SOLANA=1 to leave those out.
+# SKIP_UI=1, SKIP_SOLANA=1 or SKIP_BRIDGE=1 to leave those out.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -37,18 +39,18 @@ stage() {
 	[ -z "$1" ] || log "$1"
 }
 
-stage "0/9 prerequisites and the release build"
+stage "0/10 prerequisites and the release build"
 ensure_prerequisites
 build_all
 
-stage "1/9 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
+stage "1/10 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
 if command -v cargo-nextest >/dev/null; then
 	cargo nextest run --release --locked --workspace --no-fail-fast
 else
 	cargo test --release --locked --workspace --no-fail-fast
 fi
 
-stage "2/9 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
+stage "2/10 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
 cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pallet-jobs \
 	-p pallet-reputation -p pallet-slashing -p pallet-disputes -p pallet-wormhole-bridge \
 	--features runtime-benchmarks --lib -- benchmark
@@ -56,17 +58,17 @@ cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pal
 SKIP_WASM_BUILD=1 cargo test --release --locked -p cloudana-runtime --features runtime-benchmarks --lib -- benchmark
 
 if [ "${SKIP_POLKADOT_JS:-0}" != 1 ]; then
-	stage "3/9 polkadot.js against a dev node"
+	stage "3/10 polkadot.js against a dev node"
 	"$ROOT/scripts/check-polkadot-js.sh"
 fi
 
 if [ "${SKIP_DEMO:-0}" != 1 ]; then
-	stage "4/9 the demo"
+	stage "4/10 the demo"
 	"$ROOT/scripts/demo.sh"
 fi
 
 if [ "${SKIP_ECONOMICS:-0}" != 1 ]; then
-	stage "5/9 the economics worked example"
+	stage "5/10 the economics worked example"
 	OUT="$("$ROOT/scripts/economics-example.sh")"
 	echo "$OUT"
 	EXPECTED=$'earned: 45\nslashed: 100\nto_insurance: 80\nburned: 20\nreputation_delta: -30\nrefunded: 50'
@@ -75,13 +77,13 @@ fi
 
 if [ "${SKIP_GRID:-0}" != 1 ]; then
 	for dataset in iris wine breast_cancer; do
-		stage "6/9 the grid demo on $dataset"
+		stage "6/10 the grid demo on $dataset"
 		"$ROOT/scripts/grid-demo.sh" "$dataset"
 	done
 fi
 
 if [ "${SKIP_GOVERNANCE:-0}" != 1 ]; then
-	stage "7/9 the governance demo"
+	stage "7/10 the governance demo"
 	LINE="$("$ROOT/scripts/governance-demo.sh" | tail -1)"
 	echo "$LINE"
 	python3 - "$LINE" <<'PY' || die "the governance demo's JSON line is not what it should be"
@@ -96,13 +98,27 @@ PY
 fi
 
 if [ "${SKIP_UI:-0}" != 1 ]; then
-	stage "8/9 the web app in headless Chromium"
+	stage "8/10 the web app in headless Chromium"
 	"$ROOT/scripts/check-ui.sh"
 fi
 
 if [ "${SKIP_SOLANA:-0}" != 1 ]; then
-	stage "9/9 the bridge's Solana spoke: SBF build, tests in litesvm"
+	stage "9/10 the bridge's Solana spoke: SBF build, tests in litesvm"
 	"$ROOT/scripts/check-solana.sh"
+fi
+
+if [ "${SKIP_BRIDGE:-0}" != 1 ]; then
+	stage "10/10 the bridge demo: Cloudana, guardians, relayer and a Solana devnet"
+	LINE="$("$ROOT/scripts/bridge-demo.sh" | tail -1)"
+	echo "$LINE"
+	python3 - "$LINE" <<'PY' || die "the bridge demo's JSON line is not what it should be"
+import json, sys
+r = json.loads(sys.argv[1])
+unit = 10**4  # 10⁻⁸ CLD in base units
+assert r["sent"] == r["minted"] * unit and r["returned"] == r["burned"] * unit, r
+assert r["locked"] == r["spl_supply"] * unit == r["sent"] - r["returned"], r
+assert r["replay_refused"] and r["queued"], r
+PY
 fi
 
 stage ""

@@ -17,6 +17,33 @@
 use anyhow::{anyhow, bail, Context as _};
 use std::path::{Path, PathBuf};
 
+/// The Solana devnet's JSON-RPC (`cloudana-solana-devnet`: one JSON-RPC 2.0 request per line
+/// over TCP, one response line back).
+pub struct SolanaDevnet {
+	/// `host:port`.
+	pub address: String,
+}
+
+impl SolanaDevnet {
+	/// Calls `method` with `params`; its `result`, or its error's message.
+	pub fn call(&self, method: &str, params: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+		use std::io::{BufRead, BufReader, Write};
+		let mut stream = std::net::TcpStream::connect(&self.address)
+			.with_context(|| format!("cannot reach the Solana devnet at {}", self.address))?;
+		stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+		let request = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+		writeln!(stream, "{request}")?;
+		let mut line = String::new();
+		BufReader::new(&stream).read_line(&mut line)?;
+		let mut response: serde_json::Value =
+			serde_json::from_str(&line).with_context(|| format!("the Solana devnet answered {line:?}"))?;
+		if let Some(error) = response.get("error") {
+			bail!("Solana devnet, {method}: {}", error.get("message").and_then(|m| m.as_str()).unwrap_or("unknown error"));
+		}
+		Ok(response["result"].take())
+	}
+}
+
 /// Reads a progress file (a decimal number), or `default` when there is none yet.
 pub fn read_progress(path: &Path, default: u64) -> anyhow::Result<u64> {
 	match std::fs::read_to_string(path) {

@@ -114,3 +114,22 @@ pub fn list_vaas(dir: &Path, chain: ChainId, emitter: &[u8; 32]) -> anyhow::Resu
 	found.sort();
 	Ok(found)
 }
+
+/// The VAAs of `emitter` on any chain in a VAA directory: `(chain, sequence, path)`, by chain
+/// then sequence.
+pub fn list_emitter_vaas(dir: &Path, emitter: &[u8; 32]) -> anyhow::Result<Vec<(ChainId, u64, PathBuf)>> {
+	let mut found = Vec::new();
+	let entries = match std::fs::read_dir(dir) {
+		Ok(entries) => entries,
+		Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+		Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+	};
+	for entry in entries {
+		let Some(chain) = entry?.file_name().to_str().and_then(|n| n.parse::<ChainId>().ok()) else { continue };
+		for (sequence, path) in list_vaas(dir, chain, emitter)? {
+			found.push((chain, sequence, path));
+		}
+	}
+	found.sort();
+	Ok(found)
+}

@@ -1,10 +1,11 @@
 //! `cloudana-guardian`: a local Wormhole guardian set for devnets and tests. It follows
 //! Cloudana's finalized blocks and signs every message the bridge publishes
-//! (`WormholeBridge::Outbox`) with all its keys, writing each VAA into the VAA directory.
+//! (`WormholeBridge::Outbox`) with all its keys, writing each VAA into the VAA directory; with
+//! `--solana`, the Solana spoke's outbox messages too.
 
 use anyhow::{bail, Context as _};
 use clap::Parser;
-use cloudana_bridge::{exit_on_error, init_logging, read_keys, read_progress, write_progress};
+use cloudana_bridge::{exit_on_error, init_logging, read_keys, read_progress, write_progress, SolanaDevnet};
 use cloudana_client::{
 	bridge::{emitter_address, outbound_body, write_vaa},
 	runtime, Client,
@@ -33,9 +34,24 @@ struct Args {
 	/// How often to look for newly finalized messages, milliseconds.
 	#[arg(long, default_value_t = 1_000)]
 	poll_ms: u64,
+	/// Also watch the Solana spoke's outbox on this devnet (`cloudana-solana-devnet`,
+	/// host:port) and sign what it publishes (progress in `solana-guardian.next`).
+	#[arg(long)]
+	solana: Option<String>,
 	/// Sign what is finalized now, then exit.
 	#[arg(long)]
 	once: bool,
+}
+
+/// `body` signed by every key, in index order, as guardian set `index`.
+fn sign(keys: &[[u8; 32]], index: u32, body: cloudana_wormhole::Body) -> Vaa {
+	let digest = body.digest(&K256);
+	let signatures = keys
+		.iter()
+		.enumerate()
+		.map(|(i, key)| Signature { guardian_index: i as u8, signature: K256.sign(key, &digest).expect("checked keys") })
+		.collect();
+	Vaa { guardian_set_index: index, signatures, body }
 }
 
 #[tokio::main]
@@ -58,6 +74,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
 	let client = Client::connect(&args.url).await?;
 	let progress = args.vaa_dir.join("cloudana-guardian.next");
 	let mut next = read_progress(&progress, 0)?;
+	let solana = args.solana.clone().map(|address| SolanaDevnet { address });
+	let solana_progress = args.vaa_dir.join("solana-guardian.next");
+	let mut next_solana = read_progress(&solana_progress, 0)?;
 	tracing::info!(guardians = keys.len(), next, dir = %args.vaa_dir.display(), "guardian set started");
 	loop {
 		let at = client.api.at_current_block().await?;
@@ -82,22 +101,31 @@ async fn run(args: Args) -> anyhow::Result<()> {
 			match outbound_body(&at, emitter, next).await? {
 				Some((body, block)) => {
 					let digest = body.digest(&K256);
-					let signatures = keys
-						.iter()
-						.enumerate()
-						.map(|(i, key)| Signature {
-							guardian_index: i as u8,
-							signature: K256.sign(key, &digest).expect("checked keys"),
-						})
-						.collect();
-					let vaa = Vaa { guardian_set_index: index, signatures, body };
-					let path = write_vaa(&args.vaa_dir, &vaa)?;
+					let path = write_vaa(&args.vaa_dir, &sign(&keys, index, body))?;
 					tracing::info!(sequence = next, block, digest = %hex::encode(digest), path = %path.display(), "signed");
 				},
 				None => tracing::warn!(sequence = next, "left the outbox before this guardian saw it finalized: not signed"),
 			}
 			next += 1;
 			write_progress(&progress, next)?;
+		}
+		if let Some(solana) = &solana {
+			// litesvm has no forks: what the spoke published is final.
+			let end = solana.call("info", serde_json::json!({}))?["next_sequence"].as_u64().unwrap_or(0);
+			while next_solana < end {
+				let result = solana.call("outbox", serde_json::json!({"sequence": next_solana}))?;
+				match result["body"].as_str() {
+					Some(text) => {
+						let bytes = hex::decode(text).context("the devnet's outbox body is not hex")?;
+						let body = cloudana_wormhole::Body::parse(&bytes).map_err(|e| anyhow::anyhow!("an outbox body that is none: {e}"))?;
+						let path = write_vaa(&args.vaa_dir, &sign(&keys, index, body))?;
+						tracing::info!(sequence = next_solana, path = %path.display(), "signed the Solana spoke's message");
+					},
+					None => tracing::warn!(sequence = next_solana, "no such outbox account on Solana: not signed"),
+				}
+				next_solana += 1;
+				write_progress(&solana_progress, next_solana)?;
+			}
 		}
 		if args.once {
 			tracing::info!(next, "caught up with finalized block {}", at.block_number());

@@ -1,19 +1,21 @@
 //! `cloudana-relayer`: carries VAAs from the VAA directory to the chain that redeems them. To
 //! Cloudana: every VAA of a registered peer's emitter goes to
-//! `WormholeBridge::receive_message`. A VAA redeemed already counts as done; one the chain
+//! `WormholeBridge::receive_message`. To Solana (`--solana`): every VAA of Cloudana's emitter
+//! goes to the spoke's `Redeem` ("already redeemed" counts as done there too). A VAA redeemed already counts as done; one the chain
 //! refuses now (over what the peer is owed, a recipient below the existential deposit) is
 //! retried each round, and does not hold up the others.
 
 use anyhow::anyhow;
 use clap::Parser;
-use cloudana_bridge::{exit_on_error, init_logging, write_atomically};
+use cloudana_bridge::{exit_on_error, init_logging, write_atomically, SolanaDevnet};
 use cloudana_client::{
-	bridge::{list_vaas, read_vaa},
+	bridge::{emitter_address, list_emitter_vaas, list_vaas, read_vaa},
 	runtime, signer, Client,
 };
 use std::{collections::BTreeSet, path::PathBuf, time::Duration};
 
-/// Relays Wormhole VAAs from a VAA directory to Cloudana (`WormholeBridge::receive_message`).
+/// Relays Wormhole VAAs from a VAA directory to Cloudana (`WormholeBridge::receive_message`)
+/// and, with `--solana`, to the Solana spoke.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -30,6 +32,10 @@ struct Args {
 	/// How often to look for new VAAs, milliseconds.
 	#[arg(long, default_value_t = 1_000)]
 	poll_ms: u64,
+	/// Also deliver Cloudana's VAAs to the Solana spoke on this devnet
+	/// (`cloudana-solana-devnet`, host:port): its `Redeem`.
+	#[arg(long)]
+	solana: Option<String>,
 	/// Relay what is there now, then exit.
 	#[arg(long)]
 	once: bool,
@@ -73,6 +79,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
 	let client = Client::connect(&args.url).await?;
 	let payer = signer(&args.suri)?;
 	let mut journal = Journal::open(args.vaa_dir.join("cloudana-relayer.done"))?;
+	let solana = args.solana.clone().map(|address| SolanaDevnet { address });
 	tracing::info!(relayed = journal.done.len(), dir = %args.vaa_dir.display(), "relayer started");
 	loop {
 		let at = client.api.at_current_block().await?;
@@ -103,6 +110,27 @@ async fn run(args: Args) -> anyhow::Result<()> {
 					Err(e) => {
 						waiting += 1;
 						tracing::warn!(chain, sequence, "not redeemed, will retry: {e:#}");
+					},
+				}
+			}
+		}
+		if let Some(solana) = &solana {
+			let emitter = emitter_address(&at)?;
+			for (chain, sequence, path) in list_emitter_vaas(&args.vaa_dir, &emitter)? {
+				let key = format!("solana {}", Journal::key(chain, &emitter, sequence));
+				if journal.done.contains(&key) {
+					continue;
+				}
+				let vaa = read_vaa(&path)?;
+				match solana.call("redeem", serde_json::json!({"vaa": hex::encode(&vaa)})) {
+					Ok(result) => {
+						let already = result["already"].as_bool().unwrap_or(false);
+						tracing::info!(sequence, already, "redeemed on Solana");
+						journal.record(key)?;
+					},
+					Err(e) => {
+						waiting += 1;
+						tracing::warn!(sequence, "not redeemed on Solana, will retry: {e:#}");
 					},
 				}
 			}
