@@ -44,6 +44,36 @@ impl SolanaDevnet {
 	}
 }
 
+/// The options the guardian and the relayer share.
+#[derive(clap::Args)]
+pub struct Common {
+	/// The Cloudana node's WebSocket RPC.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub url: String,
+	/// The VAA directory: the guardian writes signed VAAs there, the relayer reads them; each
+	/// keeps its progress there too (`cloudana-guardian.next`, `solana-guardian.next`,
+	/// `cloudana-relayer.done`).
+	#[arg(long)]
+	pub vaa_dir: PathBuf,
+	/// How often to look for new work, milliseconds.
+	#[arg(long, default_value_t = 1_000)]
+	pub poll_ms: u64,
+	/// The Solana devnet (`cloudana-solana-devnet`, host:port): the guardian signs the spoke's
+	/// outbox, the relayer delivers Cloudana's VAAs to the spoke's `Redeem`.
+	#[arg(long)]
+	pub solana: Option<String>,
+	/// Do what there is to do now, then exit.
+	#[arg(long)]
+	pub once: bool,
+}
+
+impl Common {
+	/// The Solana devnet, if one is given.
+	pub fn solana(&self) -> Option<SolanaDevnet> {
+		self.solana.clone().map(|address| SolanaDevnet { address })
+	}
+}
+
 /// Reads a progress file (a decimal number), or `default` when there is none yet.
 pub fn read_progress(path: &Path, default: u64) -> anyhow::Result<u64> {
 	match std::fs::read_to_string(path) {

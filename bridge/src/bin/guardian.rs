@@ -5,7 +5,7 @@
 
 use anyhow::{bail, Context as _};
 use clap::Parser;
-use cloudana_bridge::{exit_on_error, init_logging, read_keys, read_progress, write_progress, SolanaDevnet};
+use cloudana_bridge::{exit_on_error, init_logging, read_keys, read_progress, write_progress, Common};
 use cloudana_client::{
 	bridge::{emitter_address, outbound_body, write_vaa},
 	runtime, Client,
@@ -18,12 +18,8 @@ use std::{path::PathBuf, time::Duration};
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-	/// The Cloudana node's WebSocket RPC.
-	#[arg(long, default_value = "ws://127.0.0.1:9944")]
-	url: String,
-	/// Where signed VAAs are written (and this guardian's progress, `cloudana-guardian.next`).
-	#[arg(long)]
-	vaa_dir: PathBuf,
+	#[command(flatten)]
+	common: Common,
 	/// The guardians' secret keys: one 0x-hex secp256k1 key per line, in index order.
 	#[arg(long, conflicts_with = "dev")]
 	keys: Option<PathBuf>,
@@ -31,16 +27,6 @@ struct Args {
 	/// is the first 5). Public keys: for devnets only.
 	#[arg(long, default_value_t = devnet::DEV_GUARDIANS)]
 	dev: usize,
-	/// How often to look for newly finalized messages, milliseconds.
-	#[arg(long, default_value_t = 1_000)]
-	poll_ms: u64,
-	/// Also watch the Solana spoke's outbox on this devnet (`cloudana-solana-devnet`,
-	/// host:port) and sign what it publishes (progress in `solana-guardian.next`).
-	#[arg(long)]
-	solana: Option<String>,
-	/// Sign what is finalized now, then exit.
-	#[arg(long)]
-	once: bool,
 }
 
 /// `body` signed by every key, in index order, as guardian set `index`.
@@ -71,13 +57,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
 		},
 	};
 	let addresses: Vec<Address> = keys.iter().map(|k| K256.address_of(k).expect("checked keys")).collect();
-	let client = Client::connect(&args.url).await?;
-	let progress = args.vaa_dir.join("cloudana-guardian.next");
+	let client = Client::connect(&args.common.url).await?;
+	let progress = args.common.vaa_dir.join("cloudana-guardian.next");
 	let mut next = read_progress(&progress, 0)?;
-	let solana = args.solana.clone().map(|address| SolanaDevnet { address });
-	let solana_progress = args.vaa_dir.join("solana-guardian.next");
+	let solana = args.common.solana();
+	let solana_progress = args.common.vaa_dir.join("solana-guardian.next");
 	let mut next_solana = read_progress(&solana_progress, 0)?;
-	tracing::info!(guardians = keys.len(), next, dir = %args.vaa_dir.display(), "guardian set started");
+	tracing::info!(guardians = keys.len(), next, dir = %args.common.vaa_dir.display(), "guardian set started");
 	loop {
 		let at = client.api.at_current_block().await?;
 		let bridge = runtime::storage().wormhole_bridge();
@@ -101,7 +87,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
 			match outbound_body(&at, emitter, next).await? {
 				Some((body, block)) => {
 					let digest = body.digest(&K256);
-					let path = write_vaa(&args.vaa_dir, &sign(&keys, index, body))?;
+					let path = write_vaa(&args.common.vaa_dir, &sign(&keys, index, body))?;
 					tracing::info!(sequence = next, block, digest = %hex::encode(digest), path = %path.display(), "signed");
 				},
 				None => tracing::warn!(sequence = next, "left the outbox before this guardian saw it finalized: not signed"),
@@ -118,7 +104,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
 					Some(text) => {
 						let bytes = hex::decode(text).context("the devnet's outbox body is not hex")?;
 						let body = cloudana_wormhole::Body::parse(&bytes).map_err(|e| anyhow::anyhow!("an outbox body that is none: {e}"))?;
-						let path = write_vaa(&args.vaa_dir, &sign(&keys, index, body))?;
+						let path = write_vaa(&args.common.vaa_dir, &sign(&keys, index, body))?;
 						tracing::info!(sequence = next_solana, path = %path.display(), "signed the Solana spoke's message");
 					},
 					None => tracing::warn!(sequence = next_solana, "no such outbox account on Solana: not signed"),
@@ -127,10 +113,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
 				write_progress(&solana_progress, next_solana)?;
 			}
 		}
-		if args.once {
+		if args.common.once {
 			tracing::info!(next, "caught up with finalized block {}", at.block_number());
 			return Ok(());
 		}
-		tokio::time::sleep(Duration::from_millis(args.poll_ms)).await;
+		tokio::time::sleep(Duration::from_millis(args.common.poll_ms)).await;
 	}
 }

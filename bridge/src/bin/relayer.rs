@@ -7,7 +7,7 @@
 
 use anyhow::anyhow;
 use clap::Parser;
-use cloudana_bridge::{exit_on_error, init_logging, write_atomically, SolanaDevnet};
+use cloudana_bridge::{exit_on_error, init_logging, write_atomically, Common};
 use cloudana_client::{
 	bridge::{emitter_address, list_emitter_vaas, list_vaas, read_vaa},
 	runtime, signer, Client,
@@ -19,26 +19,11 @@ use std::{collections::BTreeSet, path::PathBuf, time::Duration};
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-	/// The Cloudana node's WebSocket RPC.
-	#[arg(long, default_value = "ws://127.0.0.1:9944")]
-	url: String,
-	/// The guardians' VAA directory; the relayer's journal is kept there too
-	/// (`cloudana-relayer.done`).
-	#[arg(long)]
-	vaa_dir: PathBuf,
+	#[command(flatten)]
+	common: Common,
 	/// The account that pays the transactions' fees (secret URI).
 	#[arg(long, env = "CLOUDANA_SURI", default_value = "//Alice")]
 	suri: String,
-	/// How often to look for new VAAs, milliseconds.
-	#[arg(long, default_value_t = 1_000)]
-	poll_ms: u64,
-	/// Also deliver Cloudana's VAAs to the Solana spoke on this devnet
-	/// (`cloudana-solana-devnet`, host:port): its `Redeem`.
-	#[arg(long)]
-	solana: Option<String>,
-	/// Relay what is there now, then exit.
-	#[arg(long)]
-	once: bool,
 }
 
 #[tokio::main]
@@ -76,11 +61,11 @@ impl Journal {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-	let client = Client::connect(&args.url).await?;
+	let client = Client::connect(&args.common.url).await?;
 	let payer = signer(&args.suri)?;
-	let mut journal = Journal::open(args.vaa_dir.join("cloudana-relayer.done"))?;
-	let solana = args.solana.clone().map(|address| SolanaDevnet { address });
-	tracing::info!(relayed = journal.done.len(), dir = %args.vaa_dir.display(), "relayer started");
+	let mut journal = Journal::open(args.common.vaa_dir.join("cloudana-relayer.done"))?;
+	let solana = args.common.solana();
+	tracing::info!(relayed = journal.done.len(), dir = %args.common.vaa_dir.display(), "relayer started");
 	loop {
 		let at = client.api.at_current_block().await?;
 		let mut peers = Vec::new();
@@ -92,7 +77,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
 		}
 		let mut waiting = 0;
 		for (chain, emitter) in peers {
-			for (sequence, path) in list_vaas(&args.vaa_dir, chain, &emitter)? {
+			for (sequence, path) in list_vaas(&args.common.vaa_dir, chain, &emitter)? {
 				let key = Journal::key(chain, &emitter, sequence);
 				if journal.done.contains(&key) {
 					continue;
@@ -116,7 +101,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
 		}
 		if let Some(solana) = &solana {
 			let emitter = emitter_address(&at)?;
-			for (chain, sequence, path) in list_emitter_vaas(&args.vaa_dir, &emitter)? {
+			for (chain, sequence, path) in list_emitter_vaas(&args.common.vaa_dir, &emitter)? {
 				let key = format!("solana {}", Journal::key(chain, &emitter, sequence));
 				if journal.done.contains(&key) {
 					continue;
@@ -135,12 +120,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
 				}
 			}
 		}
-		if args.once {
+		if args.common.once {
 			if waiting > 0 {
 				return Err(anyhow!("{waiting} VAA(s) could not be redeemed yet"));
 			}
 			return Ok(());
 		}
-		tokio::time::sleep(Duration::from_millis(args.poll_ms)).await;
+		tokio::time::sleep(Duration::from_millis(args.common.poll_ms)).await;
 	}
 }

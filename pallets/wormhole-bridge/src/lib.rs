@@ -79,6 +79,17 @@ use cloudana_wormhole::{
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::traits::fungible::Inspect;
 
+/// A transfer on its way out, as the pallet publishes it.
+struct Outbound<T: Config> {
+	sender: T::AccountId,
+	/// Base units.
+	amount: BalanceOf<T>,
+	/// As it crosses to the peer.
+	trimmed: TrimmedAmount,
+	recipient_chain: ChainId,
+	recipient: [u8; 32],
+}
+
 /// The consistency level of Cloudana's messages: 1, finalized (GRANDPA).
 pub const CONSISTENCY_FINALIZED: u8 = 1;
 
@@ -442,15 +453,13 @@ pub mod pallet {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			ensure!(recipient != [0u8; 32], Error::<T>::InvalidRecipient);
 			let mut peer = Peers::<T>::get(recipient_chain).ok_or(Error::<T>::UnknownPeer)?;
-			Self::trim(amount, &peer)?;
+			let trimmed = Self::trim(amount, &peer)?;
 			funds::lock::<T>(&sender, amount)?;
 			let now = Self::now();
 			let duration = T::RateLimitDuration::get();
 			if peer.outbound.consume(amount, now, duration) {
 				peer.inbound.backfill(amount, now, duration);
-				peer.add_outstanding(amount);
-				Peers::<T>::insert(recipient_chain, peer);
-				Self::publish(sender, amount, recipient_chain, recipient, &peer)?;
+				Self::publish(Outbound { sender, amount, trimmed, recipient_chain, recipient }, peer)?;
 			} else {
 				let deposit = T::QueueDeposit::get();
 				funds::hold_deposit::<T>(&sender, deposit)?;
@@ -573,13 +582,12 @@ pub mod pallet {
 				Queued::Outbound(id) => {
 					let q = OutboundQueue::<T>::get(id).ok_or(Error::<T>::NotQueued)?;
 					ensure!(now >= q.queued_at.saturating_add(duration), Error::<T>::StillQueued);
-					let mut peer = Peers::<T>::get(q.recipient_chain).ok_or(Error::<T>::UnknownPeer)?;
-					Self::trim(q.amount, &peer)?;
-					peer.add_outstanding(q.amount);
-					Peers::<T>::insert(q.recipient_chain, peer);
+					let peer = Peers::<T>::get(q.recipient_chain).ok_or(Error::<T>::UnknownPeer)?;
+					let trimmed = Self::trim(q.amount, &peer)?;
 					OutboundQueue::<T>::remove(id);
 					funds::release_deposit::<T>(&q.sender, q.deposit);
-					Self::publish(q.sender, q.amount, q.recipient_chain, q.recipient, &peer)?;
+					let QueuedOutbound { sender, amount, recipient_chain, recipient, .. } = q;
+					Self::publish(Outbound { sender, amount, trimmed, recipient_chain, recipient }, peer)?;
 				},
 				Queued::Inbound(digest) => {
 					let q = InboundQueue::<T>::get(digest).ok_or(Error::<T>::NotQueued)?;
@@ -757,21 +765,19 @@ pub mod pallet {
 			})
 		}
 
-		/// Publishes a transfer for the guardians: the next sequence, into [`Outbox`].
-		fn publish(
-			sender: T::AccountId,
-			amount: BalanceOf<T>,
-			recipient_chain: ChainId,
-			recipient: [u8; 32],
-			peer: &Peer<BalanceOf<T>>,
-		) -> DispatchResult {
+		/// Publishes a transfer for the guardians (the next sequence, into [`Outbox`]) and adds
+		/// it to the peer's outstanding.
+		fn publish(transfer: Outbound<T>, mut peer: Peer<BalanceOf<T>>) -> DispatchResult {
+			let Outbound { sender, amount, trimmed, recipient_chain, recipient } = transfer;
 			let sequence = NextSequence::<T>::mutate(|next| {
 				let sequence = *next;
 				*next = next.saturating_add(1);
 				sequence
 			});
-			let payload = Self::transfer_payload(sequence, &sender, Self::trim(amount, peer)?, recipient_chain, recipient, peer)
+			let payload = Self::transfer_payload(sequence, &sender, trimmed, recipient_chain, recipient, &peer)
 				.ok_or(Error::<T>::AmountTooLarge)?;
+			peer.add_outstanding(amount);
+			Peers::<T>::insert(recipient_chain, peer);
 			let message = OutboundMessage {
 				timestamp: Self::now().unique_saturated_into(),
 				nonce: 0,

@@ -43,20 +43,6 @@ impl std::fmt::Display for Failure {
 	}
 }
 
-/// A spoke error's code back to its name.
-pub fn spoke_error(code: u32) -> Option<SpokeError> {
-	use SpokeError::*;
-	[
-		InvalidInstruction, AlreadyInitialized, InvalidConfig, WrongAccount, InvalidMint, MalformedVaa,
-		UnsupportedVaaVersion, UnknownGuardianSet, NoQuorum, GuardianIndicesNotAscending, GuardianIndexOutOfRange,
-		InvalidRecoveryId, InvalidSignature, AlreadyRedeemed, WrongEmitter, MalformedPayload, WrongSourceManager,
-		WrongRecipientManager, WrongTargetChain, UnsupportedDecimals, WrongRecipient, ZeroAmount, InvalidRecipient,
-		InvalidGuardianSet,
-	]
-	.into_iter()
-	.find(|e| *e as u32 == code)
-}
-
 /// The spoke deployed in litesvm with its mint and config.
 pub struct Devnet {
 	pub svm: LiteSVM,
@@ -157,7 +143,7 @@ impl Devnet {
 				let ours = failing.starts_with(&format!("Program {} failed", self.program));
 				Err(match failed.err {
 					TransactionError::InstructionError(_, solana_instruction::error::InstructionError::Custom(code)) if ours =>
-						spoke_error(code).map(Failure::Spoke).unwrap_or_else(|| Failure::Other(failing)),
+						SpokeError::from_code(code).map(Failure::Spoke).unwrap_or_else(|| Failure::Other(failing)),
 					other => Failure::Other(format!("{other:?}: {failing}")),
 				})
 			},

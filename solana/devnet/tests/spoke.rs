@@ -206,3 +206,12 @@ fn the_config_is_initialized_once_with_a_mint_the_spoke_controls() {
 	assert_eq!((config.hub_chain, config.hub_emitter, config.guardians.len()), (HUB_CHAIN, HUB, 5));
 	assert_eq!(config.mint, net.mint.to_bytes());
 }
+
+#[test]
+fn every_spoke_error_code_maps_back_to_its_error() {
+	for (code, error) in SpokeError::ALL.iter().enumerate() {
+		assert_eq!(*error as u32, code as u32);
+		assert_eq!(SpokeError::from_code(code as u32), Some(*error));
+	}
+	assert_eq!(SpokeError::from_code(SpokeError::ALL.len() as u32), None);
+}

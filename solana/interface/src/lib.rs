@@ -79,6 +79,25 @@ pub enum SpokeError {
 	InvalidGuardianSet = 23,
 }
 
+impl SpokeError {
+	/// Every error, in code order.
+	pub const ALL: [SpokeError; 24] = {
+		use SpokeError::*;
+		[
+			InvalidInstruction, AlreadyInitialized, InvalidConfig, WrongAccount, InvalidMint, MalformedVaa,
+			UnsupportedVaaVersion, UnknownGuardianSet, NoQuorum, GuardianIndicesNotAscending, GuardianIndexOutOfRange,
+			InvalidRecoveryId, InvalidSignature, AlreadyRedeemed, WrongEmitter, MalformedPayload, WrongSourceManager,
+			WrongRecipientManager, WrongTargetChain, UnsupportedDecimals, WrongRecipient, ZeroAmount, InvalidRecipient,
+			InvalidGuardianSet,
+		]
+	};
+
+	/// The error of a `ProgramError::Custom` code, if it is one of the spoke's.
+	pub fn from_code(code: u32) -> Option<SpokeError> {
+		Self::ALL.get(code as usize).copied().filter(|e| *e as u32 == code)
+	}
+}
+
 
 /// The spoke's instructions.
 #[derive(Clone, Debug, PartialEq, Eq)]
