@@ -174,6 +174,27 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// `MaxInputs` inputs; every location of the longest length and a public input of the
+	/// largest size (the most bytes to check, store and charge a deposit for).
+	#[benchmark]
+	fn submit_circom() -> Result<(), BenchmarkError> {
+		use cloudana_primitives::artifacts::{MAX_LOCATION_LEN, MAX_PUBLIC_INPUT_LEN};
+		let requester = funded::<T>("requester", 0);
+		let (circuit, _) = circuit::<T>(T::MaxInputs::get(), 1);
+		let inputs = inputs::<T>(T::MaxInputs::get())?;
+		let mut url = b"https://".to_vec();
+		url.resize(MAX_LOCATION_LEN as usize, b'a');
+		let artifact = Artifact { sha256: [7; 32], size: u64::MAX, location: url.try_into().expect("the longest; qed") };
+		let input = InputData::Public(alloc::vec![b'1'; MAX_PUBLIC_INPUT_LEN as usize].try_into().expect("the longest; qed"));
+		let circom = Box::new(CircomJob { wasm: artifact.clone(), zkey: artifact, input });
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), circuit, inputs, terms::<T>(), circom);
+
+		assert!(CircomJobs::<T>::contains_key(0));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn lock() -> Result<(), BenchmarkError> {
 		let requester = funded::<T>("requester", 0);

@@ -114,6 +114,9 @@ impl<T: Config> Pallet<T> {
 				_ => {},
 			}
 		}
+		for id in CircomJobs::<T>::iter_keys() {
+			ensure!(Jobs::<T>::contains_key(id), "circom artifacts outlive their job");
+		}
 		for (id, grid) in GridJobs::<T>::iter() {
 			ensure!(id < NextGridId::<T>::get(), "a grid id is not below NextGridId");
 			add::<T>(&mut deposits, &grid.requester, grid.deposit);

@@ -11,7 +11,7 @@
 //! ```
 
 use crate::{
-	funds, pallet::*, Deadline, Job, JobId, JobOf, JobStatus, JobTermsOf, RecordId, Verifier, WorkId, WorkOutcomes,
+	CircomJob, funds, pallet::*, Deadline, Job, JobId, JobOf, JobStatus, JobTermsOf, RecordId, Verifier, WorkId, WorkOutcomes,
 };
 use cloudana_groth16::{Proof, PublicInput};
 use codec::Encode;
@@ -29,6 +29,7 @@ impl<T: Config> Pallet<T> {
 		circuit: crate::CircuitId,
 		inputs: BoundedVec<PublicInput, T::MaxInputs>,
 		terms: JobTermsOf<T>,
+		circom: Option<CircomJob>,
 	) -> DispatchResult {
 		ensure!(!terms.max_price.is_zero(), Error::<T>::ZeroPrice);
 		ensure!(terms.min_price <= terms.max_price, Error::<T>::InvalidPriceRange);
@@ -56,12 +57,15 @@ impl<T: Config> Pallet<T> {
 			deposit: Zero::zero(),
 			status: JobStatus::Open,
 		};
-		job.deposit = Self::deposit_for(job.encoded_size());
+		job.deposit = Self::deposit_for(job.encoded_size().saturating_add(circom.as_ref().map_or(0, |c| c.encoded_size())));
 		funds::hold_deposit::<T>(&requester, job.deposit)?;
 		let deposit = job.deposit;
 		Self::schedule(Deadline::Job(id), lock_expires_at);
 		OpenWork::<T>::insert(circuit, WorkId::Job(id), ());
 		Jobs::<T>::insert(id, job);
+		if let Some(circom) = circom {
+			CircomJobs::<T>::insert(id, circom);
+		}
 		Self::deposit_event(Event::JobSubmitted { job: id, requester, circuit, max_price, deposit, lock_expires_at });
 		Ok(())
 	}
@@ -187,6 +191,7 @@ impl<T: Config> Pallet<T> {
 			},
 			status if status.finished_at().is_some_and(|at| at.saturating_add(T::RetentionPeriod::get()) <= now) => {
 				Jobs::<T>::remove(id);
+				CircomJobs::<T>::remove(id);
 				let deposit = funds::release_deposit::<T>(&job.requester, job.deposit)?;
 				T::Outcomes::on_reaped(WorkId::Job(id));
 				Self::deposit_event(Event::Reaped { record: RecordId::Job(id), deposit });

@@ -69,6 +69,9 @@
 //! ## Calls
 //!
 //! - [`Pallet::submit`]: submit a job and hold its escrow and deposit.
+//! - [`Pallet::submit_circom`]: the same on a circom circuit, naming its artifacts (`.wasm`,
+//!   `.zkey`, input) by hash, size and URL ([`CircomJobs`]); its statement is snarkjs's order,
+//!   `outputs ‖ binding ‖ inputs`.
 //! - [`Pallet::lock`]: take an open job at the current price, holding collateral and reserving
 //!   stake.
 //! - [`Pallet::submit_result`]: submit outputs and a proof; verify; pay, reopen, or void.
@@ -86,6 +89,7 @@
 
 extern crate alloc;
 
+pub use cloudana_primitives::artifacts::{Artifact, CircomJob, InputData};
 pub use cloudana_primitives::{
 	traits::{FeePolicy, ProverRegistry, Verifier, WorkOutcomes},
 	CircuitId, CompletedWork, GridId, Ineligibility, JobId, Offence, SlotIndex, VerifyError, WorkId,
@@ -288,6 +292,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OpenWork<T: Config> = StorageDoubleMap<_, Blake2_128Concat, CircuitId, Twox64Concat, WorkId, (), OptionQuery>;
 
+	/// The artifacts and input of each job on a circom circuit, by job id
+	/// ([`Pallet::submit_circom`]); removed with the job.
+	#[pallet::storage]
+	pub type CircomJobs<T: Config> = StorageMap<_, Twox64Concat, JobId, CircomJob>;
+
 	/// Each prover's active locks.
 	#[pallet::storage]
 	pub type ActiveLocks<T: Config> =
@@ -442,6 +451,9 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// No job with this id (never submitted, or pruned).
 		JobNotFound,
+		/// A circom job's artifact is malformed: a location that is not an `http://` or
+		/// `https://` URL with a host, a size of zero, or an empty public input.
+		MalformedArtifacts,
 		/// Only the job's requester may do this.
 		NotRequester,
 		/// Only the prover holding the lock may do this.
@@ -571,7 +583,40 @@ pub mod pallet {
 			terms: JobTermsOf<T>,
 		) -> DispatchResult {
 			let requester = ensure_signed(origin)?;
-			Self::do_submit(requester, circuit, inputs, terms)
+			Self::do_submit(requester, circuit, inputs, terms, None)
+		}
+
+		/// Submit a job on a circom circuit; hold its escrow and storage deposit.
+		///
+		/// - Origin: signed; the signer is the requester.
+		/// - `circuit`, `inputs`, `terms`: as for [`Pallet::submit`]. The statement is circom's
+		///   order, `outputs ‖ binding ‖ inputs` (snarkjs's `public.json`): the circuit's first
+		///   public input is the binding, set by the prover; `inputs` are its other public
+		///   inputs, and its outputs are the prover's.
+		/// - `circom`: the witness generator (`.wasm`) and proving key (`.zkey`) by SHA-256,
+		///   size (bytes) and `http(s)://` location, and the input: the JSON itself
+		///   ([`InputData::Public`], at most 2 048 bytes) or a file by hash, size and location
+		///   ([`InputData::Committed`]). See `cloudana_primitives::artifacts`.
+		///
+		/// As [`Pallet::submit`], and stores `circom` beside the job (in [`CircomJobs`], its
+		/// bytes counted in the storage deposit) until the job is pruned. Provers fetch the
+		/// artifacts and refuse to lock a job whose files do not match.
+		///
+		/// Emits [`Event::JobSubmitted`].
+		///
+		/// Errors: those of [`Pallet::submit`], and [`Error::MalformedArtifacts`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::submit_circom())]
+		pub fn submit_circom(
+			origin: OriginFor<T>,
+			circuit: CircuitId,
+			inputs: BoundedVec<PublicInput, T::MaxInputs>,
+			terms: JobTermsOf<T>,
+			circom: Box<CircomJob>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			ensure!(circom.is_well_formed(), Error::<T>::MalformedArtifacts);
+			Self::do_submit(requester, circuit, inputs, terms, Some(*circom))
 		}
 
 		/// Lock an open job at the current price.
@@ -783,7 +828,9 @@ pub mod pallet {
 			work.binding(&genesis_bytes, &prover.encode())
 		}
 
-		/// The statement a result for `work` by `prover` proves: `binding ‖ inputs ‖ outputs`.
+		/// The statement a result for `work` by `prover` proves: `binding ‖ inputs ‖ outputs`,
+		/// or for a job on a circom circuit ([`CircomJobs`]) circom's order,
+		/// `outputs ‖ binding ‖ inputs`.
 		pub fn statement(
 			work: WorkId,
 			prover: &T::AccountId,
@@ -791,9 +838,15 @@ pub mod pallet {
 			outputs: &[PublicInput],
 		) -> Vec<PublicInput> {
 			let mut statement = Vec::with_capacity(1 + inputs.len() + outputs.len());
+			let circom = matches!(work, WorkId::Job(id) if CircomJobs::<T>::contains_key(id));
+			if circom {
+				statement.extend_from_slice(outputs);
+			}
 			statement.push(Self::binding(work, prover));
 			statement.extend_from_slice(inputs);
-			statement.extend_from_slice(outputs);
+			if !circom {
+				statement.extend_from_slice(outputs);
+			}
 			statement
 		}
 

@@ -264,14 +264,20 @@ pub struct Product {
 	pub binding: Fr,
 	pub a: Fr,
 	pub b: Fr,
+	/// Circom's order of public signals: the output first, `[c, binding, a, b]`.
+	pub circom_order: bool,
 }
 
 impl ConstraintSynthesizer<Fr> for Product {
 	fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+		let early_c = if self.circom_order { Some(cs.new_input_variable(|| Ok(self.a * self.b))?) } else { None };
 		let binding = cs.new_input_variable(|| Ok(self.binding))?;
 		let a = cs.new_input_variable(|| Ok(self.a))?;
 		let b = cs.new_input_variable(|| Ok(self.b))?;
-		let c = cs.new_input_variable(|| Ok(self.a * self.b))?;
+		let c = match early_c {
+			Some(c) => c,
+			None => cs.new_input_variable(|| Ok(self.a * self.b))?,
+		};
 		let square = cs.new_witness_variable(|| Ok(self.binding * self.binding))?;
 		cs.enforce_constraint(lc!() + a, lc!() + b, lc!() + c)?;
 		cs.enforce_constraint(lc!() + binding, lc!() + binding, lc!() + square)?;
@@ -279,30 +285,50 @@ impl ConstraintSynthesizer<Fr> for Product {
 	}
 }
 
-pub fn product_keys() -> &'static (ark_groth16::ProvingKey<Bn254>, cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>) {
-	static KEYS: OnceLock<(ark_groth16::ProvingKey<Bn254>, cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>)> = OnceLock::new();
-	KEYS.get_or_init(|| {
-		use ark_std::rand::SeedableRng;
-		let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(42);
-		let blank = Product { binding: Fr::from(0u64), a: Fr::from(0u64), b: Fr::from(0u64) };
-		let (pk, vk) = ark_groth16::Groth16::<Bn254>::circuit_specific_setup(blank, &mut rng).unwrap();
-		let vk = cloudana_groth16::VerifyingKey {
-			alpha_g1: encoding::encode_g1(&vk.alpha_g1),
-			beta_g2: encoding::encode_g2(&vk.beta_g2),
-			gamma_g2: encoding::encode_g2(&vk.gamma_g2),
-			delta_g2: encoding::encode_g2(&vk.delta_g2),
-			ic: vk.gamma_abc_g1.iter().map(encoding::encode_g1).collect(),
-		};
-		(pk, vk)
-	})
+type Keys = (ark_groth16::ProvingKey<Bn254>, cloudana_groth16::VerifyingKey<Vec<[u8; 64]>>);
+
+fn setup(circom_order: bool) -> Keys {
+	use ark_std::rand::SeedableRng;
+	let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(42 + circom_order as u64);
+	let blank = Product { binding: Fr::from(0u64), a: Fr::from(0u64), b: Fr::from(0u64), circom_order };
+	let (pk, vk) = ark_groth16::Groth16::<Bn254>::circuit_specific_setup(blank, &mut rng).unwrap();
+	let vk = cloudana_groth16::VerifyingKey {
+		alpha_g1: encoding::encode_g1(&vk.alpha_g1),
+		beta_g2: encoding::encode_g2(&vk.beta_g2),
+		gamma_g2: encoding::encode_g2(&vk.gamma_g2),
+		delta_g2: encoding::encode_g2(&vk.delta_g2),
+		ic: vk.gamma_abc_g1.iter().map(encoding::encode_g1).collect(),
+	};
+	(pk, vk)
+}
+
+pub fn product_keys() -> &'static Keys {
+	static KEYS: OnceLock<Keys> = OnceLock::new();
+	KEYS.get_or_init(|| setup(false))
+}
+
+/// The keys of the product circuit with circom's order of public signals, `[c, binding, a, b]`.
+pub fn circom_product_keys() -> &'static Keys {
+	static KEYS: OnceLock<Keys> = OnceLock::new();
+	KEYS.get_or_init(|| setup(true))
+}
+
+/// A real proof that `a · b = c` for the given binding, in circom's order.
+pub fn prove_circom_product(binding: &PublicInput, a: u64, b: u64) -> Proof {
+	prove_with(circom_product_keys(), true, binding, a, b)
 }
 
 /// A real proof that `a · b = c` for the given binding.
 pub fn prove_product(binding: &PublicInput, a: u64, b: u64) -> Proof {
+	prove_with(product_keys(), false, binding, a, b)
+}
+
+fn prove_with(keys: &Keys, circom_order: bool, binding: &PublicInput, a: u64, b: u64) -> Proof {
 	use ark_std::rand::SeedableRng;
 	let binding = encoding::decode_fr(binding, cloudana_groth16::Element::PublicInput(0)).unwrap();
 	let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(a ^ b.rotate_left(17));
-	let proof = ark_groth16::Groth16::<Bn254>::prove(&product_keys().0, Product { binding, a: Fr::from(a), b: Fr::from(b) }, &mut rng).unwrap();
+	let circuit = Product { binding, a: Fr::from(a), b: Fr::from(b), circom_order };
+	let proof = ark_groth16::Groth16::<Bn254>::prove(&keys.0, circuit, &mut rng).unwrap();
 	Proof { a: encoding::encode_g1(&proof.a), b: encoding::encode_g2(&proof.b), c: encoding::encode_g1(&proof.c) }
 }
 

@@ -15,7 +15,9 @@
 //!    invalid-proof slash);
 //! 3. **locks new work** from [`OpenWork`] on the circuits the daemon proves, a bounded window
 //!    of entries per circuit and block that rotates through the index (so no number of junk
-//!    submissions hides a job for long). It locks a job or slot only when:
+//!    submissions hides a job for long), and, if the daemon proves circom circuits
+//!    ([`wire::Capabilities::circom`]), a window of the jobs on circom circuits
+//!    ([`crate::CircomJobs`]). It locks a job or slot only when:
 //!    - this node never locked it before (a job it timed out on, or whose proof the chain
 //!      refused, is left to others);
 //!    - the price and collateral fit the operator's policy (`--prover-min-price`,
@@ -23,7 +25,9 @@
 //!    - a local key is eligible (and is not the requester);
 //!    - the lock window (a grid: the close) leaves a whole proof window;
 //!    - the daemon, asked with the exact request it would get ([`wire::ASSESS`]), knows the
-//!      circuit, dataset, model and hyper-parameters, and estimates from its own measurements
+//!      circuit, dataset, model and hyper-parameters (a circom job: has fetched its artifacts,
+//!      checked their hashes, sizes and verifying key, and computed a witness whose public
+//!      inputs are the job's), and estimates from its own measurements
 //!      that the proof is ready within two thirds of the proof window (less two blocks for
 //!      inclusion).
 //!
@@ -83,6 +87,7 @@ const RUN_LOCK: &[u8] = b"cloudana::jobs-ocw-run";
 const MEMO_KEY: &[u8] = b"cloudana::jobs-ocw-memo";
 const NONCES_KEY: &[u8] = b"cloudana::jobs-ocw-nonces";
 const CURSOR_KEY: &[u8] = b"cloudana::jobs-ocw-cursor";
+const CIRCOM_CURSOR_KEY: &[u8] = b"cloudana::jobs-ocw-circom-cursor";
 const LOG: &str = "runtime::jobs::ocw";
 const WARN_EVERY: u64 = 50;
 
@@ -220,8 +225,11 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	};
 	worker.drive_locks();
 	if capabilities.accepting {
-		for circuit in capabilities.circuits {
+		for circuit in &capabilities.circuits {
 			worker.lock_open_work(CircuitId::from(circuit.0));
+		}
+		if capabilities.circom {
+			worker.lock_open_circom(&capabilities.circuits);
 		}
 	}
 	worker.memory.save();
@@ -249,6 +257,7 @@ struct View<T: Config> {
 	inputs: Vec<PublicInput>,
 	outputs: u32,
 	hyper_params: Option<String>,
+	circom: Option<crate::CircomJob>,
 	price: BalanceOf<T>,
 	collateral: BalanceOf<T>,
 	proof_timeout: BlockNumberFor<T>,
@@ -285,6 +294,7 @@ impl<T: Config> View<T> {
 					inputs: job.inputs.to_vec(),
 					outputs: job.outputs,
 					hyper_params: None,
+					circom: crate::CircomJobs::<T>::get(id),
 					price,
 					collateral: job.terms.collateral,
 					proof_timeout: job.terms.proof_timeout,
@@ -311,6 +321,7 @@ impl<T: Config> View<T> {
 					inputs: job.inputs.to_vec(),
 					outputs: job.outputs,
 					hyper_params: Some(String::from_utf8_lossy(&entry.params).into_owned()),
+					circom: None,
 					price,
 					collateral: job.terms.collateral,
 					proof_timeout: job.terms.proof_timeout,
@@ -347,6 +358,7 @@ impl<T: Config> View<T> {
 			inputs: self.inputs.iter().map(|i| Hex(*i)).collect(),
 			outputs: self.outputs,
 			hyper_params: self.hyper_params.clone(),
+			circom: self.circom.clone(),
 		}
 	}
 
@@ -486,6 +498,31 @@ impl<T: Config> Worker<T> {
 		for work in works {
 			if let Some(view) = View::<T>::open(work, self.now) {
 				self.consider(&view);
+			}
+		}
+	}
+
+	/// Looks at the next window of jobs on circom circuits ([`crate::CircomJobs`]) that the
+	/// daemon does not list among its circuits, and locks what fits: the daemon fetches their
+	/// artifacts when first asked, and refuses until it has them and they match.
+	fn lock_open_circom(&mut self, listed: &[wire::Bytes32]) {
+		let start: Option<Vec<u8>> = read(CIRCOM_CURSOR_KEY);
+		let mut jobs: Vec<crate::JobId> = match start {
+			Some(key) => crate::CircomJobs::<T>::iter_keys_from(key).take(MAX_SCAN).collect(),
+			None => Vec::new(),
+		};
+		if jobs.len() < MAX_SCAN {
+			let first = jobs.first().copied();
+			jobs.extend(crate::CircomJobs::<T>::iter_keys().take(MAX_SCAN - jobs.len()).take_while(|j| Some(*j) != first));
+		}
+		if let Some(last) = jobs.last() {
+			StorageValueRef::persistent(CIRCOM_CURSOR_KEY).set(&crate::CircomJobs::<T>::hashed_key_for(last));
+		}
+		for job in jobs {
+			if let Some(view) = View::<T>::open(WorkId::Job(job), self.now) {
+				if !listed.iter().any(|c| c.0 == view.circuit.0) {
+					self.consider(&view);
+				}
 			}
 		}
 	}

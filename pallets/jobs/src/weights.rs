@@ -41,6 +41,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_jobs`.
 pub trait WeightInfo {
 	fn submit() -> Weight;
+	fn submit_circom() -> Weight;
 	fn lock() -> Weight;
 	fn submit_result(n: u32, ) -> Weight;
 	fn submit_result_invalid(n: u32, ) -> Weight;
@@ -82,6 +83,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(167_646_000, 13545)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	fn submit_circom() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `518`
+		//  Estimated: `13545`
+		// Minimum execution time: 144_282_000 picoseconds.
+		Weight::from_parts(180_000_000, 17000)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1775), added: 4250, mode: `MaxEncodedLen`)
@@ -527,6 +537,11 @@ impl WeightInfo for () {
 		Weight::from_parts(167_646_000, 13545)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn submit_circom() -> Weight {
+		Weight::from_parts(180_000_000, 17000)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn lock() -> Weight {
 		Weight::from_parts(133_282_000, 11034)

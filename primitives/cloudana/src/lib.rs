@@ -21,6 +21,7 @@
 
 extern crate alloc;
 
+pub mod artifacts;
 pub mod grid;
 pub mod offchain;
 pub mod traits;

@@ -101,6 +101,10 @@ pub struct Capabilities {
 	/// Commitments of the models it holds.
 	#[serde(default)]
 	pub models: Vec<Bytes32>,
+	/// Whether it proves jobs on circom circuits ([`ProveRequest::circom`]) whose artifacts it
+	/// can fetch, beyond the circuits listed.
+	#[serde(default)]
+	pub circom: bool,
 }
 
 /// A task: prove `work` on `circuit` for the statement `binding ‖ inputs ‖ outputs`.
@@ -120,6 +124,10 @@ pub struct ProveRequest {
 	/// trains the model with them first. Absent for a plain job.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub hyper_params: Option<String>,
+	/// For a job on a circom circuit: its artifacts and input. The statement is then circom's
+	/// order, `outputs ‖ binding ‖ inputs`, and the daemon sets the input signal `binding`.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub circom: Option<crate::artifacts::CircomJob>,
 }
 
 impl ProveRequest {
@@ -251,6 +259,7 @@ mod tests {
 			inputs: alloc::vec![Hex([3; 32])],
 			outputs: 2,
 			hyper_params: Some("lr=0.05,epochs=20".into()),
+			circom: None,
 		};
 		let json = serde_json::to_string(&request).unwrap();
 		assert!(json.contains(r#""work":{"slot":[2,1]}"#), "{json}");
@@ -262,6 +271,35 @@ mod tests {
 		let mut other = request.clone();
 		other.hyper_params = None;
 		assert_ne!(other.task_id(), request.task_id());
+	}
+
+	#[test]
+	fn circom_requests_round_trip_and_their_artifacts_are_in_the_id() {
+		use crate::artifacts::{Artifact, CircomJob, InputData};
+		let artifact = |url: &str| Artifact { sha256: [7; 32], size: 99, location: url.as_bytes().to_vec().try_into().unwrap() };
+		let request = ProveRequest {
+			work: WorkId::Job(3),
+			circuit: Hex([1; 32]),
+			binding: Hex([2; 32]),
+			inputs: alloc::vec![],
+			outputs: 1,
+			hyper_params: None,
+			circom: Some(CircomJob {
+				wasm: artifact("http://127.0.0.1:8090/a"),
+				zkey: artifact("http://127.0.0.1:8090/b"),
+				input: InputData::Public(br#"{"a": 1}"#.to_vec().try_into().unwrap()),
+			}),
+		};
+		let json = serde_json::to_string(&request).unwrap();
+		assert!(json.contains(r#""location":"http://127.0.0.1:8090/a""#), "{json}");
+		assert!(json.contains(&alloc::format!("\"sha256\":\"0x{}\"", "07".repeat(32))), "{json}");
+		assert!(json.contains(r#""input":{"public":"{\"a\": 1}"}"#), "{json}");
+		assert_eq!(serde_json::from_str::<ProveRequest>(&json).unwrap(), request);
+		let mut other = request.clone();
+		other.circom.as_mut().unwrap().zkey.sha256 = [8; 32];
+		assert_ne!(other.task_id(), request.task_id());
+		let too_long = json.replace("http://127.0.0.1:8090/a", &"x".repeat(300));
+		assert!(serde_json::from_str::<ProveRequest>(&too_long).is_err());
 	}
 
 	#[test]

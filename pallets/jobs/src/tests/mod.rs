@@ -5,6 +5,7 @@
 
 mod attacks;
 mod cancel;
+mod circom;
 mod conservation;
 mod expiry;
 mod grid;

@@ -114,6 +114,7 @@ fn job_request(circuit: CircuitId, job: u64, who: &AccountId, a: u64, b: u64) ->
 		inputs: vec![Hex(scalar(a)), Hex(scalar(b))],
 		outputs: 1,
 		hyper_params: None,
+		circom: None,
 	}
 }
 
@@ -393,6 +394,7 @@ fn the_worker_locks_grid_slots_hands_them_over_with_their_hyper_parameters_and_s
 			inputs: vec![Hex(scalar(6)), Hex(scalar(7))],
 			outputs: 1,
 			hyper_params: Some("lr=0.1,epochs=3".into()),
+			circom: None,
 		};
 
 		// Block 1: the open slot is assessed (with its hyper-parameters) and locked.
