@@ -15,6 +15,7 @@
 //! - [`prove_accuracy`]: witness generation and proving in one call.
 
 pub mod accuracy;
+pub mod circom;
 pub mod keys;
 pub mod mlp;
 pub mod poseidon;

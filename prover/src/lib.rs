@@ -45,6 +45,8 @@
 //! was given (`--dataset`, `--model`), found by commitment, and holds the proving key of each
 //! given dataset's circuit (its `capabilities` list exactly those circuits).
 
+pub mod circom;
+
 use anyhow::Context as _;
 use cloudana_circuits::{keys, mlp, train};
 pub use cloudana_primitives::wire::{
@@ -302,6 +304,8 @@ pub struct Config {
 	pub retain: Duration,
 	/// Most tasks kept in the journal.
 	pub max_tasks: usize,
+	/// Jobs on circom circuits: proven if set (`--circom`).
+	pub circom: Option<circom::Settings>,
 }
 
 /// What a request asks the daemon to do, once checked against what it holds.
@@ -325,6 +329,7 @@ pub struct Prover {
 	max_tasks: usize,
 	estimates: Mutex<Estimates>,
 	estimates_path: PathBuf,
+	circom: Option<Arc<circom::Circom>>,
 }
 
 impl Prover {
@@ -355,7 +360,15 @@ impl Prover {
 			tracing::info!(tasks = queue.len(), "requeued unfinished tasks from the journal");
 		}
 		let estimates_path = config.journal.join("estimates.json");
+		let circom = match config.circom {
+			Some(settings) => {
+				tracing::info!(cache = %settings.cache.display(), "proving jobs on circom circuits");
+				Some(Arc::new(circom::Circom::new(settings)?))
+			},
+			None => None,
+		};
 		let prover = Prover {
+			circom,
 			journal: Mutex::new(journal),
 			queue: Mutex::new(queue),
 			wake: Notify::new(),
@@ -407,6 +420,7 @@ impl Prover {
 			version: env!("CARGO_PKG_VERSION").into(),
 			datasets: self.data.datasets.keys().map(|c| Hex(*c)).collect(),
 			models: self.data.models.keys().map(|c| Hex(*c)).collect(),
+			circom: self.circom.is_some(),
 		}
 	}
 
@@ -498,6 +512,15 @@ impl Prover {
 				return Assessment { task, estimated_ms: Some(0), refusal: None };
 			}
 		}
+		if request.circom.is_some() {
+			if self.queue.lock().expect("queue lock").len() >= self.max_queue {
+				return refuse("the queue is full".into());
+			}
+			return match self.assess_circom(request) {
+				Ok(own) => Assessment { task, estimated_ms: Some(self.queued_ms().saturating_add(own)), refusal: None },
+				Err(reason) => refuse(reason),
+			};
+		}
 		let work = match self.work(request) {
 			Ok(work) => work,
 			Err(reason) => return refuse(reason),
@@ -511,6 +534,33 @@ impl Prover {
 		Assessment { task, estimated_ms: Some(self.queued_ms().saturating_add(own)), refusal: None }
 	}
 
+	/// The milliseconds a circom request takes on its own, once prepared (`circom` module
+	/// docs); its refusal until then.
+	fn assess_circom(&self, request: &ProveRequest) -> Result<u64, String> {
+		let circom = self.circom.as_ref().ok_or("this daemon does not prove circom circuits (start it with --circom)")?;
+		let measured = self.estimates.lock().expect("estimates lock").prove(&request.circuit.0);
+		let prepared = circom.preparation(request, measured.is_none())?;
+		if let Some(ms) = prepared.measured_ms {
+			let mut estimates = self.estimates.lock().expect("estimates lock");
+			if estimates.prove(&request.circuit.0).is_none() {
+				estimates.prove_ms.insert(request.circuit.to_string(), ms.max(1));
+				estimates.save(&self.estimates_path);
+			}
+		}
+		if prepared.proven.lock().expect("proven lock").is_some() {
+			return Ok(0);
+		}
+		measured.or(prepared.measured_ms).ok_or_else(|| "no measurement of this circuit yet".into())
+	}
+
+	/// The estimated milliseconds of `request` on its own.
+	fn estimate_request(&self, request: &ProveRequest) -> Option<u64> {
+		if request.circom.is_some() {
+			return self.estimates.lock().expect("estimates lock").prove(&request.circuit.0);
+		}
+		self.estimate(&request.circuit.0, &self.work(request).ok()?)
+	}
+
 	/// The estimated milliseconds of every task queued or being proven.
 	fn queued_ms(&self) -> u64 {
 		let queue: Vec<TaskId> = self.queue.lock().expect("queue lock").iter().copied().collect();
@@ -520,13 +570,19 @@ impl Prover {
 			.into_iter()
 			.chain(proving)
 			.filter_map(|id| journal.get(&id)?.request.clone())
-			.filter_map(|request| self.estimate(&request.circuit.0, &self.work(&request).ok()?))
+			.filter_map(|request| self.estimate_request(&request))
 			.sum()
 	}
 
 	/// Accepts (and journals) a task, or returns the one already known under its id.
 	pub fn submit(&self, request: ProveRequest) -> Result<TaskStatus, String> {
-		self.proving_key(&request)?;
+		if request.circom.is_some() {
+			if self.circom.is_none() {
+				return Err("this daemon does not prove circom circuits (start it with --circom)".into());
+			}
+		} else {
+			self.proving_key(&request)?;
+		}
 		let task = request.task_id();
 		let mut journal = self.journal.lock().expect("journal lock");
 		if let Some(known) = journal.get(&task) {
@@ -574,8 +630,23 @@ impl Prover {
 		}
 	}
 
-	/// Proves one task's statement; returns the outputs and the proof.
-	fn prove(&self, request: &ProveRequest) -> Result<(Vec<Bytes32>, Hex<256>), String> {
+	/// Proves one task's statement; returns the outputs, the proof and, if it is not the time
+	/// this call took, the milliseconds proving took (a circom job proven while it was prepared).
+	fn prove(
+		&self,
+		request: &ProveRequest,
+		handle: &tokio::runtime::Handle,
+	) -> Result<(Vec<Bytes32>, Hex<256>, Option<u64>), String> {
+		if let Some(circom) = &self.circom {
+			if request.circom.is_some() {
+				let (outputs, proof, ms) = circom.prove(request, handle)?;
+				let mut estimates = self.estimates.lock().expect("estimates lock");
+				let old = estimates.prove(&request.circuit.0);
+				estimates.prove_ms.insert(request.circuit.to_string(), Estimates::blend(old, ms.max(1)));
+				estimates.save(&self.estimates_path);
+				return Ok((outputs, proof, Some(ms)));
+			}
+		}
 		let work = self.work(request)?;
 		let (_, proving_key) = self.proving_key(request)?;
 		let binding = request.binding.0;
@@ -604,7 +675,7 @@ impl Prover {
 			estimates.save(&self.estimates_path);
 		}
 		let outputs = proven.public_inputs[1 + request.inputs.len()..].iter().map(|o| Hex(*o)).collect();
-		Ok((outputs, Hex(proven.proof.to_bytes())))
+		Ok((outputs, Hex(proven.proof.to_bytes()), None))
 	}
 
 	/// Proves queued tasks, one at a time (each proof uses every core), forever.
@@ -623,7 +694,8 @@ impl Prover {
 			tracing::info!(work = %request.work, "proving");
 			let started = Instant::now();
 			let this = self.clone();
-			let result = tokio::task::spawn_blocking(move || this.prove(&request))
+			let handle = tokio::runtime::Handle::current();
+			let result = tokio::task::spawn_blocking(move || this.prove(&request, &handle))
 				.await
 				.unwrap_or_else(|e| Err(format!("the prover panicked: {e}")));
 			let elapsed = started.elapsed();
@@ -631,7 +703,10 @@ impl Prover {
 				t.finished_at = Some(now_secs());
 				t.proving_ms = Some(elapsed.as_millis() as u64);
 				match result {
-					Ok((outputs, proof)) => {
+					Ok((outputs, proof, measured)) => {
+						if let Some(ms) = measured {
+							t.proving_ms = Some(ms);
+						}
 						tracing::info!(%task, outputs = ?outputs, ms = elapsed.as_millis() as u64, "proven");
 						t.state = State::Done;
 						t.outputs = Some(outputs);

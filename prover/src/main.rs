@@ -55,6 +55,33 @@ enum Command {
 		/// Most tasks kept in the journal; beyond it the oldest finished ones are pruned first.
 		#[arg(long, default_value_t = 10_000)]
 		max_tasks: usize,
+		#[command(flatten)]
+		circom: CircomArgs,
+	},
+	/// Prove a circom circuit once from its snarkjs `.zkey`, its circom `.wasm` and an
+	/// `input.json` (or a snarkjs `.wtns`), and write snarkjs's `proof.json` and `public.json`
+	/// (`snarkjs groth16 verify` accepts them). Prints the witness and proving times (proving
+	/// excludes the witness); with `--runs`, the median.
+	ProveCircom {
+		/// The proving key (snarkjs `.zkey`, Groth16, BN254).
+		#[arg(long)]
+		zkey: PathBuf,
+		/// The witness generator (circom `--wasm` output).
+		#[arg(long)]
+		wasm: PathBuf,
+		/// The input (snarkjs `input.json`).
+		#[arg(long, required_unless_present = "wtns")]
+		input: Option<PathBuf>,
+		/// Instead of `--input`: a witness computed by snarkjs (`snarkjs wtns calculate`), so
+		/// that only proving is timed, from the same witness as snarkjs's.
+		#[arg(long, conflicts_with = "input")]
+		wtns: Option<PathBuf>,
+		/// Output directory [default: print the public signals only].
+		#[arg(long)]
+		out: Option<PathBuf>,
+		/// Proofs to time; the median is printed.
+		#[arg(long, default_value_t = 1)]
+		runs: usize,
 	},
 	/// Prove the accuracy of a model on a dataset's holdout once, and write snarkjs files
 	/// (verification_key.json, proof.json, public.json) that `cloudana verify` checks.
@@ -94,6 +121,102 @@ enum Command {
 		#[arg(long, default_value_t = 3)]
 		runs: usize,
 	},
+}
+
+/// Jobs on circom circuits (`cloudana_prover::circom`).
+#[derive(clap::Args)]
+struct CircomArgs {
+	/// Prove jobs on circom circuits: fetch their artifacts by hash (cached in
+	/// `<journal>/artifacts`), and lock those whose files match.
+	#[arg(long)]
+	circom: bool,
+	/// A directory of artifacts named by their SHA-256 in hex, used before fetching;
+	/// repeatable.
+	#[arg(long = "artifacts-dir", value_name = "DIR")]
+	artifacts_dirs: Vec<PathBuf>,
+	/// The largest circom `.wasm` fetched, MiB.
+	#[arg(long, default_value_t = 64)]
+	max_wasm_mib: u64,
+	/// The largest snarkjs `.zkey` fetched, MiB.
+	#[arg(long, default_value_t = 2048)]
+	max_zkey_mib: u64,
+	/// The largest input file fetched, KiB.
+	#[arg(long, default_value_t = 16384)]
+	max_input_kib: u64,
+	/// The most memory loaded circom circuits may take (their `.zkey` and `.wasm` sizes), MiB;
+	/// the least recently used is unloaded first.
+	#[arg(long, default_value_t = 4096)]
+	circom_memory_mib: u64,
+}
+
+impl CircomArgs {
+	fn settings(&self, journal: &std::path::Path) -> Option<cloudana_prover::circom::Settings> {
+		self.circom.then(|| cloudana_prover::circom::Settings {
+			max_wasm: self.max_wasm_mib << 20,
+			max_zkey: self.max_zkey_mib << 20,
+			max_input: self.max_input_kib << 10,
+			local: self.artifacts_dirs.clone(),
+			cache: journal.join("artifacts"),
+			max_loaded: self.circom_memory_mib << 20,
+		})
+	}
+}
+
+/// `prove-circom`.
+fn prove_circom(
+	zkey: &std::path::Path,
+	wasm: &std::path::Path,
+	input: Option<PathBuf>,
+	wtns: Option<PathBuf>,
+	out: Option<PathBuf>,
+	runs: usize,
+) -> anyhow::Result<()> {
+	use std::time::Instant;
+	let read = |path: &std::path::Path| std::fs::read(path).with_context(|| format!("cannot read {}", path.display()));
+	let started = Instant::now();
+	let circuit = cloudana_circuits::circom::CircomCircuit::new(&read(zkey)?, &read(wasm)?)?;
+	let load_ms = started.elapsed().as_secs_f64() * 1e3;
+	let given = match wtns {
+		Some(path) => Some(cloudana_circuits::circom::witness::read_wtns(&read(&path)?).with_context(|| path.display().to_string())?),
+		None => None,
+	};
+	let input: Option<serde_json::Value> = match &input {
+		Some(path) => Some(serde_json::from_slice(&read(path)?).with_context(|| format!("{} is not JSON", path.display()))?),
+		None => None,
+	};
+	let mut times = Vec::new();
+	let mut last = None;
+	for _ in 0..runs.max(1) {
+		let started = Instant::now();
+		let witness = match (&given, &input) {
+			(Some(witness), _) => witness.clone(),
+			(None, Some(input)) => circuit.generator.witness(input)?,
+			(None, None) => anyhow::bail!("give --input or --wtns"),
+		};
+		let witness_ms = started.elapsed().as_secs_f64() * 1e3;
+		let proven = circuit.prove(&witness)?;
+		times.push((started.elapsed().as_secs_f64() * 1e3 - witness_ms, witness_ms));
+		last = Some(proven);
+	}
+	times.sort_by(|a, b| a.0.total_cmp(&b.0));
+	let (total, witness) = times[times.len() / 2];
+	let proven = last.expect("at least one run; qed");
+	println!(
+		"circuit {} constraints {} load_ms {load_ms:.0} witness_ms {witness:.1} prove_ms {total:.1}",
+		cloudana_prover::to_hex(&circuit.vk_id),
+		circuit.zkey.constraints()
+	);
+	if let Some(out) = out {
+		std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+		let write = |name: &str, value: serde_json::Value| -> anyhow::Result<()> {
+			let path = out.join(name);
+			std::fs::write(&path, serde_json::to_string_pretty(&value)? + "\n").with_context(|| format!("cannot write {}", path.display()))
+		};
+		write("proof.json", snarkjs::proof_to_json(&proven.proof))?;
+		write("public.json", snarkjs::public_inputs_to_json(&proven.public))?;
+		write("verification_key.json", snarkjs::verifying_key_to_json(&circuit.vk))?;
+	}
+	Ok(())
 }
 
 /// `circuits`: one line per dataset; with `measure`, times on this machine.
@@ -158,8 +281,10 @@ fn init_logging() {
 async fn main() -> anyhow::Result<()> {
 	init_logging();
 	match Cli::parse().command {
-		Command::Serve { listen, journal, token_file, keys, datasets, models, max_queue, retain_hours, max_tasks } => {
-			if datasets.is_empty() || models.is_empty() {
+		Command::ProveCircom { zkey, wasm, input, wtns, out, runs } => prove_circom(&zkey, &wasm, input, wtns, out, runs),
+		Command::Serve { listen, journal, token_file, keys, datasets, models, max_queue, retain_hours, max_tasks, circom } => {
+			let circom = circom.settings(&journal);
+			if (datasets.is_empty() || models.is_empty()) && circom.is_none() {
 				tracing::warn!("no --dataset or no --model given: jobs on models the daemon does not hold are refused");
 			}
 			// The token first: the node reads it at its start, while the keys load.
@@ -176,6 +301,7 @@ async fn main() -> anyhow::Result<()> {
 					max_queue,
 					retain: Duration::from_secs(retain_hours * 3600),
 					max_tasks,
+					circom,
 				})
 			})
 			.await??;

@@ -58,6 +58,7 @@ fn prover_with(journal: &Path, max_tasks: usize) -> Arc<Prover> {
 		max_queue: 8,
 		retain: Duration::from_secs(3600),
 		max_tasks,
+		circom: None,
 	})
 	.unwrap()
 }
@@ -84,6 +85,7 @@ fn request(job: u64, binding_byte: u8) -> ProveRequest {
 		inputs: vec![Hex(encode_fr(&data.commitment())), Hex(encode_fr(&model.commitment()))],
 		outputs: 1,
 		hyper_params: None,
+		circom: None,
 	}
 }
 
@@ -301,6 +303,7 @@ async fn trains_a_grid_slot_then_proves_the_trained_models_accuracy() {
 		inputs: vec![Hex(encode_fr(&holdout.commitment()))],
 		outputs: 2,
 		hyper_params: Some(params.into()),
+		circom: None,
 		..request(0, 4)
 	};
 	let assessment: Assessment = client.request(wire::ASSESS, rpc_params![req.clone()]).await.unwrap();
@@ -337,6 +340,7 @@ async fn trains_a_grid_slot_then_proves_the_trained_models_accuracy() {
 		binding: Hex([6; 32]),
 		inputs: vec![Hex(encode_fr(&wine_holdout.commitment()))],
 		hyper_params: Some(params.into()),
+		circom: None,
 		..bad
 	};
 	let _: TaskStatus = client.request(wire::SUBMIT, rpc_params![req.clone()]).await.unwrap();

@@ -1,0 +1,110 @@
+//! Circuits written in circom and set up with snarkjs (Groth16 over BN254): Cloudana proves
+//! them without Node.js.
+//!
+//! - [`witness`]: runs circom's `.wasm` witness generator in wasmtime;
+//! - [`zkey`]: reads snarkjs's `.zkey` proving key;
+//! - [`qap`]: snarkjs's quotient convention, so proofs verify under snarkjs's keys;
+//! - [`prove`]: Groth16 assembled as arkworks assembles it, with MSMs that skip circom's many 0
+//!   and 1 scalars; [`CircomCircuit::prove`] checks each proof against the key's own verifying
+//!   key before it returns it.
+//!
+//! Public signals are circom's order: the main component's outputs, then its public inputs.
+//! snarkjs's `public.json` lists them in that order, and so does the statement a Cloudana job on
+//! a circom circuit is verified against (`pallet-jobs`: `outputs ‖ binding ‖ inputs`, the binding
+//! being the circuit's first public input).
+
+pub mod prove;
+pub mod qap;
+pub mod witness;
+pub mod zkey;
+
+use ark_bn254::Fr;
+use cloudana_groth16::{encoding, G1Bytes, Proof, PublicInput, VerifyingKey};
+pub use witness::{Generator, WitnessError};
+pub use zkey::{Zkey, ZkeyError};
+
+/// Why a circom proof failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CircomError {
+	/// The witness generator failed.
+	#[error(transparent)]
+	Witness(#[from] WitnessError),
+	/// The witness does not fit the proving key (another circuit's `.wasm`).
+	#[error("the witness has {witness} signals, the proving key {key}: the .wasm and the .zkey are of different circuits")]
+	Mismatch {
+		/// Signals in the witness.
+		witness: usize,
+		/// Signals in the key.
+		key: usize,
+	},
+	/// arkworks refused.
+	#[error("proving failed: {0}")]
+	Prove(#[from] ark_relations::r1cs::SynthesisError),
+	/// The proof does not verify under the key's verifying key: the witness does not satisfy
+	/// the circuit.
+	#[error("the proof does not verify under the key: the input does not satisfy the circuit")]
+	SelfCheck,
+}
+
+/// A circom circuit ready to prove: its proving key and its witness generator.
+pub struct CircomCircuit {
+	/// The proving key.
+	pub zkey: Zkey,
+	/// The witness generator.
+	pub generator: Generator,
+	/// The verifying key, EIP-197.
+	pub vk: VerifyingKey<Vec<G1Bytes>>,
+	/// Its id (`cloudana_groth16::statement::vk_id`): the circuit id on chain.
+	pub vk_id: [u8; 32],
+	/// The verifying key prepared for arkworks' verifier (the self-check; it has no bound on
+	/// public signals, unlike the chain's).
+	prepared: ark_groth16::PreparedVerifyingKey<ark_bn254::Bn254>,
+}
+
+/// A proof and the public signals it proves.
+pub struct CircomProof {
+	/// EIP-197 `A ‖ B ‖ C`.
+	pub proof: Proof,
+	/// The public signals, circom's order.
+	pub public: Vec<PublicInput>,
+}
+
+impl CircomCircuit {
+	/// Loads a circuit from its `.zkey` and `.wasm` bytes.
+	pub fn new(zkey: &[u8], wasm: &[u8]) -> Result<CircomCircuit, CircomError> {
+		let zkey = Zkey::read(zkey).map_err(|e| WitnessError::Module(format!("{e}")))?;
+		let generator = Generator::new(wasm)?;
+		let vk = crate::keys::vk_to_eip197(&zkey.pk.vk);
+		let vk_id = cloudana_groth16::statement::vk_id(&vk);
+		let prepared = ark_groth16::prepare_verifying_key(&zkey.pk.vk);
+		Ok(CircomCircuit { zkey, generator, vk, vk_id, prepared })
+	}
+
+	/// The public signals of a witness.
+	pub fn public_signals(&self, witness: &[Fr]) -> Result<Vec<PublicInput>, CircomError> {
+		self.check(witness)?;
+		Ok(witness[1..=self.zkey.n_public].iter().map(encoding::encode_fr).collect())
+	}
+
+	fn check(&self, witness: &[Fr]) -> Result<(), CircomError> {
+		if witness.len() != self.zkey.n_vars {
+			return Err(CircomError::Mismatch { witness: witness.len(), key: self.zkey.n_vars });
+		}
+		Ok(())
+	}
+
+	/// Proves a witness; the proof is verified under the key's verifying key before it is
+	/// returned.
+	pub fn prove(&self, witness: &[Fr]) -> Result<CircomProof, CircomError> {
+		self.check(witness)?;
+		use ark_std::UniformRand;
+		let mut rng = rand_core::OsRng;
+		let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
+		let proof = prove::prove(&self.zkey.pk, &self.zkey.matrices, self.zkey.n_public + 1, witness, r, s)?;
+		let valid = ark_groth16::Groth16::<ark_bn254::Bn254>::verify_proof(&self.prepared, &proof, &witness[1..=self.zkey.n_public])?;
+		if !valid {
+			return Err(CircomError::SelfCheck);
+		}
+		Ok(CircomProof { proof: crate::keys::proof_to_eip197(&proof), public: self.public_signals(witness)? })
+	}
+}

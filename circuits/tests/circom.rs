@@ -1,0 +1,96 @@
+//! circom circuits: the witness generator against snarkjs's, proofs against snarkjs's verifier
+//! (`scripts/circom-demo.sh` runs snarkjs itself on the proofs), and refusals.
+//!
+//! Fixtures in `tests/fixtures/circom/` are real circom and snarkjs outputs
+//! (`scripts/circom-fixtures.sh` regenerates them): `sum` (`SumSq(20)`: the sum of the squares of
+//! 20 private inputs as an output, one public input).
+
+use cloudana_circuits::circom::{witness, CircomCircuit, CircomError, WitnessError};
+use cloudana_groth16::snarkjs;
+use serde_json::json;
+
+fn fixture(name: &str) -> Vec<u8> {
+	let path = format!("{}/tests/fixtures/circom/{name}", env!("CARGO_MANIFEST_DIR"));
+	std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn sum() -> CircomCircuit {
+	CircomCircuit::new(&fixture("sum.zkey"), &fixture("sum.wasm")).unwrap()
+}
+
+fn input() -> serde_json::Value {
+	serde_json::from_slice(&fixture("sum.input.json")).unwrap()
+}
+
+#[test]
+fn the_witness_equals_snarkjs_and_the_proof_verifies_under_its_verification_key() {
+	let circuit = sum();
+	let witness = circuit.generator.witness(&input()).unwrap();
+	// snarkjs's .wtns: "wtns", version, sections; section 2 holds the witness, 32 bytes LE each.
+	let wtns = fixture("sum.wtns");
+	let ours: Vec<u8> = witness.iter().flat_map(|w| cloudana_groth16::encoding::encode_fr(w).into_iter().rev()).collect();
+	assert!(wtns.windows(ours.len()).any(|w| w == ours.as_slice()), "the witness differs from snarkjs's");
+	assert_eq!(witness::read_wtns(&wtns).unwrap(), witness);
+	assert!(witness::read_wtns(b"wtns\x02\0\0\0").is_err());
+	let proven = circuit.prove(&witness).unwrap();
+	let vk = snarkjs::verifying_key_from_json(std::str::from_utf8(&fixture("sum.vk.json")).unwrap()).unwrap();
+	assert_eq!(vk, circuit.vk, "the zkey's verifying key is snarkjs's export");
+	assert_eq!(proven.public, snarkjs::public_inputs_from_json(std::str::from_utf8(&fixture("sum.public.json")).unwrap()).unwrap());
+	cloudana_groth16::verifier::verify(&vk, &proven.public, &proven.proof).unwrap();
+	let mut other = proven.public.clone();
+	other[1][31] ^= 1;
+	assert!(cloudana_groth16::verifier::verify(&vk, &other, &proven.proof).is_err());
+}
+
+#[test]
+fn bad_inputs_are_refused_with_the_signal_named() {
+	let circuit = sum();
+	let mut input = input();
+	input["x"].as_array_mut().unwrap().pop();
+	let error = circuit.generator.witness(&input).unwrap_err();
+	assert!(matches!(&error, WitnessError::Input(m) if m.contains("signal x takes 20")), "{error}");
+	let error = circuit.generator.witness(&json!({"nope": 1})).unwrap_err();
+	assert!(matches!(&error, WitnessError::Input(m) if m.contains("no input signal nope")), "{error}");
+	let error = circuit.generator.witness(&json!({"x": "twelve"})).unwrap_err();
+	assert!(matches!(&error, WitnessError::Input(_)), "{error}");
+	assert!(CircomCircuit::new(b"not a zkey", &fixture("sum.wasm")).is_err());
+	assert!(matches!(CircomCircuit::new(&fixture("sum.zkey"), b"\0asm"), Err(CircomError::Witness(WitnessError::Module(_)))));
+}
+
+#[test]
+fn names_hash_and_scalars_parse_as_circom_does() {
+	// witness_calculator.js: fnvHash("main") etc. are FNV-1a 64.
+	assert_eq!(witness::fnv1a(""), 0xcbf29ce484222325);
+	assert_eq!(witness::fnv1a("a"), 0xaf63dc4c8601ec8c);
+	assert_eq!(witness::parse_scalar("-1").unwrap(), -ark_bn254::Fr::from(1u64));
+	assert_eq!(witness::parse_scalar("0x10").unwrap(), ark_bn254::Fr::from(16u64));
+	let flat = witness::flatten_input(&json!({"a": {"b": [1, 2]}, "c": [{"d": 3}, {"d": 4}]})).unwrap();
+	let names: Vec<&str> = flat.iter().map(|(n, _)| n.as_str()).collect();
+	assert_eq!(names, ["a.b", "c[0].d", "c[1].d"]);
+}
+
+#[test]
+fn the_prover_equals_arkworks_for_the_same_randomness() {
+	use ark_bn254::{Bn254, Fr};
+	use cloudana_circuits::circom::{prove, qap::SnarkjsReduction};
+	let circuit = sum();
+	let witness = circuit.generator.witness(&input()).unwrap();
+	let (r, s) = (Fr::from(12345u64), Fr::from(67890u64));
+	let ours = prove::prove(&circuit.zkey.pk, &circuit.zkey.matrices, circuit.zkey.n_public + 1, &witness, r, s).unwrap();
+	let theirs = ark_groth16::Groth16::<Bn254, SnarkjsReduction>::create_proof_with_reduction_and_matrices(
+		&circuit.zkey.pk,
+		r,
+		s,
+		&circuit.zkey.matrices,
+		circuit.zkey.n_public + 1,
+		circuit.zkey.matrices.num_constraints,
+		&witness,
+	)
+	.unwrap();
+	assert_eq!(ours, theirs);
+	// And the MSM agrees with arkworks' on zeros, ones and others.
+	use ark_ec::{CurveGroup, VariableBaseMSM};
+	let bases: Vec<_> = circuit.zkey.pk.a_query.clone();
+	let scalars: Vec<Fr> = (0..bases.len()).map(|i| Fr::from((i % 3) as u64) * Fr::from(if i % 5 == 0 { 1u64 << 40 } else { 1 })).collect();
+	assert_eq!(prove::msm(&bases, &scalars).into_affine(), ark_bn254::G1Projective::msm(&bases, &scalars).unwrap().into_affine());
+}
