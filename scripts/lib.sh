@@ -71,7 +71,7 @@ trap stop_all EXIT
 
 # Starts the prover daemon and the development node (a prover node holding the daemon's token),
 # logging to $WORK; sets RPC_PORT, PROVER_PORT and CLOUDANA_URL. PROVER_NODE_ARGS adds node
-# options (e.g. the prover policy).
+# options (e.g. the prover policy), PROVER_ARGS daemon options (e.g. --circom).
 start_dev_chain() {
 	RPC_PORT="${RPC_PORT:-$(free_port)}"
 	PROVER_PORT="${PROVER_PORT:-$(free_port)}"
@@ -82,7 +82,7 @@ start_dev_chain() {
 		--keys "$CARGO_TARGET_DIR/../keys" \
 		--dataset "$CLOUDANA_DATASETS/iris.csv" --dataset "$CLOUDANA_DATASETS/wine_data.csv" \
 		--dataset "$CLOUDANA_DATASETS/breast_cancer.csv" --model "$ROOT/circuits/models/iris-mlp.json" \
-		>"$WORK/prover.log" 2>&1 &
+		${PROVER_ARGS:-} >"$WORK/prover.log" 2>&1 &
 	PIDS+=($!)
 	# The daemon writes its bearer token first thing; the node reads it when it starts.
 	local token="$WORK/prover/token" start=$SECONDS
@@ -131,4 +131,57 @@ build_ui() {
 		log "building the web app (vite)"
 		(cd "$ui" && npx vite build --logLevel warn)
 	fi
+}
+
+# The circom toolchain (circuits/circom/package.json: the circom 2 compiler as wasm, snarkjs,
+# circomlib), installed from npm when missing; sets CIRCOM_DIR and defines `circom2`, `snarkjs`.
+ensure_circom() {
+	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js (20 or later) and npm are needed for circom and snarkjs"
+	CIRCOM_DIR="$ROOT/circuits/circom"
+	if [ ! -x "$CIRCOM_DIR/node_modules/.bin/snarkjs" ] || [ "$CIRCOM_DIR/package-lock.json" -nt "$CIRCOM_DIR/node_modules/.package-lock.json" ]; then
+		log "installing circom2, snarkjs and circomlib (npm ci in circuits/circom)"
+		(cd "$CIRCOM_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	fi
+}
+circom2() { "$CIRCOM_DIR/node_modules/.bin/circom2" "$@"; }
+snarkjs() { "$CIRCOM_DIR/node_modules/.bin/snarkjs" "$@"; }
+
+# A development powers of tau for circuits of up to 2^POWER constraints (default 16), made once
+# and cached in ~/.cache/cloudana/circom/ (snarkjs: new, one contribution, prepare phase 2).
+# snarkjs's `prepare phase2` is single-threaded: 2^16 takes about 40 minutes of one core, so
+# scripts/test.sh starts it in the background before its build. Concurrent callers wait for one
+# another (flock). NOT a ceremony: its toxic waste is known to this machine; CLOUDANA_PTAU names
+# a real one (e.g. powersOfTau28_hez_final_16.ptau) instead. Prints the path.
+dev_ptau() {
+	if [ -n "${CLOUDANA_PTAU:-}" ]; then echo "$CLOUDANA_PTAU"; return; fi
+	local power="${1:-16}" dir="${CLOUDANA_CIRCOM_CACHE:-$HOME/.cache/cloudana/circom}"
+	local ptau="$dir/pot${power}_dev.ptau"
+	mkdir -p "$dir"
+	(
+		flock 9
+		if [ ! -s "$ptau" ]; then
+			log "making a development powers of tau (2^$power, once: about 40 minutes of one core; cached at $ptau)"
+			snarkjs powersoftau new bn128 "$power" "$dir/pot${power}_0.ptau" >/dev/null
+			snarkjs powersoftau contribute "$dir/pot${power}_0.ptau" "$dir/pot${power}_1.ptau" --name=dev -e="cloudana development $RANDOM$RANDOM" >/dev/null
+			snarkjs powersoftau prepare phase2 "$dir/pot${power}_1.ptau" "$ptau.tmp" >/dev/null
+			mv "$ptau.tmp" "$ptau"
+			rm -f "$dir/pot${power}_0.ptau" "$dir/pot${power}_1.ptau"
+		fi
+	) 9>"$dir/.pot${power}.lock"
+	echo "$ptau"
+}
+
+# Compiles a circom circuit into $2 and makes its development Groth16 setup with snarkjs:
+# $2/<name>_js/<name>.wasm, $2/<name>.zkey, $2/<name>.vk.json. $3: the ptau.
+circom_setup() {
+	local circuit="$1" out="$2" ptau="$3" name
+	name="$(basename "$circuit" .circom)"
+	mkdir -p "$out"
+	circom2 "$circuit" --r1cs --wasm -l "$CIRCOM_DIR/node_modules" -l "$CIRCOM_DIR" -o "$out" >"$out/$name.compile.log" \
+		|| { cat "$out/$name.compile.log" >&2; die "circom could not compile $circuit"; }
+	snarkjs groth16 setup "$out/$name.r1cs" "$ptau" "$out/${name}_0.zkey" >/dev/null \
+		|| die "snarkjs groth16 setup failed for $circuit (more constraints than the ptau holds?)"
+	snarkjs zkey contribute "$out/${name}_0.zkey" "$out/$name.zkey" --name=dev -e="cloudana development $RANDOM$RANDOM" >/dev/null
+	snarkjs zkey export verificationkey "$out/$name.zkey" "$out/$name.vk.json" >/dev/null
+	rm -f "$out/${name}_0.zkey"
 }

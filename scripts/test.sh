@@ -18,9 +18,13 @@
 #   9. the bridge's Solana spoke (scripts/check-solana.sh): built for SBF from upstream Rust
 #      (installing a pinned nightly and sbpf-linker), tested in litesvm;
 #  10. the bridge demo (scripts/bridge-demo.sh): CLD to Solana and back through the guardians
-#      and the relayer, replays refused, a transfer over the limit queued; checking its JSON line.
+#      and the relayer, replays refused, a transfer over the limit queued; checking its JSON line;
+#  11. the circom demo (scripts/circom-demo.sh) on the seed circuits hash_check and matrix_mult
+#      and on a circuit written here that no script knows: compiled with circom2, set up with
+#      snarkjs, proven by the network to payout, the chain's proofs accepted by snarkjs; checking
+#      each JSON line (and matrix_mult's outputs against A·B).
 # Set SKIP_DEMO=1, SKIP_POLKADOT_JS=1, SKIP_ECONOMICS=1, SKIP_GRID=1, SKIP_GOVERNANCE=1,
-# SKIP_UI=1, SKIP_SOLANA=1 or SKIP_BRIDGE=1 to leave those out.
+# SKIP_UI=1, SKIP_SOLANA=1, SKIP_BRIDGE=1 or SKIP_CIRCOM=1 to leave those out.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -39,18 +43,26 @@ stage() {
 	[ -z "$1" ] || log "$1"
 }
 
-stage "0/10 prerequisites and the release build"
+stage "0/11 prerequisites and the release build"
 ensure_prerequisites
+if [ "${SKIP_CIRCOM:-0}" != 1 ]; then
+	# The circom stage's development powers of tau takes ~40 minutes of one core the first time
+	# on a machine (then it is cached): make it beside the build.
+	ensure_circom
+	PTAU_LOG="$(mktemp -t cloudana-ptau.XXXXXX)"
+	dev_ptau 16 >"$PTAU_LOG" 2>&1 &
+	PTAU_PID=$!
+fi
 build_all
 
-stage "1/10 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
+stage "1/11 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
 if command -v cargo-nextest >/dev/null; then
 	cargo nextest run --release --locked --workspace --no-fail-fast
 else
 	cargo test --release --locked --workspace --no-fail-fast
 fi
 
-stage "2/10 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
+stage "2/11 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
 cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pallet-jobs \
 	-p pallet-reputation -p pallet-slashing -p pallet-disputes -p pallet-wormhole-bridge \
 	--features runtime-benchmarks --lib -- benchmark
@@ -58,17 +70,17 @@ cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pal
 SKIP_WASM_BUILD=1 cargo test --release --locked -p cloudana-runtime --features runtime-benchmarks --lib -- benchmark
 
 if [ "${SKIP_POLKADOT_JS:-0}" != 1 ]; then
-	stage "3/10 polkadot.js against a dev node"
+	stage "3/11 polkadot.js against a dev node"
 	"$ROOT/scripts/check-polkadot-js.sh"
 fi
 
 if [ "${SKIP_DEMO:-0}" != 1 ]; then
-	stage "4/10 the demo"
+	stage "4/11 the demo"
 	"$ROOT/scripts/demo.sh"
 fi
 
 if [ "${SKIP_ECONOMICS:-0}" != 1 ]; then
-	stage "5/10 the economics worked example"
+	stage "5/11 the economics worked example"
 	OUT="$("$ROOT/scripts/economics-example.sh")"
 	echo "$OUT"
 	EXPECTED=$'earned: 45\nslashed: 100\nto_insurance: 80\nburned: 20\nreputation_delta: -30\nrefunded: 50'
@@ -77,13 +89,13 @@ fi
 
 if [ "${SKIP_GRID:-0}" != 1 ]; then
 	for dataset in iris wine breast_cancer; do
-		stage "6/10 the grid demo on $dataset"
+		stage "6/11 the grid demo on $dataset"
 		"$ROOT/scripts/grid-demo.sh" "$dataset"
 	done
 fi
 
 if [ "${SKIP_GOVERNANCE:-0}" != 1 ]; then
-	stage "7/10 the governance demo"
+	stage "7/11 the governance demo"
 	LINE="$("$ROOT/scripts/governance-demo.sh" | tail -1)"
 	echo "$LINE"
 	python3 - "$LINE" <<'PY' || die "the governance demo's JSON line is not what it should be"
@@ -98,17 +110,17 @@ PY
 fi
 
 if [ "${SKIP_UI:-0}" != 1 ]; then
-	stage "8/10 the web app in headless Chromium"
+	stage "8/11 the web app in headless Chromium"
 	"$ROOT/scripts/check-ui.sh"
 fi
 
 if [ "${SKIP_SOLANA:-0}" != 1 ]; then
-	stage "9/10 the bridge's Solana spoke: SBF build, tests in litesvm"
+	stage "9/11 the bridge's Solana spoke: SBF build, tests in litesvm"
 	"$ROOT/scripts/check-solana.sh"
 fi
 
 if [ "${SKIP_BRIDGE:-0}" != 1 ]; then
-	stage "10/10 the bridge demo: Cloudana, guardians, relayer and a Solana devnet"
+	stage "10/11 the bridge demo: Cloudana, guardians, relayer and a Solana devnet"
 	LINE="$("$ROOT/scripts/bridge-demo.sh" | tail -1)"
 	echo "$LINE"
 	python3 - "$LINE" <<'PY' || die "the bridge demo's JSON line is not what it should be"
@@ -118,6 +130,51 @@ unit = 10**4  # 10⁻⁸ CLD in base units
 assert r["sent"] == r["minted"] * unit and r["returned"] == r["burned"] * unit, r
 assert r["locked"] == r["spl_supply"] * unit == r["sent"] - r["returned"], r
 assert r["replay_refused"] and r["queued"], r
+PY
+fi
+
+if [ "${SKIP_CIRCOM:-0}" != 1 ]; then
+	stage "11/11 the circom demo: hash_check, matrix_mult and an unseen circuit, to payout, verified by snarkjs"
+	wait "$PTAU_PID" || { cat "$PTAU_LOG" >&2; die "the development powers of tau could not be made"; }
+	UNSEEN="$(mktemp -d -t cloudana-unseen.XXXXXX)"
+	cat >"$UNSEEN/cube.circom" <<'CIRCOM'
+pragma circom 2.0.0;
+// y = x³ + offset, x private: a circuit no script of the repository knows.
+template Cube() {
+    signal input binding;
+    signal input offset;
+    signal input x;
+    signal output y;
+    signal bound;
+    bound <== binding * binding;
+    signal square;
+    square <== x * x;
+    y <== square * x + offset;
+}
+component main {public [binding, offset]} = Cube();
+CIRCOM
+	echo '{"offset": "5", "x": "3"}' >"$UNSEEN/cube.json"
+	C="$ROOT/circuits/circom"
+	OUT="$(SKIP_BUILD=1 "$ROOT/scripts/circom-demo.sh" "$C/hash_check.circom" "$C/inputs/hash_check.json" \
+		"$C/matrix_mult.circom" "$C/inputs/matrix_mult.json" "$UNSEEN/cube.circom" "$UNSEEN/cube.json" | tail -3)"
+	rm -rf "$UNSEEN"
+	echo "$OUT"
+	python3 - "$OUT" "$C/inputs/matrix_mult.json" "$C/inputs/hash_check.json" <<'PY' || die "the circom demo's JSON lines are not what they should be"
+import hashlib, json, sys
+lines = {r["circuit"]: r for r in map(json.loads, sys.argv[1].splitlines())}
+assert set(lines) == {"hash_check", "matrix_mult", "cube"}, lines
+for r in lines.values():
+	assert r["status"] == "completed" and r["snarkjs_verified"] is True and r["prove_ms"] and r["constraints"] > 0, r
+# hash_check: [binding, digest_hi, digest_lo]; the digest is the message's SHA-256.
+h = json.load(open(sys.argv[3]))
+digest = hashlib.sha256(bytes(h["message"])).digest()
+assert lines["hash_check"]["public_signals"][1:] == [str(int.from_bytes(digest[:16], "big")), str(int.from_bytes(digest[16:], "big"))]
+# matrix_mult: [C (16), binding, commitment], C = A·B.
+m = json.load(open(sys.argv[2]))
+c = [str(sum(m["a"][i][k] * m["b"][k][j] for k in range(4))) for i in range(4) for j in range(4)]
+assert lines["matrix_mult"]["public_signals"][:16] == c and lines["matrix_mult"]["public_signals"][17] == m["commitment"]
+# cube: [y, binding, offset], y = 3³ + 5.
+assert lines["cube"]["public_signals"][0] == "32" and lines["cube"]["public_signals"][2] == "5"
 PY
 fi
 

@@ -36,6 +36,10 @@ enum Command {
 	/// Models (offline).
 	#[command(subcommand)]
 	Model(ModelCommand),
+	/// Artifacts of jobs on circom circuits: hash them, serve them for a development setup
+	/// (offline: no node needed).
+	#[command(subcommand)]
+	Artifacts(cmd::artifacts::ArtifactsCommand),
 	/// Free and held balance of an account (SS58 address, secret URI, or `treasury`).
 	Balance(BalanceArgs),
 	/// Verifying keys.
@@ -70,6 +74,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 	let out = Output { json: cli.json };
 	match cli.command {
 		Command::Verify(args) => cmd::verify::run(args, out),
+		Command::Artifacts(command) => cmd::artifacts::run(command, out).await,
 		Command::Model(command) => cmd::model::run(command, out),
 		Command::Vk(command) if command.offline() => cmd::vk::run_offline(command, out),
 		Command::Bridge(command) if command.offline() => cmd::bridge::run_offline(command, out),
@@ -84,7 +89,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				Command::Gov(command) => cmd::gov::run(command, &client, out).await,
 				Command::Dispute(command) => cmd::dispute::run(command, &client, out).await,
 				Command::Bridge(command) => cmd::bridge::run(command, &client, out).await,
-				Command::Verify(_) | Command::Model(_) => unreachable!("offline commands are handled above"),
+				Command::Verify(_) | Command::Model(_) | Command::Artifacts(_) => unreachable!("offline commands are handled above"),
 			}
 		},
 	}

@@ -10,7 +10,10 @@ use cloudana_client::{
 	Client, JobStatus, JobTerms,
 };
 use serde_json::json;
-use std::{path::PathBuf, time::Duration};
+use std::{
+	path::{Path, PathBuf},
+	time::Duration,
+};
 
 /// What a requester offers.
 #[derive(Args)]
@@ -69,6 +72,48 @@ pub enum JobCommand {
 		terms: TermsArgs,
 		#[command(flatten)]
 		signer: Signer,
+	},
+	/// Submit a job on a circom circuit (its verifying key registered with `vk register`):
+	/// names the `.wasm`, the `.zkey` and the input by SHA-256, size and URL
+	/// (`<artifacts-url>/<sha256 hex>`, as `cloudana artifacts serve` serves them). Computes the
+	/// witness here first, so an input the circuit refuses costs nothing, and takes the job's
+	/// public inputs from it (the circuit's public inputs after `binding`).
+	SubmitCircom {
+		/// The witness generator (circom `--wasm` output).
+		#[arg(long)]
+		wasm: PathBuf,
+		/// The proving key (snarkjs `.zkey`); its verifying key is the job's circuit.
+		#[arg(long)]
+		zkey: PathBuf,
+		/// The input (snarkjs `input.json`; any `binding` in it is replaced by the prover's).
+		#[arg(long)]
+		input: PathBuf,
+		/// Base URL the files are served under, each at `<base>/<sha256 hex>`.
+		#[arg(long)]
+		artifacts_url: String,
+		/// `committed`: only the input file's hash, size and URL go on chain; `public`: the input
+		/// JSON itself (at most 2 048 bytes).
+		#[arg(long, default_value = "committed", value_parser = ["committed", "public"])]
+		privacy: String,
+		#[command(flatten)]
+		terms: TermsArgs,
+		#[command(flatten)]
+		signer: Signer,
+	},
+	/// Write a completed job's proof as snarkjs files (proof.json, public.json,
+	/// verification_key.json) read back from the chain: the proof from the `submit_result`
+	/// that completed it, the public signals in the order its circuit takes them, the key from
+	/// the verifier. Checks the proof before writing.
+	Proof {
+		/// Job id.
+		id: u64,
+		/// Output directory.
+		#[arg(long)]
+		out: PathBuf,
+		/// The circuit's verification_key.json: checked to be the job's circuit, written beside
+		/// the proof, and the proof verified against it before it is written.
+		#[arg(long)]
+		vk: Option<PathBuf>,
 	},
 	/// Submit the built-in job "accuracy of this model on this dataset's holdout": computes the
 	/// dataset and model commitments and uses the dataset's accuracy circuit (the model must have
@@ -157,6 +202,126 @@ async fn submit(
 		),
 	);
 	Ok(())
+}
+
+type ChainCircomJob = runtime::runtime_types::cloudana_primitives::artifacts::CircomJob;
+
+/// The circuit, public inputs and artifacts of a circom job (`job submit-circom`).
+fn circom_job(
+	wasm: &Path,
+	zkey: &Path,
+	input: &Path,
+	base: &str,
+	privacy: &str,
+) -> anyhow::Result<(subxt::utils::H256, Vec<[u8; 32]>, ChainCircomJob)> {
+	use cloudana_circuits::circom::CircomCircuit;
+	use runtime::runtime_types::cloudana_primitives::artifacts::{Artifact, InputData};
+	let read = |path: &Path| std::fs::read(path).with_context(|| format!("cannot read {}", path.display()));
+	let (zkey_bytes, wasm_bytes, input_bytes) = (read(zkey)?, read(wasm)?, read(input)?);
+	let circuit = CircomCircuit::new(&zkey_bytes, &wasm_bytes).context("--zkey and --wasm")?;
+	let mut json: serde_json::Value =
+		serde_json::from_slice(&input_bytes).with_context(|| format!("{} is not JSON", input.display()))?;
+	// The binding is the prover's: a random stand-in finds its place among the public signals.
+	let probe: [u8; 31] = rand::random();
+	let probe_text = num_bigint::BigUint::from_bytes_be(&probe).to_string();
+	json.as_object_mut().context("the input is not a JSON object")?.insert("binding".into(), json!(probe_text));
+	let witness = circuit.generator.witness(&json).with_context(|| format!("{} does not satisfy the circuit", input.display()))?;
+	let public = circuit.public_signals(&witness)?;
+	let mut padded = [0u8; 32];
+	padded[1..].copy_from_slice(&probe);
+	let Some(at) = public.iter().position(|p| *p == padded) else {
+		bail!("the circuit has no public input `binding` (circuits/circom/README.md, \"The binding rule\")");
+	};
+	let inputs = public[at + 1..].to_vec();
+	let base = base.trim_end_matches('/');
+	let artifact = |bytes: &[u8]| -> anyhow::Result<Artifact> {
+		use sha2::Digest as _;
+		let hash: [u8; 32] = sha2::Sha256::digest(bytes).into();
+		let location = format!("{base}/{}", hex::encode(hash)).into_bytes();
+		anyhow::ensure!(location.len() <= 256, "--artifacts-url is too long: a location is at most 256 bytes");
+		Ok(Artifact { sha256: hash, size: bytes.len() as u64, location })
+	};
+	let input = match privacy {
+		"public" => {
+			anyhow::ensure!(input_bytes.len() <= 2048, "a public input is at most 2048 bytes on chain; {} has {}", input.display(), input_bytes.len());
+			InputData::Public(input_bytes.clone())
+		},
+		_ => InputData::Committed(artifact(&input_bytes)?),
+	};
+	let job = ChainCircomJob { wasm: artifact(&wasm_bytes)?, zkey: artifact(&zkey_bytes)?, input };
+	eprintln!(
+		"circom circuit {}: {} constraints, {} outputs, {} public inputs besides the binding",
+		hex32(&circuit.vk_id),
+		circuit.zkey.constraints(),
+		at,
+		inputs.len()
+	);
+	Ok((subxt::utils::H256(circuit.vk_id), inputs, job))
+}
+
+/// `job proof`: the completing proof of job `id`, read back from its block (the `submit_result`
+/// for it whose outputs are the record's; with `vk`, the one that verifies), written as snarkjs
+/// files.
+async fn write_proof(client: &Client, id: u64, dir: &Path, vk: Option<&Path>) -> anyhow::Result<(serde_json::Value, String)> {
+	use cloudana_groth16::{snarkjs, statement, verifier};
+	let record = job(client, id).await?;
+	let JobStatus::Completed { prover, outputs, at, .. } = &record.status else {
+		bail!("job {id} is {}, not completed: it has no proof", status_name(&record.status));
+	};
+	let block = client.api.at_block(*at as u64).await.with_context(|| format!("block {at}"))?;
+	let extrinsics = block.extrinsics().fetch().await?;
+	let latest = client.api.at_current_block().await?;
+	let circom = latest.storage().try_fetch(runtime::storage().jobs().circom_jobs(), (id,)).await?.is_some();
+	let vk = match vk {
+		Some(path) => {
+			let vk = snarkjs::verifying_key_from_json(&super::read(path)?).with_context(|| path.display().to_string())?;
+			if statement::vk_id(&vk) != record.circuit.0 {
+				bail!("{} is key {}, not job {id}'s circuit {}", path.display(), hex32(&statement::vk_id(&vk)), hex32(&record.circuit.0));
+			}
+			Some(vk)
+		},
+		None => None,
+	};
+	let binding = cloudana_primitives::WorkId::Job(id).binding(&client.genesis_hash().0, &prover.0);
+	let mut public = Vec::new();
+	if circom {
+		public.extend(outputs.iter().copied());
+	}
+	public.push(binding);
+	public.extend(record.inputs.iter().copied());
+	if !circom {
+		public.extend(outputs.iter().copied());
+	}
+	let calls: Vec<_> = extrinsics.find::<runtime::jobs::calls::SubmitResult>().collect::<Result<_, _>>()?;
+	for call in calls.into_iter().rev() {
+		if call.job != id || call.outputs != *outputs {
+			continue;
+		}
+		let proof = cloudana_groth16::Proof { a: call.proof.a, b: call.proof.b, c: call.proof.c };
+		if vk.as_ref().is_some_and(|vk| verifier::verify(vk, &public, &proof).is_err()) {
+			continue;
+		}
+		std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+		let write = |name: &str, value: serde_json::Value| -> anyhow::Result<()> {
+			let path = dir.join(name);
+			std::fs::write(&path, serde_json::to_string_pretty(&value)? + "\n").with_context(|| format!("cannot write {}", path.display()))
+		};
+		write("proof.json", snarkjs::proof_to_json(&proof))?;
+		write("public.json", snarkjs::public_inputs_to_json(&public))?;
+		if let Some(vk) = &vk {
+			write("verification_key.json", snarkjs::verifying_key_to_json(vk))?;
+		}
+		let signals: Vec<String> = public.iter().map(|p| snarkjs::format_decimal(p)).collect();
+		return Ok((
+			json!({"job": id, "block": at, "public_signals": signals, "out": dir.display().to_string()}),
+			format!(
+				"job {id}: the proof of block {at}{} written to {}",
+				if vk.is_some() { ", verified," } else { "" },
+				dir.display()
+			),
+		));
+	}
+	bail!("no submit_result in block {at} proves job {id}")
 }
 
 fn describe(job: &cloudana_client::Job) -> (serde_json::Value, String) {
@@ -257,6 +422,29 @@ pub async fn run(command: JobCommand, client: &Client, out: Output) -> anyhow::R
 			];
 			let circuit = subxt::utils::H256(keys::accuracy_circuit_id(data.spec));
 			submit(client, out, circuit, inputs, terms.terms()?, &s.suri).await?;
+		},
+		JobCommand::SubmitCircom { wasm, zkey, input, artifacts_url, privacy, terms, signer: s } => {
+			let (circuit, inputs, circom) = circom_job(&wasm, &zkey, &input, &artifacts_url, &privacy)?;
+			let keypair = signer(&s.suri)?;
+			let call = runtime::tx().jobs().submit_circom(circuit, inputs, terms.terms()?, circom);
+			let events = client.submit(&call, &keypair).await?;
+			let event = event::<runtime::jobs::events::JobSubmitted>(&events)?;
+			out.print(
+				json!({"job": event.job, "circuit": hex32(&circuit.0), "max_price": event.max_price.to_string(),
+					"deposit": event.deposit.to_string(), "lock_expires_at": event.lock_expires_at}),
+				format!(
+					"job {} submitted on circom circuit {}: {} held in escrow and {} as the storage deposit, lockable until block {}",
+					event.job,
+					hex32(&circuit.0),
+					format_cld(event.max_price),
+					format_cld(event.deposit),
+					event.lock_expires_at
+				),
+			);
+		},
+		JobCommand::Proof { id, out: dir, vk } => {
+			let (value, human) = write_proof(client, id, &dir, vk.as_deref()).await?;
+			out.print(value, human);
 		},
 		JobCommand::Status { id } => {
 			let (mut value, human) = describe(&job(client, id).await?);

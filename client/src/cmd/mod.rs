@@ -1,6 +1,7 @@
 //! One module per command group of `cloudana`; `main` parses and dispatches. What several
 //! groups share (the signer argument, output, datasets) is here.
 
+pub mod artifacts;
 pub mod balance;
 pub mod bridge;
 pub mod dispute;
