@@ -135,11 +135,6 @@ impl Circom {
 		})
 	}
 
-	/// The settings.
-	pub fn settings(&self) -> &Settings {
-		&self.settings
-	}
-
 	/// Where a verified copy of a file with this hash is, if any.
 	fn local(&self, sha256: &[u8; 32]) -> Option<PathBuf> {
 		let name = hex(sha256);
@@ -356,8 +351,9 @@ impl Circom {
 			Some(Preparation::Refused(reason, at)) if at.elapsed() < RETRY_FAILED => return Err(reason.clone()),
 			_ => {},
 		}
-		guard.0.insert(task, Preparation::Pending);
-		guard.1.push_back(task);
+		if guard.0.insert(task, Preparation::Pending).is_none() {
+			guard.1.push_back(task);
+		}
 		while guard.1.len() > MAX_PREPARED {
 			if let Some(old) = guard.1.pop_front() {
 				guard.0.remove(&old);
@@ -413,10 +409,4 @@ impl Circom {
 		let proof = prepared.circuit.prove(&prepared.witness).map_err(|e| e.to_string())?;
 		Ok((prepared.outputs.clone(), Hex(proof.proof.to_bytes()), started.elapsed().as_millis() as u64))
 	}
-}
-
-/// SHA-256 of a file, as the chain names artifacts.
-pub fn sha256_file(path: &Path) -> anyhow::Result<([u8; 32], u64)> {
-	let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-	Ok((sha2::Sha256::digest(&bytes).into(), bytes.len() as u64))
 }

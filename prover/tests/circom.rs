@@ -124,6 +124,21 @@ async fn assess(prover: &Prover, request: &ProveRequest) -> Option<String> {
 	panic!("the preparation did not finish");
 }
 
+/// Submits `request` and waits until it is proven.
+async fn prove(prover: &Prover, request: &ProveRequest) -> cloudana_primitives::wire::TaskStatus {
+	prover.submit(request.clone()).unwrap();
+	let mut status = prover.status(&request.task_id());
+	for _ in 0..400 {
+		if matches!(status.state, State::Done | State::Failed) {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(50)).await;
+		status = prover.status(&request.task_id());
+	}
+	assert_eq!(status.state, State::Done, "{:?}", status.error);
+	status
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_circom_job_is_fetched_checked_proven_and_its_proof_verifies() {
 	let dir = tempfile::tempdir().unwrap();
@@ -136,16 +151,7 @@ async fn a_circom_job_is_fetched_checked_proven_and_its_proof_verifies() {
 	let zkey_hash = hex::encode(req.circom.as_ref().unwrap().zkey.sha256);
 	assert!(dir.path().join("artifacts").join(zkey_hash).is_file());
 	let (_address, handle) = cloudana_prover::serve(prover.clone(), "127.0.0.1:0".parse().unwrap(), "t").await.unwrap();
-	prover.submit(req.clone()).unwrap();
-	let mut status = prover.status(&req.task_id());
-	for _ in 0..400 {
-		if matches!(status.state, State::Done | State::Failed) {
-			break;
-		}
-		tokio::time::sleep(Duration::from_millis(50)).await;
-		status = prover.status(&req.task_id());
-	}
-	assert_eq!(status.state, State::Done, "{:?}", status.error);
+	let status = prove(&prover, &req).await;
 	let outputs = status.outputs.unwrap();
 	assert_eq!(outputs, vec![Hex(cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64)))]);
 	// The chain's statement for a circom job: outputs ‖ binding ‖ inputs.
@@ -162,16 +168,7 @@ async fn a_circom_job_is_fetched_checked_proven_and_its_proof_verifies() {
 	let mut public = request(&base, 10, 6);
 	public.circom.as_mut().unwrap().input = InputData::Public(br#"{"a": "6", "b": "7"}"#.to_vec().try_into().unwrap());
 	assert_eq!(assess(&prover, &public).await, None);
-	prover.submit(public.clone()).unwrap();
-	let mut status = prover.status(&public.task_id());
-	for _ in 0..400 {
-		if matches!(status.state, State::Done | State::Failed) {
-			break;
-		}
-		tokio::time::sleep(Duration::from_millis(50)).await;
-		status = prover.status(&public.task_id());
-	}
-	assert_eq!(status.state, State::Done, "{:?}", status.error);
+	prove(&prover, &public).await;
 	handle.stop().unwrap();
 }
 

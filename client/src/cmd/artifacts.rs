@@ -35,11 +35,16 @@ pub enum ArtifactsCommand {
 	},
 }
 
+/// SHA-256 of bytes, as a job names an artifact.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+	use sha2::Digest as _;
+	sha2::Sha256::digest(bytes).into()
+}
+
 /// SHA-256 and size of a file.
 pub fn hash_file(path: &Path) -> anyhow::Result<([u8; 32], u64)> {
-	use sha2::Digest as _;
 	let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-	Ok((sha2::Sha256::digest(&bytes).into(), bytes.len() as u64))
+	Ok((sha256(&bytes), bytes.len() as u64))
 }
 
 /// Runs an `artifacts` command (offline, or serving until interrupted).

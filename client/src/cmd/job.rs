@@ -235,8 +235,7 @@ fn circom_job(
 	let inputs = public[at + 1..].to_vec();
 	let base = base.trim_end_matches('/');
 	let artifact = |bytes: &[u8]| -> anyhow::Result<Artifact> {
-		use sha2::Digest as _;
-		let hash: [u8; 32] = sha2::Sha256::digest(bytes).into();
+		let hash = super::artifacts::sha256(bytes);
 		let location = format!("{base}/{}", hex::encode(hash)).into_bytes();
 		anyhow::ensure!(location.len() <= 256, "--artifacts-url is too long: a location is at most 256 bytes");
 		Ok(Artifact { sha256: hash, size: bytes.len() as u64, location })
