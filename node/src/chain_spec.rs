@@ -1,7 +1,7 @@
 //! Chain specifications, built from the runtime's genesis presets.
 //!
 //! `dev` uses preset `development` (one validator, Alice), `local` preset `local_testnet` (Alice,
-//! Bob and Charlie). `chain-specs/dev.json` and `chain-specs/local.json` are these, exported
+//! Bob, Charlie and Dave). `chain-specs/dev.json` and `chain-specs/local.json` are these, exported
 //! with `cloudana-node export-chain-spec`; a test checks they still match.
 
 use sc_service::ChainType;
@@ -32,7 +32,7 @@ pub fn development() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// The local testnet: three validators, Aura + GRANDPA.
+/// The local testnet: four validators, Aura + GRANDPA.
 pub fn local_testnet() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("Cloudana Local Testnet")

@@ -47,12 +47,12 @@ fn committed_chain_specs_match_the_presets() {
 }
 
 #[test]
-fn dev_spec_has_one_validator_and_local_three() {
+fn dev_spec_has_one_validator_and_local_four() {
 	let dev = export("dev");
 	let local = export("local");
 	let authorities = |spec: &Value| spec["genesis"]["runtimeGenesis"]["patch"]["aura"]["authorities"].as_array().map(|a| a.len());
 	assert_eq!(authorities(&dev), Some(1));
-	assert_eq!(authorities(&local), Some(3));
+	assert_eq!(authorities(&local), Some(4));
 	assert_eq!(dev["properties"]["tokenSymbol"], "CLD");
 	assert_eq!(dev["properties"]["tokenDecimals"], 12);
 	assert!(local["genesis"]["runtimeGenesis"]["patch"]["sudo"]["key"].is_null(), "no Sudo outside development");

@@ -46,6 +46,7 @@
 //! given dataset's circuit (its `capabilities` list exactly those circuits).
 
 pub mod circom;
+pub mod metrics;
 
 use anyhow::Context as _;
 use cloudana_circuits::{keys, mlp, train};
@@ -330,6 +331,7 @@ pub struct Prover {
 	estimates: Mutex<Estimates>,
 	estimates_path: PathBuf,
 	circom: Option<Arc<circom::Circom>>,
+	metrics: Arc<metrics::Metrics>,
 }
 
 impl Prover {
@@ -367,7 +369,11 @@ impl Prover {
 			},
 			None => None,
 		};
+		let metrics = Arc::new(metrics::Metrics::new().map_err(|e| anyhow::anyhow!("metrics: {e}"))?);
+		metrics.queue_depth.set(queue.len() as u64);
+		metrics.journal_tasks.set(journal.tasks.len() as u64);
 		let prover = Prover {
+			metrics,
 			circom,
 			journal: Mutex::new(journal),
 			queue: Mutex::new(queue),
@@ -598,9 +604,16 @@ impl Prover {
 			..TaskStatus::unknown(task)
 		};
 		journal.put(status.clone()).map_err(|e| format!("cannot journal the task: {e:#}"))?;
+		self.metrics.journal_tasks.set(journal.tasks.len() as u64);
 		drop(journal);
-		self.queue.lock().expect("queue lock").push_back(task);
+		let depth = {
+			let mut queue = self.queue.lock().expect("queue lock");
+			queue.push_back(task);
+			queue.len()
+		};
 		self.wake.notify_one();
+		self.metrics.accepted.inc();
+		self.metrics.queue_depth.set(depth as u64);
 		tracing::info!(work = %request.work, %task, "task accepted");
 		Ok(status)
 	}
@@ -617,7 +630,15 @@ impl Prover {
 
 	/// Prunes the journal (module docs); returns how many tasks it removed.
 	pub fn prune(&self) -> usize {
-		self.journal.lock().expect("journal lock").prune(self.retain, self.max_tasks)
+		let mut journal = self.journal.lock().expect("journal lock");
+		let pruned = journal.prune(self.retain, self.max_tasks);
+		self.metrics.journal_tasks.set(journal.tasks.len() as u64);
+		pruned
+	}
+
+	/// The daemon's metrics (module [`metrics`]).
+	pub fn metrics(&self) -> Arc<metrics::Metrics> {
+		self.metrics.clone()
 	}
 
 	fn update(&self, task: TaskId, f: impl FnOnce(&mut TaskStatus)) {
@@ -627,6 +648,7 @@ impl Prover {
 			if let Err(error) = journal.put(status) {
 				tracing::error!(%error, "cannot journal a task update");
 			}
+			self.metrics.journal_tasks.set(journal.tasks.len() as u64);
 		}
 	}
 
@@ -681,7 +703,12 @@ impl Prover {
 	/// Proves queued tasks, one at a time (each proof uses every core), forever.
 	pub async fn run_worker(self: Arc<Self>) {
 		loop {
-			let next = self.queue.lock().expect("queue lock").pop_front();
+			let next = {
+				let mut queue = self.queue.lock().expect("queue lock");
+				let next = queue.pop_front();
+				self.metrics.queue_depth.set(queue.len() as u64);
+				next
+			};
 			let Some(task) = next else {
 				self.wake.notified().await;
 				continue;
@@ -692,6 +719,7 @@ impl Prover {
 			};
 			self.update(task, |t| t.state = State::Proving);
 			tracing::info!(work = %request.work, "proving");
+			let circuit = request.circuit.to_string();
 			let started = Instant::now();
 			let this = self.clone();
 			let handle = tokio::runtime::Handle::current();
@@ -699,6 +727,9 @@ impl Prover {
 				.await
 				.unwrap_or_else(|e| Err(format!("the prover panicked: {e}")));
 			let elapsed = started.elapsed();
+			let outcome = if result.is_ok() { "proven" } else { "failed" };
+			self.metrics.proofs.with_label_values(&[&circuit, outcome]).inc();
+			self.metrics.proving_seconds.with_label_values(&[&circuit]).observe(elapsed.as_secs_f64());
 			self.update(task, |t| {
 				t.finished_at = Some(now_secs());
 				t.proving_ms = Some(elapsed.as_millis() as u64);

@@ -55,6 +55,10 @@ enum Command {
 		/// Most tasks kept in the journal; beyond it the oldest finished ones are pruned first.
 		#[arg(long, default_value_t = 10_000)]
 		max_tasks: usize,
+		/// Serve Prometheus metrics at http://<address>/metrics (queue depth, proofs by circuit
+		/// and outcome, proving-time histogram, journal size: README, "Metrics"). Off if unset.
+		#[arg(long, value_name = "ADDRESS")]
+		metrics: Option<SocketAddr>,
 		#[command(flatten)]
 		circom: CircomArgs,
 	},
@@ -282,7 +286,7 @@ async fn main() -> anyhow::Result<()> {
 	init_logging();
 	match Cli::parse().command {
 		Command::ProveCircom { zkey, wasm, input, wtns, out, runs } => prove_circom(&zkey, &wasm, input, wtns, out, runs),
-		Command::Serve { listen, journal, token_file, keys, datasets, models, max_queue, retain_hours, max_tasks, circom } => {
+		Command::Serve { listen, journal, token_file, keys, datasets, models, max_queue, retain_hours, max_tasks, metrics, circom } => {
 			let circom = circom.settings(&journal);
 			if (datasets.is_empty() || models.is_empty()) && circom.is_none() {
 				tracing::warn!("no --dataset or no --model given: jobs on models the daemon does not hold are refused");
@@ -306,6 +310,15 @@ async fn main() -> anyhow::Result<()> {
 			})
 			.await??;
 			let capabilities = prover.capabilities();
+			if let Some(address) = metrics {
+				let metrics = prover.metrics();
+				tokio::spawn(async move {
+					if let Err(error) = metrics.serve(address).await {
+						tracing::error!(%error, "the metrics endpoint stopped");
+					}
+				});
+				tracing::info!(%address, "Prometheus metrics at /metrics");
+			}
 			let (address, handle) = serve(prover, listen, &token).await?;
 			tracing::info!(%address, circuits = ?capabilities.circuits, "cloudana-prover listening");
 			tokio::select! {

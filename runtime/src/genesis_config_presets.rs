@@ -1,6 +1,6 @@
 //! Genesis presets: `development` (one validator, Alice; Sudo; governance a day to the minute:
-//! `TimeDivisor` 1 440) and `local_testnet` (three validators, Alice, Bob and Charlie; no Sudo,
-//! governed by referenda alone, with production periods). Both endow the well-known development
+//! `TimeDivisor` 1 440) and `local_testnet` (four validators, Alice, Bob, Charlie and Dave; no
+//! Sudo, governed by referenda alone, with the same divisor). Both endow the well-known development
 //! accounts with 1 000 000 CLD, and the treasury and the insurance pool with 1 CLD each (they
 //! must exist to receive fees and slashes). Bob, the development prover, starts with a Gold
 //! reputation (700), so he may take jobs up to 200 CLD; every other account starts at 0
@@ -86,17 +86,25 @@ pub fn development() -> Value {
 	)
 }
 
-/// Three validators (Alice, Bob, Charlie), no Sudo: governed by referenda alone.
+/// Four validators (Alice, Bob, Charlie, Dave: GRANDPA finalizes with more than two thirds,
+/// so four tolerate one down), no Sudo: governed by referenda alone. Like the development
+/// chain, governance periods are divided by [`DEV_TIME_DIVISOR`] (a day lasts a minute), so
+/// that upgrades and parameter changes can be rehearsed on it; a production chain spec sets
+/// no divisor.
 pub fn local_testnet() -> Value {
 	genesis(
 		vec![
 			authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)),
 			authority((Sr25519Keyring::Bob, Ed25519Keyring::Bob)),
 			authority((Sr25519Keyring::Charlie, Ed25519Keyring::Charlie)),
+			authority((Sr25519Keyring::Dave, Ed25519Keyring::Dave)),
 		],
 		dev_accounts(),
 		None,
-		vec![],
+		vec![RuntimeParameters::Governance(governance::Parameters::TimeDivisor(
+			governance::TimeDivisor,
+			Some(DEV_TIME_DIVISOR),
+		))],
 	)
 }
 

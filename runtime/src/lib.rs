@@ -90,7 +90,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("cloudana"),
 	impl_name: alloc::borrow::Cow::Borrowed("cloudana"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -163,9 +163,10 @@ pub type UncheckedExtrinsic = generic::UncheckedExtrinsic<Address, RuntimeCall, 
 /// The payload a signed extrinsic signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on a runtime upgrade.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Migrations to run on a runtime upgrade, each versioned (it runs only from its pallet's
+/// on-chain storage version, so it can stay here across upgrades). spec 101: reputation
+/// records gain `last_active` (storage version 0 → 1).
+type Migrations = (pallet_reputation::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Dispatches calls to the pallets.
 pub type Executive = frame_executive::Executive<

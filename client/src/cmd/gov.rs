@@ -45,7 +45,8 @@ impl Proposal {
 			Proposal::Call { signer, .. } |
 			Proposal::Parameter { signer, .. } |
 			Proposal::SlashCancel { signer, .. } |
-			Proposal::InsuranceSpend { signer, .. } => signer,
+			Proposal::InsuranceSpend { signer, .. } |
+			Proposal::Upgrade { signer, .. } => signer,
 		}
 	}
 }
@@ -162,6 +163,17 @@ pub enum Proposal {
 		#[command(flatten)]
 		signer: Signer,
 	},
+	/// Upgrade the runtime (`root` track): `System::authorize_upgrade` with the BLAKE2-256 hash
+	/// of a runtime wasm (e.g. `…/wbuild/cloudana-runtime/cloudana_runtime.compact.compressed.wasm`).
+	/// Once enacted, anyone applies it with `cloudana gov apply-upgrade --wasm` (the same file);
+	/// its `spec_version` must be higher than the chain's and its `spec_name` the same.
+	Upgrade {
+		/// The new runtime's wasm.
+		#[arg(long)]
+		wasm: std::path::PathBuf,
+		#[command(flatten)]
+		signer: Signer,
+	},
 	/// Pay from the insurance pool (`insurance_spend` track): an approved spend is paid by anyone's
 	/// `insurancePool.payout`.
 	InsuranceSpend {
@@ -234,6 +246,16 @@ pub enum GovCommand {
 		#[command(flatten)]
 		signer: Signer,
 	},
+	/// Apply an upgrade authorized by a `gov propose upgrade` referendum: submits
+	/// `System::apply_authorized_upgrade` with the wasm whose hash was authorized (free when it
+	/// succeeds). Prints the new spec version.
+	ApplyUpgrade {
+		/// The runtime wasm the referendum authorized.
+		#[arg(long)]
+		wasm: std::path::PathBuf,
+		#[command(flatten)]
+		signer: Signer,
+	},
 	/// Undelegate the signer's votes on a track.
 	Undelegate {
 		/// The track id.
@@ -266,12 +288,30 @@ async fn proposal(client: &Client, proposal: Proposal) -> anyhow::Result<(Vec<u8
 			let call = tx.call_data(&runtime::tx().slashing().cancel_deferred_slash(slash));
 			(encoded(call)?, Track::SlashCancel.origin())
 		},
+		Proposal::Upgrade { wasm, .. } => {
+			let code = read_wasm(&wasm)?;
+			let hash = subxt::utils::H256(sp_crypto_hashing::blake2_256(&code));
+			let call = tx.call_data(&runtime::tx().system().authorize_upgrade(hash));
+			(encoded(call)?, OriginCaller::system(RawOrigin::Root))
+		},
 		Proposal::InsuranceSpend { amount, to, .. } => {
 			let amount = parse_cld(&amount).context("--amount")?;
 			let call = tx.call_data(&runtime::tx().insurance_pool().spend((), amount, account(&to)?, None));
 			(encoded(call)?, Track::InsuranceSpend.origin())
 		},
 	})
+}
+
+/// A runtime wasm: read, and refused unless it is one (wasm magic, or Substrate's
+/// zstd-compressed blob with its prefix).
+fn read_wasm(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+	const WASM_MAGIC: &[u8] = b"\0asm";
+	const COMPRESSED_MAGIC: &[u8] = &[0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e, 0x05];
+	let code = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+	if !code.starts_with(WASM_MAGIC) && !code.starts_with(COMPRESSED_MAGIC) {
+		bail!("{} is not a runtime wasm (neither wasm nor a compressed wasm blob)", path.display());
+	}
+	Ok(code)
 }
 
 /// A runtime parameter's current value, read from `ParametersApi_current`.
@@ -573,6 +613,24 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 			out.print(
 				json!({"track": track, "to": to.to_string(), "balance": balance.to_string()}),
 				format!("{} delegated to {to} on track {track}", format_cld(balance)),
+			);
+		},
+		GovCommand::ApplyUpgrade { wasm, signer: s } => {
+			let code = read_wasm(&wasm)?;
+			let spec_version = || async {
+				let at = client.api.at_current_block().await?;
+				let upgrade = at.storage().fetch(runtime::storage().system().last_runtime_upgrade(), ()).await?.decode()?;
+				anyhow::Ok(upgrade.spec_version)
+			};
+			let before = spec_version().await?;
+			client
+				.submit(&runtime::tx().system().apply_authorized_upgrade(code), &signer(&s.suri)?)
+				.await
+				.context("system.apply_authorized_upgrade (is this the wasm the referendum authorized, and enacted?)")?;
+			let version = spec_version().await?;
+			out.print(
+				json!({"spec_version_before": before, "spec_version": version}),
+				format!("runtime upgraded: spec version {before} → {version}"),
 			);
 		},
 		GovCommand::Undelegate { track, signer: s } => {

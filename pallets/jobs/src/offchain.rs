@@ -527,21 +527,29 @@ impl<T: Config> Worker<T> {
 		}
 	}
 
-	/// Locks an open piece of work if everything in the module docs holds.
+	/// Locks an open piece of work if everything in the module docs holds. Every decision is
+	/// logged with the work's id (target `runtime::jobs::ocw`): `decision <work>: lock`, or
+	/// `decision <work>: skip (<why>)` — at `info` for refusals and locks, at `debug` for the
+	/// skips that repeat each block (remembered, policy, window, eligibility, assessment budget).
 	fn consider(&mut self, view: &View<T>) {
 		let work = view.work;
+		let skip = |why: &dyn core::fmt::Display| log::debug!(target: LOG, "decision {work}: skip ({why})");
 		let memo = self.memory.get(work);
-		if memo.locked || recent(memo.lock_sent, self.block, RETRY_BLOCKS) || recent(memo.refused, self.block, REASSESS_BLOCKS)
-		{
-			return;
+		if memo.locked {
+			return skip(&"locked by this node");
+		}
+		if recent(memo.lock_sent, self.block, RETRY_BLOCKS) {
+			return skip(&"lock sent, awaiting inclusion");
+		}
+		if recent(memo.refused, self.block, REASSESS_BLOCKS) {
+			return skip(&"refused recently, reassessed after REASSESS_BLOCKS");
 		}
 		if let Err(why) = self.policy.admits(view.price.saturated_into(), view.collateral.saturated_into()) {
-			log::debug!(target: LOG, "{work}: {why}");
-			return;
+			return skip(&why);
 		}
 		let inclusion: BlockNumberFor<T> = INCLUSION_BLOCKS.into();
 		if self.now.saturating_add(inclusion) > view.lockable_until {
-			return;
+			return skip(&"too late to lock before it stops being lockable");
 		}
 		// Keys take work in turn (work `i` prefers key `i mod keys`), so a node with several keys
 		// spreads a grid over them.
@@ -552,16 +560,16 @@ impl<T: Config> Worker<T> {
 		let eligible = |a: &Account<T>| a.id != view.requester && T::Provers::ensure_eligible(&a.id, &view.circuit, view.price).is_ok();
 		let Some(account) = core::iter::once(&self.accounts[preferred]).chain(self.accounts.iter()).find(|a| eligible(a)).cloned()
 		else {
-			return;
+			return skip(&"no key of this node is eligible (stake, tier, circuit, status, or its own job)");
 		};
 		if self.assessed >= MAX_ASSESS {
-			return;
+			return skip(&"this run's assessments are spent (MAX_ASSESS)");
 		}
 		self.assessed += 1;
 		let assessment = match self.daemon.assess(&view.request(&account.id)) {
 			Ok(assessment) => assessment,
 			Err(error) => {
-				log::warn!(target: LOG, "{work}: prover_assess failed: {error}");
+				log::warn!(target: LOG, "decision {work}: skip (prover_assess failed: {error})");
 				return;
 			},
 		};
@@ -576,7 +584,7 @@ impl<T: Config> Worker<T> {
 			(None, None) => Some("the daemon gave no estimate".into()),
 		};
 		if let Some(refusal) = refusal {
-			log::info!(target: LOG, "not locking {work}: {refusal}");
+			log::info!(target: LOG, "decision {work}: skip ({refusal})");
 			let block = self.block;
 			self.memory.update(work, |m| m.refused = Some(block));
 			return;
@@ -586,11 +594,11 @@ impl<T: Config> Worker<T> {
 			WorkId::Slot(grid, slot) => Call::lock_slot { grid, slot },
 		};
 		if self.send(&account, call) {
-			log::info!(target: LOG, "locking {work}");
+			log::info!(target: LOG, "decision {work}: lock (as {:?}, price {:?})", account.id, view.price);
 			let block = self.block;
 			self.memory.update(work, |m| m.lock_sent = Some(block));
 		} else {
-			log::warn!(target: LOG, "could not send the lock of {work}");
+			log::warn!(target: LOG, "decision {work}: skip (could not send the lock)");
 		}
 	}
 }

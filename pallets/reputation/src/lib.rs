@@ -87,6 +87,7 @@ pub use types::*;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+pub mod migrations;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -116,7 +117,12 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::{AtLeast32BitUnsigned, One, Saturating, UniqueSaturatedInto, Zero};
 
+	/// The storage version: 1 since [`ReputationRecord::last_active`] (migration:
+	/// [`crate::migrations::v1::MigrateV0ToV1`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -376,10 +382,9 @@ pub mod pallet {
 		/// Runs `f` on `who`'s record, creating it (score 0, starting now) if missing.
 		fn mutate_record<R>(who: &T::AccountId, f: impl FnOnce(&mut ReputationRecord<BlockNumberFor<T>>) -> R) -> R {
 			Reputations::<T>::mutate(who, |entry| {
-				let record = entry.get_or_insert_with(|| ReputationRecord {
-					since: frame_system::Pallet::<T>::block_number(),
-					..Default::default()
-				});
+				let now = frame_system::Pallet::<T>::block_number();
+				let record =
+					entry.get_or_insert_with(|| ReputationRecord { since: now, last_active: now, ..Default::default() });
 				f(record)
 			})
 		}
@@ -388,6 +393,7 @@ pub mod pallet {
 		/// recoveries up to the formula's value, penalties in full.
 		fn update(who: &T::AccountId, f: impl FnOnce(&mut ReputationRecord<BlockNumberFor<T>>) -> Option<ScoreChange>) {
 			let change = Self::mutate_record(who, |record| {
+				record.last_active = frame_system::Pallet::<T>::block_number();
 				let reason = f(record)?;
 				let old = record.score;
 				record.score = match reason {
@@ -484,7 +490,10 @@ pub mod pallet {
 
 		/// `prover` sent a heartbeat.
 		pub fn note_heartbeat(prover: &T::AccountId) {
-			Self::mutate_record(prover, |record| record.heartbeats.saturating_inc());
+			Self::mutate_record(prover, |record| {
+				record.heartbeats.saturating_inc();
+				record.last_active = frame_system::Pallet::<T>::block_number();
+			});
 		}
 
 		/// `who`'s score; 0 without a record.
@@ -535,6 +544,7 @@ pub mod pallet {
 			for (_, record) in Reputations::<T>::iter() {
 				ensure!(record.score <= MAX_SCORE, "a score above 1000");
 				ensure!(record.on_time <= record.completed, "more on-time jobs than completed ones");
+				ensure!(record.last_active >= record.since, "active before the record was created");
 				ensure!(
 					record.stars >= record.ratings && record.stars <= record.ratings.saturating_mul(5),
 					"stars outside 1 to 5 per rating"

@@ -244,3 +244,87 @@ proptest! {
 		})?;
 	}
 }
+
+mod migration_v1 {
+	use super::*;
+	use crate::migrations::v1::{MigrateV0ToV1, ReputationRecordV0};
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	fn v0(score: u16, since: u64) -> ReputationRecordV0<u64> {
+		ReputationRecordV0 {
+			score,
+			completed: 7,
+			on_time: 5,
+			timeouts: 1,
+			invalid_proofs: 0,
+			repeated_failures: 0,
+			disputes_lost: 0,
+			ratings: 2,
+			stars: 9,
+			heartbeats: 3,
+			since,
+		}
+	}
+
+	/// Writes `record` under `who` as storage version 0 wrote it.
+	fn put_v0(who: u64, record: &ReputationRecordV0<u64>) {
+		frame_support::storage::unhashed::put_raw(&Reputations::<Test>::hashed_key_for(who), &record.encode());
+	}
+
+	#[test]
+	fn migrates_every_record_and_sets_the_version() {
+		new_test_ext().execute_with(|| {
+			StorageVersion::new(0).put::<Reputation>();
+			put_v0(PROVER, &v0(700, 3));
+			put_v0(PROVER + 1, &v0(10, 40));
+			MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(Reputation::on_chain_storage_version(), StorageVersion::new(1));
+			let record = Reputations::<Test>::get(PROVER).unwrap();
+			assert_eq!(record, v0(700, 3).upgrade());
+			assert_eq!((record.score, record.completed, record.stars, record.since, record.last_active), (700, 7, 9, 3, 3));
+			assert_eq!(Reputations::<Test>::get(PROVER + 1).unwrap().last_active, 40);
+			assert_ok!(Reputation::do_try_state());
+		});
+	}
+
+	#[cfg(feature = "try-runtime")]
+	#[test]
+	fn pre_and_post_upgrade_checks_pass() {
+		new_test_ext().execute_with(|| {
+			StorageVersion::new(0).put::<Reputation>();
+			put_v0(PROVER, &v0(700, 3));
+			assert_ok!(MigrateV0ToV1::<Test>::try_on_runtime_upgrade(true));
+			assert_eq!(Reputation::on_chain_storage_version(), StorageVersion::new(1));
+		});
+	}
+
+	#[test]
+	fn runs_once_only() {
+		new_test_ext().execute_with(|| {
+			// At version 1 already (a runtime's genesis writes the code's version): nothing is
+			// read as version 0.
+			StorageVersion::new(1).put::<Reputation>();
+			Reputation::note_heartbeat(&PROVER);
+			let before = Reputations::<Test>::get(PROVER).unwrap();
+			MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(Reputations::<Test>::get(PROVER).unwrap(), before);
+		});
+	}
+
+	#[test]
+	fn activity_moves_last_active() {
+		new_test_ext().execute_with(|| {
+			System::set_block_number(5);
+			Reputation::note_heartbeat(&PROVER);
+			assert_eq!(Reputations::<Test>::get(PROVER).unwrap().last_active, 5);
+			System::set_block_number(9);
+			Reputation::note_offence(&PROVER, Offence::Timeout);
+			assert_eq!(Reputations::<Test>::get(PROVER).unwrap().last_active, 9);
+			System::set_block_number(12);
+			Reputation::note_completed(&PROVER, true);
+			let record = Reputations::<Test>::get(PROVER).unwrap();
+			assert_eq!((record.since, record.last_active), (5, 12));
+		});
+	}
+}

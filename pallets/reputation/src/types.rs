@@ -34,6 +34,10 @@ pub struct ReputationRecord<BlockNumber> {
 	pub heartbeats: u32,
 	/// The block the record was created in; uptime counts heartbeat intervals from here.
 	pub since: BlockNumber,
+	/// The last block the record's counters changed in: a completion, a rating, an offence (or
+	/// its cancellation) or a heartbeat; `since` until then. Added in storage
+	/// version 1 ([`crate::migrations::v1`] sets it to `since` for older records).
+	pub last_active: BlockNumber,
 }
 
 /// Reputation tiers. Each allows jobs below a price (the runtime's parameters; DESIGN:
