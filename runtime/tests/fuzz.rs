@@ -25,7 +25,7 @@ mod common;
 use cloudana_runtime::{AllPalletsWithSystem, Balances, Runtime, RuntimeCall, RuntimeOrigin, System, Timestamp};
 use codec::{Compact, Decode, Encode};
 use frame_support::traits::{OnFinalize, OnInitialize, TryState, TryStateSelect};
-use scale_info::{form::PortableForm, PortableRegistry, TypeDef, TypeDefPrimitive};
+use scale_info::{PortableRegistry, TypeDef, TypeDefPrimitive};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{traits::Dispatchable, Digest, DigestItem};
 
@@ -55,6 +55,8 @@ struct Generator {
 	registry: PortableRegistry,
 	call_type: u32,
 	accounts: Vec<[u8; 32]>,
+	/// Ids on chain (the registered circuit's): picked for 32-byte values.
+	ids: Vec<[u8; 32]>,
 	rng: Rng,
 }
 
@@ -63,7 +65,7 @@ impl Generator {
 		let mut registry = scale_info::Registry::new();
 		let call_type = registry.register_type(&scale_info::meta_type::<RuntimeCall>()).id;
 		let accounts = Sr25519Keyring::iter().map(|k| k.to_account_id().into()).collect();
-		Generator { registry: registry.into(), call_type, accounts, rng: Rng(seed) }
+		Generator { registry: registry.into(), call_type, accounts, ids: Vec::new(), rng: Rng(seed) }
 	}
 
 	fn call(&mut self) -> Option<RuntimeCall> {
@@ -143,9 +145,10 @@ impl Generator {
 			TypeDef::Array(a) => {
 				if self.is_u8(a.type_param.id) && a.len == 32 && self.rng.chance(50) {
 					// Ids and hashes: one of the accounts' bytes, zeros, or a pattern.
-					let pick = match self.rng.below(3) {
+					let pick = match self.rng.below(4) {
 						0 => self.accounts[self.rng.below(self.accounts.len() as u64) as usize],
-						1 => [0u8; 32],
+						1 if !self.ids.is_empty() => self.ids[self.rng.below(self.ids.len() as u64) as usize],
+						1 | 2 => [0u8; 32],
 						_ => [self.rng.next() as u8; 32],
 					};
 					out.extend_from_slice(&pick);
@@ -194,6 +197,25 @@ impl Generator {
 	}
 }
 
+/// Calls that trip a known issue of an upstream pallet, not of Cloudana, left out so that the
+/// run goes on (README, "Fuzzing"), both found by this fuzzer:
+/// - a treasury spend whose `valid_from` is within `PayoutPeriod` of the last block number
+///   (`u32::MAX`) saturates its expiry to `valid_from`, and pallet-treasury's own try_state
+///   then fails ("Spend cannot expire before it becomes valid"); such a spend can never be paid
+///   (seed 1795690671147440412);
+/// - Root setting a balance so large that the issuance would pass `u128::MAX`: pallet-balances
+///   saturates the issuance, which then differs from the accounts' sum (seed 8).
+fn known_upstream(call: &RuntimeCall) -> bool {
+	let far = |valid_from: &Option<u32>| valid_from.is_some_and(|b| b > u32::MAX / 2);
+	let huge = |amount: u128| amount > u128::MAX / 1_000;
+	match call {
+		RuntimeCall::Treasury(pallet_treasury::Call::spend { valid_from, .. }) => far(valid_from),
+		RuntimeCall::InsurancePool(pallet_treasury::Call::spend { valid_from, .. }) => far(valid_from),
+		RuntimeCall::Balances(pallet_balances::Call::force_set_balance { new_free, .. }) => huge(*new_free),
+		_ => false,
+	}
+}
+
 /// Starts block `n` as an Aura author would (its slot in the digest) and sets its timestamp.
 fn start_block(n: u32) {
 	let slot = sp_consensus_aura::Slot::from(n as u64 + 1_000);
@@ -214,7 +236,16 @@ fn accounts_sum() -> u128 {
 }
 
 fn check_block(n: u32) -> Result<(), String> {
-	AllPalletsWithSystem::try_state(n, TryStateSelect::All).map_err(|e| format!("try_state: {e:?}"))?;
+	if AllPalletsWithSystem::try_state(n, TryStateSelect::All).is_err() {
+		// Name the pallet and its error (the combined error only says "see logs").
+		use frame_support::traits::PalletsInfoAccess;
+		for info in AllPalletsWithSystem::infos() {
+			if let Err(error) = AllPalletsWithSystem::try_state(n, TryStateSelect::Only(vec![info.name.as_bytes().to_vec()])) {
+				return Err(format!("{}'s try_state: {error:?}", info.name));
+			}
+		}
+		return Err("try_state failed".into());
+	}
 	let (issuance, sum) = (Balances::total_issuance(), accounts_sum());
 	if issuance != sum {
 		return Err(format!("issuance {issuance} ≠ the accounts' sum {sum}"));
@@ -222,8 +253,9 @@ fn check_block(n: u32) -> Result<(), String> {
 	Ok(())
 }
 
-/// Seeds state the random calls can hit: the Iris circuit registered, Bob its prover.
-fn seed_state() {
+/// Seeds state the random calls can hit: the Iris circuit registered, Bob its prover. Returns
+/// the circuit's id.
+fn seed_state() -> [u8; 32] {
 	use frame_support::assert_ok;
 	let signed = |k: Sr25519Keyring| RuntimeOrigin::signed(k.to_account_id());
 	let vk = cloudana_circuits::keys::accuracy_vk(cloudana_circuits::mlp::Spec::Iris);
@@ -235,19 +267,20 @@ fn seed_state() {
 		500 * cloudana_runtime::CLD,
 		vec![circuit].try_into().unwrap()
 	));
+	circuit.0
 }
 
 #[test]
 fn random_calls_keep_every_invariant() {
 	let calls: u64 = std::env::var("CLOUDANA_FUZZ_CALLS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
-	let seed: u64 = std::env::var("CLOUDANA_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+	let seed: u64 = std::env::var("CLOUDANA_FUZZ_SEED").ok().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok()).unwrap_or_else(|| {
 		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
 	});
 	println!("fuzzing {calls} calls, seed {seed} (CLOUDANA_FUZZ_SEED={seed} repeats this run)");
 	let mut generator = Generator::new(seed);
 	let mut ext = common::dev_ext();
 	ext.execute_with(|| {
-		seed_state();
+		generator.ids.push(seed_state());
 		let started = std::time::Instant::now();
 		let (mut dispatched, mut ok, mut undecodable, mut blocks) = (0u64, 0u64, 0u64, 0u64);
 		let mut per_pallet: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
@@ -259,6 +292,9 @@ fn random_calls_keep_every_invariant() {
 				undecodable += 1;
 				continue;
 			};
+			if known_upstream(&call) {
+				continue;
+			}
 			let who = generator.accounts[generator.rng.below(generator.accounts.len() as u64) as usize];
 			let (origin, label) = match generator.rng.below(100) {
 				0..=84 => (RuntimeOrigin::signed(who.into()), "signed"),
@@ -289,10 +325,11 @@ fn random_calls_keep_every_invariant() {
 			}
 			// Random block advances: most calls share a block; sometimes many blocks pass (so
 			// that deadlines, slashes and referenda come due).
-			let advance = match generator.rng.below(100) {
-				0..=79 => 0,
-				80..=97 => 1,
-				_ => 1 + generator.rng.below(400) as u32,
+			let advance = match generator.rng.below(1000) {
+				0..=799 => 0,
+				800..=989 => 1,
+				990..=997 => 2 + generator.rng.below(30) as u32,
+				_ => 30 + generator.rng.below(400) as u32,
 			};
 			for _ in 0..advance {
 				end_block(n);

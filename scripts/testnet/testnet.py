@@ -212,8 +212,9 @@ class Testnet:
             self.kill(name, signal.SIGTERM)
 
     # --- setup
-    def init(self, fresh=True):
-        """Writes the spec, each node's key and keystore (`cloudana-node key insert`)."""
+    def init(self, fresh=True, provers=("//Bob",)):
+        """Writes the spec, each node's key and keystore (`cloudana-node key insert`); the
+        prover node gets a `cprv` key for each of `provers`."""
         if fresh and os.path.exists(self.dir):
             self.stop_all()
             subprocess.run(["rm", "-rf", self.dir], check=True)
@@ -228,9 +229,11 @@ class Testnet:
             for scheme, key_type in [("sr25519", "aura"), ("ed25519", "gran")]:
                 run(f"{BIN}/cloudana-node", "key", "insert", "--base-path", node.base, "--chain", self.spec,
                     "--scheme", scheme, "--suri", f"//{node.validator}", "--key-type", key_type)
-        # The prover node signs its locks and results as Bob (the development prover).
-        run(f"{BIN}/cloudana-node", "key", "insert", "--base-path", self.prover_node.base, "--chain", self.spec,
-            "--scheme", "sr25519", "--suri", "//Bob", "--key-type", "cprv")
+        # The prover node signs its locks and results as Bob (the development prover), or as
+        # each of `provers`, taking work in turn.
+        for suri in provers:
+            run(f"{BIN}/cloudana-node", "key", "insert", "--base-path", self.prover_node.base, "--chain", self.spec,
+                "--scheme", "sr25519", "--suri", suri, "--key-type", "cprv")
         with open(os.path.join(self.dir, "ports.json"), "w") as f:
             json.dump({"validators": [n.rpc_port for n in self.validators], "prover_node": self.prover_node.rpc_port,
                        "daemon": self.daemon_port, "daemon_metrics": self.daemon_metrics_port}, f)
@@ -281,17 +284,19 @@ class Testnet:
     def cli_json(self, *args, url=None):
         return json.loads(self.cli("--json", *args, url=url))
 
-    def register_iris_prover(self):
-        """Alice registers the Iris accuracy circuit; Bob registers as its prover (500 CLD)."""
+    def register_iris_prover(self, provers=("//Bob",)):
+        """Alice registers the Iris accuracy circuit; each prover (Bob) registers as its prover
+        (500 CLD)."""
         circuit = self.cli_json("vk", "register", "--vk", os.path.join(ROOT, "circuits", "keys", "iris_accuracy.vk.json"),
                                 "--suri", "//Alice")["id"]
-        self.cli("prover", "register", "--stake", "500", "--circuit", circuit, "--suri", "//Bob")
+        for suri in provers:
+            self.cli("prover", "register", "--stake", "500", "--circuit", circuit, "--suri", suri)
         return circuit
 
-    def submit_iris_job(self, suri="//Alice", proof_timeout=120):
+    def submit_iris_job(self, suri="//Alice", proof_timeout=120, max_price=20):
         return self.cli_json(
             "job", "submit-accuracy", "--model", os.path.join(ROOT, "circuits", "models", "iris-mlp.json"),
-            "--dataset", os.path.join(DATASETS, "iris.csv"), "--min-price", "5", "--max-price", "20",
+            "--dataset", os.path.join(DATASETS, "iris.csv"), "--min-price", "5", "--max-price", str(max_price),
             "--ramp-blocks", "10", "--lock-timeout", "300", "--proof-timeout", str(proof_timeout), "--collateral", "1",
             "--suri", suri)["job"]
 

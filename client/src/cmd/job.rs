@@ -351,7 +351,13 @@ fn describe(job: &cloudana_client::Job) -> (serde_json::Value, String) {
 		"outputs": outputs,
 		"max_price": job.terms.max_price.to_string(),
 		"deposit": job.deposit.to_string(),
+		"submitted_at": job.submitted_at,
 	});
+	match &job.status {
+		JobStatus::Completed { at, .. } | JobStatus::Cancelled { at, .. } | JobStatus::Expired { at, .. } | JobStatus::Void { at, .. } =>
+			value["ended_at"] = json!(at),
+		JobStatus::Open | JobStatus::Locked(_) => {},
+	}
 	match &job.status {
 		JobStatus::Locked(lock) => {
 			lines.push(format!(
