@@ -366,3 +366,51 @@ def port_open(port):
     with socket.socket() as s:
         s.settimeout(0.5)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def xxh64(data, seed):
+    """xxHash64 (https://github.com/Cyan4973/xxHash, XXH64), for twox128 storage keys."""
+    p1, p2, p3, p4, p5 = 11400714785074694791, 14029467366897019727, 1609587929392839161, 9650029242287828579, 2870177450012600261
+    mask = (1 << 64) - 1
+    rotl = lambda x, r: ((x << r) | (x >> (64 - r))) & mask
+    def round_(acc, lane):
+        return (rotl((acc + lane * p2) & mask, 31) * p1) & mask
+    def merge(acc, v):
+        return ((acc ^ round_(0, v)) * p1 + p4) & mask
+    n, i = len(data), 0
+    if n >= 32:
+        v = [(seed + p1 + p2) & mask, (seed + p2) & mask, seed & mask, (seed - p1) & mask]
+        while i + 32 <= n:
+            for j in range(4):
+                v[j] = round_(v[j], int.from_bytes(data[i + 8 * j:i + 8 * j + 8], "little"))
+            i += 32
+        h = (rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18)) & mask
+        for lane in v:
+            h = merge(h, lane)
+    else:
+        h = (seed + p5) & mask
+    h = (h + n) & mask
+    while i + 8 <= n:
+        h = (rotl(h ^ round_(0, int.from_bytes(data[i:i + 8], "little")), 27) * p1 + p4) & mask
+        i += 8
+    if i + 4 <= n:
+        h = (rotl(h ^ (int.from_bytes(data[i:i + 4], "little") * p1) & mask, 23) * p2 + p3) & mask
+        i += 4
+    while i < n:
+        h = (rotl(h ^ (data[i] * p5) & mask, 11) * p1) & mask
+        i += 1
+    h ^= h >> 33
+    h = (h * p2) & mask
+    h ^= h >> 29
+    h = (h * p3) & mask
+    return h ^ (h >> 32)
+
+
+def twox128(name):
+    data = name.encode()
+    return (xxh64(data, 0).to_bytes(8, "little") + xxh64(data, 1).to_bytes(8, "little")).hex()
+
+
+def storage_key(pallet, item):
+    """The key of a FRAME storage value: twox128(pallet) ++ twox128(item), 0x-prefixed."""
+    return "0x" + twox128(pallet) + twox128(item)

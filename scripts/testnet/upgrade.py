@@ -22,10 +22,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from testnet import BIN, ROOT, TARGET, Failure, Testnet, check, log, wait_until  # noqa: E402
+from testnet import BIN, ROOT, TARGET, Failure, Testnet, check, le_int, log, storage_key, wait_until  # noqa: E402
 
 SLOT = 6
 VOTERS = ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie", "//Alice//stash"]
@@ -94,19 +95,44 @@ def main():
 
         wait_until(f"referendum {referendum} approved", enacted, 60 * SLOT, 3)
         check(True, f"referendum {referendum} approved")
-        jobs = [net.submit_iris_job() for _ in range(2)]
-        log(f"jobs {jobs} in flight; applying the upgrade once enacted (enactment: 10 blocks after approval)")
-        applied = wait_until("the authorized upgrade to apply",
-                             lambda: try_apply(net, args.to_wasm), 30 * SLOT, 6)
+        wait_until("the upgrade's enactment (System::AuthorizedUpgrade set)",
+                   lambda: v0.rpc("state_getStorage", storage_key("System", "AuthorizedUpgrade")), 30 * SLOT, 2)
+        log("enacted: the upgrade is authorized; submitting two jobs and applying the upgrade at the same time")
+        submitted = []
+        threads = [threading.Thread(target=lambda s=s: submitted.append(net.submit_iris_job(s))) for s in ("//Alice", "//Eve")]
+        for t in threads:
+            t.start()
+        time.sleep(3)
+        applied = try_apply(net, args.to_wasm)
+        for t in threads:
+            t.join()
+        jobs = sorted(submitted)
+        check(len(jobs) == 2, f"jobs {jobs} submitted around the upgrade")
         after = wait_until("the new runtime", lambda: v0.rpc("state_getRuntimeVersion")["specVersion"] > before and
                            v0.rpc("state_getRuntimeVersion")["specVersion"], 10 * SLOT)
         check(after > before, f"runtime upgraded by referendum: spec {before} → {after} ({applied})")
+        # The first block that runs the new code, and the reputation pallet's storage version.
+        upgrade_block = v0.best()
+        while v0.rpc("state_getRuntimeVersion", v0.hash_at(upgrade_block - 1))["specVersion"] > before:
+            upgrade_block -= 1
+        upgrade_block += 1  # the block after set_code's is the first the new runtime executes
+        version = le_int(v0.rpc("state_getStorage", storage_key("Reputation", ":__STORAGE_VERSION__:")))
+        check(version == 1, f"from block #{upgrade_block} the chain executes spec {after}; pallet-reputation's storage version is {version}")
         more = net.submit_iris_job()
+        in_flight = 0
         for j in jobs + [more]:
-            status = wait_until(f"job {j} to end", lambda j=j: net.job_status(j) in ("completed", "expired", "void") and net.job_status(j), 60 * SLOT, 2)
-            check(status == "completed", f"job {j} (in flight across the upgrade, or after it) completed")
-        version = net.cli_json("prover", "reputation", "//Bob")
-        check(version.get("record", version).get("last_active") is not None, "Bob's reputation record has the migrated field last_active")
+            wait_until(f"job {j} to end", lambda j=j: net.job_status(j) in ("completed", "expired", "void", "cancelled"), 60 * SLOT, 2)
+            record = net.cli_json("job", "status", str(j))
+            across = record["submitted_at"] < upgrade_block <= record["ended_at"]
+            in_flight += across
+            check(record["status"] == "completed",
+                  f"job {j} submitted in #{record['submitted_at']}, completed in #{record['ended_at']}"
+                  + (" (in flight across the upgrade)" if across else ""))
+        check(in_flight >= 1, f"{in_flight} job(s) were in flight across the upgrade block #{upgrade_block}")
+        bob = net.cli_json("prover", "reputation", "//Bob")
+        check(bob["last_active"] >= upgrade_block > bob["since"] and bob["completed"] >= 1,
+              f"Bob's reputation record reads with the migrated layout: {bob['completed']} completed, "
+              f"since #{bob['since']}, last active #{bob['last_active']}")
         issuance, accounts = net.issuance_conserved()
         check(True, f"issuance {issuance} = the sum of {accounts} accounts (fees burned since: {issuance0 - issuance})")
         upto = net.same_finalized_chain()
@@ -118,13 +144,14 @@ def main():
         sys.exit(1)
     if not args.keep:
         net.stop_all()
-    print(json.dumps({"spec_before": before, "spec_after": after, "referendum": referendum, "jobs_completed": [job] + jobs + [more],
+    print(json.dumps({"spec_before": before, "spec_after": after, "referendum": referendum, "upgrade_block": upgrade_block,
+                      "jobs_completed": [job] + jobs + [more], "in_flight_across_upgrade": in_flight,
                       "finalized": upto, "seconds": round(time.monotonic() - started)}))
 
 
 def try_apply(net, wasm):
     try:
-        return net.cli("gov", "apply-upgrade", "--wasm", wasm, "--suri", "//Eve").strip()
+        return net.cli("gov", "apply-upgrade", "--wasm", wasm, "--suri", "//Ferdie").strip()
     except Failure as error:
         if "NothingAuthorized" in str(error) or "Unauthorized" in str(error):
             return None  # not enacted yet

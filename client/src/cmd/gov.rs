@@ -627,7 +627,15 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 				.submit(&runtime::tx().system().apply_authorized_upgrade(code), &signer(&s.suri)?)
 				.await
 				.context("system.apply_authorized_upgrade (is this the wasm the referendum authorized, and enacted?)")?;
-			let version = spec_version().await?;
+			// The new runtime records its version when it first runs: in the next block.
+			let mut version = spec_version().await?;
+			for _ in 0..30 {
+				if version != before {
+					break;
+				}
+				tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+				version = spec_version().await?;
+			}
 			out.print(
 				json!({"spec_version_before": before, "spec_version": version}),
 				format!("runtime upgraded: spec version {before} → {version}"),

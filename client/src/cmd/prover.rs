@@ -158,10 +158,10 @@ pub async fn run(command: ProverCommand, client: &Client, out: Output) -> anyhow
 				json!({"prover": who.to_string(), "score": reputation.score, "tier": tier, "formula": reputation.formula,
 					"completed": r.completed, "on_time": r.on_time, "timeouts": r.timeouts, "invalid_proofs": r.invalid_proofs,
 					"repeated_failures": r.repeated_failures, "disputes_lost": r.disputes_lost, "ratings": r.ratings,
-					"stars": r.stars, "heartbeats": r.heartbeats, "since": r.since}),
+					"stars": r.stars, "heartbeats": r.heartbeats, "since": r.since, "last_active": r.last_active}),
 				format!(
 					"{who}: score {} ({tier}; formula {}), {} completed ({} on time), {} timeouts, {} invalid proofs, \
-					 {} ratings ({} stars), {} heartbeats since block {}",
+					 {} ratings ({} stars), {} heartbeats since block {}, last active in block {}",
 					reputation.score,
 					reputation.formula,
 					r.completed,
@@ -171,7 +171,8 @@ pub async fn run(command: ProverCommand, client: &Client, out: Output) -> anyhow
 					r.ratings,
 					r.stars,
 					r.heartbeats,
-					r.since
+					r.since,
+					r.last_active
 				),
 			);
 		},

@@ -108,7 +108,7 @@ pub struct Capabilities {
 }
 
 /// A task: prove `work` on `circuit` for the statement `binding ‖ inputs ‖ outputs`.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProveRequest {
 	/// The work on chain.
 	pub work: WorkId,
@@ -131,10 +131,20 @@ pub struct ProveRequest {
 }
 
 impl ProveRequest {
-	/// The task's id: `blake2_256(SCALE(request))`. The worker asks for its task by this id, so
-	/// a task someone else submitted for the same binding with other inputs is never its own.
+	/// The task's id: `blake2_256` of the SCALE encoding of `work ‖ circuit ‖ binding ‖ inputs ‖
+	/// outputs ‖ hyper_params`, followed by that of the circom job when there is one. The worker
+	/// asks for its task by this id, so a task someone else submitted for the same binding with
+	/// other inputs is never its own.
+	///
+	/// A request without a circom job hashes exactly as before circom jobs existed (runtime
+	/// spec 100): an off-chain worker of that runtime and a newer daemon agree on its ids, so a
+	/// daemon can be upgraded before the runtime (the upgrade test found that they did not).
 	pub fn task_id(&self) -> TaskId {
-		Hex(sp_crypto_hashing::blake2_256(&self.encode()))
+		let mut bytes = (&self.work, &self.circuit, &self.binding, &self.inputs, self.outputs, &self.hyper_params).encode();
+		if let Some(circom) = &self.circom {
+			circom.encode_to(&mut bytes);
+		}
+		Hex(sp_crypto_hashing::blake2_256(&bytes))
 	}
 }
 
@@ -271,6 +281,40 @@ mod tests {
 		let mut other = request.clone();
 		other.hyper_params = None;
 		assert_ne!(other.task_id(), request.task_id());
+	}
+
+	#[test]
+	fn a_request_without_circom_hashes_as_spec_100s_workers_hash_it() {
+		// The request as it was before circom jobs (runtime spec 100's off-chain worker).
+		#[derive(Encode)]
+		struct Spec100Request {
+			work: WorkId,
+			circuit: Bytes32,
+			binding: Bytes32,
+			inputs: Vec<Bytes32>,
+			outputs: u32,
+			hyper_params: Option<String>,
+		}
+		for hyper_params in [None, Some("lr=0.05,epochs=20".to_string())] {
+			let request = ProveRequest {
+				work: WorkId::Job(0),
+				circuit: Hex([1; 32]),
+				binding: Hex([2; 32]),
+				inputs: alloc::vec![Hex([3; 32]), Hex([5; 32])],
+				outputs: 1,
+				hyper_params: hyper_params.clone(),
+				circom: None,
+			};
+			let old = Spec100Request {
+				work: request.work,
+				circuit: request.circuit,
+				binding: request.binding,
+				inputs: request.inputs.clone(),
+				outputs: 1,
+				hyper_params,
+			};
+			assert_eq!(request.task_id(), Hex(sp_crypto_hashing::blake2_256(&old.encode())));
+		}
 	}
 
 	#[test]
