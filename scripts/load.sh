@@ -7,7 +7,7 @@
 # A benchmark, not a test (README, "Load").
 #
 #   scripts/load.sh [--requesters 4] [--provers 2] [--duration 180] [--drain 180]
-#                   [--base-port 49944] [--dir DIR]
+#                   [--base-port 19944] [--dir DIR]
 #
 # Environment as demo.sh.
 

@@ -22,9 +22,17 @@
 #  11. the circom demo (scripts/circom-demo.sh) on the seed circuits hash_check and matrix_mult
 #      and on a circuit written here that no script knows: compiled with circom2, set up with
 #      snarkjs, proven by the network to payout, the chain's proofs accepted by snarkjs; checking
-#      each JSON line (and matrix_mult's outputs against A·B).
+#      each JSON line (and matrix_mult's outputs against A·B);
+#  12. runtime fuzzing (scripts/fuzz.sh --calls 20000): random calls of every pallet into the
+#      real runtime, every try_state and the conservation of issuance checked after each block;
+#  13. the fault tests (scripts/faults.sh) on a four-validator network with a prover node:
+#      validators killed, the daemon killed mid-proof, the prover node killed after a lock, late
+#      joiners (full and warp sync), a partition; blocks, jobs and balances checked after each;
+#  14. the runtime upgrade by referendum (scripts/upgrade.sh): spec 100 → this build, try-runtime
+#      on the network's exported state first, jobs in flight across the upgrade.
 # Set SKIP_DEMO=1, SKIP_POLKADOT_JS=1, SKIP_ECONOMICS=1, SKIP_GRID=1, SKIP_GOVERNANCE=1,
-# SKIP_UI=1, SKIP_SOLANA=1, SKIP_BRIDGE=1 or SKIP_CIRCOM=1 to leave those out.
+# SKIP_UI=1, SKIP_SOLANA=1, SKIP_BRIDGE=1, SKIP_CIRCOM=1, SKIP_FUZZ=1, SKIP_FAULTS=1 or
+# SKIP_UPGRADE=1 to leave those out.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -43,7 +51,7 @@ stage() {
 	[ -z "$1" ] || log "$1"
 }
 
-stage "0/11 prerequisites and the release build"
+stage "0/14 prerequisites and the release build"
 ensure_prerequisites
 if [ "${SKIP_CIRCOM:-0}" != 1 ]; then
 	# The circom stage's development powers of tau takes ~40 minutes of one core the first time
@@ -55,14 +63,14 @@ if [ "${SKIP_CIRCOM:-0}" != 1 ]; then
 fi
 build_all
 
-stage "1/11 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
+stage "1/14 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
 if command -v cargo-nextest >/dev/null; then
 	cargo nextest run --release --locked --workspace --no-fail-fast
 else
 	cargo test --release --locked --workspace --no-fail-fast
 fi
 
-stage "2/11 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
+stage "2/14 pallet benchmarks on the mock runtimes, the runtime's benchmarking build"
 cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pallet-jobs \
 	-p pallet-reputation -p pallet-slashing -p pallet-disputes -p pallet-wormhole-bridge \
 	--features runtime-benchmarks --lib -- benchmark
@@ -70,17 +78,17 @@ cargo test --release --locked -p pallet-verifier -p pallet-prover-staking -p pal
 SKIP_WASM_BUILD=1 cargo test --release --locked -p cloudana-runtime --features runtime-benchmarks --lib -- benchmark
 
 if [ "${SKIP_POLKADOT_JS:-0}" != 1 ]; then
-	stage "3/11 polkadot.js against a dev node"
+	stage "3/14 polkadot.js against a dev node"
 	"$ROOT/scripts/check-polkadot-js.sh"
 fi
 
 if [ "${SKIP_DEMO:-0}" != 1 ]; then
-	stage "4/11 the demo"
+	stage "4/14 the demo"
 	"$ROOT/scripts/demo.sh"
 fi
 
 if [ "${SKIP_ECONOMICS:-0}" != 1 ]; then
-	stage "5/11 the economics worked example"
+	stage "5/14 the economics worked example"
 	OUT="$("$ROOT/scripts/economics-example.sh")"
 	echo "$OUT"
 	EXPECTED=$'earned: 45\nslashed: 100\nto_insurance: 80\nburned: 20\nreputation_delta: -30\nrefunded: 50'
@@ -89,13 +97,13 @@ fi
 
 if [ "${SKIP_GRID:-0}" != 1 ]; then
 	for dataset in iris wine breast_cancer; do
-		stage "6/11 the grid demo on $dataset"
+		stage "6/14 the grid demo on $dataset"
 		"$ROOT/scripts/grid-demo.sh" "$dataset"
 	done
 fi
 
 if [ "${SKIP_GOVERNANCE:-0}" != 1 ]; then
-	stage "7/11 the governance demo"
+	stage "7/14 the governance demo"
 	LINE="$("$ROOT/scripts/governance-demo.sh" | tail -1)"
 	echo "$LINE"
 	python3 - "$LINE" <<'PY' || die "the governance demo's JSON line is not what it should be"
@@ -110,17 +118,17 @@ PY
 fi
 
 if [ "${SKIP_UI:-0}" != 1 ]; then
-	stage "8/11 the web app in headless Chromium"
+	stage "8/14 the web app in headless Chromium"
 	"$ROOT/scripts/check-ui.sh"
 fi
 
 if [ "${SKIP_SOLANA:-0}" != 1 ]; then
-	stage "9/11 the bridge's Solana spoke: SBF build, tests in litesvm"
+	stage "9/14 the bridge's Solana spoke: SBF build, tests in litesvm"
 	"$ROOT/scripts/check-solana.sh"
 fi
 
 if [ "${SKIP_BRIDGE:-0}" != 1 ]; then
-	stage "10/11 the bridge demo: Cloudana, guardians, relayer and a Solana devnet"
+	stage "10/14 the bridge demo: Cloudana, guardians, relayer and a Solana devnet"
 	LINE="$("$ROOT/scripts/bridge-demo.sh" | tail -1)"
 	echo "$LINE"
 	python3 - "$LINE" <<'PY' || die "the bridge demo's JSON line is not what it should be"
@@ -134,7 +142,7 @@ PY
 fi
 
 if [ "${SKIP_CIRCOM:-0}" != 1 ]; then
-	stage "11/11 the circom demo: hash_check, matrix_mult and an unseen circuit, to payout, verified by snarkjs"
+	stage "11/14 the circom demo: hash_check, matrix_mult and an unseen circuit, to payout, verified by snarkjs"
 	wait "$PTAU_PID" || { cat "$PTAU_LOG" >&2; die "the development powers of tau could not be made"; }
 	UNSEEN="$(mktemp -d -t cloudana-unseen.XXXXXX)"
 	cat >"$UNSEEN/cube.circom" <<'CIRCOM'
@@ -175,6 +183,33 @@ c = [str(sum(m["a"][i][k] * m["b"][k][j] for k in range(4))) for i in range(4) f
 assert lines["matrix_mult"]["public_signals"][:16] == c and lines["matrix_mult"]["public_signals"][17] == m["commitment"]
 # cube: [y, binding, offset], y = 3³ + 5.
 assert lines["cube"]["public_signals"][0] == "32" and lines["cube"]["public_signals"][2] == "5"
+PY
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+	stage "12/14 runtime fuzzing: 20 000 random calls of every pallet, try_state and issuance after every block"
+	"$ROOT/scripts/fuzz.sh" --calls 20000
+fi
+
+if [ "${SKIP_FAULTS:-0}" != 1 ]; then
+	stage "13/14 fault tests on a four-validator network"
+	LINE="$(python3 "$ROOT/scripts/testnet/faults.py" | tee /dev/stderr | tail -1)"
+	python3 - "$LINE" <<'PY' || die "the fault tests' JSON line is not what it should be"
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["scenarios"] == ["one-validator", "two-validators", "daemon", "prover-node", "late-join", "partition"], r
+assert len(r["jobs_completed"]) == 2 and r["finalized"] > 20, r
+PY
+fi
+
+if [ "${SKIP_UPGRADE:-0}" != 1 ]; then
+	stage "14/14 a runtime upgrade by referendum, with try-runtime and jobs in flight"
+	LINE="$(python3 "$ROOT/scripts/testnet/upgrade.py" | tee /dev/stderr | tail -1)"
+	python3 - "$LINE" <<'PY' || die "the upgrade test's JSON line is not what it should be"
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["spec_before"] == 100 and r["spec_after"] == 101 and r["in_flight_across_upgrade"] >= 1, r
+assert len(r["jobs_completed"]) == 4, r
 PY
 fi
 

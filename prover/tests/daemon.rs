@@ -362,3 +362,36 @@ async fn trains_a_grid_slot_then_proves_the_trained_models_accuracy() {
 	assert_eq!(failed.state, State::Failed);
 	assert!(failed.error.unwrap().contains("is Wine, whose accuracy circuit is"));
 }
+
+/// The Prometheus endpoint (`serve --metrics`) counts accepted and proven tasks, by circuit.
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_count_tasks_and_proofs() {
+	let journal = tempfile::tempdir().unwrap();
+	let prover = prover(journal.path());
+	let metrics = prover.metrics();
+	let address: std::net::SocketAddr = {
+		let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+		listener.local_addr().unwrap()
+	};
+	tokio::spawn(metrics.clone().serve(address));
+	let (client, _, _handle) = client(prover).await;
+	let req = request(3, 4);
+	let _: TaskStatus = client.request(wire::SUBMIT, rpc_params![req.clone()]).await.unwrap();
+	wait_done(&client, &req).await;
+	let mut text = String::new();
+	for _ in 0..50 {
+		if let Ok(mut stream) = std::net::TcpStream::connect(address) {
+			use std::io::{Read, Write};
+			stream.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+			stream.read_to_string(&mut text).unwrap();
+			break;
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+	}
+	let circuit = req.circuit.to_string();
+	assert!(text.contains("cloudana_prover_tasks_accepted_total 1"), "{text}");
+	assert!(text.contains(&format!("cloudana_prover_proofs_total{{circuit=\"{circuit}\",outcome=\"proven\"}} 1")), "{text}");
+	assert!(text.contains(&format!("cloudana_prover_proving_seconds_count{{circuit=\"{circuit}\"}} 1")), "{text}");
+	assert!(text.contains("cloudana_prover_queue_depth 0"), "{text}");
+	assert!(text.contains("cloudana_prover_journal_tasks 1"), "{text}");
+}

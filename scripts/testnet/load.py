@@ -51,7 +51,7 @@ def main():
     parser.add_argument("--duration", type=int, default=180, help="seconds of submissions")
     parser.add_argument("--drain", type=int, default=180, help="most seconds to wait for the last jobs to end")
     parser.add_argument("--dir", default=os.path.expanduser("~/.cache/cloudana/load"))
-    parser.add_argument("--base-port", type=int, default=49944)
+    parser.add_argument("--base-port", type=int, default=19944)
     args = parser.parse_args()
     if not 1 <= args.requesters <= len(REQUESTERS) or not 1 <= args.provers <= len(PROVERS):
         sys.exit("--requesters 1–9, --provers 1–3")
@@ -128,7 +128,7 @@ def main():
             "failed": sum(1 for r in ended.values() if r["status"] != "completed"),
             "unfinished": len(jobs) - len(ended), "submit_errors": len(errors),
             "latency_blocks_p50": percentile(blocks, 50), "latency_blocks_p95": percentile(blocks, 95),
-            "latency_s_p50": percentile(seconds, 50), "latency_s_p95": percentile(seconds, 95),
+            "latency_s_p50": round(percentile(seconds, 50) or 0, 1), "latency_s_p95": round(percentile(seconds, 95) or 0, 1),
             "jobs_per_minute": round(len(completed) / (duration_blocks * 6 / 60), 1),
             "block_fullness_pct_mean": round(statistics.mean(fullness), 2) if fullness else None,
             "block_fullness_pct_max": round(max(fullness), 2) if fullness else None,

@@ -26,7 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from testnet import BIN, ROOT, TARGET, Failure, Testnet, check, le_int, log, storage_key, wait_until  # noqa: E402
+from testnet import BIN, ROOT, WASM, Failure, Testnet, check, le_int, log, storage_key, wait_until  # noqa: E402
 
 SLOT = 6
 VOTERS = ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie", "//Alice//stash"]
@@ -37,7 +37,7 @@ def main():
     parser.add_argument("--dir", default=os.path.expanduser("~/.cache/cloudana/upgrade"))
     parser.add_argument("--base-port", type=int, default=39944)
     parser.add_argument("--from-wasm", default=os.path.join(ROOT, "runtime", "releases", "cloudana-runtime-100.compact.compressed.wasm"))
-    parser.add_argument("--to-wasm", default=os.path.join(TARGET, "release", "wbuild", "cloudana-runtime", "cloudana_runtime.compact.compressed.wasm"))
+    parser.add_argument("--to-wasm", default=WASM)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
