@@ -185,3 +185,20 @@ circom_setup() {
 	snarkjs zkey export verificationkey "$out/$name.zkey" "$out/$name.vk.json" >/dev/null
 	rm -f "$out/${name}_0.zkey"
 }
+
+# The body of a network script (testnet, faults, upgrade, load): `--help` prints the script's
+# header; otherwise builds (unless $2 is --stop) and hands the arguments to
+# scripts/testnet/<$1>.py.
+run_network_script() {
+	local body="$1" script="$0"
+	shift
+	case "${1:-}" in
+		-h | --help) sed -n '2,/^$/p' "$script" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	esac
+	if [[ " $* " != *" --stop "* ]]; then
+		ensure_prerequisites
+		build_all
+	fi
+	trap - EXIT
+	exec python3 "$ROOT/scripts/testnet/$body.py" "$@"
+}

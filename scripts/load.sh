@@ -13,10 +13,4 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-case "${1:-}" in
-	-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-esac
-ensure_prerequisites
-build_all
-trap - EXIT
-exec python3 "$ROOT/scripts/testnet/load.py" "$@"
+run_network_script load "$@"

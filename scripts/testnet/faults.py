@@ -100,7 +100,7 @@ def daemon_killed_mid_proof(net):
     log(f"killed the daemon (the journal had the task as {journaled!r})")
     check(journaled in ("proving", "done"), f"the task of job {job} was journaled ({journaled}) before the kill")
     net.start_daemon()
-    status = wait_until(f"job {job} to complete", lambda: net.job_status(job) in ("completed", "expired", "void") and net.job_status(job), 60 * SLOT, 2)
+    status = wait_until(f"job {job} to complete", lambda: (s := net.job_status(job)) in ("completed", "expired", "void") and s, 60 * SLOT, 2)
     check(status == "completed", f"job {job} completed after the daemon's restart (the task was {journaled} at the kill)")
     return job
 
@@ -115,7 +115,7 @@ def prover_node_killed_after_lock(net):
     status = net.job_status(job)
     log(f"killed the prover node with job {job} {status}")
     net.start_prover_node()
-    final = wait_until(f"job {job} to end", lambda: net.job_status(job) in ("completed", "expired", "void") and net.job_status(job), 60 * SLOT, 2)
+    final = wait_until(f"job {job} to end", lambda: (s := net.job_status(job)) in ("completed", "expired", "void") and s, 60 * SLOT, 2)
     check(final == "completed", f"job {job} completed after the prover node's restart (it was {status} at the kill)")
     with open(os.path.join(net.dir, "prover-node.log")) as f:
         sent = len(re.findall(rf"submitting the result of job {job}\b", f.read()))
