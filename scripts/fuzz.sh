@@ -5,7 +5,11 @@
 # and the conservation of issuance are checked. Prints calls and successes per pallet and a JSON
 # line; a failure prints its seed and the last calls.
 #
-#   scripts/fuzz.sh [--calls N] [--seed S]     (default 1 000 000 calls, a random seed)
+#   scripts/fuzz.sh [--calls N] [--seed S] [--episode K]
+#
+# Defaults: 1 000 000 calls, a random seed, episodes of 20 000 calls. Each episode starts from a
+# fresh genesis with seed S + its index (every block's try_state reads the whole state, so one
+# endless episode would slow down as the state grows).
 #
 # CI runs 20 000 calls (scripts/test.sh). Needs no node: a native test build with the
 # try-runtime feature (SKIP_WASM_BUILD=1), about 10 minutes the first time.
@@ -14,17 +18,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CALLS=1000000
 SEED=""
+EPISODE=20000
 while [ $# -gt 0 ]; do
 	case "$1" in
 		-h | --help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		--calls) CALLS="${2:?--calls needs a number}"; shift 2 ;;
 		--seed) SEED="${2:?--seed needs a number}"; shift 2 ;;
+		--episode) EPISODE="${2:?--episode needs a number}"; shift 2 ;;
 		*) die "unknown argument $1 (try --help)" ;;
 	esac
 done
 [[ "$CALLS" =~ ^[0-9]+$ ]] || die "--calls must be a whole number, got $CALLS"
+[[ "$EPISODE" =~ ^[1-9][0-9]*$ ]] || die "--episode must be a positive whole number, got $EPISODE"
 [ -z "$SEED" ] || [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be a whole number, got $SEED"
 ensure_prerequisites
 cd "$ROOT"
-CLOUDANA_FUZZ_CALLS="$CALLS" CLOUDANA_FUZZ_SEED="$SEED" SKIP_WASM_BUILD=1 \
+CLOUDANA_FUZZ_CALLS="$CALLS" CLOUDANA_FUZZ_SEED="$SEED" CLOUDANA_FUZZ_EPISODE="$EPISODE" SKIP_WASM_BUILD=1 \
 	cargo test --release --locked -p cloudana-runtime --features try-runtime --test fuzz -- --nocapture --test-threads 1

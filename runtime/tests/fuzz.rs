@@ -16,8 +16,9 @@
 //! (`System`, `Timestamp`, `Sudo`), and `Balances::force_adjust_total_issuance` (Root changing
 //! issuance on purpose).
 //!
-//! `scripts/fuzz.sh [--calls N] [--seed S]` runs it (`CLOUDANA_FUZZ_CALLS`, `CLOUDANA_FUZZ_SEED`);
-//! CI runs 20 000 calls. A failing run prints its seed, the block and the last calls.
+//! `scripts/fuzz.sh [--calls N] [--seed S] [--episode K]` runs it (`CLOUDANA_FUZZ_CALLS`,
+//! `CLOUDANA_FUZZ_SEED`, `CLOUDANA_FUZZ_EPISODE`): N calls in episodes of K calls (default
+//! 20 000), each from a fresh genesis. CI runs 20 000 calls. A failing run prints its seed, the block and the last calls.
 #![cfg(feature = "try-runtime")]
 
 mod common;
@@ -270,26 +271,29 @@ fn seed_state() -> [u8; 32] {
 	circuit.0
 }
 
-#[test]
-fn random_calls_keep_every_invariant() {
-	let calls: u64 = std::env::var("CLOUDANA_FUZZ_CALLS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
-	let seed: u64 = std::env::var("CLOUDANA_FUZZ_SEED").ok().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-	});
-	println!("fuzzing {calls} calls, seed {seed} (CLOUDANA_FUZZ_SEED={seed} repeats this run)");
+/// What a run counted, summed over its episodes.
+#[derive(Default)]
+struct Tally {
+	dispatched: u64,
+	ok: u64,
+	undecodable: u64,
+	blocks: u64,
+	per_pallet: std::collections::BTreeMap<String, (u64, u64)>,
+}
+
+/// One episode: `calls` random calls from a fresh genesis, seeded with `seed`.
+fn episode(seed: u64, calls: u64, tally: &mut Tally) {
 	let mut generator = Generator::new(seed);
 	let mut ext = common::dev_ext();
 	ext.execute_with(|| {
 		generator.ids.push(seed_state());
-		let started = std::time::Instant::now();
-		let (mut dispatched, mut ok, mut undecodable, mut blocks) = (0u64, 0u64, 0u64, 0u64);
-		let mut per_pallet: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
 		let mut recent: std::collections::VecDeque<String> = Default::default();
+		let mut dispatched = 0u64;
 		let mut n = System::block_number() + 1;
 		start_block(n);
 		while dispatched < calls {
 			let Some(call) = generator.call() else {
-				undecodable += 1;
+				tally.undecodable += 1;
 				continue;
 			};
 			if known_upstream(&call) {
@@ -311,17 +315,18 @@ fn random_calls_keep_every_invariant() {
 			let root = label == "root";
 			let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call.dispatch(origin)));
 			let Ok(result) = result else {
-				panic!("a call panicked (seed {seed}, block {n}); last calls:\n{}", recent.iter().cloned().collect::<Vec<_>>().join("\n"));
+				panic!("a call panicked (episode seed {seed}, block {n}); last calls:\n{}", recent.iter().cloned().collect::<Vec<_>>().join("\n"));
 			};
 			dispatched += 1;
-			let entry = per_pallet.entry(pallet).or_default();
+			tally.dispatched += 1;
+			let entry = tally.per_pallet.entry(pallet).or_default();
 			entry.0 += 1;
 			if result.is_ok() {
-				ok += 1;
+				tally.ok += 1;
 				entry.1 += 1;
 			}
 			if !root && Balances::total_issuance() > issuance {
-				panic!("a non-Root call raised the issuance (seed {seed}, block {n}): {description}");
+				panic!("a non-Root call raised the issuance (episode seed {seed}, block {n}): {description}");
 			}
 			// Random block advances: most calls share a block; sometimes many blocks pass (so
 			// that deadlines, slashes and referenda come due).
@@ -334,24 +339,61 @@ fn random_calls_keep_every_invariant() {
 			for _ in 0..advance {
 				end_block(n);
 				if let Err(error) = check_block(n) {
-					panic!("after block {n} (seed {seed}): {error}; last calls:\n{}", recent.iter().cloned().collect::<Vec<_>>().join("\n"));
+					panic!("after block {n} (episode seed {seed}): {error}; last calls:\n{}", recent.iter().cloned().collect::<Vec<_>>().join("\n"));
 				}
-				blocks += 1;
+				tally.blocks += 1;
 				n += 1;
 				start_block(n);
 			}
 		}
 		end_block(n);
-		check_block(n).unwrap_or_else(|e| panic!("after block {n} (seed {seed}): {e}"));
-		let seconds = started.elapsed().as_secs_f64();
-		println!("{:<22} {:>9} {:>9}", "pallet", "calls", "ok");
-		for (pallet, (count, succeeded)) in &per_pallet {
-			println!("{pallet:<22} {count:>9} {succeeded:>9}");
-		}
-		println!(
-			"{{\"calls\": {dispatched}, \"ok\": {ok}, \"undecodable\": {undecodable}, \"blocks\": {}, \"seed\": {seed}, \"seconds\": {seconds:.1}, \"calls_per_second\": {:.0}}}",
-			blocks + 1,
-			dispatched as f64 / seconds
-		);
+		check_block(n).unwrap_or_else(|e| panic!("after block {n} (episode seed {seed}): {e}"));
+		tally.blocks += 1;
 	});
+}
+
+/// A run is a sequence of episodes of at most `CLOUDANA_FUZZ_EPISODE` calls (default 20 000),
+/// each from a fresh genesis with its own seed (the run's seed + the episode's index): every
+/// block's try_state reads the whole state, so one endless episode slows as state grows, while
+/// episodes keep the rate flat and still reach deep state (deadlines, slashes, referenda).
+#[test]
+fn random_calls_keep_every_invariant() {
+	let calls: u64 = std::env::var("CLOUDANA_FUZZ_CALLS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+	let episode_calls: u64 =
+		std::env::var("CLOUDANA_FUZZ_EPISODE").ok().and_then(|s| s.parse().ok()).filter(|n| *n > 0).unwrap_or(20_000);
+	let seed: u64 = std::env::var("CLOUDANA_FUZZ_SEED").ok().filter(|s| !s.is_empty()).and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+		std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+	});
+	let episodes = calls.div_ceil(episode_calls).max(1);
+	println!(
+		"fuzzing {calls} calls in {episodes} episode(s) of ≤ {episode_calls}, seed {seed} (CLOUDANA_FUZZ_SEED={seed} repeats this run)"
+	);
+	let started = std::time::Instant::now();
+	let mut tally = Tally::default();
+	for index in 0..episodes {
+		let this = episode_calls.min(calls - tally.dispatched);
+		episode(seed.wrapping_add(index), this, &mut tally);
+		if episodes > 1 {
+			println!(
+				"episode {}/{episodes} (seed {}): {} calls so far, {:.0} s",
+				index + 1,
+				seed.wrapping_add(index),
+				tally.dispatched,
+				started.elapsed().as_secs_f64()
+			);
+		}
+	}
+	let seconds = started.elapsed().as_secs_f64();
+	println!("{:<22} {:>9} {:>9}", "pallet", "calls", "ok");
+	for (pallet, (count, succeeded)) in &tally.per_pallet {
+		println!("{pallet:<22} {count:>9} {succeeded:>9}");
+	}
+	println!(
+		"{{\"calls\": {}, \"ok\": {}, \"undecodable\": {}, \"blocks\": {}, \"episodes\": {episodes}, \"seed\": {seed}, \"seconds\": {seconds:.1}, \"calls_per_second\": {:.0}}}",
+		tally.dispatched,
+		tally.ok,
+		tally.undecodable,
+		tally.blocks,
+		tally.dispatched as f64 / seconds
+	);
 }

@@ -9,8 +9,11 @@ use alloc::{boxed::Box, vec::Vec};
 use cloudana_groth16::{simulator::Trapdoor, statement, PublicInput, MAX_PUBLIC_INPUTS};
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::{Inspect, Mutate};
+use codec::Encode;
 use frame_system::RawOrigin;
 use sp_runtime::traits::Saturating;
+
+use crate::MAX_BENCHMARKED_BATCH as MAX_BATCH;
 
 fn key<T: Config>(n: u32) -> (Trapdoor, VerifyingKeyOf<T>) {
 	let trapdoor = Trapdoor::new(b"cloudana/benchmark", n);
@@ -88,6 +91,34 @@ mod benchmarks {
 		}
 
 		assert_eq!(result, Ok(()));
+		Ok(())
+	}
+
+	/// One batch check of `k` proofs of `n` inputs each (one host call: validation of every
+	/// statement, one multi-Miller loop, one final exponentiation), all valid.
+	#[benchmark]
+	fn verify_batch(k: Linear<1, { MAX_BATCH }>, n: Linear<1, { MAX_PUBLIC_INPUTS }>) -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let (trapdoor, vk) = key::<T>(n);
+		let id = VkId::from(statement::vk_id(&vk));
+		Verifier::<T>::register_vk(RawOrigin::Signed(caller).into(), Box::new(vk))?;
+		let statements = (0..k)
+			.map(|i| {
+				let mut inputs = inputs(n);
+				inputs[0] = sp_io::hashing::blake2_256(&(i, n).encode());
+				inputs[0][0] &= 0x1f;
+				let proof = trapdoor.prove(&inputs).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
+				Ok((inputs, proof))
+			})
+			.collect::<Result<Vec<_>, BenchmarkError>>()?;
+		let result;
+
+		#[block]
+		{
+			result = Verifier::<T>::verify_batch(&id, &statements);
+		}
+
+		assert!(result.0.iter().all(|verdict| *verdict == Verdict::Valid));
 		Ok(())
 	}
 

@@ -33,15 +33,31 @@
 //! ## Interface for other pallets
 //!
 //! This pallet implements, for itself, the [`Verifier`] trait pallet-jobs needs (input count,
-//! acquire and release a key, verify) and the [`CircuitOwner`] trait pallet-reputation needs;
-//! the runtime wires them.
+//! acquire and release a key, verify one proof or a batch) and the [`CircuitOwner`] trait
+//! pallet-reputation needs; the runtime wires them.
+//!
+//! ## Batches
+//!
+//! [`Pallet::verify_batch`] verifies many proofs under one key with one host call
+//! (`cloudana_groth16::host::groth_16::verify_batch_prepared`: a random linear combination
+//! with Fiat–Shamir coefficients, one multi-Miller loop and one final exponentiation; the
+//! derivation and its soundness are documented on `cloudana_groth16::verifier`). Statements
+//! that fail validation are refused one by one with their own error. If the combined check of
+//! the rest fails, the batch is **bisected**: the left half is checked; if it holds its members
+//! are valid and the right half is known to fail, else both halves are searched; a single
+//! statement known to fail is invalid ([`cloudana_groth16::Groth16Error::ProofInvalid`]). Each
+//! host call weighs [`WeightInfo::verify_batch`] for its size; the search makes a call only if
+//! it fits in what is left of [`Pallet::bisection_weight`] (two more passes over the batch plus
+//! two calls' overhead per halving level: enough to find one invalid proof in any batch, since
+//! `count/2 + count/2 + count/4 + count/4 + … < 2·count`). Statements still undecided when it
+//! runs out are [`Verdict::Unresolved`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use cloudana_primitives::{
-	traits::{CircuitOwner, Verifier},
+	traits::{CircuitOwner, Verdict, Verifier},
 	CircuitId, VerifyError,
 };
 pub use pallet::*;
@@ -57,6 +73,10 @@ mod types;
 pub mod weights;
 
 pub use weights::WeightInfo;
+
+/// The largest batch [`WeightInfo::verify_batch`] is benchmarked for: a batch user's bound
+/// (pallet-jobs' `MaxBatch`) must not exceed it.
+pub const MAX_BENCHMARKED_BATCH: u32 = 256;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -312,6 +332,112 @@ pub mod pallet {
 			.map_err(VerifyError::Rejected)
 		}
 
+		/// Verifies `statements` (each a full statement and its proof) under key `id` together,
+		/// bisecting a batch that fails (see "Batches" above). Returns one verdict per statement
+		/// and the weight of every host call after the first.
+		pub fn verify_batch(id: &VkId, statements: &[(Vec<PublicInput>, Proof)]) -> (Vec<Verdict>, Weight) {
+			let count = statements.len();
+			let (Some(prepared), Some(info)) = (PreparedKeys::<T>::get(id), VerifyingKeys::<T>::get(id)) else {
+				return (alloc::vec![Verdict::Invalid(VerifyError::UnknownKey); count], Weight::zero());
+			};
+			let n = info.public_inputs;
+			let mut verdicts = alloc::vec![Verdict::Unresolved; count];
+			let mut pending: Vec<usize> = Vec::with_capacity(count);
+			for (i, (inputs, _)) in statements.iter().enumerate() {
+				if inputs.len() as u32 == n {
+					pending.push(i);
+				} else {
+					verdicts[i] = Verdict::Invalid(VerifyError::Rejected(Groth16Error::PublicInputCountMismatch {
+						expected: n,
+						got: inputs.len() as u32,
+					}));
+				}
+			}
+			// One host call over `group`: the members it refuses get their verdict; returns
+			// the rest and whether their combined check holds.
+			let check = |group: &[usize], verdicts: &mut Vec<Verdict>| -> (Vec<usize>, bool) {
+				let inputs: Vec<u8> = group.iter().flat_map(|i| cloudana_groth16::flatten_public_inputs(&statements[*i].0)).collect();
+				let proofs: Vec<u8> = group.iter().flat_map(|i| statements[*i].1.to_bytes()).collect();
+				match groth_16::verify_batch_prepared(&prepared, &inputs, &proofs) {
+					Ok(result) => {
+						let mut rest = group.to_vec();
+						for (index, error) in result.malformed.iter().rev() {
+							let member = rest.remove(*index as usize);
+							verdicts[member] = Verdict::Invalid(VerifyError::Rejected(*error));
+						}
+						(rest, result.holds)
+					},
+					Err(error) => {
+						for member in group {
+							verdicts[*member] = Verdict::Invalid(VerifyError::Rejected(error));
+						}
+						(Vec::new(), true)
+					},
+				}
+			};
+			let (rest, holds) = check(&pending, &mut verdicts);
+			let mut weight = Weight::zero();
+			if holds {
+				rest.iter().for_each(|member| verdicts[*member] = Verdict::Valid);
+				return (verdicts, weight);
+			}
+			// Groups still to decide: `(members, known to fail)`.
+			let mut stack: Vec<(Vec<usize>, bool)> = alloc::vec![(rest, true)];
+			let allowance = Self::bisection_weight(count as u32, n);
+			// Makes a host call of `size` statements if it fits in the allowance.
+			let afford = |size: usize, weight: &mut Weight| -> bool {
+				let cost = T::WeightInfo::verify_batch(size as u32, n);
+				let after = weight.saturating_add(cost);
+				after.all_lte(allowance) && {
+					*weight = after;
+					true
+				}
+			};
+			while let Some((group, failing)) = stack.pop() {
+				if group.is_empty() {
+					continue;
+				}
+				if failing && group.len() == 1 {
+					verdicts[group[0]] = Verdict::Invalid(VerifyError::Rejected(Groth16Error::ProofInvalid));
+					continue;
+				}
+				if !failing {
+					if !afford(group.len(), &mut weight) {
+						continue;
+					}
+					let (rest, holds) = check(&group, &mut verdicts);
+					if holds {
+						rest.iter().for_each(|member| verdicts[*member] = Verdict::Valid);
+					} else {
+						stack.push((rest, true));
+					}
+					continue;
+				}
+				let (left, right) = group.split_at(group.len() / 2);
+				if !afford(left.len(), &mut weight) {
+					continue;
+				}
+				let (left, holds) = check(left, &mut verdicts);
+				if holds {
+					left.iter().for_each(|member| verdicts[*member] = Verdict::Valid);
+					stack.push((right.to_vec(), true));
+				} else {
+					stack.push((right.to_vec(), false));
+					stack.push((left, true));
+				}
+			}
+			(verdicts, weight)
+		}
+
+		/// The most [`Pallet::verify_batch`] spends after its first check, on `count` statements
+		/// of `inputs` inputs: `2 × verify_batch(count) + 2⌈log₂ count⌉ × verify_batch(1)`.
+		pub fn bisection_weight(count: u32, inputs: u32) -> Weight {
+			let levels = u32::BITS - count.saturating_sub(1).leading_zeros();
+			T::WeightInfo::verify_batch(count, inputs)
+				.saturating_mul(2)
+				.saturating_add(T::WeightInfo::verify_batch(1, inputs).saturating_mul(2 * levels as u64))
+		}
+
 		/// Counts one more consumer of key `id`, so it cannot be unregistered.
 		pub fn acquire(id: &VkId) -> Result<VkInfoOf<T>, Error<T>> {
 			VerifyingKeys::<T>::try_mutate(id, |info| {
@@ -379,6 +505,15 @@ impl<T: Config> Verifier for Pallet<T> {
 		proof: &cloudana_groth16::Proof,
 	) -> Result<(), VerifyError> {
 		Pallet::<T>::verify(circuit, public_inputs, proof)
+	}
+	fn verify_batch(
+		circuit: &CircuitId,
+		statements: &[(alloc::vec::Vec<cloudana_groth16::PublicInput>, cloudana_groth16::Proof)],
+	) -> (alloc::vec::Vec<Verdict>, frame_support::weights::Weight) {
+		Pallet::<T>::verify_batch(circuit, statements)
+	}
+	fn bisection_weight(count: u32, inputs: u32) -> frame_support::weights::Weight {
+		Pallet::<T>::bisection_weight(count, inputs)
 	}
 }
 

@@ -193,3 +193,101 @@ fn keys_with_many_inputs_register_and_verify() {
 		Verifier::do_try_state().unwrap();
 	});
 }
+
+mod batch {
+	use super::*;
+	use crate::Verdict;
+	use sp_runtime::traits::Zero;
+	use cloudana_groth16::encoding::encode_fr;
+
+	/// A registered simulated key of `n` inputs and `k` valid statements under it.
+	fn statements(n: u32, k: u32) -> (VkId, Vec<(Vec<PublicInput>, Proof)>) {
+		let trapdoor = Trapdoor::new(b"batch", n);
+		let vk = bounded(trapdoor.verifying_key());
+		let id = id_of(&vk);
+		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(ALICE), vk));
+		let statements = (0..k)
+			.map(|i| {
+				let inputs: Vec<PublicInput> = (0..n).map(|j| encode_fr(&ark_bn254::Fr::from((i * 100 + j + 1) as u64))).collect();
+				let proof = trapdoor.prove(&inputs).unwrap();
+				(inputs, proof)
+			})
+			.collect();
+		(id, statements)
+	}
+
+	fn invalid() -> Verdict {
+		Verdict::Invalid(VerifyError::Rejected(Groth16Error::ProofInvalid))
+	}
+
+	#[test]
+	fn a_valid_batch_is_all_valid_in_one_call() {
+		new_test_ext().execute_with(|| {
+			let (id, statements) = statements(4, 16);
+			let (verdicts, extra) = Verifier::verify_batch(&id, &statements);
+			assert_eq!(verdicts, vec![Verdict::Valid; 16]);
+			assert_eq!(extra, frame_support::weights::Weight::zero(), "no bisection for a batch that holds");
+		});
+	}
+
+	#[test]
+	fn bisection_never_misjudges_and_always_finds_a_single_invalid_proof() {
+		new_test_ext().execute_with(|| {
+			let (id, good) = statements(2, 6);
+			// Every subset of 6 positions made invalid (an input changed after proving).
+			for mask in 0u32..64 {
+				let mut batch = good.clone();
+				for (i, statement) in batch.iter_mut().enumerate() {
+					if mask & (1 << i) != 0 {
+						statement.0[1] = encode_fr(&ark_bn254::Fr::from(999_999u64));
+					}
+				}
+				let (verdicts, extra) = Verifier::verify_batch(&id, &batch);
+				for (i, verdict) in verdicts.iter().enumerate() {
+					let bad = mask & (1 << i) != 0;
+					match verdict {
+						Verdict::Valid => assert!(!bad, "mask {mask:06b}: invalid statement {i} judged valid"),
+						Verdict::Invalid(_) => {
+							assert!(bad, "mask {mask:06b}: valid statement {i} judged invalid");
+							assert_eq!(*verdict, invalid());
+						},
+						Verdict::Unresolved => assert!(mask.count_ones() > 1, "mask {mask:06b}: statement {i} left unresolved"),
+					}
+				}
+				let most = Verifier::bisection_weight(6, 2);
+				assert!(extra.all_lte(most), "mask {mask:06b}: bisection spent {extra:?}");
+				assert_eq!(mask == 0, extra.is_zero());
+			}
+		});
+	}
+
+	#[test]
+	fn malformed_and_miscounted_statements_get_their_own_errors() {
+		new_test_ext().execute_with(|| {
+			let (id, mut batch) = statements(3, 5);
+			batch[1].1.a = [0u8; 64];
+			batch[3].0.pop();
+			batch[4].0[0] = [0xff; 32];
+			let (verdicts, extra) = Verifier::verify_batch(&id, &batch);
+			assert_eq!(
+				verdicts,
+				vec![
+					Verdict::Valid,
+					Verdict::Invalid(VerifyError::Rejected(Groth16Error::IdentityInProof(cloudana_groth16::Element::ProofA))),
+					Verdict::Valid,
+					Verdict::Invalid(VerifyError::Rejected(Groth16Error::PublicInputCountMismatch { expected: 3, got: 2 })),
+					Verdict::Invalid(VerifyError::Rejected(Groth16Error::PublicInputNotInField(
+						cloudana_groth16::Element::PublicInput(0)
+					))),
+				]
+			);
+			assert!(extra.is_zero(), "refusing malformed statements needs no bisection");
+			// An unknown key: every statement, and not the prover's fault.
+			let (verdicts, _) = Verifier::verify_batch(&VkId::repeat_byte(7), &batch);
+			assert!(verdicts.iter().all(|v| *v == Verdict::Invalid(VerifyError::UnknownKey)));
+			assert!(!VerifyError::UnknownKey.blames_prover());
+			// The trait's single verification agrees with the batch on each statement.
+			assert_eq!(<Verifier as crate::Verifier>::verify(&id, &batch[0].0, &batch[0].1), Ok(()));
+		});
+	}
+}

@@ -43,6 +43,7 @@ pub trait WeightInfo {
 	fn register_vk(n: u32, ) -> Weight;
 	fn unregister_vk() -> Weight;
 	fn verify_proof(n: u32, ) -> Weight;
+	fn verify_batch(k: u32, n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_verifier` measured on the machine above, with the runtime's database weights.
@@ -94,6 +95,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(106_486_459, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
+	/// Storage: `Verifier::PreparedKeys` (r:1 w:0)
+	/// Not yet measured: an estimate until `scripts/benchmark-weights.sh` runs.
+	fn verify_batch(k: u32, n: u32, ) -> Weight {
+		Weight::from_parts(1_500_000_000, 41928)
+			.saturating_add(Weight::from_parts(600_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(110_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+	}
 }
 
 // For tests: the same numbers with RocksDB's database weights.
@@ -112,6 +121,12 @@ impl WeightInfo for () {
 	fn verify_proof(n: u32, ) -> Weight {
 		Weight::from_parts(1_704_660_652, 41928)
 			.saturating_add(Weight::from_parts(106_486_459, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+	}
+	fn verify_batch(k: u32, n: u32, ) -> Weight {
+		Weight::from_parts(1_500_000_000, 41928)
+			.saturating_add(Weight::from_parts(600_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(110_000_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 }

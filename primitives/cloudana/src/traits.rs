@@ -19,6 +19,8 @@
 
 use crate::{CircuitId, CompletedWork, Ineligibility, Offence, Proof, PublicInput, SlashId, VerifyError, WorkId};
 use frame_support::traits::fungible::{Balanced, Credit, Inspect};
+use alloc::vec::Vec;
+use frame_support::weights::Weight;
 use sp_runtime::{DispatchResult, Perbill};
 
 /// Verifies proofs against registered verifying keys.
@@ -31,6 +33,26 @@ pub trait Verifier {
 	fn release(circuit: &CircuitId);
 	/// Verifies `proof` for the full statement `public_inputs`.
 	fn verify(circuit: &CircuitId, public_inputs: &[PublicInput], proof: &Proof) -> Result<(), VerifyError>;
+	/// Verifies several proofs under one key together, each for its own full statement, and
+	/// finds the invalid ones in a batch that fails (by bisection, within
+	/// [`Verifier::bisection_weight`]); returns one [`Verdict`] per statement, in order, and the
+	/// weight spent beyond the first batch check.
+	fn verify_batch(circuit: &CircuitId, statements: &[(Vec<PublicInput>, Proof)]) -> (Vec<Verdict>, Weight);
+	/// The most [`Verifier::verify_batch`] spends beyond its first batch check on `count`
+	/// statements of `inputs` public inputs each.
+	fn bisection_weight(count: u32, inputs: u32) -> Weight;
+}
+
+/// What a batch verification says of one statement.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Verdict {
+	/// The proof is valid (for a batch: the batch check it took part in held).
+	Valid,
+	/// The proof or statement was refused, as [`Verifier::verify`] would refuse it.
+	Invalid(VerifyError),
+	/// Its batch failed and the bisection budget ran out before this statement was decided:
+	/// nothing is settled for it (it can be sent again).
+	Unresolved,
 }
 
 /// Who registered a verifying key (and so may know its trapdoor).

@@ -7,10 +7,10 @@
 //! Both functions are deterministic and never panic: every input is validated and every failure
 //! is returned as a [`Groth16Error`].
 //!
-//! In wasm they are imported as `ext_groth_16_prepare_verifying_key_version_1` and
-//! `ext_groth_16_verify_prepared_version_1`.
+//! In wasm they are imported as `ext_groth_16_prepare_verifying_key_version_1`,
+//! `ext_groth_16_verify_prepared_version_1` and `ext_groth_16_verify_batch_prepared_version_1`.
 
-use crate::types::Groth16Error;
+use crate::types::{BatchCheck, Groth16Error};
 use alloc::vec::Vec;
 #[cfg(not(substrate_runtime))]
 use crate::{types::VerifyingKey, verifier};
@@ -49,5 +49,23 @@ pub trait Groth16 {
 		proof: PassFatPointerAndRead<&[u8]>,
 	) -> AllocateAndReturnByCodec<Result<(), Groth16Error>> {
 		verifier::verify_prepared(prepared_key, public_inputs, proof)
+	}
+
+	/// Validates `k` statements and verifies them together against one prepared key (random
+	/// linear combination, one multi-Miller loop and one final exponentiation): see
+	/// [`verifier::verify_batch_prepared`](crate::verifier::verify_batch_prepared).
+	///
+	/// - `prepared_key`: as for `verify_prepared`;
+	/// - `public_inputs`: the `k` statements' inputs one after another, `k × n × 32` bytes;
+	/// - `proofs`: the `k` proofs, `k × 256` bytes.
+	///
+	/// Returns the statements that failed validation (index and error) and whether the
+	/// combined check of the others holds; an error if the key or the byte lengths are wrong.
+	fn verify_batch_prepared(
+		prepared_key: PassFatPointerAndRead<&[u8]>,
+		public_inputs: PassFatPointerAndRead<&[u8]>,
+		proofs: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<BatchCheck, Groth16Error>> {
+		verifier::verify_batch_prepared(prepared_key, public_inputs, proofs)
 	}
 }

@@ -321,3 +321,15 @@ impl core::fmt::Debug for HexBytes<'_> {
 		Ok(())
 	}
 }
+
+/// What a batch verification found ([`crate::verifier::verify_batch_prepared`]).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Encode, Decode, TypeInfo)]
+pub struct BatchCheck {
+	/// The statements that failed validation, by index in the batch, each with its error
+	/// (checked one by one, before any pairing); they take no part in the combined check.
+	pub malformed: Vec<(u32, Groth16Error)>,
+	/// Whether the combined pairing check of every other statement holds (true when there is
+	/// none). If it does, each of them is valid, except with probability at most 2⁻¹²⁸; if it
+	/// does not, at least one of them is invalid.
+	pub holds: bool,
+}

@@ -6,7 +6,7 @@
 use crate::{
 	encoding::{decode_fr, decode_g1, decode_g2},
 	types::{
-		Element, G1Bytes, Groth16Error, Proof, PublicInput, VerifyingKey, MAX_PUBLIC_INPUTS,
+		BatchCheck, Element, G1Bytes, Groth16Error, Proof, PublicInput, VerifyingKey, MAX_PUBLIC_INPUTS,
 		SCALAR_LEN,
 	},
 };
@@ -188,4 +188,140 @@ pub fn verify<Ic: AsRef<[G1Bytes]>>(
 		.map(|(i, input)| decode_fr(input, Element::PublicInput(i as u32)))
 		.collect::<Result<Vec<_>, _>>()?;
 	verify_decoded(&ark_groth16::prepare_verifying_key(&key), &inputs, &proof)
+}
+
+/// Domain tag of the batch transcript ([`batch_coefficients`]).
+pub const BATCH_TRANSCRIPT_TAG: &[u8] = b"cloudana/groth16-batch/v1";
+
+/// The random-linear-combination coefficients `ρ₀ … ρₖ₋₁` of a batch, by Fiat–Shamir: each
+/// `ρᵢ` is the first 16 bytes (little-endian, so `1 ≤ ρᵢ < 2¹²⁸`; a zero becomes 1) of
+/// `blake2b-256(seed ‖ i as u32 LE)`, where
+/// `seed = blake2b-256(TAG ‖ blake2b-256(prepared key) ‖ k as u32 LE ‖ inputs₀ ‖ proof₀ ‖ … )`
+/// with each statement's public inputs as `n × 32` big-endian bytes and its proof as the
+/// 256-byte `A ‖ B ‖ C`. Every coefficient so depends on every byte of the key and of the whole
+/// batch: a prover cannot choose its proofs after seeing its coefficients.
+pub fn batch_coefficients<'a>(
+	prepared_key: &[u8],
+	statements: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+) -> Vec<u128> {
+	let count = statements.clone().count() as u32;
+	let mut transcript = Vec::with_capacity(BATCH_TRANSCRIPT_TAG.len() + 36 + count as usize * 400);
+	transcript.extend_from_slice(BATCH_TRANSCRIPT_TAG);
+	transcript.extend_from_slice(&sp_crypto_hashing::blake2_256(prepared_key));
+	transcript.extend_from_slice(&count.to_le_bytes());
+	for (inputs, proof) in statements {
+		transcript.extend_from_slice(inputs);
+		transcript.extend_from_slice(proof);
+	}
+	let seed = sp_crypto_hashing::blake2_256(&transcript);
+	(0..count)
+		.map(|i| {
+			let mut block = [0u8; 36];
+			block[..32].copy_from_slice(&seed);
+			block[32..].copy_from_slice(&i.to_le_bytes());
+			let digest = sp_crypto_hashing::blake2_256(&block);
+			let mut low = [0u8; 16];
+			low.copy_from_slice(&digest[..16]);
+			u128::from_le_bytes(low).max(1)
+		})
+		.collect()
+}
+
+/// Checks `Π e(ρᵢ·Aᵢ, Bᵢ) = e(α, β)^{Σρᵢ} · e(Σᵢ ρᵢ·Lᵢ, γ) · e(Σᵢ ρᵢ·Cᵢ, δ)`, with
+/// `Lᵢ = IC₀ + Σⱼ xᵢⱼ·ICⱼ`, for decoded statements and their coefficients: one multi-Miller loop
+/// of `k + 3` pairs and one final exponentiation. `Σᵢ ρᵢ·Lᵢ` is computed as
+/// `(Σᵢρᵢ)·IC₀ + Σⱼ (Σᵢ ρᵢ·xᵢⱼ)·ICⱼ`, one multi-scalar multiplication of `n + 1` points
+/// whatever `k` is. True for an empty batch.
+pub fn verify_batch_decoded(
+	key: &PreparedVerifyingKey<Bn254>,
+	statements: &[(Vec<Fr>, ark_groth16::Proof<Bn254>)],
+	coefficients: &[u128],
+) -> bool {
+	use ark_ec::{pairing::Pairing, CurveGroup, VariableBaseMSM};
+	use ark_ff::{One, Zero};
+	if statements.is_empty() {
+		return true;
+	}
+	let ic = &key.vk.gamma_abc_g1;
+	let rhos: Vec<Fr> = coefficients.iter().map(|rho| Fr::from(*rho)).collect();
+	let mut input_sums = alloc::vec![Fr::zero(); ic.len()];
+	for ((inputs, _), rho) in statements.iter().zip(&rhos) {
+		input_sums[0] += rho;
+		for (sum, x) in input_sums[1..].iter_mut().zip(inputs) {
+			*sum += *rho * x;
+		}
+	}
+	let Ok(inputs_term) = <ark_bn254::G1Projective as VariableBaseMSM>::msm(ic, &input_sums) else { return false };
+	let cs: Vec<G1Affine> = statements.iter().map(|(_, proof)| proof.c).collect();
+	let Ok(c_term) = <ark_bn254::G1Projective as VariableBaseMSM>::msm(&cs, &rhos) else { return false };
+	let rho_sum: Fr = rhos.iter().copied().sum();
+	let mut g1: Vec<ark_bn254::G1Projective> =
+		statements.iter().zip(&rhos).map(|((_, proof), rho)| proof.a * rho).collect();
+	g1.push(inputs_term);
+	g1.push(c_term);
+	g1.push(-(key.vk.alpha_g1 * rho_sum));
+	let g1 = ark_bn254::G1Projective::normalize_batch(&g1);
+	let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> =
+		statements.iter().map(|(_, proof)| proof.b.into()).collect();
+	g2.push(key.gamma_g2_neg_pc.clone());
+	g2.push(key.delta_g2_neg_pc.clone());
+	g2.push(key.vk.beta_g2.into());
+	let product = Bn254::multi_miller_loop(g1, g2);
+	Bn254::final_exponentiation(product).is_some_and(|out| out.0.is_one())
+}
+
+/// Verifies `k` proofs under one prepared key at once, from bytes as the chain stores and
+/// receives them: `public_inputs` is the `k` statements' inputs one after another (`k × n × 32`
+/// bytes, `n` the key's input count) and `proofs` the `k` proofs (`k × 256` bytes).
+///
+/// Each statement is first validated on its own, exactly as [`verify_prepared`] does; those
+/// that fail are listed in [`BatchCheck::malformed`] with their error. The rest are checked
+/// together by [`verify_batch_decoded`] with coefficients from [`batch_coefficients`] (over the
+/// statements that passed validation, in order).
+///
+/// Soundness: if any statement in the combined check is invalid, the check holds with
+/// probability at most 2⁻¹²⁸ over random 128-bit coefficients (the small-exponents test of
+/// Bellare, Garay and Rabin, "Fast Batch Verification for Modular Exponentiation and Digital
+/// Signatures", EUROCRYPT 1998, applied in the prime-order target group). Deriving them by
+/// Fiat–Shamir from the whole batch (random-oracle model) leaves a cheating prover to try
+/// batches until the hash favours one: about 2¹²⁸ attempts.
+///
+/// Errors (the whole batch): [`Groth16Error::MalformedPreparedKey`]; [`Groth16Error::MalformedEncoding`]
+/// if the byte lengths are not `k × n × 32` and `k × 256` for the same `k`.
+pub fn verify_batch_prepared(
+	prepared_key: &[u8],
+	public_inputs: &[u8],
+	proofs: &[u8],
+) -> Result<BatchCheck, Groth16Error> {
+	use crate::types::PROOF_LEN;
+	let key = decode_prepared_key(prepared_key)?;
+	let n = key.vk.gamma_abc_g1.len() - 1;
+	let stride = n * SCALAR_LEN;
+	if proofs.len() % PROOF_LEN != 0 {
+		return Err(Groth16Error::MalformedEncoding);
+	}
+	let count = proofs.len() / PROOF_LEN;
+	if public_inputs.len() != count * stride {
+		return Err(Groth16Error::MalformedEncoding);
+	}
+	let mut check = BatchCheck::default();
+	let mut decoded = Vec::with_capacity(count);
+	let mut raw = Vec::with_capacity(count);
+	for i in 0..count {
+		let inputs = &public_inputs[i * stride..(i + 1) * stride];
+		let proof = &proofs[i * PROOF_LEN..(i + 1) * PROOF_LEN];
+		let statement = Proof::from_bytes(proof)
+			.and_then(|p| decode_proof(&p))
+			.and_then(|p| Ok((decode_public_inputs(inputs)?, p)));
+		match statement {
+			Ok(statement) => {
+				decoded.push(statement);
+				raw.push((inputs, proof));
+			},
+			Err(error) => check.malformed.push((i as u32, error)),
+		}
+	}
+	let coefficients = batch_coefficients(prepared_key, raw.iter().copied());
+	check.holds = verify_batch_decoded(&key, &decoded, &coefficients);
+	Ok(check)
 }
