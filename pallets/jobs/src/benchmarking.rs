@@ -249,6 +249,45 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// `k` valid results of `n` public inputs each under one key, in one `submit_results`:
+	/// every job of its own requester (the most accounts touched), one prover, every result
+	/// paid. The bisection a failing batch may need is weighed by the verifier
+	/// (`Verifier::bisection_weight`), on top.
+	#[benchmark]
+	fn submit_results(
+		k: Linear<1, { T::MaxBatch::get() }>,
+		n: Linear<2, { 1 + T::MaxInputs::get() + T::MaxOutputs::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let (inputs_len, outputs_len) = split::<T>(n);
+		let (circuit, trapdoor) = circuit::<T>(inputs_len, outputs_len);
+		let prover = funded::<T>("prover", 0);
+		T::BenchmarkHelper::register_prover(&prover, circuit);
+		let outputs = outputs::<T>(outputs_len)?;
+		let mut results = Vec::new();
+		for i in 0..k {
+			let requester = funded::<T>("requester", i);
+			let job = submit_job::<T>(&requester, circuit, inputs_len)?;
+			Jobs::<T>::lock(RawOrigin::Signed(prover.clone()).into(), job)?;
+			let record = Jobs::<T>::job(job).ok_or(BenchmarkError::Stop("job"))?;
+			let statement = Jobs::<T>::statement(WorkId::Job(job), &prover, &record.inputs, &outputs);
+			let proof = trapdoor.prove(&statement).map_err(|_| BenchmarkError::Stop("simulated proof"))?;
+			results.push(BatchedResult::<T> { work: WorkId::Job(job), outputs: outputs.clone(), proof });
+		}
+		let batches: BoundedVec<KeyResults<T>, T::MaxBatchKeys> = alloc::vec![KeyResults {
+			circuit,
+			results: results.try_into().map_err(|_| BenchmarkError::Stop("MaxBatch"))?,
+		}]
+		.try_into()
+		.map_err(|_| BenchmarkError::Stop("MaxBatchKeys"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(prover), batches);
+
+		assert!(matches!(Jobs::<T>::job(0).map(|j| j.status), Some(JobStatus::Completed { .. })));
+		assert!(matches!(Jobs::<T>::job(k as u64 - 1).map(|j| j.status), Some(JobStatus::Completed { .. })));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn cancel() -> Result<(), BenchmarkError> {
 		let requester = funded::<T>("requester", 0);

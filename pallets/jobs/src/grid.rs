@@ -20,7 +20,7 @@
 //! close.
 
 use crate::{
-	funds, pallet::*, Deadline, GridId, GridJob, GridJobOf, GridStatus, GridTermsOf, HyperParamsOf, RecordId, Slot,
+	funds, pallet::*, CircuitId, Deadline, Lock, GridId, GridJob, GridJobOf, GridStatus, GridTermsOf, HyperParamsOf, RecordId, Slot,
 	SlotIndex, SlotPayout, SlotState, Verifier, WorkId, WorkOutcomes,
 };
 use alloc::vec::Vec;
@@ -137,18 +137,55 @@ impl<T: Config> Pallet<T> {
 		outputs: BoundedVec<PublicInput, T::MaxOutputs>,
 		proof: &Proof,
 	) -> Result<Weight, DispatchError> {
-		let mut grid = GridJobs::<T>::get(id).ok_or(Error::<T>::GridNotFound)?;
+		let (circuit, statement) = Self::slot_statement(&who, id, slot, &outputs)?;
+		let verdict = T::Verifier::verify(&circuit, &statement, proof);
+		Self::settle_slot_result(&who, id, slot, outputs, verdict)
+	}
+
+	/// Loads a slot's grid and lock and checks a result by `who` against them (see
+	/// [`Pallet::check_result`]; the metric output below 2¹²⁸).
+	fn checked_slot(
+		who: &T::AccountId,
+		id: GridId,
+		slot: SlotIndex,
+		outputs: &[PublicInput],
+	) -> Result<(GridJobOf<T>, Lock<T>, u128), DispatchError> {
+		let grid = GridJobs::<T>::get(id).ok_or(Error::<T>::GridNotFound)?;
 		ensure!(grid.status == GridStatus::Open, Error::<T>::GridClosed);
 		let SlotState::Locked(lock) = grid.slots.get(slot as usize).ok_or(Error::<T>::SlotNotFound)?.state.clone()
 		else {
 			return Err(Error::<T>::SlotNotLocked.into());
 		};
-		Self::check_result(&lock, &who, grid.outputs, &outputs)?;
+		Self::check_result(&lock, who, grid.outputs, outputs)?;
 		let metric = metric_of(&outputs[grid.metric_output as usize]).ok_or(Error::<T>::MetricOutOfRange)?;
+		Ok((grid, lock, metric))
+	}
+
+	/// Checks a result for a slot; returns the grid's circuit and the full statement.
+	pub(crate) fn slot_statement(
+		who: &T::AccountId,
+		id: GridId,
+		slot: SlotIndex,
+		outputs: &[PublicInput],
+	) -> Result<(CircuitId, Vec<PublicInput>), DispatchError> {
+		let (grid, lock, _) = Self::checked_slot(who, id, slot, outputs)?;
+		Ok((grid.circuit, Self::statement(WorkId::Slot(id, slot), &lock.prover, &grid.inputs, outputs)))
+	}
+
+	/// Settles a checked slot result with its proof's `verdict`; closes the grid when every
+	/// slot is settled. Returns its weight.
+	pub(crate) fn settle_slot_result(
+		who: &T::AccountId,
+		id: GridId,
+		slot: SlotIndex,
+		outputs: BoundedVec<PublicInput, T::MaxOutputs>,
+		verdict: Result<(), crate::VerifyError>,
+	) -> Result<Weight, DispatchError> {
+		let (mut grid, lock, metric) = Self::checked_slot(who, id, slot, &outputs)?;
 		let work = WorkId::Slot(id, slot);
 		let n = 1 + grid.inputs.len() as u32 + outputs.len() as u32;
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut weight = match Self::verify_result(work, &lock, &grid.circuit, &grid.inputs, &outputs, proof) {
+		let mut weight = match verdict {
 			Ok(()) => {
 				Self::complete_lock(
 					work,

@@ -98,13 +98,39 @@ impl<T: Config> Pallet<T> {
 		outputs: BoundedVec<PublicInput, T::MaxOutputs>,
 		proof: &Proof,
 	) -> Result<Weight, DispatchError> {
+		let (circuit, statement) = Self::job_statement(&who, id, &outputs)?;
+		let verdict = T::Verifier::verify(&circuit, &statement, proof);
+		Self::settle_job_result(&who, id, outputs, verdict)
+	}
+
+	/// Checks a result for job `id` by `who` against its lock (see [`Pallet::check_result`]);
+	/// returns the job's circuit and the full statement the proof must prove.
+	pub(crate) fn job_statement(
+		who: &T::AccountId,
+		id: JobId,
+		outputs: &[PublicInput],
+	) -> Result<(crate::CircuitId, Vec<PublicInput>), DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		let JobStatus::Locked(lock) = &job.status else { return Err(Error::<T>::JobNotLocked.into()) };
+		Self::check_result(lock, who, job.outputs, outputs)?;
+		Ok((job.circuit, Self::statement(WorkId::Job(id), &lock.prover, &job.inputs, outputs)))
+	}
+
+	/// Settles a checked result for job `id` with its proof's `verdict`: pays the prover, or
+	/// reopens / expires the job (the prover at fault), or voids it. Returns its weight.
+	pub(crate) fn settle_job_result(
+		who: &T::AccountId,
+		id: JobId,
+		outputs: BoundedVec<PublicInput, T::MaxOutputs>,
+		verdict: Result<(), crate::VerifyError>,
+	) -> Result<Weight, DispatchError> {
 		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		let JobStatus::Locked(lock) = job.status.clone() else { return Err(Error::<T>::JobNotLocked.into()) };
-		Self::check_result(&lock, &who, job.outputs, &outputs)?;
+		Self::check_result(&lock, who, job.outputs, &outputs)?;
 		let work = WorkId::Job(id);
 		let n = 1 + job.inputs.len() as u32 + outputs.len() as u32;
 		let now = frame_system::Pallet::<T>::block_number();
-		match Self::verify_result(work, &lock, &job.circuit, &job.inputs, &outputs, proof) {
+		match verdict {
 			Ok(()) => {
 				let requester = job.requester.clone();
 				let price = lock.price;

@@ -91,12 +91,13 @@ extern crate alloc;
 
 pub use cloudana_primitives::artifacts::{Artifact, CircomJob, InputData};
 pub use cloudana_primitives::{
-	traits::{FeePolicy, ProverRegistry, Verifier, WorkOutcomes},
+	traits::{FeePolicy, ProverRegistry, Verdict, Verifier, WorkOutcomes},
 	CircuitId, CompletedWork, GridId, Ineligibility, JobId, Offence, SlotIndex, VerifyError, WorkId,
 };
 pub use pallet::*;
 pub use types::*;
 
+pub mod batch;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod deadline;
@@ -230,6 +231,15 @@ pub mod pallet {
 		/// The longest hyper-parameter vector of a slot, bytes.
 		#[pallet::constant]
 		type MaxHyperParamsLen: Get<u32>;
+
+		/// The most results one [`Pallet::submit_results`] carries, all keys together (at most
+		/// [`cloudana_primitives::traits::MAX_BENCHMARKED_BATCH`], 256).
+		#[pallet::constant]
+		type MaxBatch: Get<u32>;
+
+		/// The most verifying keys one [`Pallet::submit_results`] groups its results under.
+		#[pallet::constant]
+		type MaxBatchKeys: Get<u32>;
 
 		/// Milliseconds per block, for the off-chain worker's proving-time estimates when the
 		/// node does not say otherwise.
@@ -383,6 +393,22 @@ pub mod pallet {
 			/// What failed.
 			reason: VerifyError,
 		},
+		/// A result of a [`Pallet::submit_results`] batch was refused before verification (it
+		/// would have failed [`Pallet::submit_result`] or [`Pallet::submit_slot_result`] with
+		/// `error`); nothing changed for its work.
+		ResultRefused {
+			/// The work.
+			work: WorkId,
+			/// Why: the error the single call would have returned.
+			error: DispatchError,
+		},
+		/// A result of a [`Pallet::submit_results`] batch was left undecided: its batch failed
+		/// and the bisection's weight ran out before it was reached. Nothing changed for its
+		/// work; the lock stands, and the prover may send it again.
+		ResultDeferred {
+			/// The work.
+			work: WorkId,
+		},
 		/// The requester cancelled an open job.
 		JobCancelled {
 			/// The job.
@@ -451,6 +477,14 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// No job with this id (never submitted, or pruned).
 		JobNotFound,
+		/// A [`Pallet::submit_results`] call carries no result, more than `MaxBatch` results in
+		/// all, or a key group with none.
+		BadBatchSize,
+		/// A [`Pallet::submit_results`] call names the same work twice, or the same key in two
+		/// groups.
+		DuplicateInBatch,
+		/// A result's work is on another circuit than the key group it was sent under.
+		WrongCircuit,
 		/// A circom job's artifact is malformed: a location that is not an `http://` or
 		/// `https://` URL with a host, a size of zero, or an empty public input.
 		MalformedArtifacts,
@@ -531,6 +565,11 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxSlots::get() > 0 && T::MaxSlots::get() <= 1 << 16, "MaxSlots must be 1 to 65 536");
+			assert!(
+				T::MaxBatch::get() > 0 && T::MaxBatch::get() <= cloudana_primitives::traits::MAX_BENCHMARKED_BATCH,
+				"MaxBatch must be 1 to 256, the batch sizes verification is benchmarked for"
+			);
+			assert!(T::MaxBatchKeys::get() > 0, "MaxBatchKeys must be positive");
 			assert!(!T::MaxLockTimeout::get().is_zero(), "MaxLockTimeout must be positive");
 			assert!(!T::MinProofTimeout::get().is_zero(), "MinProofTimeout must be positive");
 			assert!(T::MinProofTimeout::get() <= T::MaxProofTimeout::get(), "MinProofTimeout must not exceed MaxProofTimeout");
@@ -788,6 +827,39 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_submit_slot_result(who, grid, slot, outputs, &proof).map(|weight| Some(weight).into()).map_err(Into::into)
+		}
+		/// Submit many results at once, grouped by verifying key; verify each group in one
+		/// batch; settle each result as [`Pallet::submit_result`] (a job) or
+		/// [`Pallet::submit_slot_result`] (a slot) would.
+		///
+		/// - Origin: signed by the prover that locked every work in the batch.
+		/// - `batches`: 1 to `MaxBatchKeys` groups, each a circuit (verifying key) and 1 to
+		///   `MaxBatch` results ([`BatchedResult`]: work, outputs, proof) for work on that
+		///   circuit; at most `MaxBatch` results in all, no work twice, no key twice.
+		///
+		/// Each result is checked as the single call checks it; one that fails is refused
+		/// alone ([`Event::ResultRefused`] with the single call's error, e.g.
+		/// [`Error::JobNotLocked`], [`Error::NotJobProver`], [`Error::ProofDeadlinePassed`],
+		/// [`Error::WrongCircuit`]) and its work is untouched. The checked results of a group
+		/// are verified together (random linear combination, one multi-Miller loop, one final
+		/// exponentiation). If the batch check fails it is bisected to find the invalid
+		/// proofs: valid results are paid ([`Event::JobCompleted`], [`Event::SlotProven`]),
+		/// invalid proofs are offences exactly as in the single call ([`Event::ProofRejected`]),
+		/// key or statement faults void the work ([`Event::Voided`]), and results the bisection
+		/// could not reach within its weight are left locked ([`Event::ResultDeferred`]).
+		///
+		/// Weight: see [`crate::batch`]; the unused bisection allowance is refunded.
+		///
+		/// Errors (the whole call, nothing changes): [`Error::BadBatchSize`],
+		/// [`Error::DuplicateInBatch`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(Pallet::<T>::results_weight(batches))]
+		pub fn submit_results(
+			origin: OriginFor<T>,
+			batches: BoundedVec<KeyResults<T>, T::MaxBatchKeys>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_results(who, batches.into_inner()).map(|weight| Some(weight).into()).map_err(Into::into)
 		}
 	}
 

@@ -173,6 +173,8 @@ impl pallet_jobs::Config for Test {
 	type MaxDeadlineWeight = MaxDeadlineWeight;
 	type MaxSlots = ConstU32<8>;
 	type MaxHyperParamsLen = ConstU32<32>;
+	type MaxBatch = ConstU32<8>;
+	type MaxBatchKeys = ConstU32<2>;
 	type BlockTimeMs = ConstU64<6_000>;
 	type AuthorityId = crate::crypto::ProverAuthId;
 	type WeightInfo = ();
@@ -226,7 +228,7 @@ impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
 		register_key(vk)
 	}
 	fn register_prover(who: &AccountId, circuit: CircuitId) {
-		ProverStaking::register(RuntimeOrigin::signed(who.clone()), 10_000, vec![circuit].try_into().unwrap()).unwrap();
+		ProverStaking::register(RuntimeOrigin::signed(who.clone()), 1_000_000, vec![circuit].try_into().unwrap()).unwrap();
 	}
 }
 

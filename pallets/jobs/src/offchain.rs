@@ -184,6 +184,9 @@ struct Worker<T: Config> {
 	memory: Memory,
 	nonces: Nonces<T>,
 	assessed: usize,
+	/// Results proven and verified here in this run, to send once every lock was driven:
+	/// `(key index, circuit, result)`.
+	ready: Vec<(usize, CircuitId, crate::BatchedResult<T>)>,
 }
 
 /// One run of the worker, after block `now`.
@@ -222,8 +225,10 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		memory: Memory::load(),
 		nonces: Nonces::load(block),
 		assessed: 0,
+		ready: Vec::new(),
 	};
 	worker.drive_locks();
+	worker.send_results();
 	if capabilities.accepting {
 		for circuit in &capabilities.circuits {
 			worker.lock_open_work(CircuitId::from(circuit.0));
@@ -362,14 +367,6 @@ impl<T: Config> View<T> {
 		}
 	}
 
-	/// The call that submits `outputs` and `proof` for this work.
-	fn result_call(&self, outputs: BoundedVec<PublicInput, T::MaxOutputs>, proof: Proof) -> Call<T> {
-		let proof = alloc::boxed::Box::new(proof);
-		match self.work {
-			WorkId::Job(job) => Call::submit_result { job, outputs, proof },
-			WorkId::Slot(grid, slot) => Call::submit_slot_result { grid, slot, outputs, proof },
-		}
-	}
 }
 
 impl<T: Config> Worker<T> {
@@ -396,22 +393,85 @@ impl<T: Config> Worker<T> {
 	/// Drives every lock a local key holds.
 	fn drive_locks(&mut self) {
 		let accounts = self.accounts.clone();
-		for account in &accounts {
+		for (index, account) in accounts.iter().enumerate() {
 			let works: Vec<WorkId> = ActiveLocks::<T>::iter_key_prefix(&account.id).collect();
 			for work in works {
 				self.memory.update(work, |m| m.locked = true);
 				if let Some(view) = View::<T>::locked_by(work, &account.id, self.now) {
 					if self.now < view.lockable_until {
-						self.drive(&view, account);
+						self.drive(&view, account, index);
 					}
 				}
 			}
 		}
 	}
 
+	/// Sends the results this run made ready, per key: one alone as `submit_result` /
+	/// `submit_slot_result`, several as `submit_results` grouped by verifying key (chunks of at
+	/// most `MaxBatch` results and `MaxBatchKeys` keys), so the chain verifies each group in one
+	/// batch.
+	fn send_results(&mut self) {
+		let ready = core::mem::take(&mut self.ready);
+		for (index, account) in self.accounts.clone().iter().enumerate() {
+			let mine: Vec<(CircuitId, crate::BatchedResult<T>)> =
+				ready.iter().filter(|(i, _, _)| *i == index).map(|(_, c, r)| (*c, r.clone())).collect();
+			if mine.len() == 1 {
+				let (_, result) = &mine[0];
+				let call = match result.work {
+					WorkId::Job(job) => Call::submit_result {
+						job,
+						outputs: result.outputs.clone(),
+						proof: alloc::boxed::Box::new(result.proof.clone()),
+					},
+					WorkId::Slot(grid, slot) => Call::submit_slot_result {
+						grid,
+						slot,
+						outputs: result.outputs.clone(),
+						proof: alloc::boxed::Box::new(result.proof.clone()),
+					},
+				};
+				self.sent(account, call, &[result.work]);
+				continue;
+			}
+			for chunk in mine.chunks(T::MaxBatch::get().max(1) as usize) {
+				let mut groups: Vec<crate::KeyResults<T>> = Vec::new();
+				let mut works = Vec::new();
+				for (circuit, result) in chunk {
+					let at = match groups.iter().position(|g| g.circuit == *circuit) {
+						Some(at) => at,
+						None if (groups.len() as u32) < T::MaxBatchKeys::get() => {
+							groups.push(crate::KeyResults { circuit: *circuit, results: BoundedVec::new() });
+							groups.len() - 1
+						},
+						// More keys than one call takes: left for the next run.
+						None => continue,
+					};
+					if groups[at].results.try_push(result.clone()).is_ok() {
+						works.push(result.work);
+					}
+				}
+				let Ok(batches) = BoundedVec::try_from(groups) else { continue };
+				self.sent(account, Call::submit_results { batches }, &works);
+			}
+		}
+	}
+
+	/// Sends `call` with `account` and records the results of `works` as sent.
+	fn sent(&mut self, account: &Account<T>, call: Call<T>, works: &[WorkId]) {
+		if self.send(account, call) {
+			let block = self.block;
+			for work in works {
+				log::info!(target: LOG, "submitting the result of {work}{}", if works.len() > 1 { " (batched)" } else { "" });
+				self.memory.update(*work, |m| m.result_sent = Some(block));
+			}
+		} else {
+			log::warn!(target: LOG, "could not send the results of {} work(s)", works.len());
+		}
+	}
+
 	/// Hands a locked piece of work to the daemon if it does not have it, and sends the result
 	/// once proven and verified here.
-	fn drive(&mut self, view: &View<T>, account: &Account<T>) {
+	fn drive(&mut self, view: &View<T>, account: &Account<T>, index: usize) {
 		let work = view.work;
 		let request = view.request(&account.id);
 		let task = request.task_id();
@@ -458,13 +518,7 @@ impl<T: Config> Worker<T> {
 					}
 					return;
 				}
-				if self.send(account, view.result_call(outputs, proof)) {
-					log::info!(target: LOG, "submitting the result of {work}");
-					let block = self.block;
-					self.memory.update(work, |m| m.result_sent = Some(block));
-				} else {
-					log::warn!(target: LOG, "could not send the result of {work}");
-				}
+				self.ready.push((index, view.circuit, crate::BatchedResult { work, outputs, proof }));
 			},
 		}
 	}

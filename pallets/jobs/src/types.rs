@@ -1,7 +1,7 @@
 //! The records pallet-jobs stores.
 
 use crate::Config;
-use cloudana_primitives::{CircuitId, GridId, JobId, PublicInput, SlotIndex, VerifyError};
+use cloudana_primitives::{CircuitId, GridId, JobId, PublicInput, SlotIndex, VerifyError, WorkId};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -330,4 +330,35 @@ pub trait BenchmarkHelper<AccountId> {
 	/// Makes `who` (already funded) a prover of `circuit` eligible for any price and for many
 	/// concurrent locks.
 	fn register_prover(who: &AccountId, circuit: CircuitId);
+}
+
+/// One result in a [`crate::Pallet::submit_results`] batch: the work (a job or a grid slot),
+/// the prover's outputs and the proof, as [`crate::Pallet::submit_result`] and
+/// [`crate::Pallet::submit_slot_result`] take them.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct BatchedResult<T: Config> {
+	/// The work the result is for.
+	pub work: WorkId,
+	/// The prover's public outputs, each below r.
+	pub outputs: BoundedVec<PublicInput, T::MaxOutputs>,
+	/// A Groth16 proof (EIP-197, 256 bytes) of `binding ‖ inputs ‖ outputs`.
+	pub proof: cloudana_groth16::Proof,
+}
+
+/// The results of a [`crate::Pallet::submit_results`] call under one verifying key: they are
+/// verified together, in one batch.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct KeyResults<T: Config> {
+	/// The circuit (verifying key) of every work in `results`.
+	pub circuit: CircuitId,
+	/// 1 to `MaxBatch` results.
+	pub results: BoundedVec<BatchedResult<T>, T::MaxBatch>,
 }

@@ -45,6 +45,7 @@ pub trait WeightInfo {
 	fn lock() -> Weight;
 	fn submit_result(n: u32, ) -> Weight;
 	fn submit_result_invalid(n: u32, ) -> Weight;
+	fn submit_results(k: u32, n: u32, ) -> Weight;
 	fn cancel() -> Weight;
 	fn submit_grid(s: u32, ) -> Weight;
 	fn lock_slot() -> Weight;
@@ -238,6 +239,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OpenWork` (r:0 w:1)
 	/// Proof: `Jobs::OpenWork` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Not yet measured: an estimate until `scripts/benchmark-weights.sh` runs.
+	fn submit_results(k: u32, n: u32, ) -> Weight {
+		Weight::from_parts(1_500_000_000, 41928)
+			.saturating_add(Weight::from_parts(900_000_000, 5000).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(110_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(k.into())))
+	}
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1042`
@@ -581,6 +592,15 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(93_798_096, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
+	}
+	fn submit_results(k: u32, n: u32, ) -> Weight {
+		Weight::from_parts(1_500_000_000, 41928)
+			.saturating_add(Weight::from_parts(900_000_000, 5000).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(110_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(k.into())))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(k.into())))
 	}
 	fn cancel() -> Weight {
 		Weight::from_parts(138_548_000, 6196)

@@ -7,7 +7,7 @@ use crate::{
 	funds, pallet::*, BalanceOf, CircuitId, Deadline, FeePolicy, Lock, ProverRegistry, Verifier, VerifyError, WorkId,
 	WorkOutcomes,
 };
-use cloudana_groth16::{Element, Proof, PublicInput};
+use cloudana_groth16::{Element, PublicInput};
 use cloudana_primitives::{CompletedWork, Offence};
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -93,18 +93,6 @@ impl<T: Config> Pallet<T> {
 		ensure!(outputs.len() as u32 == expected, Error::<T>::OutputCountMismatch);
 		ensure!(outputs.iter().all(in_field), Error::<T>::OutputNotInField);
 		Ok(())
-	}
-
-	/// Verifies a checked result's proof of `binding(work, prover) ‖ inputs ‖ outputs`.
-	pub(crate) fn verify_result(
-		work: WorkId,
-		lock: &Lock<T>,
-		circuit: &CircuitId,
-		inputs: &[PublicInput],
-		outputs: &[PublicInput],
-		proof: &Proof,
-	) -> Result<(), VerifyError> {
-		T::Verifier::verify(circuit, &Self::statement(work, &lock.prover, inputs, outputs), proof)
 	}
 
 	/// Whether a proof at `now` came in the first half of the lock's proof window.

@@ -57,7 +57,7 @@
 extern crate alloc;
 
 pub use cloudana_primitives::{
-	traits::{CircuitOwner, Verdict, Verifier},
+	traits::{CircuitOwner, Verdict, Verifier, MAX_BENCHMARKED_BATCH},
 	CircuitId, VerifyError,
 };
 pub use pallet::*;
@@ -73,10 +73,6 @@ mod types;
 pub mod weights;
 
 pub use weights::WeightInfo;
-
-/// The largest batch [`WeightInfo::verify_batch`] is benchmarked for: a batch user's bound
-/// (pallet-jobs' `MaxBatch`) must not exceed it.
-pub const MAX_BENCHMARKED_BATCH: u32 = 256;
 
 #[frame_support::pallet]
 pub mod pallet {

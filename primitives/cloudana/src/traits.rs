@@ -43,6 +43,10 @@ pub trait Verifier {
 	fn bisection_weight(count: u32, inputs: u32) -> Weight;
 }
 
+/// The largest batch a [`Verifier`] must verify, and the largest its batch weight is
+/// benchmarked for: a batch user's bound (pallet-jobs' `MaxBatch`) must not exceed it.
+pub const MAX_BENCHMARKED_BATCH: u32 = 256;
+
 /// What a batch verification says of one statement.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Verdict {

@@ -78,7 +78,8 @@ impl pallet_jobs::BenchmarkHelper<AccountId> for JobsBenchmarkHelper {
 			.expect("Root sets a valid score; qed");
 		pallet_prover_staking::Pallet::<Runtime>::register(
 			frame_system::RawOrigin::Signed(who.clone()).into(),
-			10_000 * CLD,
+			// Enough for `MaxBatch` concurrent locks at the benchmarks' price.
+			1_000_000 * CLD,
 			alloc::vec![circuit].try_into().expect("one circuit; qed"),
 		)
 		.expect("the benchmark funds the prover; qed");

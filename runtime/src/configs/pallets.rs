@@ -132,6 +132,8 @@ impl pallet_jobs::Config for Runtime {
 	type MaxDeadlineWeight = MaxDeadlineWeight;
 	type MaxSlots = ConstU32<32>;
 	type MaxHyperParamsLen = ConstU32<128>;
+	type MaxBatch = ConstU32<256>;
+	type MaxBatchKeys = ConstU32<8>;
 	type BlockTimeMs = ConstU64<SLOT_DURATION>;
 	type AuthorityId = pallet_jobs::crypto::ProverAuthId;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;

@@ -4,6 +4,7 @@
 //! in `attacks.rs`.
 
 mod attacks;
+mod batch;
 mod cancel;
 mod circom;
 mod conservation;

@@ -306,6 +306,45 @@ fn the_worker_hands_a_locked_job_over_and_submits_the_verified_proof() {
 }
 
 #[test]
+fn results_proven_in_the_same_run_are_sent_as_one_batch() {
+	with_worker(|w, http| {
+		let circuit = product_circuit();
+		register_key_prover(&w.key, circuit, 2);
+		let jobs: Vec<JobId> = (0..2)
+			.map(|_| {
+				let job = submit_product(circuit, 6, 7);
+				assert_ok!(Jobs::lock(RuntimeOrigin::signed(w.key.clone()), job));
+				job
+			})
+			.collect();
+		capabilities(&http, circuit);
+		let mut results = Vec::new();
+		for job in &jobs {
+			let request = job_request(circuit, *job, &w.key, 6, 7);
+			let proof = prove_product(&request.binding.0, 6, 7);
+			status(&http, &request, done(&request, 42, &proof));
+			results.push(crate::BatchedResult::<Test> { work: WorkId::Job(*job), outputs: outputs(&[42]), proof });
+		}
+		Jobs::offchain_worker(1);
+		let calls = pooled_calls(&w.pool);
+		let RuntimeCall::Jobs(Call::submit_results { batches }) = calls.first().cloned().expect("one call") else {
+			panic!("not a batch: {calls:?}")
+		};
+		assert_eq!(calls.len(), 1);
+		assert_eq!(batches.len(), 1);
+		assert_eq!(batches[0].circuit, circuit);
+		let mut sent = batches[0].results.to_vec();
+		sent.sort_by_key(|r| r.work);
+		assert_eq!(sent, results);
+		// Dispatching it completes both.
+		assert_ok!(Jobs::submit_results(RuntimeOrigin::signed(w.key.clone()), batches.clone()));
+		for job in jobs {
+			assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Completed { .. }));
+		}
+	});
+}
+
+#[test]
 fn item_9_a_proof_that_does_not_verify_here_is_not_sent() {
 	with_worker(|w, http| {
 		let (circuit, _, request) = locked_product_job(&w.key);
