@@ -7,7 +7,16 @@
 //!    function with all validation) — one runtime call per verification;
 //! 3. **host, in runtime**: `VerifierBenchApi_verify_host`, the same verification repeated
 //!    inside one runtime call — what each `submit_result` pays inside a block;
-//! 4. **pure wasm**: `VerifierBenchApi_verify_pure_wasm`, arkworks compiled into the runtime.
+//! 4. **pure wasm**: `VerifierBenchApi_verify_pure_wasm`, arkworks compiled into the runtime;
+//! 5. **native batched**: `cloudana_groth16::verifier::verify_batch_prepared` on batches of 1,
+//!    16, 64 and 256 copies of the statement (validation, Fiat–Shamir coefficients, one
+//!    multi-Miller loop, one final exponentiation), per proof;
+//! 6. **host batched**: `VerifierBenchApi_verify_batch_host`, `Verifier::verify_batch` in the
+//!    runtime (one host call per batch), per proof.
+//!
+//! It ends with `host/native: <ratio>` (single verification) and `results/block: <N>`: how many
+//! valid results of a 4-input statement under one key fit in one block's normal class by the
+//! benchmarked weights (`cloudana_runtime::capacity::results_per_block`).
 //!
 //! The key is registered with the real `Verifier::register_vk`, so every runtime path reads the
 //! prepared key from the bytes as stored on chain.
@@ -113,6 +122,8 @@ impl VerifyBenchCmd {
 				.map_err(|e| format!("{method}: {e}"))
 		};
 
+		let mut batched = Vec::new();
+
 		// 2. One runtime call per verification.
 		let args = (id, inputs.clone(), proof).encode();
 		let per_call = measure(repeat, iterations.min(50), |n| {
@@ -139,10 +150,45 @@ impl VerifyBenchCmd {
 		let pure = measure(repeat, (iterations / 10).max(3), |n| in_runtime("VerifierBenchApi_verify_pure_wasm", n))?;
 		println!("runtime, pure wasm, from the stored key:            {}", ms(pure));
 
+		// 5 and 6. Batches of copies of the statement.
+		let prepared = cloudana_groth16::verifier::prepare_verifying_key(&vk).map_err(|e| e.to_string())?;
+		let flat_inputs = cloudana_groth16::flatten_public_inputs(&inputs);
+		for k in [1u32, 16, 64, 256] {
+			let all_inputs = flat_inputs.repeat(k as usize);
+			let proofs = proof.to_bytes().repeat(k as usize);
+			let rounds = (iterations / k).max(2);
+			let native_batch = measure(repeat, rounds, |n| {
+				for _ in 0..n {
+					let check = cloudana_groth16::verifier::verify_batch_prepared(&prepared, &all_inputs, &proofs)
+						.map_err(|e| e.to_string())?;
+					if !check.holds || !check.malformed.is_empty() {
+						return Err("native batch verification failed".into());
+					}
+				}
+				Ok(())
+			})? / k;
+			let host_batch = measure(repeat, rounds, |n| {
+				for _ in 0..n {
+					let out = call("VerifierBenchApi_verify_batch_host", (id, inputs.clone(), proof, k).encode())?;
+					let valid = u32::decode(&mut &out[..]).map_err(|e| e.to_string())?;
+					if valid != k {
+						return Err(format!("host batch: {valid} of {k} valid"));
+					}
+				}
+				Ok(())
+			})? / k;
+			println!("batch of {k:>3}: native {} per proof, host {} per proof", ms(native_batch), ms(host_batch));
+			batched.push((k, native_batch, host_batch));
+		}
+
 		let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+		for (k, native_batch, host_batch) in &batched {
+			println!("batch of {k:>3}: single/batched per proof: native {:.2}, host {:.2}", ratio(native, *native_batch), ratio(host, *host_batch));
+		}
 		println!("pure-wasm/host: {:.2}", ratio(pure, host));
 		println!("host-per-call/native: {:.2}", ratio(per_call, native));
 		println!("host/native: {:.2}", ratio(host, native));
+		println!("results/block: {}", cloudana_runtime::capacity::results_per_block(4, 1));
 		Ok(())
 	}
 

@@ -66,6 +66,9 @@ sp_api::decl_runtime_apis! {
 		/// Verifies `n` times in wasm (arkworks compiled into the runtime), reading the prepared
 		/// key from storage each time; returns how many verified.
 		fn verify_pure_wasm(vk: H256, public_inputs: Vec<PublicInput>, proof: Proof, n: u32) -> u32;
+		/// Verifies a batch of `k` copies of the statement in one `Verifier::verify_batch`
+		/// (one host call); returns how many were judged valid.
+		fn verify_batch_host(vk: H256, public_inputs: Vec<PublicInput>, proof: Proof, k: u32) -> u32;
 	}
 }
 
@@ -284,6 +287,12 @@ impl_runtime_apis! {
 					})
 				})
 				.count() as u32
+		}
+
+		fn verify_batch_host(vk: H256, public_inputs: Vec<PublicInput>, proof: Proof, k: u32) -> u32 {
+			let statements = alloc::vec![(public_inputs, proof); k as usize];
+			let (verdicts, _) = Verifier::verify_batch(&vk, &statements);
+			verdicts.iter().filter(|v| **v == pallet_verifier::Verdict::Valid).count() as u32
 		}
 	}
 
