@@ -32,19 +32,23 @@ pub fn results_call(k: u32, outputs: u32) -> RuntimeCall {
 	RuntimeCall::Jobs(pallet_jobs::Call::submit_results { batches })
 }
 
-/// The weight of the transaction extensions of a signed extrinsic carrying `call`.
-pub fn extension_weight(call: &RuntimeCall) -> Weight {
-	let extensions: TxExtension = (
+/// The transaction extensions of a signed, immortal extrinsic with `nonce` and no tip.
+pub fn extensions(nonce: crate::Nonce) -> TxExtension {
+	(
 		frame_system::CheckNonZeroSender::new(),
 		frame_system::CheckSpecVersion::new(),
 		frame_system::CheckTxVersion::new(),
 		frame_system::CheckGenesis::new(),
 		frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
-		frame_system::CheckNonce::from(0),
+		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-	);
-	extensions.weight(call)
+	)
+}
+
+/// The weight of the transaction extensions of a signed extrinsic carrying `call`.
+pub fn extension_weight(call: &RuntimeCall) -> Weight {
+	extensions(0).weight(call)
 }
 
 /// How many results of `inputs` public inputs (`inputs − 1 − outputs` requester inputs and

@@ -13,7 +13,7 @@ mod common;
 use cloudana_groth16::{encoding::encode_fr, simulator::Trapdoor};
 use cloudana_runtime::{
 	capacity, Balances, Executive, Header, Jobs, ProverStaking, Runtime, RuntimeCall, RuntimeOrigin, SignedPayload,
-	System, TxExtension, UncheckedExtrinsic, Verifier, CLD,
+	System, UncheckedExtrinsic, Verifier, CLD,
 };
 use codec::Encode;
 use frame_support::{assert_ok, traits::{fungible::Mutate, Get}};
@@ -26,16 +26,7 @@ use sp_runtime::{
 };
 
 fn signed(call: RuntimeCall, who: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
-	let extensions: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-	);
+	let extensions = capacity::extensions(nonce);
 	let payload = SignedPayload::new(call.clone(), extensions.clone()).unwrap();
 	let signature = payload.using_encoded(|bytes| who.sign(bytes));
 	UncheckedExtrinsic::new_signed(call, who.to_account_id().into(), signature.into(), extensions)

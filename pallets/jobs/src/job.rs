@@ -13,6 +13,7 @@
 use crate::{
 	CircomJob, funds, pallet::*, Deadline, Job, JobId, JobOf, JobStatus, JobTermsOf, RecordId, Verifier, WorkId, WorkOutcomes,
 };
+use alloc::vec::Vec;
 use cloudana_groth16::{Proof, PublicInput};
 use codec::Encode;
 use crate::WeightInfo;

@@ -77,7 +77,7 @@ pub use weights::WeightInfo;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::boxed::Box;
+	use alloc::{boxed::Box, vec::Vec};
 	use cloudana_groth16::{host::groth_16, statement, Groth16Error, Proof, PublicInput};
 	use frame_support::{
 		pallet_prelude::*,
