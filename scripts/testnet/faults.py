@@ -193,7 +193,7 @@ def main():
 
     net = Testnet(args.dir, args.base_port)
     results, started = [], time.monotonic()
-    try:
+    with net.session(args.keep):
         log(f"starting the network in {net.dir} (validators' RPC {args.base_port}–{args.base_port + 3})")
         net.init()
         net.start()
@@ -214,14 +214,6 @@ def main():
             check(net.job_status(job) == "completed", f"job {job} still completed at the end")
         upto = net.same_finalized_chain()
         best = net.validators[0].best()
-    except Failure as error:
-        print(f"\nFAILED: {error}\n{net.status_line() if net else ''}", file=sys.stderr)
-        print(f"logs: {net.dir}/*.log", file=sys.stderr)
-        if not args.keep:
-            net.stop_all()
-        sys.exit(1)
-    if not args.keep:
-        net.stop_all()
     print()
     for name, seconds in results:
         print(f"  {name:16} passed  {seconds:4d} s")

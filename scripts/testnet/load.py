@@ -58,7 +58,7 @@ def main():
     requesters, provers = REQUESTERS[:args.requesters], PROVERS[:args.provers]
 
     net = Testnet(args.dir, args.base_port)
-    try:
+    with net.session():
         net.init(provers=provers)
         net.start()
         net.register_iris_prover(provers)
@@ -136,10 +136,6 @@ def main():
             "finality_lag_blocks_mean": round(statistics.mean(lags), 2) if lags else None,
             "finality_lag_blocks_max": max(lags) if lags else None,
         }
-    except Failure as error:
-        net.stop_all()
-        sys.exit(f"error: {error} (logs in {net.dir})")
-    net.stop_all()
     print()
     for key, value in result.items():
         print(f"  {key:28} {value}")

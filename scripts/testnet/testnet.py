@@ -19,6 +19,7 @@ late joiners' B+5 and up; p2p 30333 + (B - 9944) + i; Prometheus 9615 + (B - 994
 the daemon 9955 + (B - 9944) (metrics on the next port).
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -312,6 +313,20 @@ class Testnet:
 
     def job_status(self, job):
         return self.cli_json("job", "status", str(job))["status"]
+
+    @contextlib.contextmanager
+    def session(self, keep=False):
+        """Runs a test's body on this network: a Failure is printed with the nodes' state and where
+        the logs are, and exits with status 1; the network is stopped afterwards unless `keep`."""
+        try:
+            yield self
+        except Failure as error:
+            print(f"\nFAILED: {error}\n{self.status_line()}\nlogs: {self.dir}/*.log", file=sys.stderr)
+            if not keep:
+                self.stop_all()
+            sys.exit(1)
+        if not keep:
+            self.stop_all()
 
     # --- checks
     def status_line(self):

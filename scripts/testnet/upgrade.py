@@ -52,7 +52,7 @@ def main():
 
     net = Testnet(args.dir, args.base_port, old_spec)
     started = time.monotonic()
-    try:
+    with net.session(args.keep):
         net.init()
         net.start()
         v0 = net.validators[0]
@@ -137,13 +137,6 @@ def main():
         check(True, f"issuance {issuance} = the sum of {accounts} accounts (fees burned since: {issuance0 - issuance})")
         upto = net.same_finalized_chain()
         check(upto > 0, f"all four validators agree on finalized blocks #0..#{upto}")
-    except Failure as error:
-        print(f"\nFAILED: {error}\n{net.status_line()}\nlogs: {net.dir}/*.log", file=sys.stderr)
-        if not args.keep:
-            net.stop_all()
-        sys.exit(1)
-    if not args.keep:
-        net.stop_all()
     print(json.dumps({"spec_before": before, "spec_after": after, "referendum": referendum, "upgrade_block": upgrade_block,
                       "jobs_completed": [job] + jobs + [more], "in_flight_across_upgrade": in_flight,
                       "finalized": upto, "seconds": round(time.monotonic() - started)}))

@@ -33,10 +33,9 @@ impl<T: Config> Pallet<T> {
 		let worst = 1 + T::MaxInputs::get();
 		batches.iter().fold(Weight::zero(), |total, batch| {
 			let n = worst + batch.results.iter().map(|r| r.outputs.len() as u32).max().unwrap_or(0);
-			let slots = batch.results.iter().filter(|r| matches!(r.work, WorkId::Slot(..))).count() as u32;
 			let k = batch.results.len() as u32;
 			total
-				.saturating_add(Self::group_weight(k, n, slots, k))
+				.saturating_add(Self::group_weight(k, n, Self::slot_results(batch), k))
 				.saturating_add(T::Verifier::bisection_weight(k, n))
 		})
 	}
@@ -69,7 +68,9 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut weight = Weight::zero();
 		for batch in batches {
-			let mut checked: Vec<(usize, (Vec<PublicInput>, Proof))> = Vec::with_capacity(batch.results.len());
+			// The results that passed their checks (by index) and their statements.
+			let mut checked: Vec<usize> = Vec::with_capacity(batch.results.len());
+			let mut statements: Vec<(Vec<PublicInput>, Proof)> = Vec::with_capacity(batch.results.len());
 			let mut n = 0u32;
 			for (i, result) in batch.results.iter().enumerate() {
 				match Self::result_statement(&who, result.work, &result.outputs) {
@@ -78,16 +79,16 @@ impl<T: Config> Pallet<T> {
 					},
 					Ok((_, statement)) => {
 						n = n.max(statement.len() as u32);
-						checked.push((i, (statement, result.proof.clone())));
+						checked.push(i);
+						statements.push((statement, result.proof.clone()));
 					},
 					Err(error) => Self::deposit_event(Event::ResultRefused { work: result.work, error }),
 				}
 			}
-			let statements: Vec<(Vec<PublicInput>, Proof)> = checked.iter().map(|(_, s)| s.clone()).collect();
 			let (verdicts, bisection) = T::Verifier::verify_batch(&batch.circuit, &statements);
 			let mut invalid = 0u32;
-			for ((i, _), verdict) in checked.iter().zip(verdicts) {
-				let result = &batch.results[*i];
+			for (i, verdict) in checked.into_iter().zip(verdicts) {
+				let result = &batch.results[i];
 				let verdict = match verdict {
 					Verdict::Valid => Ok(()),
 					Verdict::Invalid(reason) => {
@@ -101,12 +102,16 @@ impl<T: Config> Pallet<T> {
 				};
 				Self::settle_result(&who, result.work, result.outputs.clone(), verdict)?;
 			}
-			let slots = batch.results.iter().filter(|r| matches!(r.work, WorkId::Slot(..))).count() as u32;
 			weight = weight
-				.saturating_add(Self::group_weight(batch.results.len() as u32, n.max(1), slots, invalid))
+				.saturating_add(Self::group_weight(batch.results.len() as u32, n.max(1), Self::slot_results(&batch), invalid))
 				.saturating_add(bisection);
 		}
 		Ok(weight)
+	}
+
+	/// How many of a key group's results are for grid slots.
+	fn slot_results(batch: &KeyResults<T>) -> u32 {
+		batch.results.iter().filter(|r| matches!(r.work, WorkId::Slot(..))).count() as u32
 	}
 
 	/// [`Pallet::job_statement`] or [`Pallet::slot_statement`], by the kind of work.

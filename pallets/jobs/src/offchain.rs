@@ -369,6 +369,17 @@ impl<T: Config> View<T> {
 
 }
 
+/// The single-result call for `result`: `submit_result` for a job, `submit_slot_result` for a
+/// slot.
+fn single_result_call<T: Config>(result: crate::BatchedResult<T>) -> Call<T> {
+	let crate::BatchedResult { work, outputs, proof } = result;
+	let proof = alloc::boxed::Box::new(proof);
+	match work {
+		WorkId::Job(job) => Call::submit_result { job, outputs, proof },
+		WorkId::Slot(grid, slot) => Call::submit_slot_result { grid, slot, outputs, proof },
+	}
+}
+
 impl<T: Config> Worker<T> {
 	/// Signs and sends `call` with `account`'s next nonce; true if the pool took it.
 	fn send(&mut self, account: &Account<T>, call: Call<T>) -> bool {
@@ -415,22 +426,8 @@ impl<T: Config> Worker<T> {
 		for (index, account) in self.accounts.clone().iter().enumerate() {
 			let mine: Vec<(CircuitId, crate::BatchedResult<T>)> =
 				ready.iter().filter(|(i, _, _)| *i == index).map(|(_, c, r)| (*c, r.clone())).collect();
-			if mine.len() == 1 {
-				let (_, result) = &mine[0];
-				let call = match result.work {
-					WorkId::Job(job) => Call::submit_result {
-						job,
-						outputs: result.outputs.clone(),
-						proof: alloc::boxed::Box::new(result.proof.clone()),
-					},
-					WorkId::Slot(grid, slot) => Call::submit_slot_result {
-						grid,
-						slot,
-						outputs: result.outputs.clone(),
-						proof: alloc::boxed::Box::new(result.proof.clone()),
-					},
-				};
-				self.sent(account, call, &[result.work]);
+			if let [(_, result)] = &mine[..] {
+				self.sent(account, single_result_call(result.clone()), &[result.work]);
 				continue;
 			}
 			for chunk in mine.chunks(T::MaxBatch::get().max(1) as usize) {

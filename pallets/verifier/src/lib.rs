@@ -371,24 +371,28 @@ pub mod pallet {
 					},
 				}
 			};
-			let (rest, holds) = check(&pending, &mut verdicts);
 			let mut weight = Weight::zero();
-			if holds {
-				rest.iter().for_each(|member| verdicts[*member] = Verdict::Valid);
-				return (verdicts, weight);
-			}
-			// Groups still to decide: `(members, known to fail)`.
-			let mut stack: Vec<(Vec<usize>, bool)> = alloc::vec![(rest, true)];
 			let allowance = Self::bisection_weight(count as u32, n);
-			// Makes a host call of `size` statements if it fits in the allowance.
-			let afford = |size: usize, weight: &mut Weight| -> bool {
-				let cost = T::WeightInfo::verify_batch(size as u32, n);
-				let after = weight.saturating_add(cost);
-				after.all_lte(allowance) && {
-					*weight = after;
-					true
+			// Checks `group` (every call after the first only if it fits in the allowance) and
+			// marks its members valid if the check holds; returns the members it did not refuse
+			// and whether their check held, or `None` if the allowance cannot pay for it.
+			let mut try_group = |group: &[usize], verdicts: &mut Vec<Verdict>, charged: bool| {
+				if charged {
+					let after = weight.saturating_add(T::WeightInfo::verify_batch(group.len() as u32, n));
+					if !after.all_lte(allowance) {
+						return None;
+					}
+					weight = after;
 				}
+				let (rest, holds) = check(group, verdicts);
+				if holds {
+					rest.iter().for_each(|member| verdicts[*member] = Verdict::Valid);
+				}
+				Some((rest, holds))
 			};
+			// Groups still to decide: `(members, known to fail)`.
+			let mut stack: Vec<(Vec<usize>, bool)> = alloc::vec![(pending, false)];
+			let mut first = true;
 			while let Some((group, failing)) = stack.pop() {
 				if group.is_empty() {
 					continue;
@@ -398,28 +402,23 @@ pub mod pallet {
 					continue;
 				}
 				if !failing {
-					if !afford(group.len(), &mut weight) {
-						continue;
-					}
-					let (rest, holds) = check(&group, &mut verdicts);
-					if holds {
-						rest.iter().for_each(|member| verdicts[*member] = Verdict::Valid);
-					} else {
+					// The whole group: the first check (paid by the caller's weight), or the right
+					// half of a group whose left half failed too.
+					if let Some((rest, false)) = try_group(&group, &mut verdicts, !core::mem::take(&mut first)) {
 						stack.push((rest, true));
 					}
 					continue;
 				}
+				// A group known to fail: check its left half; if that holds, the right half
+				// fails; if not, both halves are still to search.
 				let (left, right) = group.split_at(group.len() / 2);
-				if !afford(left.len(), &mut weight) {
-					continue;
-				}
-				let (left, holds) = check(left, &mut verdicts);
-				if holds {
-					left.iter().for_each(|member| verdicts[*member] = Verdict::Valid);
-					stack.push((right.to_vec(), true));
-				} else {
-					stack.push((right.to_vec(), false));
-					stack.push((left, true));
+				match try_group(left, &mut verdicts, true) {
+					None => {},
+					Some((_, true)) => stack.push((right.to_vec(), true)),
+					Some((left, false)) => {
+						stack.push((right.to_vec(), false));
+						stack.push((left, true));
+					},
 				}
 			}
 			(verdicts, weight)

@@ -151,10 +151,19 @@ pub fn verify_prepared(
 	public_inputs: &[u8],
 	proof: &[u8],
 ) -> Result<(), Groth16Error> {
-	let proof = decode_proof(&Proof::from_bytes(proof)?)?;
-	let inputs = decode_public_inputs(public_inputs)?;
+	let (inputs, proof) = decode_statement(public_inputs, proof)?;
 	let key = decode_prepared_key(prepared_key)?;
 	verify_decoded(&key, &inputs, &proof)
+}
+
+/// Decodes and validates a statement as received: the proof ([`decode_proof`], from its 256
+/// bytes) and then its public inputs ([`decode_public_inputs`]).
+pub fn decode_statement(
+	public_inputs: &[u8],
+	proof: &[u8],
+) -> Result<(Vec<Fr>, ark_groth16::Proof<Bn254>), Groth16Error> {
+	let proof = decode_proof(&Proof::from_bytes(proof)?)?;
+	Ok((decode_public_inputs(public_inputs)?, proof))
 }
 
 /// Verifies an already decoded statement against an already prepared key.
@@ -310,10 +319,7 @@ pub fn verify_batch_prepared(
 	for i in 0..count {
 		let inputs = &public_inputs[i * stride..(i + 1) * stride];
 		let proof = &proofs[i * PROOF_LEN..(i + 1) * PROOF_LEN];
-		let statement = Proof::from_bytes(proof)
-			.and_then(|p| decode_proof(&p))
-			.and_then(|p| Ok((decode_public_inputs(inputs)?, p)));
-		match statement {
+		match decode_statement(inputs, proof) {
 			Ok(statement) => {
 				decoded.push(statement);
 				raw.push((inputs, proof));
