@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `518`
 		//  Estimated: `13545`
-		// Minimum execution time: 143_402_000 picoseconds.
-		Weight::from_parts(166_541_000, 13545)
+		// Minimum execution time: 150_223_000 picoseconds.
+		Weight::from_parts(172_751_000, 13545)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `518`
 		//  Estimated: `13545`
-		// Minimum execution time: 150_058_000 picoseconds.
-		Weight::from_parts(177_601_000, 13545)
+		// Minimum execution time: 154_705_000 picoseconds.
+		Weight::from_parts(176_686_000, 13545)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -119,7 +119,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Parameters::Parameters` (r:4 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:0)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -132,10 +132,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::ActiveLocks` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn lock() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1072`
+		//  Measured:  `1076`
 		//  Estimated: `11034`
-		// Minimum execution time: 112_035_000 picoseconds.
-		Weight::from_parts(129_269_000, 11034)
+		// Minimum execution time: 115_300_000 picoseconds.
+		Weight::from_parts(135_644_000, 11034)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -148,7 +148,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Verifier::PreparedKeys` (r:1 w:0)
 	/// Proof: `Verifier::PreparedKeys` (`max_values`: None, `max_size`: Some(38463), added: 40938, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:1)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:5 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -170,12 +170,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 49]`.
 	fn submit_result(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `35699 + n * (91 ±0)`
+		//  Measured:  `35703 + n * (91 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_857_437_000 picoseconds.
-		Weight::from_parts(1_805_562_534, 41928)
-			// Standard Error: 530_894
-			.saturating_add(Weight::from_parts(97_954_170, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_063_583_000 picoseconds.
+		Weight::from_parts(1_985_059_229, 41928)
+			// Standard Error: 425_172
+			.saturating_add(Weight::from_parts(105_499_428, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -202,7 +202,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::Spans` (r:1 w:1)
 	/// Proof: `Slashing::Spans` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:1)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::RecentFailures` (r:1 w:1)
 	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OpenWork` (r:0 w:1)
@@ -216,14 +216,60 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 49]`.
 	fn submit_result_invalid(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `35288 + n * (91 ±0)`
+		//  Measured:  `35292 + n * (91 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_737_409_000 picoseconds.
-		Weight::from_parts(1_710_539_699, 41928)
-			// Standard Error: 477_425
-			.saturating_add(Weight::from_parts(93_798_096, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_967_133_000 picoseconds.
+		Weight::from_parts(1_921_420_305, 41928)
+			// Standard Error: 392_300
+			.saturating_add(Weight::from_parts(104_401_065, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
+	}
+	/// Storage: `Jobs::Jobs` (r:256 w:256)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1775), added: 4250, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::CircomJobs` (r:256 w:0)
+	/// Proof: `Jobs::CircomJobs` (`max_values`: None, `max_size`: Some(2663), added: 5138, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Verifier::PreparedKeys` (r:1 w:0)
+	/// Proof: `Verifier::PreparedKeys` (`max_values`: None, `max_size`: Some(38463), added: 40938, mode: `MaxEncodedLen`)
+	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
+	/// Proof: `Verifier::VerifyingKeys` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Reputations` (r:1 w:1)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:5 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:257 w:257)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:258 w:258)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ProverStaking::Provers` (r:1 w:1)
+	/// Proof: `ProverStaking::Provers` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Credits` (r:1 w:1)
+	/// Proof: `Reputation::Credits` (`max_values`: None, `max_size`: Some(1205), added: 3680, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Ratings` (r:0 w:32)
+	/// Proof: `Reputation::Ratings` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:0 w:256)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::ActiveLocks` (r:0 w:256)
+	/// Proof: `Jobs::ActiveLocks` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// The range of component `k` is `[1, 256]`.
+	/// The range of component `n` is `[2, 49]`.
+	fn submit_results(k: u32, n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0 + k * (1443 ±0) + n * (7436 ±0)`
+		//  Estimated: `41928 + k * (5138 ±0)`
+		// Minimum execution time: 3_584_203_000 picoseconds.
+		Weight::from_parts(3_782_701_000, 41928)
+			// Standard Error: 1_242_731
+			.saturating_add(Weight::from_parts(690_693_032, 0).saturating_mul(k.into()))
+			// Standard Error: 6_478_972
+			.saturating_add(Weight::from_parts(67_976_783, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes(27_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 5138).saturating_mul(k.into()))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1775), added: 4250, mode: `MaxEncodedLen`)
@@ -239,24 +285,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OpenWork` (r:0 w:1)
 	/// Proof: `Jobs::OpenWork` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	/// Not yet benchmarked: an estimate (the batched verification's estimate, plus 0.3 ms of
-	/// settlement per result as `submit_result` measures it, and its storage) until
-	/// `scripts/benchmark-weights.sh` runs.
-	fn submit_results(k: u32, n: u32, ) -> Weight {
-		Weight::from_parts(2_000_000_000, 41928)
-			.saturating_add(Weight::from_parts(950_000_000, 5000).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(110_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(k.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(k.into())))
-	}
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1042`
 		//  Estimated: `6196`
-		// Minimum execution time: 126_318_000 picoseconds.
-		Weight::from_parts(138_548_000, 6196)
+		// Minimum execution time: 134_785_000 picoseconds.
+		Weight::from_parts(156_127_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -281,10 +315,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `518`
 		//  Estimated: `13545`
-		// Minimum execution time: 146_422_000 picoseconds.
-		Weight::from_parts(162_805_878, 13545)
-			// Standard Error: 46_675
-			.saturating_add(Weight::from_parts(2_566_771, 0).saturating_mul(s.into()))
+		// Minimum execution time: 165_833_000 picoseconds.
+		Weight::from_parts(178_710_378, 13545)
+			// Standard Error: 46_966
+			.saturating_add(Weight::from_parts(2_990_033, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
@@ -296,7 +330,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Parameters::Parameters` (r:4 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:0)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -309,10 +343,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::ActiveLocks` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn lock_slot() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5217`
+		//  Measured:  `5221`
 		//  Estimated: `13849`
-		// Minimum execution time: 121_418_000 picoseconds.
-		Weight::from_parts(130_085_000, 13849)
+		// Minimum execution time: 129_329_000 picoseconds.
+		Weight::from_parts(149_788_000, 13849)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -335,7 +369,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Reputation::Credits` (r:1 w:1)
 	/// Proof: `Reputation::Credits` (`max_values`: None, `max_size`: Some(1205), added: 3680, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:1)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Ratings` (r:0 w:1)
 	/// Proof: `Reputation::Ratings` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::ActiveLocks` (r:0 w:1)
@@ -343,12 +377,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 34]`.
 	fn submit_slot_result(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `39881 + n * (96 ±0)`
+		//  Measured:  `39885 + n * (96 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_626_891_000 picoseconds.
-		Weight::from_parts(1_570_468_720, 41928)
-			// Standard Error: 805_325
-			.saturating_add(Weight::from_parts(100_525_614, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_874_905_000 picoseconds.
+		Weight::from_parts(1_811_684_096, 41928)
+			// Standard Error: 288_361
+			.saturating_add(Weight::from_parts(106_644_233, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -373,7 +407,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::Spans` (r:1 w:1)
 	/// Proof: `Slashing::Spans` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:1)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::RecentFailures` (r:1 w:1)
 	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OpenWork` (r:0 w:1)
@@ -387,12 +421,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 34]`.
 	fn submit_slot_result_invalid(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `39808 + n * (96 ±0)`
+		//  Measured:  `39812 + n * (96 ±0)`
 		//  Estimated: `41928`
-		// Minimum execution time: 1_798_605_000 picoseconds.
-		Weight::from_parts(1_724_134_589, 41928)
-			// Standard Error: 405_478
-			.saturating_add(Weight::from_parts(103_988_408, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_903_718_000 picoseconds.
+		Weight::from_parts(1_845_964_004, 41928)
+			// Standard Error: 218_383
+			.saturating_add(Weight::from_parts(108_308_595, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -413,7 +447,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::Spans` (r:1 w:1)
 	/// Proof: `Slashing::Spans` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:32 w:1)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::RecentFailures` (r:1 w:1)
 	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
@@ -429,12 +463,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 32]`.
 	fn close_grid(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1545 + s * (383 ±0)`
-		//  Estimated: `22655 + s * (2625 ±0)`
-		// Minimum execution time: 193_844_000 picoseconds.
-		Weight::from_parts(111_531_551, 22655)
-			// Standard Error: 815_660
-			.saturating_add(Weight::from_parts(86_162_654, 0).saturating_mul(s.into()))
+		//  Measured:  `1553 + s * (383 ±0)`
+		//  Estimated: `22655 + s * (2625 ±25)`
+		// Minimum execution time: 211_115_000 picoseconds.
+		Weight::from_parts(150_064_262, 22655)
+			// Standard Error: 966_305
+			.saturating_add(Weight::from_parts(94_990_292, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
@@ -458,7 +492,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::Spans` (r:32 w:32)
 	/// Proof: `Slashing::Spans` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:32 w:32)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::RecentFailures` (r:32 w:32)
 	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
@@ -474,12 +508,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 32]`.
 	fn process_grid(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1037 + s * (545 ±0)`
+		//  Measured:  `1041 + s * (545 ±0)`
 		//  Estimated: `18567 + s * (3245 ±0)`
-		// Minimum execution time: 179_531_000 picoseconds.
-		Weight::from_parts(127_845_599, 18567)
-			// Standard Error: 300_040
-			.saturating_add(Weight::from_parts(80_484_357, 0).saturating_mul(s.into()))
+		// Minimum execution time: 202_111_000 picoseconds.
+		Weight::from_parts(134_509_343, 18567)
+			// Standard Error: 179_812
+			.saturating_add(Weight::from_parts(92_376_828, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -503,7 +537,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::Spans` (r:1 w:1)
 	/// Proof: `Slashing::Spans` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:1)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::RecentFailures` (r:1 w:1)
 	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Verifier::VerifyingKeys` (r:1 w:1)
@@ -520,10 +554,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::SlashQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn process_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1556`
+		//  Measured:  `1560`
 		//  Estimated: `18567`
-		// Minimum execution time: 178_003_000 picoseconds.
-		Weight::from_parts(201_766_000, 18567)
+		// Minimum execution time: 186_179_000 picoseconds.
+		Weight::from_parts(218_109_000, 18567)
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
@@ -544,7 +578,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Slashing::Spans` (r:1 w:1)
 	/// Proof: `Slashing::Spans` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Reputations` (r:1 w:1)
-	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	/// Proof: `Reputation::Reputations` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Slashing::RecentFailures` (r:1 w:1)
 	/// Proof: `Slashing::RecentFailures` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OpenWork` (r:0 w:1)
@@ -557,10 +591,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Slashing::SlashQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn process_slot() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5345`
+		//  Measured:  `5349`
 		//  Estimated: `16056`
-		// Minimum execution time: 135_798_000 picoseconds.
-		Weight::from_parts(147_671_000, 16056)
+		// Minimum execution time: 140_614_000 picoseconds.
+		Weight::from_parts(162_591_000, 16056)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -569,73 +603,74 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same numbers with RocksDB's database weights.
 impl WeightInfo for () {
 	fn submit() -> Weight {
-		Weight::from_parts(166_541_000, 13545)
+		Weight::from_parts(172_751_000, 13545)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_circom() -> Weight {
-		Weight::from_parts(177_601_000, 13545)
+		Weight::from_parts(176_686_000, 13545)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn lock() -> Weight {
-		Weight::from_parts(129_269_000, 11034)
+		Weight::from_parts(135_644_000, 11034)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_result(n: u32, ) -> Weight {
-		Weight::from_parts(1_805_562_534, 41928)
-			.saturating_add(Weight::from_parts(97_954_170, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_985_059_229, 41928)
+			.saturating_add(Weight::from_parts(105_499_428, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn submit_result_invalid(n: u32, ) -> Weight {
-		Weight::from_parts(1_710_539_699, 41928)
-			.saturating_add(Weight::from_parts(93_798_096, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_921_420_305, 41928)
+			.saturating_add(Weight::from_parts(104_401_065, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn submit_results(k: u32, n: u32, ) -> Weight {
-		Weight::from_parts(2_000_000_000, 41928)
-			.saturating_add(Weight::from_parts(950_000_000, 5000).saturating_mul(k.into()))
-			.saturating_add(Weight::from_parts(110_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().reads((8_u64).saturating_mul(k.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(k.into())))
+		Weight::from_parts(3_782_701_000, 41928)
+			.saturating_add(Weight::from_parts(690_693_032, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(67_976_783, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(k.into())))
+			.saturating_add(RocksDbWeight::get().writes(27_u64))
+			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(k.into())))
+			.saturating_add(Weight::from_parts(0, 5138).saturating_mul(k.into()))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(138_548_000, 6196)
+		Weight::from_parts(156_127_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_grid(s: u32, ) -> Weight {
-		Weight::from_parts(162_805_878, 13545)
-			.saturating_add(Weight::from_parts(2_566_771, 0).saturating_mul(s.into()))
+		Weight::from_parts(178_710_378, 13545)
+			.saturating_add(Weight::from_parts(2_990_033, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 	}
 	fn lock_slot() -> Weight {
-		Weight::from_parts(130_085_000, 13849)
+		Weight::from_parts(149_788_000, 13849)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_slot_result(n: u32, ) -> Weight {
-		Weight::from_parts(1_570_468_720, 41928)
-			.saturating_add(Weight::from_parts(100_525_614, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_811_684_096, 41928)
+			.saturating_add(Weight::from_parts(106_644_233, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn submit_slot_result_invalid(n: u32, ) -> Weight {
-		Weight::from_parts(1_724_134_589, 41928)
-			.saturating_add(Weight::from_parts(103_988_408, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_845_964_004, 41928)
+			.saturating_add(Weight::from_parts(108_308_595, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn close_grid(s: u32, ) -> Weight {
-		Weight::from_parts(111_531_551, 22655)
-			.saturating_add(Weight::from_parts(86_162_654, 0).saturating_mul(s.into()))
+		Weight::from_parts(150_064_262, 22655)
+			.saturating_add(Weight::from_parts(94_990_292, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(16_u64))
@@ -643,8 +678,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2625).saturating_mul(s.into()))
 	}
 	fn process_grid(s: u32, ) -> Weight {
-		Weight::from_parts(127_845_599, 18567)
-			.saturating_add(Weight::from_parts(80_484_357, 0).saturating_mul(s.into()))
+		Weight::from_parts(134_509_343, 18567)
+			.saturating_add(Weight::from_parts(92_376_828, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -652,12 +687,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3245).saturating_mul(s.into()))
 	}
 	fn process_job() -> Weight {
-		Weight::from_parts(201_766_000, 18567)
+		Weight::from_parts(218_109_000, 18567)
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
 	}
 	fn process_slot() -> Weight {
-		Weight::from_parts(147_671_000, 16056)
+		Weight::from_parts(162_591_000, 16056)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
