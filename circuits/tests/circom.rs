@@ -10,7 +10,7 @@ use cloudana_groth16::snarkjs;
 use serde_json::json;
 
 fn fixture(name: &str) -> Vec<u8> {
-	let path = format!("{}/tests/fixtures/circom/{name}", env!("CARGO_MANIFEST_DIR"));
+	let path = format!("{}/tests/fixtures/circom/{name}", std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()));
 	std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

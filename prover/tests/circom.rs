@@ -18,7 +18,7 @@ use std::{collections::BTreeMap, path::Path, sync::Arc, time::Duration};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn fixture(name: &str) -> Vec<u8> {
-	let path = format!("{}/../circuits/tests/fixtures/circom/{name}", env!("CARGO_MANIFEST_DIR"));
+	let path = format!("{}/../circuits/tests/fixtures/circom/{name}", std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()));
 	std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

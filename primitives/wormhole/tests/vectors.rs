@@ -11,7 +11,7 @@ use k256::ecdsa::SigningKey;
 use proptest::prelude::*;
 
 fn data(name: &str) -> Vec<u8> {
-	let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(format!("{name}.hex"));
+	let path = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into())).join("tests/data").join(format!("{name}.hex"));
 	hex::decode(std::fs::read_to_string(path).unwrap().trim()).unwrap()
 }
 
