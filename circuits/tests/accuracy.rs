@@ -148,6 +148,26 @@ fn proof_verifies_and_is_bound_to_its_job() {
 	assert_eq!(verifier::verify(&vk, &inputs, &proven.proof), Err(Groth16Error::ProofInvalid));
 }
 
+/// The engine prover (matrices, libsnark's reduction) makes arkworks' proof: the same bytes
+/// as `Groth16::create_proof_with_reduction` for the same `r`, `s`.
+#[test]
+fn the_engine_prover_equals_arkworks_for_the_same_randomness() {
+	use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16};
+	use cloudana_circuits::{engine::Cpu, AccuracyStatement};
+	let (model, data) = (model(), iris());
+	let binding = statement::binding_input(&[1; 32], &7u64.to_le_bytes(), &[2; 32]);
+	let (r, s) = (Fr::from(12345u64), Fr::from(67890u64));
+	let ours = AccuracyStatement::new(&binding, &model, &data).unwrap().prove(&Cpu, pk(), r, s).unwrap();
+	let circuit = AccuracyCircuit {
+		binding: cloudana_groth16::encoding::decode_fr(&binding, cloudana_groth16::Element::PublicInput(0)).unwrap(),
+		model: model.clone(),
+		data: data.clone(),
+	};
+	let theirs = Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction(circuit, pk(), r, s).unwrap();
+	assert_eq!(ours.proof, keys::proof_to_eip197(&theirs));
+	assert_eq!(ours.correct, 29);
+}
+
 fn arb_model() -> impl Strategy<Value = Model> {
 	let w = -(1i64 << 10)..(1i64 << 10);
 	(

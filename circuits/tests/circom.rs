@@ -72,7 +72,7 @@ fn names_hash_and_scalars_parse_as_circom_does() {
 #[test]
 fn the_prover_equals_arkworks_for_the_same_randomness() {
 	use ark_bn254::{Bn254, Fr};
-	use cloudana_circuits::circom::{prove, qap::SnarkjsReduction};
+	use cloudana_circuits::circom::prove;
 	let circuit = sum();
 	let witness = circuit.generator.witness(&input()).unwrap();
 	let (r, s) = (Fr::from(12345u64), Fr::from(67890u64));
@@ -93,4 +93,48 @@ fn the_prover_equals_arkworks_for_the_same_randomness() {
 	let bases: Vec<_> = circuit.zkey.pk.a_query.clone();
 	let scalars: Vec<Fr> = (0..bases.len()).map(|i| Fr::from((i % 3) as u64) * Fr::from(if i % 5 == 0 { 1u64 << 40 } else { 1 })).collect();
 	assert_eq!(prove::msm(&bases, &scalars).into_affine(), ark_bn254::G1Projective::msm(&bases, &scalars).unwrap().into_affine());
+}
+
+/// snarkjs's witness map written against arkworks' own domains, as an oracle for
+/// `prove::quotient` under `Reduction::Snarkjs`: `aᵢ = ⟨Aᵢ, w⟩`, `bᵢ = ⟨Bᵢ, w⟩`, `cᵢ = aᵢ·bᵢ`,
+/// each interpolated and evaluated on the odd coset of the `2n`-th roots, then `a·b − c`.
+struct SnarkjsReduction;
+
+impl ark_groth16::r1cs_to_qap::R1CSToQAP for SnarkjsReduction {
+	fn instance_map_with_evaluation<F: ark_ff::PrimeField, D: ark_poly::EvaluationDomain<F>>(
+		_cs: ark_relations::r1cs::ConstraintSystemRef<F>,
+		_t: &F,
+	) -> Result<(Vec<F>, Vec<F>, Vec<F>, F, usize, usize), ark_relations::r1cs::SynthesisError> {
+		unimplemented!("proving only")
+	}
+
+	fn witness_map_from_matrices<F: ark_ff::PrimeField, D: ark_poly::EvaluationDomain<F>>(
+		matrices: &ark_relations::r1cs::ConstraintMatrices<F>,
+		_num_inputs: usize,
+		num_constraints: usize,
+		full_assignment: &[F],
+	) -> Result<Vec<F>, ark_relations::r1cs::SynthesisError> {
+		use ark_groth16::r1cs_to_qap::evaluate_constraint;
+		let domain = D::new(num_constraints).unwrap();
+		let n = domain.size();
+		let row = |m: &[Vec<(F, usize)>], i: usize| if i < num_constraints { evaluate_constraint(&m[i], full_assignment) } else { F::zero() };
+		let mut a: Vec<F> = (0..n).map(|i| row(&matrices.a, i)).collect();
+		let mut b: Vec<F> = (0..n).map(|i| row(&matrices.b, i)).collect();
+		let mut c: Vec<F> = a.iter().zip(&b).map(|(a, b)| *a * b).collect();
+		let coset = domain.get_coset(F::get_root_of_unity(2 * n as u64).unwrap()).unwrap();
+		for v in [&mut a, &mut b, &mut c] {
+			domain.ifft_in_place(v);
+			coset.fft_in_place(v);
+		}
+		Ok(a.iter().zip(&b).zip(&c).map(|((a, b), c)| *a * b - c).collect())
+	}
+
+	fn h_query_scalars<F: ark_ff::PrimeField, D: ark_poly::EvaluationDomain<F>>(
+		_max_power: usize,
+		_t: F,
+		_zt: F,
+		_delta_inverse: F,
+	) -> Result<Vec<F>, ark_relations::r1cs::SynthesisError> {
+		unimplemented!("proving only")
+	}
 }

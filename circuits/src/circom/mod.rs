@@ -3,10 +3,11 @@
 //!
 //! - [`witness`]: runs circom's `.wasm` witness generator in wasmtime;
 //! - [`zkey`]: reads snarkjs's `.zkey` proving key;
-//! - [`qap`]: snarkjs's quotient convention, so proofs verify under snarkjs's keys;
-//! - [`prove`]: Groth16 assembled as arkworks assembles it, with MSMs that skip circom's many 0
-//!   and 1 scalars; [`CircomCircuit::prove`] checks each proof against the key's own verifying
-//!   key before it returns it.
+//! - [`prove`]: Groth16 assembled as arkworks assembles it, under snarkjs's quotient convention
+//!   ([`crate::engine::snarkjs_coset`]) so that proofs verify under snarkjs's keys, on a
+//!   [`crate::engine::Engine`] (on the CPU, MSMs skip circom's many 0 and 1 scalars);
+//!   [`CircomCircuit::prove`] checks each proof against the key's own verifying key before it
+//!   returns it.
 //!
 //! Public signals are circom's order: the main component's outputs, then its public inputs.
 //! snarkjs's `public.json` lists them in that order, and so does the statement a Cloudana job on
@@ -14,7 +15,6 @@
 //! being the circuit's first public input).
 
 pub mod prove;
-pub mod qap;
 pub mod witness;
 pub mod zkey;
 
@@ -37,9 +37,12 @@ pub enum CircomError {
 		/// Signals in the key.
 		key: usize,
 	},
-	/// arkworks refused.
-	#[error("proving failed: {0}")]
-	Prove(#[from] ark_relations::r1cs::SynthesisError),
+	/// The prover refused (a domain too large) or its engine failed.
+	#[error(transparent)]
+	Prove(#[from] prove::ProveError),
+	/// arkworks' verifier refused the proof's shape.
+	#[error("verifying failed: {0}")]
+	Verify(#[from] ark_relations::r1cs::SynthesisError),
 	/// The proof does not verify under the key's verifying key: the witness does not satisfy
 	/// the circuit.
 	#[error("the proof does not verify under the key: the input does not satisfy the circuit")]
@@ -93,14 +96,38 @@ impl CircomCircuit {
 		Ok(())
 	}
 
-	/// Proves a witness; the proof is verified under the key's verifying key before it is
-	/// returned.
+	/// Proves a witness on the CPU; the proof is verified under the key's verifying key before
+	/// it is returned.
 	pub fn prove(&self, witness: &[Fr]) -> Result<CircomProof, CircomError> {
+		self.prove_on(&crate::engine::Cpu, witness)
+	}
+
+	/// Proves a witness on `engine`, falling back to the CPU if the engine fails or its proof
+	/// does not verify ([`crate::engine::with_fallback`]); the proof is verified under the
+	/// key's verifying key before it is returned.
+	pub fn prove_on(&self, engine: &dyn crate::engine::Engine, witness: &[Fr]) -> Result<CircomProof, CircomError> {
+		crate::engine::with_fallback(engine, |engine| {
+			use ark_std::UniformRand;
+			let mut rng = rand_core::OsRng;
+			let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
+			self.prove_with(engine, witness, r, s)
+		})
+	}
+
+	/// Proves a witness on `engine` with randomness `r`, `s` (no fallback); the proof is
+	/// verified under the key's verifying key before it is returned.
+	pub fn prove_with(&self, engine: &dyn crate::engine::Engine, witness: &[Fr], r: Fr, s: Fr) -> Result<CircomProof, CircomError> {
 		self.check(witness)?;
-		use ark_std::UniformRand;
-		let mut rng = rand_core::OsRng;
-		let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
-		let proof = prove::prove(&self.zkey.pk, &self.zkey.matrices, self.zkey.n_public + 1, witness, r, s)?;
+		let proof = prove::prove_with(
+			engine,
+			prove::Reduction::Snarkjs,
+			&self.zkey.pk,
+			&self.zkey.matrices,
+			self.zkey.n_public + 1,
+			witness,
+			r,
+			s,
+		)?;
 		let valid = ark_groth16::Groth16::<ark_bn254::Bn254>::verify_proof(&self.prepared, &proof, &witness[1..=self.zkey.n_public])?;
 		if !valid {
 			return Err(CircomError::SelfCheck);
