@@ -143,6 +143,26 @@ ensure_circom() {
 		(cd "$CIRCOM_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	fi
 }
+# NVRTC (CUDA 12.4's run-time compiler, libnvrtc.so.12) from PyPI's nvidia-cuda-nvrtc-cu12 wheel,
+# unpacked once into ~/.cache/cloudana/nvrtc-<version>/ and put on LD_LIBRARY_PATH: CI compiles
+# the GPU kernels with it on machines without CUDA. 12.4 is the CUDA API the prover is built
+# against (cudarc feature cuda-12040); drivers from 550 on accept its PTX.
+NVRTC_VERSION=12.4.127
+ensure_nvrtc() {
+	local dir="${CLOUDANA_NVRTC_DIR:-$HOME/.cache/cloudana/nvrtc-$NVRTC_VERSION}"
+	if [ ! -f "$dir/nvidia/cuda_nvrtc/lib/libnvrtc.so.12" ]; then
+		log "installing NVRTC $NVRTC_VERSION (PyPI: nvidia-cuda-nvrtc-cu12, ~25 MB) into $dir"
+		local wheel
+		wheel="$(mktemp -d -t cloudana-nvrtc.XXXXXX)"
+		python3 -m pip download --quiet --no-deps --dest "$wheel" "nvidia-cuda-nvrtc-cu12==$NVRTC_VERSION" \
+			|| die "cannot download nvidia-cuda-nvrtc-cu12==$NVRTC_VERSION from PyPI"
+		mkdir -p "$dir"
+		python3 -m zipfile -e "$wheel"/*.whl "$dir"
+		rm -rf "$wheel"
+	fi
+	export LD_LIBRARY_PATH="$dir/nvidia/cuda_nvrtc/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+}
+
 circom2() { "$CIRCOM_DIR/node_modules/.bin/circom2" "$@"; }
 snarkjs() { "$CIRCOM_DIR/node_modules/.bin/snarkjs" "$@"; }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Cloudana's tests: builds everything (installing what is missing), then runs
 #   1. every unit, integration and end-to-end test of the workspace (the e2e test starts a real
-#      dev node and a real prover daemon and runs an Iris job to payout over RPC);
+#      dev node and a real prover daemon and runs an Iris job to payout over RPC); the GPU
+#      kernels are compiled by NVRTC (installed from PyPI) and run in the host emulator against
+#      arkworks, and the prover's CUDA backend falls back to the CPU (no GPU in CI);
 #   2. the pallets' benchmarks as tests, on their mock runtimes, and the runtime's own
 #      (Economics) on its storage (feature runtime-benchmarks);
 #   3. the polkadot.js check: a standard Substrate client sees and calls Cloudana's pallets, and
@@ -64,6 +66,10 @@ fi
 build_all
 
 stage "1/14 workspace tests (unit, runtime integration, chain specs, CLI, end to end)"
+# NVRTC for the GPU kernels' compile test (no GPU here: the prover's tests also check the
+# fallback to the CPU); a missing libnvrtc fails that test instead of skipping it.
+ensure_nvrtc
+export CLOUDANA_REQUIRE_NVRTC=1
 if command -v cargo-nextest >/dev/null; then
 	cargo nextest run --release --locked --workspace --no-fail-fast
 else

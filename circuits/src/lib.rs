@@ -90,16 +90,47 @@ pub fn prove_accuracy_on(
 	})
 }
 
-/// An accuracy circuit's constraint matrices and full assignment (the constant 1, the public
-/// inputs, the witness), as arkworks' prover synthesizes them (`OptimizationGoal::Constraints`,
-/// finalized).
-pub struct AccuracyStatement {
+/// A circuit synthesized as arkworks' prover synthesizes it (`OptimizationGoal::Constraints`,
+/// finalized): its R1CS matrices and full assignment, ready for [`prove::prove_with`] under
+/// arkworks' (libsnark's) reduction.
+pub struct Synthesized {
 	/// The R1CS matrices.
 	pub matrices: ConstraintMatrices<Fr>,
 	/// `[1, inputs…, witness…]`.
 	pub assignment: Vec<Fr>,
 	/// Instance variables, the constant 1 included.
 	pub num_inputs: usize,
+}
+
+impl Synthesized {
+	/// Synthesizes `circuit`.
+	pub fn new<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Synthesized, SynthesisError> {
+		let cs = ConstraintSystem::<Fr>::new_ref();
+		cs.set_optimization_goal(OptimizationGoal::Constraints);
+		circuit.generate_constraints(cs.clone())?;
+		cs.finalize();
+		let matrices = cs.to_matrices().ok_or(SynthesisError::AssignmentMissing)?;
+		let cs = cs.borrow().ok_or(SynthesisError::AssignmentMissing)?;
+		let assignment = [cs.instance_assignment.as_slice(), cs.witness_assignment.as_slice()].concat();
+		Ok(Synthesized { matrices, assignment, num_inputs: cs.num_instance_variables })
+	}
+
+	/// The public inputs (the constant 1 left out).
+	pub fn public_inputs(&self) -> &[Fr] {
+		&self.assignment[1..self.num_inputs]
+	}
+
+	/// A proof on `engine` with randomness `r`, `s` (no fallback, no check): arkworks'
+	/// `Groth16::create_proof_with_reduction` for the same `r`, `s` on the CPU engine.
+	pub fn prove(&self, engine: &dyn engine::Engine, pk: &ProvingKey<Bn254>, r: Fr, s: Fr) -> Result<ark_groth16::Proof<Bn254>, prove::ProveError> {
+		prove::prove_with(engine, Reduction::Libsnark, pk, &self.matrices, self.num_inputs, &self.assignment, r, s)
+	}
+}
+
+/// An accuracy circuit, synthesized, with its count of correct predictions.
+pub struct AccuracyStatement {
+	/// The synthesized circuit.
+	pub r1cs: Synthesized,
 	/// Correct predictions (public input 3).
 	pub correct: u32,
 }
@@ -110,23 +141,14 @@ impl AccuracyStatement {
 		model.check(data.spec).map_err(ProveError::Shape)?;
 		let binding = encoding::decode_fr(binding, cloudana_groth16::Element::PublicInput(0)).map_err(ProveError::Binding)?;
 		let circuit = accuracy::AccuracyCircuit { binding, model: model.clone(), data: data.clone() };
-		let cs = ConstraintSystem::<Fr>::new_ref();
-		cs.set_optimization_goal(OptimizationGoal::Constraints);
-		circuit.generate_constraints(cs.clone())?;
-		cs.finalize();
-		let matrices = cs.to_matrices().ok_or(SynthesisError::AssignmentMissing)?;
-		let cs = cs.borrow().ok_or(SynthesisError::AssignmentMissing)?;
-		let assignment = [cs.instance_assignment.as_slice(), cs.witness_assignment.as_slice()].concat();
-		Ok(AccuracyStatement { matrices, assignment, num_inputs: cs.num_instance_variables, correct: model.correct(data) })
+		Ok(AccuracyStatement { r1cs: Synthesized::new(circuit)?, correct: model.correct(data) })
 	}
 
 	/// Proves the statement on `engine` with randomness `r`, `s` (no fallback) and verifies the
 	/// proof. With the CPU engine the proof equals arkworks' `Groth16::create_proof_with_reduction`.
 	pub fn prove(&self, engine: &dyn engine::Engine, pk: &ProvingKey<Bn254>, r: Fr, s: Fr) -> Result<AccuracyProof, ProveError> {
-		let proof =
-			prove::prove_with(engine, Reduction::Libsnark, pk, &self.matrices, self.num_inputs, &self.assignment, r, s)?;
-		let proof = keys::proof_to_eip197(&proof);
-		let public_inputs: Vec<PublicInput> = self.assignment[1..self.num_inputs].iter().map(encoding::encode_fr).collect();
+		let proof = keys::proof_to_eip197(&self.r1cs.prove(engine, pk, r, s)?);
+		let public_inputs: Vec<PublicInput> = self.r1cs.public_inputs().iter().map(encoding::encode_fr).collect();
 		cloudana_groth16::verifier::verify(&keys::vk_to_eip197(&pk.vk), &public_inputs, &proof).map_err(ProveError::SelfCheck)?;
 		Ok(AccuracyProof { proof, public_inputs, correct: self.correct })
 	}

@@ -20,6 +20,7 @@
 //! NTTs' twiddle and power tables, and the conversions between arkworks' values and the kernel
 //! layouts (arkworks stores field elements in the same Montgomery form, so these are copies).
 
+pub mod checks;
 pub mod emulator;
 #[cfg(feature = "cuda")]
 pub mod cuda;
@@ -436,6 +437,22 @@ impl<D: Device> Gpu<D> {
 			n as u32,
 			&[Arg::Buf(values), Arg::Buf(&low), Arg::Buf(&high), Arg::U32(n as u32)],
 		)
+	}
+
+	/// Checks the device against arkworks on small inputs ([`checks`]: G1 and G2 MSMs with
+	/// edge cases, both quotients). A device that fails is not used (`cloudana-prover` proves
+	/// on the CPU instead).
+	pub fn self_test(&self) -> Result<(), EngineError> {
+		let failed: Vec<String> = [checks::msm_g1(self, &[1, 3, 300]), checks::msm_g2(self, &[1, 16]), checks::quotients(self, &[2, 256])]
+			.into_iter()
+			.flatten()
+			.filter_map(|check| check.failure())
+			.collect();
+		if failed.is_empty() {
+			Ok(())
+		} else {
+			Err(EngineError(failed.join("; ")))
+		}
 	}
 
 	/// The quotient ([`Engine::quotient`]) on the device.

@@ -100,3 +100,11 @@ fn quotients_equal_the_cpu_under_both_cosets() {
 	assert!(gpu.quotient(vec![Fr::one(); 3], vec![Fr::one(); 3], None, engine::snarkjs_coset(4).unwrap()).is_err());
 	assert!(gpu.quotient(vec![Fr::one(); 4], vec![Fr::one(); 2], None, engine::snarkjs_coset(4).unwrap()).is_err());
 }
+
+#[test]
+fn the_self_test_and_the_checks_pass_on_the_emulator() {
+	let gpu = Gpu::new(Emulator { parallelism: 300 });
+	gpu.self_test().unwrap();
+	let checks = [cloudana_gpu::checks::msm_g1(&gpu, &[8, 1025]), cloudana_gpu::checks::msm_g2(&gpu, &[9])].concat();
+	assert!(checks.iter().all(|c| c.error.is_none()), "{checks:?}");
+}

@@ -31,7 +31,7 @@
 //! prover nothing.
 
 use anyhow::Context as _;
-use cloudana_circuits::circom::CircomCircuit;
+use cloudana_circuits::{circom::CircomCircuit, engine::Engine};
 use cloudana_primitives::{
 	artifacts::{Artifact, CircomJob, InputData},
 	wire::{Bytes32, Hex, ProveRequest, TaskId},
@@ -111,6 +111,7 @@ pub struct Circom {
 	/// sizes.
 	loaded: Mutex<Vec<(([u8; 32], [u8; 32]), u64, Arc<CircomCircuit>)>>,
 	fetching: tokio::sync::Mutex<()>,
+	engine: Arc<dyn Engine>,
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
@@ -118,8 +119,8 @@ fn hex(bytes: &[u8; 32]) -> String {
 }
 
 impl Circom {
-	/// A circom side with these settings; creates the cache directory.
-	pub fn new(settings: Settings) -> anyhow::Result<Circom> {
+	/// A circom side with these settings, proving on `engine`; creates the cache directory.
+	pub fn new(settings: Settings, engine: Arc<dyn Engine>) -> anyhow::Result<Circom> {
 		std::fs::create_dir_all(&settings.cache).with_context(|| format!("cannot create {}", settings.cache.display()))?;
 		use rustls_platform_verifier::ConfigVerifierExt as _;
 		let tls = rustls::ClientConfig::with_platform_verifier();
@@ -127,6 +128,7 @@ impl Circom {
 			hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
 		let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
 		Ok(Circom {
+			engine,
 			settings,
 			client,
 			preparations: Mutex::new((BTreeMap::new(), VecDeque::new())),
@@ -283,14 +285,20 @@ impl Circom {
 		let (this, request, job) = (self.clone(), request.clone(), job.clone());
 		tokio::task::spawn_blocking(move || {
 			let circuit = this.circuit((&job.zkey, &paths[1]), (&job.wasm, &paths[0]))?;
-			Self::check(circuit, &request, &input, measure)
+			Self::check(&*this.engine, circuit, &request, &input, measure)
 		})
 		.await
 		.map_err(|e| format!("the preparation panicked: {e}"))?
 	}
 
 	/// The checks of a prepared request (module docs), and the measuring proof.
-	fn check(circuit: Arc<CircomCircuit>, request: &ProveRequest, input: &[u8], measure: bool) -> Result<Prepared, String> {
+	fn check(
+		engine: &dyn Engine,
+		circuit: Arc<CircomCircuit>,
+		request: &ProveRequest,
+		input: &[u8],
+		measure: bool,
+	) -> Result<Prepared, String> {
 		if circuit.vk_id != request.circuit.0 {
 			return Err(format!(
 				"the .zkey's verifying key is {}, not the job's circuit {}: the artifacts do not match the registered key",
@@ -332,7 +340,7 @@ impl Circom {
 		let outputs = public[..outputs].iter().map(|o| Hex(*o)).collect();
 		let (proven, measured_ms) = if measure {
 			let started = Instant::now();
-			let proof = circuit.prove(&witness).map_err(|e| e.to_string())?;
+			let proof = circuit.prove_on(engine, &witness).map_err(|e| e.to_string())?;
 			(Some(Hex(proof.proof.to_bytes())), Some(started.elapsed().as_millis() as u64))
 		} else {
 			(None, None)
@@ -406,7 +414,7 @@ impl Circom {
 			return Ok((prepared.outputs.clone(), proof, prepared.measured_ms.unwrap_or_default()));
 		}
 		let started = Instant::now();
-		let proof = prepared.circuit.prove(&prepared.witness).map_err(|e| e.to_string())?;
+		let proof = prepared.circuit.prove_on(&*self.engine, &prepared.witness).map_err(|e| e.to_string())?;
 		Ok((prepared.outputs.clone(), Hex(proof.proof.to_bytes()), started.elapsed().as_millis() as u64))
 	}
 }

@@ -45,11 +45,12 @@
 //! was given (`--dataset`, `--model`), found by commitment, and holds the proving key of each
 //! given dataset's circuit (its `capabilities` list exactly those circuits).
 
+pub mod backend;
 pub mod circom;
 pub mod metrics;
 
 use anyhow::Context as _;
-use cloudana_circuits::{keys, mlp, train};
+use cloudana_circuits::{engine::Engine, keys, mlp, train};
 pub use cloudana_primitives::wire::{
 	self, Assessment, Bytes32, Capabilities, Hex, ListQuery, ProveRequest, State, StatusQuery, TaskId, TaskPage,
 	TaskStatus,
@@ -307,6 +308,8 @@ pub struct Config {
 	pub max_tasks: usize,
 	/// Jobs on circom circuits: proven if set (`--circom`).
 	pub circom: Option<circom::Settings>,
+	/// The proving engine ([`backend::open`]).
+	pub engine: Arc<dyn Engine>,
 }
 
 /// What a request asks the daemon to do, once checked against what it holds.
@@ -332,6 +335,7 @@ pub struct Prover {
 	estimates_path: PathBuf,
 	circom: Option<Arc<circom::Circom>>,
 	metrics: Arc<metrics::Metrics>,
+	engine: Arc<dyn Engine>,
 }
 
 impl Prover {
@@ -365,7 +369,7 @@ impl Prover {
 		let circom = match config.circom {
 			Some(settings) => {
 				tracing::info!(cache = %settings.cache.display(), "proving jobs on circom circuits");
-				Some(Arc::new(circom::Circom::new(settings)?))
+				Some(Arc::new(circom::Circom::new(settings, config.engine.clone())?))
 			},
 			None => None,
 		};
@@ -373,6 +377,7 @@ impl Prover {
 		metrics.queue_depth.set(queue.len() as u64);
 		metrics.journal_tasks.set(journal.tasks.len() as u64);
 		let prover = Prover {
+			engine: config.engine,
 			metrics,
 			circom,
 			journal: Mutex::new(journal),
@@ -407,7 +412,7 @@ impl Prover {
 			let model = train::train(split, &params, 0);
 			let epoch = started.elapsed().as_millis() as u64;
 			let started = Instant::now();
-			cloudana_circuits::prove_accuracy(pk, &[0; 32], &model, holdout)?;
+			cloudana_circuits::prove_accuracy_on(&*self.engine, pk, &[0; 32], &model, holdout)?;
 			let prove = started.elapsed().as_millis() as u64;
 			tracing::info!(dataset = %spec, epoch_ms = epoch, prove_ms = prove, "measured this machine");
 			let mut estimates = self.estimates.lock().expect("estimates lock");
@@ -688,7 +693,7 @@ impl Prover {
 			},
 		};
 		let started = Instant::now();
-		let proven = cloudana_circuits::prove_accuracy(proving_key, &binding, &model, dataset).map_err(|e| e.to_string())?;
+		let proven = cloudana_circuits::prove_accuracy_on(&*self.engine, proving_key, &binding, &model, dataset).map_err(|e| e.to_string())?;
 		let ms = started.elapsed().as_millis() as u64;
 		{
 			let mut estimates = self.estimates.lock().expect("estimates lock");

@@ -4,12 +4,17 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use cloudana_circuits::{accuracy, keys, mlp, train};
 use cloudana_groth16::snarkjs;
-use cloudana_prover::{from_hex, load_or_create_token, serve, Config, Data, Prover};
+use cloudana_prover::{
+	backend::{self, Backend},
+	from_hex, load_or_create_token, serve, Config, Data, Prover,
+};
+
+mod gpu_tools;
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 /// Cloudana's proving daemon. A Cloudana node started with `--prover-endpoint` and
 /// `--prover-token-file` asks it what it can prove in time and hands it jobs over JSON-RPC; it
-/// proves them (Groth16, BN254, CPU, all cores) and keeps a journal so a restart loses no
+/// proves them (Groth16, BN254, on a GPU with `--backend cuda|auto` or on every CPU core) and keeps a journal so a restart loses no
 /// accepted job.
 #[derive(Parser)]
 #[command(version)]
@@ -61,6 +66,8 @@ enum Command {
 		metrics: Option<SocketAddr>,
 		#[command(flatten)]
 		circom: CircomArgs,
+		#[command(flatten)]
+		backend: BackendArgs,
 	},
 	/// Prove a circom circuit once from its snarkjs `.zkey`, its circom `.wasm` and an
 	/// `input.json` (or a snarkjs `.wtns`), and write snarkjs's `proof.json` and `public.json`
@@ -86,6 +93,8 @@ enum Command {
 		/// Proofs to time; the median is printed.
 		#[arg(long, default_value_t = 1)]
 		runs: usize,
+		#[command(flatten)]
+		backend: BackendArgs,
 	},
 	/// Prove the accuracy of a model on a dataset's holdout once, and write snarkjs files
 	/// (verification_key.json, proof.json, public.json) that `cloudana verify` checks.
@@ -109,6 +118,53 @@ enum Command {
 		/// Proving-key cache directory.
 		#[arg(long, default_value = "cloudana-prover-data/keys")]
 		keys: PathBuf,
+		#[command(flatten)]
+		backend: BackendArgs,
+	},
+	/// Check the CUDA backend: compile the kernels with NVRTC for each `--arch` (libnvrtc
+	/// only; no GPU needed), then, unless `--compile-only`, open the GPU, run its self-test and
+	/// check MSMs, NTTs and whole proofs against arkworks. Exits 1 on any failure.
+	GpuCheck {
+		/// Virtual architectures to compile for (compute_90: H100/H200; compute_80: A100).
+		#[arg(long, value_delimiter = ',', default_value = "compute_90")]
+		arch: Vec<String>,
+		/// Only compile.
+		#[arg(long)]
+		compile_only: bool,
+		/// Compiled-kernel cache directory [default: ~/.cache/cloudana/ptx].
+		#[arg(long)]
+		gpu_cache: Option<PathBuf>,
+		/// Directory holding the dataset CSVs, for the whole-proof checks.
+		#[arg(long, env = "CLOUDANA_DATASETS", default_value = "data")]
+		datasets: PathBuf,
+	},
+	/// Benchmark the GPU against this machine's CPU cores in one run: G1 MSMs of 2^16 … 2^max,
+	/// G2 MSMs, quotients (NTTs), and whole proofs of the built-in circuits and of a
+	/// 2^20-constraint circuit (checked equal to the CPU's). Prints one line per measurement
+	/// with both times and their ratio. Without a usable GPU, prints the CPU's times and why.
+	GpuBench {
+		/// Largest G1 MSM and quotient, log₂.
+		#[arg(long, default_value_t = 22)]
+		max_log: u32,
+		/// Smallest, log₂.
+		#[arg(long, default_value_t = 16)]
+		min_log: u32,
+		/// Constraints of the synthetic circuit proven whole, log₂ (0: skip it).
+		#[arg(long, default_value_t = 20)]
+		circuit_log: u32,
+		/// Timed runs per measurement (the median is printed), after one untimed warm-up.
+		#[arg(long, default_value_t = 3)]
+		runs: usize,
+		/// Directory holding the dataset CSVs (the built-in circuits' proofs).
+		#[arg(long, env = "CLOUDANA_DATASETS", default_value = "data")]
+		datasets: PathBuf,
+		/// Compiled-kernel cache directory [default: ~/.cache/cloudana/ptx].
+		#[arg(long)]
+		gpu_cache: Option<PathBuf>,
+		/// Run the kernels in the host emulator instead of on a GPU (slow: for testing this
+		/// command on machines without one).
+		#[arg(long, hide = true)]
+		emulator: bool,
 	},
 	/// List the built-in accuracy circuits: dataset, shape, constraints and circuit id. With
 	/// `--measure`, also time the development setup, witness generation and proving, and
@@ -125,6 +181,36 @@ enum Command {
 		#[arg(long, default_value_t = 3)]
 		runs: usize,
 	},
+}
+
+/// The proving backend (`cloudana_prover::backend`).
+#[derive(clap::Args)]
+struct BackendArgs {
+	/// Where proofs' MSMs and FFTs run: `auto` (a GPU if one works, else the CPU), `cpu`, or
+	/// `cuda` (the GPU; a warning and the CPU if there is none). Per proof, a GPU failure falls
+	/// back to the CPU.
+	#[arg(long, value_enum, default_value_t = Backend::Auto)]
+	backend: Backend,
+	/// Compiled-kernel cache directory [default: ~/.cache/cloudana/ptx].
+	#[arg(long)]
+	gpu_cache: Option<PathBuf>,
+}
+
+impl BackendArgs {
+	fn open(&self) -> std::sync::Arc<dyn cloudana_circuits::engine::Engine> {
+		backend::open(self.backend, &gpu_cache(self.gpu_cache.clone()))
+	}
+}
+
+/// `--gpu-cache`, or `$XDG_CACHE_HOME/cloudana/ptx`, or `~/.cache/cloudana/ptx`.
+fn gpu_cache(given: Option<PathBuf>) -> PathBuf {
+	given.unwrap_or_else(|| {
+		std::env::var_os("XDG_CACHE_HOME")
+			.map(PathBuf::from)
+			.or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+			.unwrap_or_else(std::env::temp_dir)
+			.join("cloudana/ptx")
+	})
 }
 
 /// Jobs on circom circuits (`cloudana_prover::circom`).
@@ -174,6 +260,7 @@ fn prove_circom(
 	wtns: Option<PathBuf>,
 	out: Option<PathBuf>,
 	runs: usize,
+	engine: &dyn cloudana_circuits::engine::Engine,
 ) -> anyhow::Result<()> {
 	use std::time::Instant;
 	let read = |path: &std::path::Path| std::fs::read(path).with_context(|| format!("cannot read {}", path.display()));
@@ -198,7 +285,7 @@ fn prove_circom(
 			(None, None) => anyhow::bail!("give --input or --wtns"),
 		};
 		let witness_ms = started.elapsed().as_secs_f64() * 1e3;
-		let proven = circuit.prove(&witness)?;
+		let proven = circuit.prove_on(engine, &witness)?;
 		times.push((started.elapsed().as_secs_f64() * 1e3 - witness_ms, witness_ms));
 		last = Some(proven);
 	}
@@ -206,9 +293,10 @@ fn prove_circom(
 	let (total, witness) = times[times.len() / 2];
 	let proven = last.expect("at least one run; qed");
 	println!(
-		"circuit {} constraints {} load_ms {load_ms:.0} witness_ms {witness:.1} prove_ms {total:.1}",
+		"circuit {} constraints {} load_ms {load_ms:.0} witness_ms {witness:.1} prove_ms {total:.1} engine {}",
 		cloudana_prover::to_hex(&circuit.vk_id),
-		circuit.zkey.constraints()
+		circuit.zkey.constraints(),
+		engine.name()
 	);
 	if let Some(out) = out {
 		std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
@@ -285,8 +373,31 @@ fn init_logging() {
 async fn main() -> anyhow::Result<()> {
 	init_logging();
 	match Cli::parse().command {
-		Command::ProveCircom { zkey, wasm, input, wtns, out, runs } => prove_circom(&zkey, &wasm, input, wtns, out, runs),
-		Command::Serve { listen, journal, token_file, keys, datasets, models, max_queue, retain_hours, max_tasks, metrics, circom } => {
+		Command::ProveCircom { zkey, wasm, input, wtns, out, runs, backend } => {
+			prove_circom(&zkey, &wasm, input, wtns, out, runs, &*backend.open())
+		},
+		Command::GpuCheck { arch, compile_only, gpu_cache: cache, datasets } => {
+			gpu_tools::check(&arch, compile_only, &gpu_cache(cache), &datasets)
+		},
+		Command::GpuBench { max_log, min_log, circuit_log, runs, datasets, gpu_cache: cache, emulator } => gpu_tools::bench(
+			gpu_tools::BenchSettings { min_log, max_log, circuit_log, runs, datasets },
+			&gpu_cache(cache),
+			emulator,
+		),
+		Command::Serve {
+			listen,
+			journal,
+			token_file,
+			keys,
+			datasets,
+			models,
+			max_queue,
+			retain_hours,
+			max_tasks,
+			metrics,
+			circom,
+			backend,
+		} => {
 			let circom = circom.settings(&journal);
 			if (datasets.is_empty() || models.is_empty()) && circom.is_none() {
 				tracing::warn!("no --dataset or no --model given: jobs on models the daemon does not hold are refused");
@@ -297,6 +408,7 @@ async fn main() -> anyhow::Result<()> {
 			tracing::info!(path = %token_file.display(), "bearer token (give the node --prover-token-file)");
 			let data = Data::load(&datasets, &models)?;
 			let keys = keys.unwrap_or_else(|| journal.join("keys"));
+			let engine = backend.open();
 			let prover = tokio::task::spawn_blocking(move || {
 				Prover::new(Config {
 					journal,
@@ -306,6 +418,7 @@ async fn main() -> anyhow::Result<()> {
 					retain: Duration::from_secs(retain_hours * 3600),
 					max_tasks,
 					circom,
+					engine,
 				})
 			})
 			.await??;
@@ -331,7 +444,7 @@ async fn main() -> anyhow::Result<()> {
 			Ok(())
 		},
 		Command::Circuits { measure, datasets, runs } => circuits(measure, &datasets, runs),
-		Command::ProveAccuracy { model, train: params, dataset, binding, out, keys: keys_dir } => {
+		Command::ProveAccuracy { model, train: params, dataset, binding, out, keys: keys_dir, backend } => {
 			let binding = from_hex::<32>("--binding", &binding).map_err(anyhow::Error::msg)?;
 			let all = mlp::Dataset::read_csv(&dataset)?;
 			let data = all.holdout()?;
@@ -342,9 +455,10 @@ async fn main() -> anyhow::Result<()> {
 			};
 			model.check(data.spec).with_context(|| format!("the model does not fit the {} circuit", data.spec.title()))?;
 			let pk = keys::load_or_setup(&keys_dir, data.spec)?;
+			let engine = backend.open();
 			let started = std::time::Instant::now();
-			let proven = cloudana_circuits::prove_accuracy(&pk, &binding, &model, &data)?;
-			tracing::info!(ms = started.elapsed().as_millis() as u64, correct = proven.correct, "proven");
+			let proven = cloudana_circuits::prove_accuracy_on(&*engine, &pk, &binding, &model, &data)?;
+			tracing::info!(ms = started.elapsed().as_millis() as u64, correct = proven.correct, engine = %engine.name(), "proven");
 			std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
 			let write = |name: &str, value: serde_json::Value| -> anyhow::Result<()> {
 				let path = out.join(name);

@@ -76,6 +76,7 @@ fn daemon(dir: &Path, settings: impl FnOnce(&mut Settings)) -> Arc<Prover> {
 		retain: Duration::from_secs(3600),
 		max_tasks: 100,
 		circom: Some(circom),
+		engine: std::sync::Arc::new(cloudana_circuits::engine::Cpu),
 	})
 	.unwrap()
 }
@@ -235,6 +236,7 @@ async fn wrong_artifacts_are_refused_before_any_lock() {
 		retain: Duration::from_secs(3600),
 		max_tasks: 100,
 		circom: None,
+		engine: std::sync::Arc::new(cloudana_circuits::engine::Cpu),
 	})
 	.unwrap();
 	assert!(!plain.capabilities().circom);

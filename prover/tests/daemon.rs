@@ -59,6 +59,8 @@ fn prover_with(journal: &Path, max_tasks: usize) -> Arc<Prover> {
 		retain: Duration::from_secs(3600),
 		max_tasks,
 		circom: None,
+		// `cuda`: on a machine without a GPU (CI), the warning and the CPU; with one, the GPU.
+		engine: cloudana_prover::backend::open(cloudana_prover::backend::Backend::Cuda, &journal.join("ptx")),
 	})
 	.unwrap()
 }
@@ -394,4 +396,22 @@ async fn metrics_count_tasks_and_proofs() {
 	assert!(text.contains(&format!("cloudana_prover_proving_seconds_count{{circuit=\"{circuit}\"}} 1")), "{text}");
 	assert!(text.contains("cloudana_prover_queue_depth 0"), "{text}");
 	assert!(text.contains("cloudana_prover_journal_tasks 1"), "{text}");
+}
+
+/// `--backend cuda` or `auto` on a machine without an NVIDIA driver (CI): the CPU, with a
+/// warning, and no panic from the missing libraries; `--backend cpu` never touches CUDA.
+#[test]
+fn backends_fall_back_to_the_cpu_without_a_gpu() {
+	use cloudana_prover::backend::{open, Backend};
+	let dir = tempfile::tempdir().unwrap();
+	assert_eq!(open(Backend::Cpu, dir.path()).name(), "cpu");
+	if !cloudana_gpu::cuda::libraries_present().0 {
+		for backend in [Backend::Cuda, Backend::Auto] {
+			let engine = open(backend, dir.path());
+			assert_eq!(engine.name(), "cpu");
+			assert!(engine.is_cpu());
+		}
+		let error = cloudana_gpu::cuda::Cuda::new(0, dir.path()).err().expect("no driver: an error");
+		assert!(error.to_string().contains("libcuda"), "{error}");
+	}
 }
