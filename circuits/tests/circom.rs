@@ -76,7 +76,17 @@ fn the_prover_equals_arkworks_for_the_same_randomness() {
 	let circuit = sum();
 	let witness = circuit.generator.witness(&input()).unwrap();
 	let (r, s) = (Fr::from(12345u64), Fr::from(67890u64));
-	let ours = prove::prove(&circuit.zkey.pk, &circuit.zkey.matrices, circuit.zkey.n_public + 1, &witness, r, s).unwrap();
+	let ours = prove::prove_with(
+		&cloudana_circuits::engine::Cpu,
+		prove::Reduction::Snarkjs,
+		&circuit.zkey.pk,
+		&circuit.zkey.matrices,
+		circuit.zkey.n_public + 1,
+		&witness,
+		r,
+		s,
+	)
+	.unwrap();
 	let theirs = ark_groth16::Groth16::<Bn254, SnarkjsReduction>::create_proof_with_reduction_and_matrices(
 		&circuit.zkey.pk,
 		r,

@@ -3,8 +3,8 @@
 //! scalars, the identity, a repeated point, a point and its negation), and quotients under
 //! both cosets against the CPU engine.
 
-use crate::{Device, Gpu, G1, G2};
-use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use crate::{Curve, Device, Gpu, G1, G2};
+use ark_bn254::Fr;
 use ark_ec::{AffineRepr, CurveGroup, PrimeGroup, VariableBaseMSM};
 use ark_ff::{One, UniformRand, Zero};
 use cloudana_circuits::engine::{libsnark_coset, snarkjs_coset, Cpu, Engine};
@@ -63,43 +63,33 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
 	(out, started.elapsed().as_secs_f64() * 1e3)
 }
 
-/// G1 MSMs of each size against arkworks; from 8 points on, with the identity at 3, a point
-/// repeated at 4 and 5, and a point and its negation at 6 and 7.
+/// G1 MSMs of each size against arkworks ([`msm`]).
 pub fn msm_g1<D: Device>(gpu: &Gpu<D>, sizes: &[usize]) -> Vec<Check> {
-	sizes
-		.iter()
-		.map(|&n| {
-			let mut rng = rng(n);
-			let mut bases = points::<G1Projective>(&mut rng, n);
-			let scalars = scalars(&mut rng, n);
-			if n >= 8 {
-				bases[3] = G1Affine::zero();
-				bases[5] = bases[4];
-				bases[7] = (-bases[6].into_group()).into_affine();
-			}
-			let expected = G1Projective::msm(&bases, &scalars).expect("equal lengths; qed");
-			let (got, ms) = timed(|| gpu.msm::<G1>(&bases, &scalars));
-			check(format!("g1 msm n={n}"), got.map(|g| g == expected), ms)
-		})
-		.collect()
+	msm::<D, G1>(gpu, sizes, "g1")
 }
 
-/// G2 MSMs of each size against arkworks, with the same edge cases.
+/// G2 MSMs of each size against arkworks ([`msm`]).
 pub fn msm_g2<D: Device>(gpu: &Gpu<D>, sizes: &[usize]) -> Vec<Check> {
+	msm::<D, G2>(gpu, sizes, "g2")
+}
+
+/// MSMs of each size against arkworks; from 8 points on, with the identity at 3, a point
+/// repeated at 4 and 5, and a point and its negation at 6 and 7.
+pub fn msm<D: Device, C: Curve>(gpu: &Gpu<D>, sizes: &[usize], name: &str) -> Vec<Check> {
 	sizes
 		.iter()
 		.map(|&n| {
 			let mut rng = rng(n);
-			let mut bases = points::<G2Projective>(&mut rng, n);
+			let mut bases = points::<C::Projective>(&mut rng, n);
 			let scalars = scalars(&mut rng, n);
 			if n >= 8 {
-				bases[3] = G2Affine::zero();
+				bases[3] = C::Affine::zero();
 				bases[5] = bases[4];
 				bases[7] = (-bases[6].into_group()).into_affine();
 			}
-			let expected = G2Projective::msm(&bases, &scalars).expect("equal lengths; qed");
-			let (got, ms) = timed(|| gpu.msm::<G2>(&bases, &scalars));
-			check(format!("g2 msm n={n}"), got.map(|g| g == expected), ms)
+			let expected = C::Projective::msm(&bases, &scalars).expect("equal lengths; qed");
+			let (got, ms) = timed(|| gpu.msm::<C>(&bases, &scalars));
+			check(format!("{name} msm n={n}"), got.map(|g| g == expected), ms)
 		})
 		.collect()
 }

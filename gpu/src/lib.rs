@@ -26,7 +26,7 @@ pub mod emulator;
 pub mod cuda;
 
 use ark_bn254::{Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::{AdditiveGroup, AffineRepr, PrimeGroup};
+use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, Field, One, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use cloudana_circuits::engine::{Coset, Engine, EngineError};
@@ -136,7 +136,11 @@ pub trait Curve {
 	/// arkworks' affine point.
 	type Affine: AffineRepr<ScalarField = Fr, Group = Self::Projective> + Send + Sync;
 	/// arkworks' Jacobian point.
-	type Projective: PrimeGroup<ScalarField = Fr> + Send + Sync;
+	type Projective: CurveGroup<ScalarField = Fr, Affine = Self::Affine>
+		+ VariableBaseMSM<MulBase = Self::Affine>
+		+ ark_ff::UniformRand
+		+ Send
+		+ Sync;
 	/// Words of an affine point.
 	const AFFINE_WORDS: usize;
 	/// The partial-sums kernel.

@@ -11,7 +11,7 @@
 //! (<https://eprint.iacr.org/2016/260>); with `A = α + Σ aᵢ·Aᵢ + r·δ`, `B = β + Σ aᵢ·Bᵢ + s·δ`,
 //! `C = Σ_{private} aᵢ·Lᵢ + Σ hᵢ·Hᵢ + s·A + r·B₁ − r·s·δ`.
 
-use crate::engine::{self, Cpu, Engine, EngineError};
+use crate::engine::{self, Engine, EngineError};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{One, PrimeField, Zero};
@@ -99,19 +99,6 @@ pub enum ProveError {
 /// `initial + query₀ + Σ assignmentᵢ·queryᵢ₊₁ + vk_param`, as arkworks' `calculate_coeff`.
 fn coefficient_g1(engine: &dyn Engine, initial: G1Projective, query: &[G1Affine], vk_param: G1Affine, assignment: &[Fr]) -> Result<G1Projective, EngineError> {
 	Ok(initial + query[0] + engine.msm_g1(&query[1..], assignment)? + vk_param)
-}
-
-/// A proof of `witness` (the constant 1 first) under `pk`, with randomness `r`, `s`, made on
-/// the CPU under snarkjs's reduction (circom circuits).
-pub fn prove(
-	pk: &ProvingKey<Bn254>,
-	matrices: &ConstraintMatrices<Fr>,
-	num_inputs: usize,
-	witness: &[Fr],
-	r: Fr,
-	s: Fr,
-) -> Result<Proof<Bn254>, ProveError> {
-	prove_with(&Cpu, Reduction::Snarkjs, pk, matrices, num_inputs, witness, r, s)
 }
 
 /// A proof of `witness` (the constant 1 first; `num_inputs` counts it) under `pk` and
