@@ -153,34 +153,35 @@ pub trait Curve {
 	fn jacobian(words: &[u32]) -> Self::Projective;
 }
 
-fn push_field(value: &Fq, out: &mut Vec<u32>) {
-	for limb in value.0 .0 {
-		out.push(limb as u32);
-		out.push((limb >> 32) as u32);
-	}
-}
-
-fn field(words: &[u32]) -> Fq {
-	let mut limbs = [0u64; 4];
-	for (i, limb) in limbs.iter_mut().enumerate() {
-		*limb = words[2 * i] as u64 | (words[2 * i + 1] as u64) << 32;
-	}
-	Fq::new_unchecked(BigInt(limbs))
-}
-
-fn scalar_words(value: &Fr, out: &mut [u32]) {
-	for (i, limb) in value.0 .0.iter().enumerate() {
+/// arkworks' 4×64-bit limbs as 8 little-endian 32-bit words.
+fn limbs_to_words(limbs: &[u64; 4], out: &mut [u32]) {
+	for (i, limb) in limbs.iter().enumerate() {
 		out[2 * i] = *limb as u32;
 		out[2 * i + 1] = (*limb >> 32) as u32;
 	}
 }
 
+/// 8 little-endian 32-bit words as arkworks' 4×64-bit limbs.
+fn words_to_limbs(words: &[u32]) -> BigInt<4> {
+	BigInt(std::array::from_fn(|i| words[2 * i] as u64 | (words[2 * i + 1] as u64) << 32))
+}
+
+fn push_field(value: &Fq, out: &mut Vec<u32>) {
+	let mut words = [0u32; FIELD_WORDS];
+	limbs_to_words(&value.0 .0, &mut words);
+	out.extend(words);
+}
+
+fn field(words: &[u32]) -> Fq {
+	Fq::new_unchecked(words_to_limbs(words))
+}
+
+fn scalar_words(value: &Fr, out: &mut [u32]) {
+	limbs_to_words(&value.0 .0, out);
+}
+
 fn scalar(words: &[u32]) -> Fr {
-	let mut limbs = [0u64; 4];
-	for (i, limb) in limbs.iter_mut().enumerate() {
-		*limb = words[2 * i] as u64 | (words[2 * i + 1] as u64) << 32;
-	}
-	Fr::new_unchecked(BigInt(limbs))
+	Fr::new_unchecked(words_to_limbs(words))
 }
 
 /// Field elements (Montgomery form, as arkworks stores them) as words.
