@@ -2,7 +2,7 @@
 # The accuracy circuits side by side, one per dataset (Iris, Wine, Breast Cancer), measured in
 # one run on this machine: constraints, the development setup, proving (median of RUNS proofs,
 # witness generation included, a model trained on the dataset), native verification and the
-# proving key's size. README.md's "Datasets and circuit sizes" table comes from it.
+# proving key's size. docs/economics.md's "Datasets and circuit sizes" table comes from it.
 #
 # Usage: scripts/bench-circuits.sh        (RUNS=3 by default; a minute or two on 2 cores)
 
@@ -10,7 +10,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_prerequisites
 
-log "building cloudana-prover"
-cargo build --release --locked -p cloudana-prover
+ensure_built
 log "measuring (setup and ${RUNS:-3} proofs per dataset)"
 "$BIN/cloudana-prover" circuits --measure --runs "${RUNS:-3}" --datasets "$CLOUDANA_DATASETS"

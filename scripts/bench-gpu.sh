@@ -17,8 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 PROVER="${CLOUDANA_PROVER:-}"
 if [ -z "$PROVER" ]; then
-	log "building cloudana-prover (release)"
-	cargo build --release --locked -p cloudana-prover
+	ensure_built
 	PROVER="$BIN/cloudana-prover"
 fi
 # NVRTC: the system's, a CUDA toolkit's (CUDA_HOME, /usr/local/cuda), else PyPI's.

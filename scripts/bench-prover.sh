@@ -32,10 +32,7 @@ done
 ensure_prerequisites
 ensure_circom
 export CIRCOM_DIR
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-	log "building cloudana-prover (release)"
-	(cd "$ROOT" && cargo build --release --locked -p cloudana-prover)
-fi
+ensure_built
 WORK="$(mktemp -d -t cloudana-bench-prover.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 PTAU="$(dev_ptau "${CIRCOM_PTAU_POWER:-16}")"

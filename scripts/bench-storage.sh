@@ -10,5 +10,5 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 ensure_prerequisites
-CLOUDANA_BENCH_OPS="${1:-20000}" cargo test --release --locked -p cloudana-runtime --test storage_bound \
-	-- --nocapture --test-threads 1 2>&1 | grep -E '^(after|at the end|200 blocks|[0-9]+ operations| +[0-9]+ [a-z_]+:)|test result|panicked'
+CLOUDANA_BENCH_OPS="${1:-20000}" cargo test --release --locked -p cloudana-runtime --test integration \
+	-- storage_bound:: --nocapture --test-threads 1 2>&1 | grep -E '^(after|at the end|200 blocks|[0-9]+ operations| +[0-9]+ [a-z_]+:)|test result|panicked'

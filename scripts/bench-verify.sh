@@ -26,7 +26,7 @@ WORK="$(mktemp -d -t cloudana-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 log "proving the accuracy of the Iris model once (the proof every method verifies)"
 "$BENCH_TARGET/release/cloudana-prover" prove-accuracy --model circuits/models/iris-mlp.json \
-	--dataset "$CLOUDANA_DATASETS/iris.csv" --keys "$CARGO_TARGET_DIR/../keys" --out "$WORK" >/dev/null
+	--dataset "$CLOUDANA_DATASETS/iris.csv" --keys "$CLOUDANA_KEYS" --out "$WORK" >/dev/null
 
 "$BENCH_TARGET/release/cloudana-node" benchmark-verify --vk "$WORK/verification_key.json" \
 	--proof "$WORK/proof.json" --public "$WORK/public.json" "$@"

@@ -24,7 +24,7 @@ case "${1:-}" in
 esac
 
 ensure_prerequisites
-build_all
+ensure_built --bridge
 SO="$("$ROOT/scripts/build-spoke.sh")"
 log "building cloudana-solana-devnet"
 (cd "$ROOT/solana/devnet" && CARGO_TARGET_DIR="${CARGO_TARGET_DIR}-solana" cargo build --release --locked >&2)

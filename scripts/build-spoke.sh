@@ -9,21 +9,8 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-NIGHTLY="${CLOUDANA_SBF_NIGHTLY:-nightly-2026-10-29}"
-LINKER_VERSION=0.2.6
-export SOLANA_TARGET_DIR="${CARGO_TARGET_DIR}-solana"
-
-if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1; then
-	log "installing $NIGHTLY (rust-src) for the SBF build"
-	rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src >&2
-fi
-LINKER="$SOLANA_TARGET_DIR/tools/bin/sbpf-linker"
-if [ ! -x "$LINKER" ] || ! grep -q "$LINKER_VERSION" "$SOLANA_TARGET_DIR/tools/version" 2>/dev/null; then
-	log "installing sbpf-linker $LINKER_VERSION (about 2 minutes)"
-	CARGO_TARGET_DIR="$SOLANA_TARGET_DIR/tools-build" cargo "+$NIGHTLY" install sbpf-linker \
-		--version "$LINKER_VERSION" --locked --root "$SOLANA_TARGET_DIR/tools" >&2
-	echo "$LINKER_VERSION" > "$SOLANA_TARGET_DIR/tools/version"
-fi
+ensure_sbf_toolchain
+LINKER="$SBPF_LINKER"
 
 log "building the spoke for SBF (bpfel-unknown-none, SBPF v0)"
 cd "$ROOT/solana/program"
@@ -33,7 +20,7 @@ RUSTFLAGS="-C linker=$LINKER -C panic=abort -C relocation-model=static -C target
 -C target-feature=+allows-misaligned-mem-access -C link-arg=--arch=v0 \
 -C link-arg=--llvm-args=--bpf-stack-size=4096 -C link-arg=--llvm-args=--disable-movsx \
 -C link-arg=--llvm-args=--disable-ldsx" \
-	CARGO_TARGET_DIR="$SOLANA_TARGET_DIR" cargo "+$NIGHTLY" build --locked --profile spoke \
+	CARGO_TARGET_DIR="$SOLANA_TARGET_DIR" cargo "+$SBF_NIGHTLY" build --locked --profile spoke \
 	--target bpfel-unknown-none -Zbuild-std=core,alloc -p cloudana-spoke >&2
 SO="$SOLANA_TARGET_DIR/bpfel-unknown-none/spoke/libcloudana_spoke.so"
 [ -f "$SO" ] || die "the build made no $SO"

@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 command -v node >/dev/null && command -v npm >/dev/null || die "Node.js and npm are needed"
-[ -x "$BIN/cloudana-node" ] || build_all
+ensure_built
 
 WORK="$(mktemp -d -t cloudana-pjs.XXXXXX)"
 trap 'stop_all; rm -rf "$WORK"' EXIT
@@ -18,8 +18,7 @@ log "starting cloudana-node --dev on ws://127.0.0.1:$RPC_PORT"
 PIDS+=($!)
 wait_for_port "$RPC_PORT" 120 || { tail -30 "$WORK/node.log" >&2; die "the node did not start"; }
 
+ensure_npm tests/polkadot-js
 cd "$ROOT/tests/polkadot-js"
-log "installing @polkadot/api (npm)"
-npm install --silent --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund
 log "running the polkadot.js checks"
 timeout 420 node check.mjs "ws://127.0.0.1:$RPC_PORT"

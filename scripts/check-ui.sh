@@ -17,7 +17,7 @@ case "${1:-}" in
 	*) die "unknown argument $1 (try --help)" ;;
 esac
 
-[ -x "$BIN/cloudana-node" ] || build_all
+ensure_built
 ensure_chromium
 build_ui
 cd "$ROOT/ui"

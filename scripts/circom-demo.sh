@@ -42,7 +42,7 @@ done
 
 ensure_prerequisites
 ensure_circom
-[ "${SKIP_BUILD:-0}" = 1 ] || build_all
+ensure_built
 
 WORK="$(mktemp -d -t cloudana-circom.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT

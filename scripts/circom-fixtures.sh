@@ -2,18 +2,18 @@
 # Regenerates the circom test fixtures in circuits/tests/fixtures/circom/ with the real toolchain
 # (circom2, snarkjs): for `sum` (SumSq(20), no binding: the witness and proof tests of
 # cloudana-circuits) and `product` (c = a·b with the binding rule: the daemon's tests), the
-# compiled .wasm, a development .zkey (a 2^8 powers of tau made here; not a ceremony) and its
+# compiled .wasm, a development .zkey (a 2^8 development powers of tau from `cloudana-prover
+# dev-ptau`; not a ceremony) and its
 # verification key; for `sum`, snarkjs's witness (.wtns) and public signals; for `product`, a
 # second .zkey of the same circuit from another contribution (a key that does not match).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_circom
+ensure_built
 F="$ROOT/circuits/tests/fixtures/circom"
 WORK="$(mktemp -d -t cloudana-fixtures.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
-snarkjs powersoftau new bn128 8 "$WORK/0.ptau" >/dev/null
-snarkjs powersoftau contribute "$WORK/0.ptau" "$WORK/1.ptau" --name=fixtures -e="fixtures $RANDOM" >/dev/null
-snarkjs powersoftau prepare phase2 "$WORK/1.ptau" "$WORK/pot8.ptau" >/dev/null
+"$BIN/cloudana-prover" dev-ptau --power 8 --out "$WORK/pot8.ptau" >/dev/null
 for name in sum product; do
 	circom_setup "$F/$name.circom" "$WORK/$name" "$WORK/pot8.ptau"
 	cp "$WORK/$name/${name}_js/$name.wasm" "$WORK/$name/$name.zkey" "$F/"

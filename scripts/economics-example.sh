@@ -18,7 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_prerequisites
 command -v node >/dev/null && command -v npm >/dev/null || die "Node.js and npm are needed"
-build_all
+ensure_built
 
 WORK="$(mktemp -d -t cloudana-economics.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT
@@ -42,8 +42,8 @@ EARNED="$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); p=int(r['price
 
 log "case 2: the prover daemon stops; Bob locks a 50 CLD job and does not prove it"
 kill "$PROVER_PID" 2>/dev/null || true
+ensure_npm tests/polkadot-js >&2
 cd "$ROOT/tests/polkadot-js"
-npm install --silent --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund >&2
 SECOND="$(timeout 300 node economics-example.mjs "$CLOUDANA_URL" "$CIRCUIT")" || die "the timeout case failed"
 cloudana prover reputation //Bob >&2
 

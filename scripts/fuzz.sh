@@ -11,8 +11,8 @@
 # fresh genesis with seed S + its index (every block's try_state reads the whole state, so one
 # endless episode would slow down as the state grows).
 #
-# CI runs 20 000 calls (scripts/test.sh). Needs no node: a native test build with the
-# try-runtime feature (SKIP_WASM_BUILD=1), about 10 minutes the first time.
+# CI runs 20 000 calls (scripts/test.sh). Needs no node: the tooling build (scripts/cargo-tooling.sh:
+# the runtime natively with try-runtime and runtime-benchmarks), about 10 minutes the first time.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -33,5 +33,5 @@ done
 [ -z "$SEED" ] || [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be a whole number, got $SEED"
 ensure_prerequisites
 cd "$ROOT"
-CLOUDANA_FUZZ_CALLS="$CALLS" CLOUDANA_FUZZ_SEED="$SEED" CLOUDANA_FUZZ_EPISODE="$EPISODE" SKIP_WASM_BUILD=1 \
-	cargo test --release --locked -p cloudana-runtime --features try-runtime --test fuzz -- --nocapture --test-threads 1
+CLOUDANA_FUZZ_CALLS="$CALLS" CLOUDANA_FUZZ_SEED="$SEED" CLOUDANA_FUZZ_EPISODE="$EPISODE" \
+	cargo_tooling --test tooling -- fuzz:: --nocapture --test-threads 1

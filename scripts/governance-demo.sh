@@ -36,7 +36,7 @@ case "${1:-}" in
 esac
 
 ensure_prerequisites
-build_all
+ensure_built
 
 WORK="$(mktemp -d -t cloudana-gov.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT
@@ -129,7 +129,7 @@ GRID="$(cloudana --json grid submit --dataset "$DATASET" --grid "lr=0.01;epochs=
 BINDING="$(cloudana --json grid lock "$GRID" 0 --suri //Charlie | field '["binding"]')"
 log "Charlie trains with lr 0.2 and 20 epochs instead, and proves that model's accuracy"
 "$BIN/cloudana-prover" prove-accuracy --train lr=0.2,epochs=20 --dataset "$DATASET" --binding "$BINDING" \
-	--out "$WORK/charlie" --keys "$CARGO_TARGET_DIR/../keys" >&2
+	--out "$WORK/charlie" --keys "$CLOUDANA_KEYS" >&2
 cloudana grid submit-result "$GRID" 0 --proof "$WORK/charlie" --suri //Charlie >&2
 cloudana grid results "$GRID" >&2
 PROVEN="$(cloudana --json grid results "$GRID" | field '["leaderboard"][0]["correct"]')"

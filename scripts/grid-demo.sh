@@ -29,7 +29,7 @@ case "$NAME" in
 esac
 
 ensure_prerequisites
-build_all
+ensure_built
 
 WORK="$(mktemp -d -t cloudana-grid.XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT

@@ -9,6 +9,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cloudana/target}"
 # The real datasets ship with the repository, in data/ (override with CLOUDANA_DATASETS).
 export CLOUDANA_DATASETS="${CLOUDANA_DATASETS:-$ROOT/data}"
 BIN="$CARGO_TARGET_DIR/release"
+# The built-in circuits' proving keys, made by their (deterministic) development setup on first
+# use and cached here, outside the clone.
+export CLOUDANA_KEYS="${CLOUDANA_KEYS:-$HOME/.cache/cloudana/keys}"
 
 # The CLI as built, and one field of a JSON document on stdin (`field '["job"]'`).
 cloudana() { "$BIN/cloudana" "$@"; }
@@ -20,13 +23,18 @@ die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Installs what the build needs when it is missing: protoc (Debian's protobuf-compiler, for
-# libp2p/litep2p), the wasm targets and rust-src (for the runtime's wasm build).
+# libp2p/litep2p), OpenSSL's headers and pkg-config (libssl-dev: the node links the system's
+# OpenSSL, .cargo/config.toml), the wasm targets and rust-src (for the runtime's wasm build).
 ensure_prerequisites() {
 	command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs)"
-	if ! command -v protoc >/dev/null; then
-		log "installing protobuf-compiler (apt)"
+	local packages=()
+	command -v protoc >/dev/null || packages+=(protobuf-compiler)
+	command -v pkg-config >/dev/null || packages+=(pkg-config)
+	dpkg -s libssl-dev >/dev/null 2>&1 || packages+=(libssl-dev)
+	if [ ${#packages[@]} -gt 0 ]; then
+		log "installing ${packages[*]} (apt)"
 		as_root apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq protobuf-compiler >/dev/null
+		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${packages[@]}" >/dev/null
 	fi
 	local targets
 	targets="$(rustup target list --installed 2>/dev/null || true)"
@@ -43,11 +51,49 @@ ensure_prerequisites() {
 	[ -f "$CLOUDANA_DATASETS/iris.csv" ] || die "datasets not found at $CLOUDANA_DATASETS (set CLOUDANA_DATASETS)"
 }
 
-# The one build: every binary and every test, with the features the tests use, so that the
-# demo, the tests and CI all reuse the same artifacts. First time: about 27 minutes on 2 cores.
-build_all() {
-	log "building Cloudana (release; first build on 2 cores takes ~27 minutes, later ones seconds)"
+# The builds, into the one shared target directory. Their features are unified (no test-only
+# feature in a library: tests use dev-dependencies of their own), so each reuses every unit the
+# one before it built:
+#   build_bins     the binaries the demos run (node, prover daemon, CLI): about 20 minutes the
+#                  first time on 2 cores; `build_bins --bridge` adds the bridge's guardian and
+#                  relayer (scripts/bridge-demo.sh);
+#   build_tests    the binaries and every test of the workspace (scripts/test.sh, stage 0);
+#   build_tooling  the pallets and the runtime with `runtime-benchmarks` and `try-runtime`,
+#                  natively (no wasm): the benchmark tests, runtime fuzzing and try-runtime.
+# A script runs `ensure_built`: the binaries' build, or with SKIP_BUILD=1 (scripts/test.sh) only
+# a check that they are there.
+build_bins() {
+	local exclude=(--exclude cloudana-bridge)
+	[ "${1:-}" != --bridge ] || exclude=()
+	log "building Cloudana's binaries (release; the first build on 2 cores takes about 20 minutes, later ones seconds)"
+	(cd "$ROOT" && cargo build --release --locked --workspace "${exclude[@]}" --bins)
+}
+build_tests() {
+	log "building Cloudana's binaries and tests (release)"
 	(cd "$ROOT" && cargo build --release --locked --workspace --bins --tests)
+}
+ensure_built() {
+	if [ "${SKIP_BUILD:-0}" = 1 ]; then
+		local bin bins=(cloudana-node cloudana-prover cloudana)
+		[ "${1:-}" != --bridge ] || bins+=(cloudana-guardian cloudana-relayer)
+		for bin in "${bins[@]}"; do
+			[ -x "$BIN/$bin" ] || die "$BIN/$bin is missing (SKIP_BUILD=1; run without it to build)"
+		done
+	else
+		build_bins "$@"
+	fi
+}
+# The tooling build's packages and features: every invocation names the same ones, so that
+# cargo resolves the same features and reuses the same units.
+TOOLING_PACKAGES=(-p pallet-verifier -p pallet-prover-staking -p pallet-jobs -p pallet-reputation -p pallet-slashing
+	-p pallet-disputes -p pallet-wormhole-bridge -p cloudana-runtime)
+cargo_tooling() {
+	(cd "$ROOT" && SKIP_WASM_BUILD=1 cargo test --release --locked "${TOOLING_PACKAGES[@]}" \
+		--features runtime-benchmarks,try-runtime "$@")
+}
+build_tooling() {
+	log "building the pallets and the runtime with runtime-benchmarks and try-runtime (native)"
+	cargo_tooling --lib --test integration --no-run
 }
 
 # Picks a free TCP port.
@@ -64,10 +110,24 @@ wait_for_port() {
 	done
 }
 
-# Background processes started by a script, stopped when it exits.
+# Background processes started by a script, stopped with everything they started when it
+# exits, fails or is interrupted (Ctrl-C, SIGTERM). A PID may be a subshell (`cmd &` of a
+# function): its children are found through /proc and stopped too.
 PIDS=()
-stop_all() { for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+kill_tree() {
+	local pid=$1 child
+	for child in $(pgrep -P "$pid" 2>/dev/null); do kill_tree "$child"; done
+	kill "$pid" 2>/dev/null || true
+}
+stop_all() {
+	local pid
+	for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill_tree "$pid"; done
+	wait 2>/dev/null || true
+	PIDS=()
+}
 trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Starts the prover daemon and the development node (a prover node holding the daemon's token),
 # logging to $WORK; sets RPC_PORT, PROVER_PORT and CLOUDANA_URL. PROVER_NODE_ARGS adds node
@@ -79,7 +139,7 @@ start_dev_chain() {
 	p2p_port="$(free_port)"
 	log "starting cloudana-prover on 127.0.0.1:$PROVER_PORT (log: $WORK/prover.log)"
 	"$BIN/cloudana-prover" serve --listen "127.0.0.1:$PROVER_PORT" --journal "$WORK/prover" \
-		--keys "$CARGO_TARGET_DIR/../keys" \
+		--keys "$CLOUDANA_KEYS" \
 		--dataset "$CLOUDANA_DATASETS/iris.csv" --dataset "$CLOUDANA_DATASETS/wine_data.csv" \
 		--dataset "$CLOUDANA_DATASETS/breast_cancer.csv" --model "$ROOT/circuits/models/iris-mlp.json" \
 		${PROVER_ARGS:-} >"$WORK/prover.log" 2>&1 &
@@ -119,10 +179,7 @@ ensure_chromium() {
 build_ui() {
 	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js (20 or later) and npm are needed for the web app"
 	local ui="$ROOT/ui"
-	if [ ! -d "$ui/node_modules" ] || [ "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]; then
-		log "installing the web app's packages (npm)"
-		(cd "$ui" && { npm install --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund; })
-	fi
+	ensure_npm ui
 	if ! (cd "$ui" && node scripts/check-descriptors.mjs >/dev/null 2>&1); then
 		log "generating the typed descriptors from client/metadata/cloudana.scale (papi)"
 		(cd "$ui" && npx papi generate >/dev/null) || die "papi generate failed"
@@ -138,10 +195,23 @@ build_ui() {
 ensure_circom() {
 	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js (20 or later) and npm are needed for circom and snarkjs"
 	CIRCOM_DIR="$ROOT/circuits/circom"
-	if [ ! -x "$CIRCOM_DIR/node_modules/.bin/snarkjs" ] || [ "$CIRCOM_DIR/package-lock.json" -nt "$CIRCOM_DIR/node_modules/.package-lock.json" ]; then
-		log "installing circom2, snarkjs and circomlib (npm ci in circuits/circom)"
-		(cd "$CIRCOM_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-	fi
+	ensure_npm circuits/circom
+}
+
+# Installs the npm packages of $1 (relative to the repository root) with `npm ci` when they are
+# missing or older than its package-lock.json. Callers at once (scripts/test.sh's lanes) wait
+# for one another.
+ensure_npm() {
+	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js (20 or later) and npm are needed"
+	local dir="$ROOT/$1" locks="$HOME/.cache/cloudana/locks"
+	mkdir -p "$locks"
+	(
+		flock 9
+		if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+			log "installing the npm packages of $1 (npm ci)"
+			(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $1"
+		fi
+	) 9>"$locks/npm-$(tr / _ <<<"$1")"
 }
 # NVRTC (CUDA 12.4's run-time compiler, libnvrtc.so.12) from PyPI's nvidia-cuda-nvrtc-cu12 wheel,
 # unpacked once into ~/.cache/cloudana/nvrtc-<version>/ and put on LD_LIBRARY_PATH: CI compiles
@@ -163,29 +233,56 @@ ensure_nvrtc() {
 	export LD_LIBRARY_PATH="$dir/nvidia/cuda_nvrtc/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 }
 
+# The Solana spoke's toolchain (scripts/build-spoke.sh): a pinned nightly with rust-src, and
+# sbpf-linker built with it (its LLVM must be that rustc's), into ${CARGO_TARGET_DIR}-solana/tools.
+SBF_NIGHTLY="${CLOUDANA_SBF_NIGHTLY:-nightly-2026-10-29}"
+SBPF_LINKER_VERSION=0.2.6
+SOLANA_TARGET_DIR="${CARGO_TARGET_DIR}-solana"
+SBPF_LINKER="$SOLANA_TARGET_DIR/tools/bin/sbpf-linker"
+ensure_sbf_toolchain() {
+	local locks="$HOME/.cache/cloudana/locks"
+	mkdir -p "$locks"
+	(
+		flock 9
+		if ! rustup run "$SBF_NIGHTLY" rustc --version >/dev/null 2>&1; then
+			log "installing $SBF_NIGHTLY (rust-src) for the SBF build"
+			rustup toolchain install "$SBF_NIGHTLY" --profile minimal --component rust-src >&2
+		fi
+		if [ ! -x "$SBPF_LINKER" ] || ! grep -q "$SBPF_LINKER_VERSION" "$SOLANA_TARGET_DIR/tools/version" 2>/dev/null; then
+			log "installing sbpf-linker $SBPF_LINKER_VERSION (about 2 minutes)"
+			CARGO_TARGET_DIR="$SOLANA_TARGET_DIR/tools-build" cargo "+$SBF_NIGHTLY" install sbpf-linker \
+				--version "$SBPF_LINKER_VERSION" --locked --root "$SOLANA_TARGET_DIR/tools" >&2
+			echo "$SBPF_LINKER_VERSION" >"$SOLANA_TARGET_DIR/tools/version"
+		fi
+	) 9>"$locks/sbf-toolchain"
+}
+
+# Builds the bridge's Solana side ahead of its stages (scripts/test.sh runs it beside the main
+# build, niced): the spoke for SBF, and the litesvm devnet's binary and tests.
+prebuild_solana() {
+	"$ROOT/scripts/build-spoke.sh" >/dev/null
+	(cd "$ROOT/solana/devnet" && CARGO_TARGET_DIR="$SOLANA_TARGET_DIR" cargo build --release --locked \
+		&& CARGO_TARGET_DIR="$SOLANA_TARGET_DIR" cargo test --release --locked --no-run)
+}
+
 circom2() { "$CIRCOM_DIR/node_modules/.bin/circom2" "$@"; }
 snarkjs() { "$CIRCOM_DIR/node_modules/.bin/snarkjs" "$@"; }
 
 # A development powers of tau for circuits of up to 2^POWER constraints (default 16), made once
-# and cached in ~/.cache/cloudana/circom/ (snarkjs: new, one contribution, prepare phase 2).
-# snarkjs's `prepare phase2` is single-threaded: 2^16 takes about 40 minutes of one core, so
-# scripts/test.sh starts it in the background before its build. Concurrent callers wait for one
-# another (flock). NOT a ceremony: its toxic waste is known to this machine; CLOUDANA_PTAU names
-# a real one (e.g. powersOfTau28_hez_final_16.ptau) instead. Prints the path.
+# by `cloudana-prover dev-ptau` (seconds) and cached in ~/.cache/cloudana/circom/. NOT a
+# ceremony: its secrets come from a public seed; CLOUDANA_PTAU names a real one (e.g.
+# powersOfTau28_hez_final_16.ptau) instead. Concurrent callers wait for one another (flock).
+# Prints the path.
 dev_ptau() {
 	if [ -n "${CLOUDANA_PTAU:-}" ]; then echo "$CLOUDANA_PTAU"; return; fi
 	local power="${1:-16}" dir="${CLOUDANA_CIRCOM_CACHE:-$HOME/.cache/cloudana/circom}"
-	local ptau="$dir/pot${power}_dev.ptau"
+	local ptau="$dir/pot${power}_cloudana_dev.ptau"
 	mkdir -p "$dir"
 	(
 		flock 9
 		if [ ! -s "$ptau" ]; then
-			log "making a development powers of tau (2^$power, once: about 40 minutes of one core; cached at $ptau)"
-			snarkjs powersoftau new bn128 "$power" "$dir/pot${power}_0.ptau" >/dev/null
-			snarkjs powersoftau contribute "$dir/pot${power}_0.ptau" "$dir/pot${power}_1.ptau" --name=dev -e="cloudana development $RANDOM$RANDOM" >/dev/null
-			snarkjs powersoftau prepare phase2 "$dir/pot${power}_1.ptau" "$ptau.tmp" >/dev/null
-			mv "$ptau.tmp" "$ptau"
-			rm -f "$dir/pot${power}_0.ptau" "$dir/pot${power}_1.ptau"
+			log "making the development powers of tau (2^$power, NOT a ceremony; cached at $ptau)"
+			"$BIN/cloudana-prover" dev-ptau --power "$power" --out "$ptau" >&2
 		fi
 	) 9>"$dir/.pot${power}.lock"
 	echo "$ptau"
@@ -217,7 +314,7 @@ run_network_script() {
 	esac
 	if [[ " $* " != *" --stop "* ]]; then
 		ensure_prerequisites
-		build_all
+		ensure_built
 	fi
 	trap - EXIT
 	exec python3 "$ROOT/scripts/testnet/$body.py" "$@"

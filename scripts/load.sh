@@ -4,7 +4,7 @@
 # work over its keys; one daemon proves). Prints jobs submitted, completed and failed, the p50
 # and p95 latency from submission to payout in blocks and seconds, block fullness (normal-class
 # weight used), extrinsics per block and the finalization lag, as a table and a JSON line.
-# A benchmark, not a test (README, "Load").
+# A benchmark, not a test (docs/testnets.md, "Load").
 #
 #   scripts/load.sh [--requesters 4] [--provers 2] [--duration 180] [--drain 180]
 #                   [--base-port 19944] [--dir DIR]

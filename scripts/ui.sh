@@ -9,8 +9,8 @@
 #                changed in the page, which remembers it
 #   --port PORT  the port to serve on, on 127.0.0.1 (default 5173)
 #
-# Needs Node.js (20 or later) and npm. Start a node first, e.g. `cloudana-node --dev` (README,
-# "Running a node and a prover by hand").
+# Needs Node.js (20 or later) and npm. Start a node first, e.g. `cloudana-node --dev`
+# (docs/running-a-node.md).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -2,7 +2,7 @@
 //! (`ui/src/circuits.json`: id → dataset, title, holdout size), so that the explorer shows a
 //! job's proven accuracy as `cloudana job result` does. The ids are computed here, from the
 //! committed keys; regenerate the file with `CLOUDANA_BLESS=1 cargo test -p cloudana-circuits
-//! --test ui_circuits`.
+//! --test integration ui_circuits::`.
 
 use cloudana_circuits::{keys, mlp::Spec};
 

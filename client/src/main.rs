@@ -57,15 +57,15 @@ enum Command {
 	#[command(subcommand)]
 	Grid(GridCommand),
 	/// Governance (OpenGov): propose, list and vote on referenda, delegate, unlock. Tracks and
-	/// periods: README, "Governance".
+	/// periods: docs/governance.md.
 	#[command(subcommand)]
 	Gov(GovCommand),
 	/// Disputes: appeal a pending slash, challenge completed work, post evidence, appeal a
-	/// ruling. Windows, bonds and verdicts: README, "Disputes".
+	/// ruling. Windows, bonds and verdicts: docs/governance.md, "Disputes".
 	#[command(subcommand)]
 	Dispute(DisputeCommand),
 	/// The Wormhole bridge to Solana: send CLD, follow and redeem transfers, verify a VAA offline
-	/// (README, "Bridge to Solana").
+	/// (docs/bridge.md).
 	#[command(subcommand)]
 	Bridge(BridgeCommand),
 }

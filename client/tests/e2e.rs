@@ -15,10 +15,9 @@
 //!
 //! Needs the binaries: `cargo build --release --workspace --bins` (scripts/test.sh does it).
 
-mod common;
 
 use cloudana_circuits::{keys, mlp};
-use common::{binary, datasets, dev_node, free_port, root, wait_for, Process};
+use crate::common::{binary, datasets, dev_node, free_port, root, wait_for, Process};
 use cloudana_client::{runtime, signer, units::CLD, Client, JobStatus, JobTerms};
 use cloudana_groth16::{encoding::encode_fr, statement};
 use std::{

@@ -4,10 +4,10 @@
 //!
 //! Needs the binaries: `cargo build --release --workspace --bins` (scripts/test.sh does it).
 
-mod common;
+use crate::common;
 
 use cloudana_client::{runtime, Client};
-use common::{binary, dev_node, free_port, wait_for};
+use crate::common::{binary, dev_node, free_port, wait_for};
 use std::{process::Command, time::Duration};
 
 /// Runs `cloudana --url URL ARGS…`: success, stdout, stderr.

@@ -61,7 +61,7 @@ enum Command {
 		#[arg(long, default_value_t = 10_000)]
 		max_tasks: usize,
 		/// Serve Prometheus metrics at http://<address>/metrics (queue depth, proofs by circuit
-		/// and outcome, proving-time histogram, journal size: README, "Metrics"). Off if unset.
+		/// and outcome, proving-time histogram, journal size: docs/running-a-node.md, "Observability"). Off if unset.
 		#[arg(long, value_name = "ADDRESS")]
 		metrics: Option<SocketAddr>,
 		#[command(flatten)]
@@ -165,6 +165,19 @@ enum Command {
 		/// command on machines without one).
 		#[arg(long, hide = true)]
 		emulator: bool,
+	},
+	/// Write Cloudana's development powers of tau: a `.ptau` file in snarkjs's format, prepared
+	/// for phase 2 (`snarkjs groth16 setup` takes it; `snarkjs powersoftau verify` accepts it),
+	/// for circuits of up to 2^power constraints, in seconds on all cores. Its one contribution's
+	/// secrets come from a public seed: NOT A CEREMONY, anyone can forge proofs for circuits set
+	/// up from it; it is for tests and demos. Prints the contribution hash and the file's size.
+	DevPtau {
+		/// Circuits of up to 2^power constraints (1 to 24; 16: 72 MB, a few seconds on 2 cores).
+		#[arg(long, default_value_t = 16)]
+		power: u32,
+		/// The file to write (written beside as `<out>.tmp`, then renamed).
+		#[arg(long)]
+		out: PathBuf,
 	},
 	/// List the built-in accuracy circuits: dataset, shape, constraints and circuit id. With
 	/// `--measure`, also time the development setup, witness generation and proving, and
@@ -311,6 +324,34 @@ fn prove_circom(
 	Ok(())
 }
 
+/// `dev-ptau`: the development powers of tau, written to a temporary file and renamed, so that
+/// a reader never sees a half-written file.
+fn dev_ptau(power: u32, out: &std::path::Path) -> anyhow::Result<()> {
+	use cloudana_circuits::circom::ptau;
+	if !(1..=ptau::MAX_POWER).contains(&power) {
+		anyhow::bail!("--power {power} is outside 1..={} (circuits of up to 2^power constraints)", ptau::MAX_POWER);
+	}
+	let started = std::time::Instant::now();
+	let tmp = out.with_extension("ptau.tmp");
+	let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+	let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+	let transcript = ptau::write(power, &ptau::Secrets::development(), ptau::DEV_NAME, &mut writer)
+		.with_context(|| format!("cannot write {}", tmp.display()));
+	drop(writer);
+	let transcript = match transcript {
+		Ok(t) => t,
+		Err(e) => {
+			let _ = std::fs::remove_file(&tmp);
+			return Err(e);
+		},
+	};
+	std::fs::rename(&tmp, out).with_context(|| format!("cannot rename {} to {}", tmp.display(), out.display()))?;
+	let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+	println!("{}: development powers of tau, 2^{power}, {:.1} MB, {:.1} s (NOT A CEREMONY: its secrets are public)", out.display(), bytes as f64 / 1e6, started.elapsed().as_secs_f64());
+	println!("contribution hash {}", hex::encode(transcript.response_hash));
+	Ok(())
+}
+
 /// `circuits`: one line per dataset; with `measure`, times on this machine.
 fn circuits(measure: bool, datasets: &std::path::Path, runs: usize) -> anyhow::Result<()> {
 	use std::time::Instant;
@@ -444,6 +485,7 @@ async fn main() -> anyhow::Result<()> {
 			Ok(())
 		},
 		Command::Circuits { measure, datasets, runs } => circuits(measure, &datasets, runs),
+		Command::DevPtau { power, out } => dev_ptau(power, &out),
 		Command::ProveAccuracy { model, train: params, dataset, binding, out, keys: keys_dir, backend } => {
 			let binding = from_hex::<32>("--binding", &binding).map_err(anyhow::Error::msg)?;
 			let all = mlp::Dataset::read_csv(&dataset)?;

@@ -3,15 +3,14 @@
 //! The off-chain worker's and the daemon's attacks (items 1, 3, 9, 10) are played against a
 //! real node and daemon in `client/tests/e2e.rs` and `prover/tests/daemon.rs`.
 
-mod common;
 
-use cloudana_groth16::simulator::Trapdoor;
+use cloudana_groth16_simulator::Trapdoor;
 use cloudana_runtime::{
 	configs::{dynamic_params::economics, economics::Violation, MaxDeadlineWeight},
 	AccountId, Balances, Economics, Jobs, ProverStaking, Reputation, Runtime, RuntimeEvent, RuntimeOrigin, Slashing,
 	System, Verifier, CLD,
 };
-use common::*;
+use crate::common::*;
 use economics::Parameters as E;
 use frame_support::{
 	assert_noop, assert_ok,

@@ -3,7 +3,6 @@
 //! of Wormhole's public devnet guardians) unlocking CLD, replay refused, and who may manage the
 //! bridge.
 
-mod common;
 
 use cloudana_runtime::{
 	configs::{dynamic_params::bridge, RuntimeParameters},
@@ -15,7 +14,7 @@ use cloudana_wormhole::{
 	ntt::{TransceiverMessage, Transfer, TrimmedAmount},
 	verify, Body, GuardianSet, Signature, Vaa, K256,
 };
-use common::{check_invariants, dev_ext};
+use crate::common::{check_invariants, dev_ext};
 use frame_support::{assert_noop, assert_ok, traits::{fungible::Inspect, Get}};
 use pallet_wormhole_bridge::{Error, Outbox, PeerConfig, Peers};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};

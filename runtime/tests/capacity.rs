@@ -5,12 +5,13 @@
 //! number of results paid must be what the benchmarked weights promise
 //! (`cloudana_runtime::capacity::results_per_block`, which `scripts/bench-verify.sh` prints).
 //!
-//! Proofs come from a simulated key (`cloudana_groth16::simulator`, known trapdoor): real
+//! Proofs come from a simulated key (`cloudana_groth16_simulator`, known trapdoor): real
 //! Groth16 proofs that the runtime verifies in full; only their making is cheap.
 
-mod common;
+use crate::common;
 
-use cloudana_groth16::{encoding::encode_fr, simulator::Trapdoor};
+use cloudana_groth16::encoding::encode_fr;
+use cloudana_groth16_simulator::Trapdoor;
 use cloudana_runtime::{
 	capacity, Balances, Executive, Header, Jobs, ProverStaking, Runtime, RuntimeCall, RuntimeOrigin, SignedPayload,
 	System, UncheckedExtrinsic, Verifier, CLD,

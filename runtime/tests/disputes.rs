@@ -4,15 +4,15 @@
 //! holds and issuance checked before and after (`common::check_invariants` runs every pallet's
 //! `try_state`, pallet-disputes' bond conservation included, after each block).
 
-mod common;
+use crate::common;
 
-use cloudana_groth16::simulator::Trapdoor;
+use cloudana_groth16_simulator::Trapdoor;
 use cloudana_runtime::{
 	configs::{dynamic_params::economics, TreasuryAccount},
 	AccountId, Balances, Disputes, Jobs, ProverStaking, Referenda, Reputation, Runtime, RuntimeEvent, RuntimeOrigin,
 	System, CLD,
 };
-use common::{check_invariants, dev_ext, run_to_block, run_until_ended, set, vote_all};
+use crate::common::{check_invariants, dev_ext, run_to_block, run_until_ended, set, vote_all};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{

@@ -1,12 +1,12 @@
 //! Prover economics through the real runtime: staking, reputation, slashing and jobs wired
 //! together with the runtime's parameters. Proofs are real Groth16 proofs of a simulated
-//! circuit (`cloudana_groth16::simulator`: a key whose trapdoor the test knows), verified by
+//! circuit (`cloudana_groth16_simulator`: a key whose trapdoor the test knows), verified by
 //! the real verifier. After every block, `common::check_invariants` runs every pallet's
 //! `try_state` and checks that total issuance changed only by slash burns.
 
-mod common;
+use crate::common;
 
-use cloudana_groth16::simulator::Trapdoor;
+use cloudana_groth16_simulator::Trapdoor;
 use cloudana_runtime::{
 	configs::{
 		dynamic_params::economics::{self, Parameters as Economics},
@@ -14,7 +14,7 @@ use cloudana_runtime::{
 	},
 	AccountId, Balances, Jobs, ProverStaking, Reputation, Runtime, RuntimeEvent, RuntimeOrigin, Slashing, System, CLD,
 };
-use common::*;
+use crate::common::*;
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use pallet_jobs::{Ineligibility, JobStatus, JobTerms, WorkId};
 use proptest::prelude::*;

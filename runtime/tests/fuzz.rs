@@ -21,7 +21,7 @@
 //! 20 000), each from a fresh genesis. CI runs 20 000 calls. A failing run prints its seed, the block and the last calls.
 #![cfg(feature = "try-runtime")]
 
-mod common;
+use crate::common;
 
 use cloudana_runtime::{AllPalletsWithSystem, Balances, Runtime, RuntimeCall, RuntimeOrigin, System, Timestamp};
 use codec::{Compact, Decode, Encode};
@@ -199,7 +199,7 @@ impl Generator {
 }
 
 /// Calls that trip a known issue of an upstream pallet, not of Cloudana, left out so that the
-/// run goes on (README, "Fuzzing"), both found by this fuzzer:
+/// run goes on (docs/testnets.md, "Runtime fuzzing"), both found by this fuzzer:
 /// - a treasury spend whose `valid_from` is within `PayoutPeriod` of the last block number
 ///   (`u32::MAX`) saturates its expiry to `valid_from`, and pallet-treasury's own try_state
 ///   then fails ("Spend cannot expire before it becomes valid"); such a spend can never be paid

@@ -2,7 +2,6 @@
 //! referenda from preimage to enactment with conviction votes, and what each track origin may
 //! and may not do.
 
-mod common;
 
 use cloudana_runtime::{
 	configs::{dynamic_params::economics, InsurancePool as InsurancePoolAccount, RuntimeParameters, TreasuryAccount},
@@ -11,7 +10,7 @@ use cloudana_runtime::{
 	RuntimeOrigin, Slashing, System, Treasury, CLD,
 };
 use codec::Encode;
-use common::{check_invariants, dev_ext, referendum, run_to_block, run_until_ended, VOTE};
+use crate::common::{check_invariants, dev_ext, referendum, run_to_block, run_until_ended, VOTE};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{fungible::Inspect, fungible::InspectHold, Get, StorePreimage},

@@ -2,14 +2,13 @@
 //! the verifier and staking wired to pallet-jobs), with a real proof from `cloudana-circuits`;
 //! and a Wine grid slot whose prover claims more than its trained model reaches.
 
-mod common;
 
 use cloudana_circuits::{keys, mlp, prove_accuracy};
 use cloudana_groth16::encoding::encode_fr;
 use cloudana_runtime::{
 	configs::TreasuryAccount, Balances, Jobs, ProverStaking, Runtime, RuntimeOrigin, System, Verifier, CLD,
 };
-use common::*;
+use crate::common::*;
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::Inspect,

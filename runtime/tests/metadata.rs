@@ -1,6 +1,6 @@
 //! The client's metadata (`client/metadata/cloudana.scale`, from which `cloudana`'s subxt code
 //! is generated) must be this runtime's. Regenerate with
-//! `CLOUDANA_BLESS=1 cargo test -p cloudana-runtime --test metadata`.
+//! `CLOUDANA_BLESS=1 cargo test -p cloudana-runtime --test integration metadata::`.
 
 #[test]
 fn client_metadata_is_this_runtime() {

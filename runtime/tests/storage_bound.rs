@@ -6,15 +6,14 @@
 //! `CLOUDANA_BENCH_OPS` sets the number of operations: 2 000 by default (the test, under a
 //! second), 20 000 from `scripts/bench-storage.sh`.
 
-mod common;
 
-use cloudana_groth16::simulator::Trapdoor;
+use cloudana_groth16_simulator::Trapdoor;
 use cloudana_runtime::{
 	configs::dynamic_params::economics, AccountId, Balances, Jobs, ProverStaking, Reputation, Runtime, RuntimeOrigin,
 	System, Verifier, CLD,
 };
 use codec::Encode;
-use common::*;
+use crate::common::*;
 use economics::Parameters as E;
 use frame_support::traits::{fungible::Mutate, tokens::Preservation};
 use pallet_jobs::{GridTerms, JobTerms, WorkId};

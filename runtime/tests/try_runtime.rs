@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! SKIP_WASM_BUILD=1 CLOUDANA_TRY_RUNTIME_STATE=state.json \
-//!   cargo test --release -p cloudana-runtime --features try-runtime --test try_runtime -- --ignored --nocapture
+//!   scripts/cargo-tooling.sh --test tooling -- try_runtime:: --ignored --nocapture
 //! ```
 #![cfg(feature = "try-runtime")]
 

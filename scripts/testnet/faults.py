@@ -179,6 +179,31 @@ SCENARIOS = {
 }
 
 
+def run(net, chosen):
+    """Runs the scenarios `chosen` on a started network whose prover (Bob) is registered, each
+    followed by the conservation of issuance; returns the JSON record."""
+    issuance, accounts = net.issuance_conserved()
+    log(f"issuance {issuance} base units over {accounts} accounts")
+    results, jobs, started = [], [], time.monotonic()
+    for name in chosen:
+        log(f"scenario {name}: {SCENARIOS[name].__doc__.splitlines()[0]}")
+        t = time.monotonic()
+        job = SCENARIOS[name](net)
+        if job is not None:
+            jobs.append(job)
+        after, accounts = net.issuance_conserved()
+        check(True, f"issuance {after} = the sum of {accounts} accounts' balances (fees burned: {issuance - after})")
+        results.append((name, round(time.monotonic() - t)))
+    for job in jobs:
+        check(net.job_status(job) == "completed", f"job {job} still completed at the end")
+    upto = net.same_finalized_chain()
+    print()
+    for name, seconds in results:
+        print(f"  {name:16} passed  {seconds:4d} s")
+    return {"scenarios": [n for n, _ in results], "finalized": upto, "best": net.validators[0].best(), "jobs_completed": jobs,
+            "seconds": round(time.monotonic() - started)}
+
+
 def main():
     parser = argparse.ArgumentParser(prog="scripts/faults.sh", description=__doc__)
     parser.add_argument("--dir", default=os.path.expanduser("~/.cache/cloudana/faults"))
@@ -192,33 +217,13 @@ def main():
         sys.exit(f"unknown scenario {unknown[0]} (known: {', '.join(SCENARIOS)})")
 
     net = Testnet(args.dir, args.base_port)
-    results, started = [], time.monotonic()
     with net.session(args.keep):
         log(f"starting the network in {net.dir} (validators' RPC {args.base_port}–{args.base_port + 3})")
         net.init()
         net.start()
         net.register_iris_prover()
-        issuance, accounts = net.issuance_conserved()
-        log(f"issuance {issuance} base units over {accounts} accounts")
-        jobs = []
-        for name in chosen:
-            log(f"scenario {name}: {SCENARIOS[name].__doc__.splitlines()[0]}")
-            t = time.monotonic()
-            job = SCENARIOS[name](net)
-            if job is not None:
-                jobs.append(job)
-            after, accounts = net.issuance_conserved()
-            check(True, f"issuance {after} = the sum of {accounts} accounts' balances (fees burned: {issuance - after})")
-            results.append((name, round(time.monotonic() - t)))
-        for job in jobs:
-            check(net.job_status(job) == "completed", f"job {job} still completed at the end")
-        upto = net.same_finalized_chain()
-        best = net.validators[0].best()
-    print()
-    for name, seconds in results:
-        print(f"  {name:16} passed  {seconds:4d} s")
-    print(json.dumps({"scenarios": [n for n, _ in results], "finalized": upto, "best": best, "jobs_completed": jobs,
-                      "seconds": round(time.monotonic() - started)}))
+        record = run(net, chosen)
+    print(json.dumps(record))
 
 
 if __name__ == "__main__":

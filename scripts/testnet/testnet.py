@@ -265,7 +265,7 @@ class Testnet:
         self.spawn("prover-daemon", [
             f"{BIN}/cloudana-prover", "serve", "--listen", f"127.0.0.1:{self.daemon_port}", "--journal", journal,
             "--metrics", f"127.0.0.1:{self.daemon_metrics_port}",
-            "--keys", os.path.join(TARGET, "..", "keys"),
+            "--keys", os.environ.get("CLOUDANA_KEYS", os.path.expanduser("~/.cache/cloudana/keys")),
             "--dataset", os.path.join(DATASETS, "iris.csv"),
             "--model", os.path.join(ROOT, "circuits", "models", "iris-mlp.json"),
         ])
@@ -317,16 +317,24 @@ class Testnet:
     @contextlib.contextmanager
     def session(self, keep=False):
         """Runs a test's body on this network: a Failure is printed with the nodes' state and where
-        the logs are, and exits with status 1; the network is stopped afterwards unless `keep`."""
+        the logs are, and exits with status 1. The network is stopped afterwards unless `keep`,
+        whatever ends the body: a failure, an error, Ctrl-C or SIGTERM (the nodes run in sessions
+        of their own, so a terminal's Ctrl-C reaches only this script)."""
+        def terminate(signum, _frame):
+            raise SystemExit(128 + signum)
+        previous = signal.signal(signal.SIGTERM, terminate)
+        failed = False
         try:
             yield self
         except Failure as error:
             print(f"\nFAILED: {error}\n{self.status_line()}\nlogs: {self.dir}/*.log", file=sys.stderr)
+            failed = True
+        finally:
             if not keep:
                 self.stop_all()
+            signal.signal(signal.SIGTERM, previous)
+        if failed:
             sys.exit(1)
-        if not keep:
-            self.stop_all()
 
     # --- checks
     def status_line(self):

@@ -1,4 +1,4 @@
-// The runtime parameters (README, "Economics"; runtime/src/configs/economics.rs): what each
+// The runtime parameters (docs/economics.md; runtime/src/configs/economics.rs): what each
 // value means, so that the app reads and writes them in the units people use. The value types
 // come from the metadata (a Balance is a bigint, a Perbill or a block count a number); the
 // unit of a number is named here. `params.test.ts` checks this table against the committed

@@ -3,6 +3,9 @@
 //!
 //! - [`witness`]: runs circom's `.wasm` witness generator in wasmtime;
 //! - [`zkey`]: reads snarkjs's `.zkey` proving key;
+//! - [`ptau`]: writes snarkjs's powers of tau (`.ptau`, prepared for phase 2) from known
+//!   secrets: the development powers of tau that `cloudana-prover dev-ptau` makes;
+//! - [`binfile`]: the container both files use, and their point encoding;
 //! - [`prove`]: Groth16 assembled as arkworks assembles it, under snarkjs's quotient convention
 //!   ([`crate::engine::snarkjs_coset`]) so that proofs verify under snarkjs's keys, on a
 //!   [`crate::engine::Engine`] (on the CPU, MSMs skip circom's many 0 and 1 scalars);
@@ -14,7 +17,9 @@
 //! a circom circuit is verified against (`pallet-jobs`: `outputs ‖ binding ‖ inputs`, the binding
 //! being the circuit's first public input).
 
+pub mod binfile;
 pub mod prove;
+pub mod ptau;
 pub mod witness;
 pub mod zkey;
 

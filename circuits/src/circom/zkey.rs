@@ -1,8 +1,7 @@
 //! Reads snarkjs's Groth16 proving key, the `.zkey` file.
 //!
-//! The format is iden3's binary container (`binfileutils`): the magic `zkey`, a `u32` version
-//! (1), a `u32` section count, then sections, each a `u32` type, a `u64` byte length and its
-//! bytes. Integers are little-endian. Sections of a Groth16 key (snarkjs `zkey_utils.js`):
+//! The format is iden3's binary container ([`super::binfile`]) with the magic `zkey`. Integers
+//! are little-endian. Sections of a Groth16 key (snarkjs `zkey_utils.js`):
 //!
 //! | type | contents |
 //! |---|---|
@@ -129,26 +128,9 @@ use ark_ff::Zero as _;
 impl Zkey {
 	/// Parses a `.zkey` (module docs).
 	pub fn read(bytes: &[u8]) -> Result<Zkey, ZkeyError> {
-		if bytes.len() < 12 || &bytes[..4] != b"zkey" {
-			return Err(ZkeyError::Format("no `zkey` magic".into()));
-		}
-		let count = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes; qed"));
-		let mut sections: [Option<&[u8]>; 11] = [None; 11];
-		let mut at = 12usize;
-		for _ in 0..count {
-			let header = bytes.get(at..at + 12).ok_or_else(|| ZkeyError::Format("a section header is cut short".into()))?;
-			let kind = u32::from_le_bytes(header[..4].try_into().expect("4 bytes; qed"));
-			let len = u64::from_le_bytes(header[4..].try_into().expect("8 bytes; qed"));
-			let start = at + 12;
-			let end = usize::try_from(len).ok().and_then(|len| start.checked_add(len)).filter(|end| *end <= bytes.len());
-			let end = end.ok_or_else(|| ZkeyError::Format(format!("section {kind} runs past the end of the file")))?;
-			if let Some(slot) = sections.get_mut(kind as usize) {
-				*slot = Some(&bytes[start..end]);
-			}
-			at = end;
-		}
+		let sections = super::binfile::sections(bytes, b"zkey").map_err(ZkeyError::Format)?;
 		let section = |kind: u32| -> Result<Reader, ZkeyError> {
-			let bytes = sections[kind as usize].ok_or_else(|| ZkeyError::Format(format!("section {kind} is missing")))?;
+			let bytes = *sections.get(&kind).ok_or_else(|| ZkeyError::Format(format!("section {kind} is missing")))?;
 			Ok(Reader { bytes, at: 0, section: kind })
 		};
 		let protocol = section(1)?.u32()?;

@@ -34,7 +34,7 @@ pub enum ChallengeReason {
 	WrongResult,
 }
 
-/// Disputes (README, "Disputes").
+/// Disputes (docs/governance.md, "Disputes").
 #[derive(Subcommand)]
 pub enum DisputeCommand {
 	/// Appeal a pending slash of the signer (inside its deferral): holds the dispute bond,

@@ -14,7 +14,7 @@ use runtime::runtime_types::{
 };
 use serde_json::json;
 
-/// A referendum track (README, "Governance").
+/// A referendum track (docs/governance.md).
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Track {
 	/// Any call, dispatched as Root.
@@ -145,7 +145,7 @@ pub enum Proposal {
 		signer: Signer,
 	},
 	/// Change an economics parameter (`economic_params` track): `Economics::set_parameter`,
-	/// checked as a set when enacted. Names and defaults: README, "Economics" (e.g.
+	/// checked as a set when enacted. Names and defaults: docs/economics.md (e.g.
 	/// `FeeRate 12%`, `MinimumStake 60`, `SlashDeferDuration 28800`).
 	Parameter {
 		/// The parameter's name, as in the runtime (`FeeRate`, `DisputeBond`, …).
@@ -201,7 +201,7 @@ pub enum GovCommand {
 	List,
 	/// Every runtime parameter's current value (amounts in CLD, shares in percent, periods in
 	/// blocks), marking those set on chain by referenda or at genesis; the others have their
-	/// default (README, "Economics").
+	/// default (docs/economics.md).
 	Parameters,
 	/// Vote aye or nay with conviction.
 	Vote {

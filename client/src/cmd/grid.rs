@@ -98,36 +98,6 @@ pub enum GridCommand {
 	},
 }
 
-/// The slots' hyper-parameters for `--grid` arguments: the cartesian product, canonical text.
-pub fn expand_grid(args: &[String]) -> anyhow::Result<Vec<String>> {
-	let mut axes: Vec<(String, Vec<String>)> = Vec::new();
-	for part in args.iter().flat_map(|a| a.split(';')).map(str::trim).filter(|p| !p.is_empty()) {
-		let (key, values) = part.split_once('=').ok_or_else(|| anyhow!("--grid {part:?} is not key=v1,v2,…"))?;
-		let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-		if values.is_empty() {
-			bail!("--grid {key} has no values");
-		}
-		if axes.iter().any(|(k, _)| k == key.trim()) {
-			bail!("--grid {key} is given twice");
-		}
-		axes.push((key.trim().to_string(), values));
-	}
-	let mut combos: Vec<Vec<String>> = vec![vec![]];
-	for (key, values) in &axes {
-		combos = combos
-			.into_iter()
-			.flat_map(|combo| values.iter().map(move |v| [combo.clone(), vec![format!("{key}={v}")]].concat()))
-			.collect();
-	}
-	combos
-		.into_iter()
-		.map(|combo| {
-			let text = combo.join(",");
-			cloudana_circuits::train::HyperParams::parse(&text).map(|p| p.to_text()).map_err(|e| anyhow!("slot {text:?}: {e}"))
-		})
-		.collect()
-}
-
 /// The binding public input of slot `slot` of grid `id` for `prover` on the client's chain:
 /// `H(genesis ‖ work ‖ prover)`, as the runtime computes it.
 fn slot_binding(client: &Client, id: u64, slot: u32, prover: &subxt::utils::AccountId32) -> [u8; 32] {
@@ -150,7 +120,7 @@ pub async fn run(command: GridCommand, client: &Client, out: Output) -> anyhow::
 	use runtime::runtime_types::pallet_jobs::types::{GridStatus, GridTerms, SlotState};
 	match command {
 		GridCommand::Submit { dataset, grid, bounty, collateral, proof_timeout, duration, signer: s } => {
-			let slots = expand_grid(&grid)?;
+			let slots = cloudana_client::expand_grid(&grid)?;
 			let data = read_dataset(&dataset)?.holdout()?;
 			let inputs = vec![cloudana_groth16::encoding::encode_fr(&data.commitment())];
 			let circuit = subxt::utils::H256(keys::accuracy_circuit_id(data.spec));
@@ -375,28 +345,4 @@ pub async fn run(command: GridCommand, client: &Client, out: Output) -> anyhow::
 		},
 	}
 	Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-	use super::expand_grid;
-
-	#[test]
-	fn grid_arguments_expand_to_the_cartesian_product_last_key_fastest() {
-		let slots = expand_grid(&["lr=0.01,0.05;epochs=10,20".into(), "hidden=4".into()]).unwrap();
-		assert_eq!(
-			slots,
-			vec![
-				"lr=0.01,epochs=10,hidden=4",
-				"lr=0.01,epochs=20,hidden=4",
-				"lr=0.05,epochs=10,hidden=4",
-				"lr=0.05,epochs=20,hidden=4"
-			]
-		);
-		assert_eq!(expand_grid(&["epochs=5".into(), "lr=1".into()]).unwrap(), vec!["lr=1,epochs=5,hidden=8"]);
-		for bad in [vec!["lr"], vec!["lr="], vec!["lr=0.1", "lr=0.2"], vec!["lr=2", "epochs=1"], vec!["lr=0.1"], vec!["depth=3"]] {
-			let args: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
-			assert!(expand_grid(&args).is_err(), "{bad:?} should be refused");
-		}
-	}
 }

@@ -1,6 +1,6 @@
 //! Benchmarks for pallet-jobs (frame-benchmarking v2), each on its most expensive path.
 //!
-//! The circuits are simulated keys (`cloudana_groth16::simulator`, seed [`BENCHMARK_SEED`])
+//! The circuits are simulated keys (`cloudana_groth16_simulator`, seed [`BENCHMARK_SEED`])
 //! registered through [`Config::BenchmarkHelper`], so a valid proof exists for every statement;
 //! verification does all of its real work. Prices are 10 CLD (on a 12-decimal chain), so a
 //! completion earns reputation (the costlier path), and every prover is a different account.
@@ -8,7 +8,8 @@
 use super::*;
 use crate::Pallet as Jobs;
 use alloc::{boxed::Box, vec::Vec};
-use cloudana_groth16::{simulator::Trapdoor, PublicInput};
+use cloudana_groth16::PublicInput;
+use cloudana_groth16_simulator::Trapdoor;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Get},

@@ -224,7 +224,7 @@ pub struct BenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for BenchmarkHelper {
 	fn register_circuit(public_inputs: u32) -> CircuitId {
-		let vk = cloudana_groth16::simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs).verifying_key();
+		let vk = cloudana_groth16_simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs).verifying_key();
 		register_key(vk)
 	}
 	fn register_prover(who: &AccountId, circuit: CircuitId) {

@@ -324,7 +324,7 @@ pub type GridJobOf<T> = GridJob<T>;
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
 	/// Registers the verifying key of
-	/// `cloudana_groth16::simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs)` and
+	/// `cloudana_groth16_simulator::Trapdoor::new(crate::BENCHMARK_SEED, public_inputs)` and
 	/// returns its id.
 	fn register_circuit(public_inputs: u32) -> CircuitId;
 	/// Makes `who` (already funded) a prover of `circuit` eligible for any price and for many

@@ -1,12 +1,13 @@
 //! Benchmarks for pallet-verifier (frame-benchmarking v2).
 //!
-//! Keys and proofs come from `cloudana_groth16::simulator` (a key with a known trapdoor), so a
+//! Keys and proofs come from `cloudana_groth16_simulator` (a key with a known trapdoor), so a
 //! valid proof exists for any input count; the verifier does all of its real work on them.
 
 use super::*;
 use crate::Pallet as Verifier;
 use alloc::{boxed::Box, vec::Vec};
-use cloudana_groth16::{simulator::Trapdoor, statement, PublicInput, MAX_PUBLIC_INPUTS};
+use cloudana_groth16::{statement, PublicInput, MAX_PUBLIC_INPUTS};
+use cloudana_groth16_simulator::Trapdoor;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::{Inspect, Mutate};
 use codec::Encode;

@@ -1,7 +1,8 @@
 //! pallet-verifier: every call, every error, balance conservation, and real snarkjs proofs.
 
 use crate::{mock::*, Error, Event, HoldReason, PreparedKeys, VerifyError, VerifyingKeyOf, VerifyingKeys, VkId};
-use cloudana_groth16::{simulator::Trapdoor, snarkjs, statement, Groth16Error, Proof, PublicInput};
+use cloudana_groth16::{snarkjs, statement, Groth16Error, Proof, PublicInput};
+use cloudana_groth16_simulator::Trapdoor;
 use frame_support::{assert_noop, assert_ok, traits::fungible::{Inspect, InspectHold}};
 
 const SNARKJS_VK: &str = include_str!("../../../primitives/groth16/test-vectors/verification_key.json");

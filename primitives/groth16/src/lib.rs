@@ -17,8 +17,8 @@
 //! - [`verifier`]: validation and verification in plain Rust (runs natively or in wasm).
 //! - [`host`]: the `#[runtime_interface]` host functions the node registers, so the runtime runs
 //!   the pairing natively instead of in wasm.
-//! - `simulator` (feature `simulator`): keys with a known trapdoor and proofs for any
-//!   statement, for benchmarks only.
+//! - The simulator (keys with a known trapdoor and proofs for any statement, for benchmarks and
+//!   tests only) is its own crate, `cloudana-groth16-simulator`.
 //! - `snarkjs` (feature `std`): import and export of snarkjs `verification_key.json`,
 //!   `proof.json` and `public.json` (curve `bn128`).
 //!
@@ -52,12 +52,15 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+/// The checkout this crate was built from (`.cargo/config.toml`): reading it makes cargo
+/// rebuild the workspace when builds from another checkout share the target directory.
+#[doc(hidden)]
+pub const BUILT_FROM_CHECKOUT: Option<&str> = option_env!("CLOUDANA_CHECKOUT");
+
 extern crate alloc;
 
 pub mod encoding;
 pub mod host;
-#[cfg(any(feature = "simulator", test))]
-pub mod simulator;
 #[cfg(feature = "std")]
 pub mod snarkjs;
 pub mod statement;

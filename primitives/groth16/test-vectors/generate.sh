@@ -2,8 +2,9 @@
 # Regenerates the snarkjs test vectors for cloudana-groth16 (committed beside this script).
 #
 # Needs Node.js and npm; fetches circom2 (circom compiled to wasm), snarkjs and circomlib into a
-# temporary folder. The powers-of-tau and zkey contributions use fixed entropy strings: these
-# keys are test vectors, never production keys.
+# temporary folder, and a built cloudana-prover (CLOUDANA_PROVER, default the shared target's)
+# for the development powers of tau. The phase-1 secrets are public and the zkey contribution
+# uses a fixed entropy string: these keys are test vectors, never production keys.
 #
 # Writes: verification_key.json, proof.json, public.json (a valid proof with 2 public inputs)
 # and input.json (the witness inputs used).
@@ -17,10 +18,9 @@ npm install --silent --no-audit --no-fund circom2@0.2.23 snarkjs@0.7.6 circomlib
 cp "$here/preimage.circom" .
 npx circom2 preimage.circom --r1cs --wasm -l node_modules >/dev/null
 
-# Powers of tau (phase 1) and the circuit-specific phase 2, with fixed test entropy.
-npx snarkjs powersoftau new bn128 12 pot_0.ptau >/dev/null
-npx snarkjs powersoftau contribute pot_0.ptau pot_1.ptau --name=test -e="cloudana test vectors phase 1" >/dev/null
-npx snarkjs powersoftau prepare phase2 pot_1.ptau pot.ptau >/dev/null
+# Powers of tau (phase 1: Cloudana's development one, public secrets) and the circuit-specific
+# phase 2, with fixed test entropy.
+"${CLOUDANA_PROVER:-${CARGO_TARGET_DIR:-$HOME/.cache/cloudana/target}/release/cloudana-prover}" dev-ptau --power 12 --out pot.ptau >/dev/null
 npx snarkjs groth16 setup preimage.r1cs pot.ptau key_0.zkey >/dev/null
 npx snarkjs zkey contribute key_0.zkey key.zkey --name=test -e="cloudana test vectors phase 2" >/dev/null
 npx snarkjs zkey export verificationkey key.zkey verification_key.json >/dev/null

@@ -28,6 +28,11 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+/// The checkout this crate was built from (`.cargo/config.toml`): reading it makes cargo
+/// rebuild the workspace when builds from another checkout share the target directory.
+#[doc(hidden)]
+pub const BUILT_FROM_CHECKOUT: Option<&str> = option_env!("CLOUDANA_CHECKOUT");
+
 extern crate alloc;
 
 pub mod devnet;

@@ -61,7 +61,7 @@ pub struct JobsBenchmarkHelper;
 impl pallet_jobs::BenchmarkHelper<AccountId> for JobsBenchmarkHelper {
 	fn register_circuit(public_inputs: u32) -> CircuitId {
 		use frame_support::traits::fungible::Mutate;
-		let vk = cloudana_groth16::simulator::Trapdoor::new(pallet_jobs::BENCHMARK_SEED, public_inputs).verifying_key();
+		let vk = cloudana_groth16_simulator::Trapdoor::new(pallet_jobs::BENCHMARK_SEED, public_inputs).verifying_key();
 		let id = CircuitId::from(cloudana_groth16::statement::vk_id(&vk));
 		if pallet_verifier::Pallet::<Runtime>::key_info(&id).is_some() {
 			return id;

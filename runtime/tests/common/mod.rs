@@ -179,12 +179,12 @@ pub fn run_until_ended(index: u32, limit: u32) -> u32 {
 }
 
 /// A simulated circuit with public inputs `binding ‖ one requester input ‖ one output`, whose
-/// trapdoor the test knows (`cloudana_groth16::simulator`), registered by Ferdie (neither
+/// trapdoor the test knows (`cloudana_groth16_simulator`), registered by Ferdie (neither
 /// requester nor prover, so completions earn reputation) unless it is already.
 #[allow(dead_code)]
-pub fn circuit(seed: &[u8]) -> (sp_core::H256, cloudana_groth16::simulator::Trapdoor) {
+pub fn circuit(seed: &[u8]) -> (sp_core::H256, cloudana_groth16_simulator::Trapdoor) {
 	use cloudana_runtime::RuntimeOrigin;
-	let trapdoor = cloudana_groth16::simulator::Trapdoor::new(seed, 3);
+	let trapdoor = cloudana_groth16_simulator::Trapdoor::new(seed, 3);
 	let vk = trapdoor.verifying_key();
 	let id = sp_core::H256(cloudana_groth16::statement::vk_id(&vk));
 	if Verifier::key_info(&id).is_none() {
@@ -213,7 +213,7 @@ pub fn submit(requester: &cloudana_runtime::AccountId, circuit: sp_core::H256, t
 /// Submits a valid result for `job` by `prover`: output 42, proven with the trapdoor.
 #[allow(dead_code)]
 pub fn prove(
-	trapdoor: &cloudana_groth16::simulator::Trapdoor,
+	trapdoor: &cloudana_groth16_simulator::Trapdoor,
 	job: u64,
 	prover: &cloudana_runtime::AccountId,
 ) -> frame_support::dispatch::DispatchResultWithPostInfo {

@@ -1,4 +1,4 @@
-// Disputes (pallet-disputes; README, "Disputes"): the open ones with their work, parties,
+// Disputes (pallet-disputes; docs/governance.md, "Disputes"): the open ones with their work, parties,
 // bonds, evidence and phase; opening one; evidence; voting through its referendum; appeal and
 // conclusion.
 

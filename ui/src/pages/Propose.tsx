@@ -143,7 +143,7 @@ function ParameterFields(props: {
     <form aria-label="parameter change" onSubmit={(e) => e.preventDefault()}>
       <p>
         Changes go through <code>Economics.set_parameter</code> on the <code>economic_params</code> track, and the chain refuses a change that breaks an
-        invariant of the set (README, "Economics").
+        invariant of the set (docs/economics.md).
       </p>
       <Select
         label="Parameter"

@@ -9,7 +9,8 @@ use crate::{
 	mock::*, Error, Event, GridJobs, GridStatus, GridTerms, GridTermsOf, Ineligibility, NextGridId, Offence, OpenWork,
 	RecordId, SlotState, VerifyError,
 };
-use cloudana_groth16::{simulator::Trapdoor, Groth16Error};
+use cloudana_groth16::Groth16Error;
+use cloudana_groth16_simulator::Trapdoor;
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 

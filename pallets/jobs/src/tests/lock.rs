@@ -48,7 +48,7 @@ fn lock_errors() {
 		register_prover(&requester(), circuit, 1_000);
 		assert_noop!(Jobs::lock(RuntimeOrigin::signed(requester()), job), Error::<Test>::CannotLockOwnJob);
 
-		let other = register_key(cloudana_groth16::simulator::Trapdoor::new(b"other", 3).verifying_key());
+		let other = register_key(cloudana_groth16_simulator::Trapdoor::new(b"other", 3).verifying_key());
 		register_prover(&other_prover(), other, 1_000);
 		assert_noop!(
 			Jobs::lock(RuntimeOrigin::signed(other_prover()), job),

@@ -1,6 +1,6 @@
 use super::*;
 use crate::{mock::*, Deadline, Deadlines, Error, Event, JobStatus, OpenWork};
-use cloudana_groth16::simulator::Trapdoor;
+use cloudana_groth16_simulator::Trapdoor;
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 

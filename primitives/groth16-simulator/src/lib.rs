@@ -5,17 +5,22 @@
 //! witness (Groth 2016, §3.2). Benchmarks use exactly that to get, inside the runtime and for
 //! any statement, a proof the verifier accepts after doing all of its real work (decoding,
 //! validation, the pairing check). **A key made here is worthless for security**: its trapdoor
-//! is the seed. It is compiled only with the `simulator` feature.
+//! is the seed. It lives in its own crate, which pallets take only as a dev-dependency and, with
+//! `runtime-benchmarks`, for their benchmarks.
 //!
 //! With trapdoor `α, β, γ, δ` and `ICᵢ = uᵢ·G1`, the proof `A = a·G1`, `B = b·G2`,
 //! `C = (a·b − α·β − γ·Σ xᵢuᵢ)/δ · G1` (with `x₀ = 1`) satisfies
 //! `e(A, B) = e(α, β)·e(Σ xᵢ·ICᵢ, γ)·e(C, δ)`.
 
-use crate::{
-	encoding::{decode_fr, encode_g1, encode_g2},
-	types::{Element, G1Bytes, Groth16Error, Proof, PublicInput, VerifyingKey},
-};
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
 use alloc::vec::Vec;
+use cloudana_groth16::{
+	encoding::{decode_fr, encode_g1, encode_g2},
+	Element, G1Bytes, Groth16Error, Proof, PublicInput, VerifyingKey,
+};
 use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{Field, PrimeField};
@@ -93,7 +98,7 @@ impl Trapdoor {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::{encoding::encode_fr, verifier};
+	use cloudana_groth16::{encoding::encode_fr, verifier};
 
 	#[test]
 	fn simulated_proofs_verify_and_tampering_fails() {

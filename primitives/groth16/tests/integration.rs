@@ -1,0 +1,6 @@
+//! The integration tests, one binary (a test binary per file would link the crate's dependencies
+//! once per file): each module is a former `tests/<module>.rs`.
+
+mod batch;
+mod snarkjs;
+mod validation;
