@@ -13,7 +13,7 @@
 #
 # Ends with one JSON line, amounts in base units (CLD: 10⁻¹² CLD; the SPL mint: 10⁻⁸ CLD):
 #   {"sent", "minted", "burned", "returned", "locked", "spl_supply", "replay_refused", "queued"}
-# with locked = spl_supply × 10⁴. Usage: scripts/bridge-demo.sh
+# with locked = spl_supply × 10⁴. Usage: scripts/bridge-demo.sh (KEEP=1 keeps its work folder)
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -30,7 +30,8 @@ log "building cloudana-solana-devnet"
 (cd "$ROOT/solana/devnet" && CARGO_TARGET_DIR="${CARGO_TARGET_DIR}-solana" cargo build --release --locked >&2)
 DEVNET_BIN="${CARGO_TARGET_DIR}-solana/release/cloudana-solana-devnet"
 
-WORK="$(mktemp -d)"
+WORK="$(mktemp -d -t cloudana-bridge.XXXXXX)"
+[ "${KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$WORK"' EXIT
 VAAS="$WORK/vaas"
 start_dev_chain
 

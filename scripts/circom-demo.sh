@@ -62,7 +62,8 @@ done
 PROVER_ARGS="--circom" start_dev_chain
 ARTIFACTS_PORT="$(free_port)"
 log "serving the artifacts by hash on http://127.0.0.1:$ARTIFACTS_PORT/ (log: $WORK/artifacts.log)"
-cloudana artifacts serve "$WORK/serve" --listen "127.0.0.1:$ARTIFACTS_PORT" >"$WORK/artifacts.log" 2>&1 &
+# The binary itself, not the `cloudana` function, whose `&` would record a subshell's PID.
+"$BIN/cloudana" artifacts serve "$WORK/serve" --listen "127.0.0.1:$ARTIFACTS_PORT" >"$WORK/artifacts.log" 2>&1 &
 PIDS+=($!)
 wait_for_port "$ARTIFACTS_PORT" 60 || { cat "$WORK/artifacts.log" >&2; die "the artifact server did not start"; }
 

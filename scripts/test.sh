@@ -49,6 +49,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 LOGS="$(mktemp -d -t cloudana-test.XXXXXX)"
+# Background work of this script (the lanes, the Solana prebuild), stopped with it.
+LANES=()
+stop_lanes() { local pid; for pid in "${LANES[@]:-}"; do [ -n "$pid" ] && kill_tree "$pid"; done; }
 [ "${KEEP_LOGS:-0}" = 1 ] || trap 'stop_lanes; stop_all; rm -rf "$LOGS"' EXIT
 TIMES="$LOGS/times"
 : >"$TIMES"
@@ -107,7 +110,8 @@ leftovers() {
 # --- stage 0 -------------------------------------------------------------------------------------
 log "0/14 prerequisites and the build (logs: $LOGS)"
 ensure_prerequisites
-# Beside the build, niced: what later stages install (downloads, and the Solana linker's build).
+# Beside the build, niced: what later stages install (downloads), and the bridge's Solana side
+# (its toolchain and builds; the Solana stages find it built, or wait on cargo's lock for it).
 (
 	nice -n 19 bash -c '
 		source scripts/lib.sh
@@ -116,10 +120,13 @@ ensure_prerequisites
 		ensure_npm tests/polkadot-js
 		ensure_npm ui
 		ensure_chromium
-		[ "${SKIP_SOLANA:-0}" = 1 ] && [ "${SKIP_BRIDGE:-0}" = 1 ] || prebuild_solana
 	'
 ) >"$LOGS/installs.log" 2>&1 &
 INSTALLS=$!
+if ! skip SOLANA || ! skip BRIDGE; then
+	(nice -n 19 bash -c 'source scripts/lib.sh; prebuild_solana') >"$LOGS/solana-prebuild.log" 2>&1 &
+	LANES+=($!)
+fi
 STAGE0=$SECONDS
 build_tests
 if ! wait "$INSTALLS"; then
@@ -263,7 +270,9 @@ PY
 
 check_network() {
 	local line
-	line="$(python3 scripts/testnet/network_tests.py | tee /dev/stderr | tail -1)"
+	local out="$LOGS/network-tests.out"
+	PYTHONUNBUFFERED=1 python3 scripts/testnet/network_tests.py | tee "$out"
+	line="$(tail -1 "$out")"
 	python3 - "$line" <<'PY' || die "the network tests' JSON line is not what it should be"
 import json, sys
 r = json.loads(sys.argv[1])
@@ -308,14 +317,13 @@ check_interrupt() {
 	done
 }
 
-LANES=()
-stop_lanes() { local pid; for pid in "${LANES[@]:-}"; do [ -n "$pid" ] && kill_tree "$pid"; done; }
 lane_cpu & LANES+=($!)
 lane_network & LANES+=($!)
 lane_demos & LANES+=($!)
 lane_apps & LANES+=($!)
 FAILED=0
-for pid in "${LANES[@]}"; do wait "$pid" || FAILED=1; done
+for pid in "${LANES[@]:${#LANES[@]}-4}"; do wait "$pid" || FAILED=1; done
+stop_lanes
 LANES=()
 
 echo >&2

@@ -42,8 +42,12 @@ TOTAL_ISSUANCE = "0xc2261276cc9d1f8598ea4b6a74b15c2f57c875e4cff74148e4628f264b97
 ACCOUNT_PREFIX = "0x26aa394eea5630e07c48ae0c9558cef7b99d880ec681799c0cf30e8886371da9"
 
 
+STARTED = time.monotonic()
+
+
 def log(message):
-    print(f"\033[1m==> {message}\033[0m", file=sys.stderr, flush=True)
+    """A progress line on stderr, with the seconds since the script started."""
+    print(f"\033[1m==> [{time.monotonic() - STARTED:5.0f} s] {message}\033[0m", file=sys.stderr, flush=True)
 
 
 class Failure(Exception):
