@@ -121,9 +121,10 @@ kill_tree() {
 }
 stop_all() {
 	local pid
-	for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill_tree "$pid"; done
+	for pid in "${PIDS[@]:-}"; do if [ -n "$pid" ]; then kill_tree "$pid"; fi; done
 	wait 2>/dev/null || true
 	PIDS=()
+	return 0
 }
 trap stop_all EXIT
 trap 'exit 130' INT

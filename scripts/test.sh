@@ -51,8 +51,14 @@ cd "$ROOT"
 LOGS="$(mktemp -d -t cloudana-test.XXXXXX)"
 # Background work of this script (the lanes, the Solana prebuild), stopped with it.
 LANES=()
-stop_lanes() { local pid; for pid in "${LANES[@]:-}"; do [ -n "$pid" ] && kill_tree "$pid"; done; }
-[ "${KEEP_LOGS:-0}" = 1 ] || trap 'stop_lanes; stop_all; rm -rf "$LOGS"' EXIT
+# Cleanup returns 0 whatever it finds: under `set -e` a failing command in an EXIT trap turns the
+# script's exit status into 1 after every stage passed.
+stop_lanes() {
+	local pid
+	for pid in "${LANES[@]:-}"; do if [ -n "$pid" ]; then kill_tree "$pid"; fi; done
+	return 0
+}
+[ "${KEEP_LOGS:-0}" = 1 ] || trap 'stop_lanes; stop_all; rm -rf "$LOGS" || true' EXIT
 TIMES="$LOGS/times"
 : >"$TIMES"
 START=$SECONDS

@@ -3,3 +3,4 @@
 
 mod circom;
 mod daemon;
+mod dev_ptau;

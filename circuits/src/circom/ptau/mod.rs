@@ -264,28 +264,25 @@ fn absorb<P: Sync, const N: usize>(h: &mut Blake2b512, points: &[P], encode: fn(
 	}
 }
 
-fn g1_section(points: &[G1Affine]) -> Vec<u8> {
+/// A section's body: `points`, each `width` bytes as `put` writes it (in parallel, in order).
+fn section<P: Sync>(points: &[P], width: usize, put: fn(&mut Vec<u8>, &P)) -> Vec<u8> {
 	let parts: Vec<Vec<u8>> = points
-		.par_chunks(1 << 14)
+		.par_chunks(1 << 13)
 		.map(|chunk| {
-			let mut out = Vec::with_capacity(64 * chunk.len());
-			chunk.iter().for_each(|p| binfile::put_g1(&mut out, p));
+			let mut out = Vec::with_capacity(width * chunk.len());
+			chunk.iter().for_each(|p| put(&mut out, p));
 			out
 		})
 		.collect();
 	parts.concat()
 }
 
+fn g1_section(points: &[G1Affine]) -> Vec<u8> {
+	section(points, 64, binfile::put_g1)
+}
+
 fn g2_section(points: &[G2Affine]) -> Vec<u8> {
-	let parts: Vec<Vec<u8>> = points
-		.par_chunks(1 << 13)
-		.map(|chunk| {
-			let mut out = Vec::with_capacity(128 * chunk.len());
-			chunk.iter().for_each(|p| binfile::put_g2(&mut out, p));
-			out
-		})
-		.collect();
-	parts.concat()
+	section(points, 128, binfile::put_g2)
 }
 
 /// The challenge of a ceremony of power `power` with no contribution yet: BLAKE2b-512 of the
