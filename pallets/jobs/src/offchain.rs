@@ -662,6 +662,13 @@ pub mod daemon {
 
 	const TIMEOUT_MS: u64 = 3_000;
 
+	/// The largest response body the worker reads from the daemon, bytes: the largest answer
+	/// (a task's status with its request, or the capabilities of a daemon holding thousands of
+	/// circuits) is a few kilobytes. A longer body is refused after `MAX_RESPONSE_BYTES + 1`
+	/// bytes are read, before it is parsed, so a broken or hostile daemon (or anything that
+	/// answers on its address) cannot exhaust the worker's heap.
+	pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
+
 	/// The daemon's address and token.
 	pub struct Client {
 		/// The URL (UTF-8 bytes).
@@ -721,7 +728,10 @@ pub mod daemon {
 				401 => return Err("HTTP 401: the daemon refused the token (check --prover-token-file)".into()),
 				code => return Err(alloc::format!("HTTP status {code}")),
 			}
-			let body: Vec<u8> = response.body().collect();
+			let body: Vec<u8> = response.body().take(MAX_RESPONSE_BYTES + 1).collect();
+			if body.len() > MAX_RESPONSE_BYTES {
+				return Err(alloc::format!("the response is larger than {MAX_RESPONSE_BYTES} bytes"));
+			}
 			let response: Response<R> =
 				serde_json::from_slice(&body).map_err(|e| alloc::format!("bad JSON-RPC response: {e}"))?;
 			match (response.result, response.error) {

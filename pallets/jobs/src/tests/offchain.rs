@@ -6,7 +6,10 @@
 use super::*;
 use crate::{
 	mock::*,
-	offchain::{daemon::request_body, RETRY_BLOCKS},
+	offchain::{
+		daemon::{self, request_body, MAX_RESPONSE_BYTES},
+		RETRY_BLOCKS,
+	},
 	Call, GridTerms, JobStatus, SlotState, KEY_TYPE,
 };
 use cloudana_primitives::{
@@ -82,6 +85,12 @@ fn with_worker(test: impl FnOnce(&Worker, &Http)) {
 }
 
 fn expect<P: serde::Serialize>(http: &Http, method: &str, params: P, result: serde_json::Value) {
+	let response = serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}).to_string().into_bytes();
+	expect_body(http, method, params, response)
+}
+
+/// The daemon answers `method` with `response`, as bytes.
+fn expect_body<P: serde::Serialize>(http: &Http, method: &str, params: P, response: Vec<u8>) {
 	http.write().expect_request(testing::PendingRequest {
 		method: "POST".into(),
 		uri: URL.into(),
@@ -90,7 +99,7 @@ fn expect<P: serde::Serialize>(http: &Http, method: &str, params: P, result: ser
 			("Authorization".into(), format!("Bearer {TOKEN}")),
 		],
 		body: request_body(method, params),
-		response: Some(serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}).to_string().into_bytes()),
+		response: Some(response),
 		sent: true,
 		..Default::default()
 	});
@@ -341,6 +350,33 @@ fn results_proven_in_the_same_run_are_sent_as_one_batch() {
 		for job in jobs {
 			assert!(matches!(Jobs::job(job).unwrap().status, JobStatus::Completed { .. }));
 		}
+	});
+}
+
+/// Issue 26 item 18: whatever answers on the daemon's address cannot exhaust the worker's heap
+/// with an endless body. An answer of `MAX_RESPONSE_BYTES` (valid JSON padded with spaces) is
+/// read and taken; one byte more is refused before it is parsed, and the worker locks nothing.
+#[test]
+fn item_18_a_response_body_over_the_bound_is_refused_unparsed() {
+	with_worker(|w, http| {
+		let (circuit, job) = open_job_served_by(&w.key);
+		let answer = |len: usize| {
+			let result = serde_json::json!({"circuits": [format!("0x{}", hex::encode(circuit.0))], "accepting": true, "version": "test"});
+			let mut body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}).to_string().into_bytes();
+			body.resize(len, b' ');
+			body
+		};
+		let client = daemon::Client { endpoint: URL.as_bytes().to_vec(), token: TOKEN.as_bytes().to_vec() };
+		expect_body(&http, wire::CAPABILITIES, [(); 0], answer(MAX_RESPONSE_BYTES));
+		assert_eq!(client.capabilities().unwrap().circuits, vec![Hex(circuit.0)]);
+		expect_body(&http, wire::CAPABILITIES, [(); 0], answer(MAX_RESPONSE_BYTES + 1));
+		let error = client.capabilities().unwrap_err();
+		assert_eq!(error, format!("the response is larger than {MAX_RESPONSE_BYTES} bytes"));
+		// The worker's run: the same answer, and the open job it could otherwise lock stays open.
+		expect_body(&http, wire::CAPABILITIES, [(); 0], answer(MAX_RESPONSE_BYTES + 1));
+		Jobs::offchain_worker(1);
+		assert!(pooled_calls(&w.pool).is_empty());
+		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
 	});
 }
 
