@@ -46,12 +46,14 @@
 //! ceremony with no contribution (all generators), uncompressed; the response hash hashes the
 //! first challenge, every point of sections 2–6 compressed, and the public key uncompressed; the
 //! next challenge hashes the response hash and every point of sections 2–6 uncompressed.
-//! "Uncompressed" is big-endian plain coordinates (G2: `c1` before `c0`), "compressed" is `x`
+//! "Uncompressed" is big-endian plain coordinates (G2: `c1` before `c0`, the identity as zeros):
+//! EIP-197's encoding, `cloudana_groth16::encoding::{encode_g1, encode_g2}`. "Compressed" is `x`
 //! alone with bit `0x80` of the first byte set when `y` is the larger root (`0x40`: identity).
 
 pub mod blake2b;
 
 use super::binfile;
+use cloudana_groth16::encoding::{encode_fq, encode_g1, encode_g2};
 use ark_bn254::{g2, Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{scalar_mul::BatchMulPreprocessing, short_weierstrass::SWCurveConfig, AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{BigInt, BigInteger, Field, LegendreSymbol, One, PrimeField, Zero};
@@ -170,31 +172,30 @@ pub fn write(power: u32, secrets: &Secrets, name: &str, out: &mut impl Write) ->
 		.collect();
 	let mut key_uncompressed = Vec::with_capacity(768);
 	for (g1_s, g1_sx, _) in &key {
-		key_uncompressed.extend(uncompressed_g1(g1_s));
-		key_uncompressed.extend(uncompressed_g1(g1_sx));
+		key_uncompressed.extend(encode_g1(g1_s));
+		key_uncompressed.extend(encode_g1(g1_sx));
 	}
 	for (_, _, g2_spx) in &key {
-		key_uncompressed.extend(uncompressed_g2(g2_spx));
+		key_uncompressed.extend(encode_g2(g2_spx));
 	}
 
 	// The response hash (through the stored partial state) and the next challenge.
+	let accumulator = Accumulator {
+		tau_g1: &tau_g1,
+		tau_g2: &tau_g2,
+		alpha_tau_g1: &alpha_tau_g1,
+		beta_tau_g1: &beta_tau_g1,
+		beta_g2: &beta_g2,
+	};
 	let mut response = Blake2b512::new();
 	response.update(&first_challenge);
-	absorb(&mut response, &tau_g1, compressed_g1);
-	absorb(&mut response, &tau_g2, compressed_g2);
-	absorb(&mut response, &alpha_tau_g1, compressed_g1);
-	absorb(&mut response, &beta_tau_g1, compressed_g1);
-	absorb(&mut response, &[beta_g2], compressed_g2);
+	accumulator.absorb(&mut response, compressed_g1, compressed_g2);
 	let partial_state = response.partial_state();
 	response.update(&key_uncompressed);
 	let response_hash = response.finalize();
 	let mut next = Blake2b512::new();
 	next.update(&response_hash);
-	absorb(&mut next, &tau_g1, uncompressed_g1);
-	absorb(&mut next, &tau_g2, uncompressed_g2);
-	absorb(&mut next, &alpha_tau_g1, uncompressed_g1);
-	absorb(&mut next, &beta_tau_g1, uncompressed_g1);
-	absorb(&mut next, &[beta_g2], uncompressed_g2);
+	accumulator.absorb(&mut next, encode_g1, encode_g2);
 	let next_challenge = next.finalize();
 
 	// Lagrange form: the inverse FFT of the powers, per domain size.
@@ -256,6 +257,31 @@ pub fn write(power: u32, secrets: &Secrets, name: &str, out: &mut impl Write) ->
 	Ok(Transcript { first_challenge, response_hash, next_challenge })
 }
 
+/// Sections 2–6, the points a contribution publishes, in the order they are hashed.
+struct Accumulator<'a> {
+	tau_g1: &'a [G1Affine],
+	tau_g2: &'a [G2Affine],
+	alpha_tau_g1: &'a [G1Affine],
+	beta_tau_g1: &'a [G1Affine],
+	beta_g2: &'a G2Affine,
+}
+
+impl Accumulator<'_> {
+	/// Hashes every point, in section order, G1 points encoded by `g1` and G2 points by `g2`.
+	fn absorb<const N1: usize, const N2: usize>(
+		&self,
+		h: &mut Blake2b512,
+		g1: fn(&G1Affine) -> [u8; N1],
+		g2: fn(&G2Affine) -> [u8; N2],
+	) {
+		absorb(h, self.tau_g1, g1);
+		absorb(h, self.tau_g2, g2);
+		absorb(h, self.alpha_tau_g1, g1);
+		absorb(h, self.beta_tau_g1, g1);
+		absorb(h, core::slice::from_ref(self.beta_g2), g2);
+	}
+}
+
 /// Hashes `points` in order, each encoded by `encode` (the encoding in parallel).
 fn absorb<P: Sync, const N: usize>(h: &mut Blake2b512, points: &[P], encode: fn(&P) -> [u8; N]) {
 	for chunk in points.chunks(1 << 14) {
@@ -289,7 +315,7 @@ fn g2_section(points: &[G2Affine]) -> Vec<u8> {
 /// empty hash and every point of the empty accumulator (generators), uncompressed.
 pub fn first_challenge(power: u32) -> [u8; 64] {
 	let n = 1usize << power;
-	let (g1, g2) = (uncompressed_g1(&G1Affine::generator()), uncompressed_g2(&G2Affine::generator()));
+	let (g1, g2) = (encode_g1(&G1Affine::generator()), encode_g2(&G2Affine::generator()));
 	let mut h = Blake2b512::new();
 	h.update(&blake2b::hash(&[]));
 	for _ in 0..2 * n - 1 {
@@ -308,7 +334,7 @@ pub fn first_challenge(power: u32) -> [u8; 64] {
 /// The G2 point of a proof of knowledge: BLAKE2b-512 of the personalization (0 τ, 1 α, 2 β),
 /// the previous challenge and the two G1 points (uncompressed), hashed to G2 ([`hash_to_g2`]).
 pub fn g2_sp(personalization: u8, challenge: &[u8; 64], g1_s: &G1Affine, g1_sx: &G1Affine) -> G2Affine {
-	hash_to_g2(&blake2b::hash(&[&[personalization], challenge, &uncompressed_g1(g1_s), &uncompressed_g1(g1_sx)]))
+	hash_to_g2(&blake2b::hash(&[&[personalization], challenge, &encode_g1(g1_s), &encode_g1(g1_sx)]))
 }
 
 /// snarkjs's hash to G2 (`keypair.js` `hashToG2`, ffjavascript's `G2.fromRng`): ChaCha20 keyed by
@@ -364,38 +390,13 @@ fn is_negative_fq2(x: &Fq2) -> bool {
 	}
 }
 
-fn be(x: &Fq) -> Vec<u8> {
-	x.into_bigint().to_bytes_be()
-}
-
-/// A G1 point uncompressed, as snarkjs hashes it: `x ‖ y`, big-endian (identity: zeros).
-pub fn uncompressed_g1(p: &G1Affine) -> [u8; 64] {
-	let mut out = [0u8; 64];
-	if let Some((x, y)) = p.xy() {
-		out[..32].copy_from_slice(&be(&x));
-		out[32..].copy_from_slice(&be(&y));
-	}
-	out
-}
-
-/// A G2 point uncompressed: `x.c1 ‖ x.c0 ‖ y.c1 ‖ y.c0`, big-endian (identity: zeros).
-pub fn uncompressed_g2(p: &G2Affine) -> [u8; 128] {
-	let mut out = [0u8; 128];
-	if let Some((x, y)) = p.xy() {
-		for (i, c) in [x.c1, x.c0, y.c1, y.c0].iter().enumerate() {
-			out[32 * i..32 * i + 32].copy_from_slice(&be(c));
-		}
-	}
-	out
-}
-
 /// A G1 point compressed: `x` big-endian, `0x80` in the first byte when `y` is the larger root
 /// (identity: `0x40` then zeros).
 pub fn compressed_g1(p: &G1Affine) -> [u8; 32] {
 	let mut out = [0u8; 32];
 	match p.xy() {
 		Some((x, y)) => {
-			out.copy_from_slice(&be(&x));
+			out.copy_from_slice(&encode_fq(&x));
 			if is_negative(&y) {
 				out[0] |= 0x80;
 			}
@@ -411,8 +412,8 @@ pub fn compressed_g2(p: &G2Affine) -> [u8; 64] {
 	let mut out = [0u8; 64];
 	match p.xy() {
 		Some((x, y)) => {
-			out[..32].copy_from_slice(&be(&x.c1));
-			out[32..].copy_from_slice(&be(&x.c0));
+			out[..32].copy_from_slice(&encode_fq(&x.c1));
+			out[32..].copy_from_slice(&encode_fq(&x.c0));
 			if is_negative_fq2(&y) {
 				out[0] |= 0x80;
 			}
