@@ -199,20 +199,31 @@ ensure_circom() {
 	ensure_npm circuits/circom
 }
 
-# Installs the npm packages of $1 (relative to the repository root) with `npm ci` when they are
-# missing or older than its package-lock.json. Callers at once (scripts/test.sh's lanes) wait
-# for one another.
-ensure_npm() {
-	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js (20 or later) and npm are needed"
-	local dir="$ROOT/$1" locks="$HOME/.cache/cloudana/locks"
-	mkdir -p "$locks"
+# Runs "$@" holding the lock file $1 (flock): callers at once (scripts/test.sh's lanes and its
+# background installs) wait for one another, and the first does the work.
+LOCKS="$HOME/.cache/cloudana/locks"
+with_lock() {
+	local lock="$1"
+	shift
+	mkdir -p "$(dirname "$lock")"
 	(
 		flock 9
-		if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-			log "installing the npm packages of $1 (npm ci)"
-			(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $1"
-		fi
-	) 9>"$locks/npm-$(tr / _ <<<"$1")"
+		"$@"
+	) 9>"$lock"
+}
+
+# Installs the npm packages of $1 (relative to the repository root) with `npm ci` when they are
+# missing or older than its package-lock.json.
+ensure_npm() {
+	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js (20 or later) and npm are needed"
+	with_lock "$LOCKS/npm-$(tr / _ <<<"$1")" npm_ci_if_stale "$1"
+}
+npm_ci_if_stale() {
+	local dir="$ROOT/$1"
+	if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+		log "installing the npm packages of $1 (npm ci)"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $1"
+	fi
 }
 # NVRTC (CUDA 12.4's run-time compiler, libnvrtc.so.12) from PyPI's nvidia-cuda-nvrtc-cu12 wheel,
 # unpacked once into ~/.cache/cloudana/nvrtc-<version>/ and put on LD_LIBRARY_PATH: CI compiles
@@ -240,22 +251,18 @@ SBF_NIGHTLY="${CLOUDANA_SBF_NIGHTLY:-nightly-2026-10-29}"
 SBPF_LINKER_VERSION=0.2.6
 SOLANA_TARGET_DIR="${CARGO_TARGET_DIR}-solana"
 SBPF_LINKER="$SOLANA_TARGET_DIR/tools/bin/sbpf-linker"
-ensure_sbf_toolchain() {
-	local locks="$HOME/.cache/cloudana/locks"
-	mkdir -p "$locks"
-	(
-		flock 9
-		if ! rustup run "$SBF_NIGHTLY" rustc --version >/dev/null 2>&1; then
-			log "installing $SBF_NIGHTLY (rust-src) for the SBF build"
-			rustup toolchain install "$SBF_NIGHTLY" --profile minimal --component rust-src >&2
-		fi
-		if [ ! -x "$SBPF_LINKER" ] || ! grep -q "$SBPF_LINKER_VERSION" "$SOLANA_TARGET_DIR/tools/version" 2>/dev/null; then
-			log "installing sbpf-linker $SBPF_LINKER_VERSION (about 2 minutes)"
-			CARGO_TARGET_DIR="$SOLANA_TARGET_DIR/tools-build" cargo "+$SBF_NIGHTLY" install sbpf-linker \
-				--version "$SBPF_LINKER_VERSION" --locked --root "$SOLANA_TARGET_DIR/tools" >&2
-			echo "$SBPF_LINKER_VERSION" >"$SOLANA_TARGET_DIR/tools/version"
-		fi
-	) 9>"$locks/sbf-toolchain"
+ensure_sbf_toolchain() { with_lock "$LOCKS/sbf-toolchain" install_sbf_toolchain; }
+install_sbf_toolchain() {
+	if ! rustup run "$SBF_NIGHTLY" rustc --version >/dev/null 2>&1; then
+		log "installing $SBF_NIGHTLY (rust-src) for the SBF build"
+		rustup toolchain install "$SBF_NIGHTLY" --profile minimal --component rust-src >&2
+	fi
+	if [ ! -x "$SBPF_LINKER" ] || ! grep -q "$SBPF_LINKER_VERSION" "$SOLANA_TARGET_DIR/tools/version" 2>/dev/null; then
+		log "installing sbpf-linker $SBPF_LINKER_VERSION (about 2 minutes)"
+		CARGO_TARGET_DIR="$SOLANA_TARGET_DIR/tools-build" cargo "+$SBF_NIGHTLY" install sbpf-linker \
+			--version "$SBPF_LINKER_VERSION" --locked --root "$SOLANA_TARGET_DIR/tools" >&2
+		echo "$SBPF_LINKER_VERSION" >"$SOLANA_TARGET_DIR/tools/version"
+	fi
 }
 
 # Builds the bridge's Solana side ahead of its stages (scripts/test.sh runs it beside the main
@@ -278,15 +285,13 @@ dev_ptau() {
 	if [ -n "${CLOUDANA_PTAU:-}" ]; then echo "$CLOUDANA_PTAU"; return; fi
 	local power="${1:-16}" dir="${CLOUDANA_CIRCOM_CACHE:-$HOME/.cache/cloudana/circom}"
 	local ptau="$dir/pot${power}_cloudana_dev.ptau"
-	mkdir -p "$dir"
-	(
-		flock 9
-		if [ ! -s "$ptau" ]; then
-			log "making the development powers of tau (2^$power, NOT a ceremony; cached at $ptau)"
-			"$BIN/cloudana-prover" dev-ptau --power "$power" --out "$ptau" >&2
-		fi
-	) 9>"$dir/.pot${power}.lock"
+	with_lock "$dir/.pot${power}.lock" make_dev_ptau "$power" "$ptau"
 	echo "$ptau"
+}
+make_dev_ptau() {
+	[ ! -s "$2" ] || return 0
+	log "making the development powers of tau (2^$1, NOT a ceremony; cached at $2)"
+	"$BIN/cloudana-prover" dev-ptau --power "$1" --out "$2" >&2
 }
 
 # Compiles a circom circuit into $2 and makes its development Groth16 setup with snarkjs:

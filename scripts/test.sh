@@ -85,7 +85,7 @@ stage() {
 	fi
 	local result=passed
 	[ "$status" = 0 ] || result="FAILED ($status)"
-	printf '%6d %6d  %-8s %s\n' $((start - START)) $((SECONDS - start)) "${result%% *}" "$name" >>"$TIMES"
+	record "$start" "${result%% *}" "$name"
 	printf '\033[1m==> %4d s  %s  %s (%d s)\033[0m\n' $((SECONDS - START)) "$result" "$name" $((SECONDS - start)) >&2
 	if [ "$status" != 0 ]; then
 		printf -- '----- the last 120 lines of %s -----\n' "$log" >&2
@@ -94,6 +94,9 @@ stage() {
 		return 1
 	fi
 }
+
+# A row of the end table: `record START RESULT NAME` (START in $SECONDS; the duration ends now).
+record() { printf '%6d %6d  %-8s %s\n' $(($1 - START)) $((SECONDS - $1)) "$2" "$3" >>"$TIMES"; }
 
 # The processes whose environment holds CLOUDANA_STAGE_ID=$1 (or an id that starts with it).
 marked() { grep -lsa "CLOUDANA_STAGE_ID=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true; }
@@ -139,7 +142,7 @@ if ! wait "$INSTALLS"; then
 	tail -60 "$LOGS/installs.log" >&2
 	die "installing the stages' prerequisites failed (log above)"
 fi
-printf '%6d %6d  %-8s %s\n' 0 $((SECONDS - STAGE0)) passed "0/14 prerequisites and the build" >>"$TIMES"
+record "$STAGE0" passed "0/14 prerequisites and the build"
 
 # --- the lanes -----------------------------------------------------------------------------------
 ensure_nvrtc # puts NVRTC on LD_LIBRARY_PATH for stage 1
