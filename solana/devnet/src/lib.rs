@@ -2,11 +2,15 @@
 //!
 //! A Solana devnet in one process for Cloudana's bridge: `litesvm` (Solana's runtime as a
 //! library) with the SBF build of the spoke program (`cloudana-spoke`) and the SPL Token
-//! program litesvm bundles. [`Devnet`] deploys the spoke, makes its 8-decimal mint (authority:
-//! the program address `["mint_authority"]`) and its config, and drives it with real signed
+//! program litesvm bundles. [`Devnet`] deploys the spoke (upgradeable, its payer the upgrade
+//! authority), makes its 8-decimal mint (authority: the program address `["mint_authority"]`)
+//! and its config (`["config"]`), and drives it with real signed
 //! transactions: redeem a VAA, burn and send, read balances, supply and the outbox.
 
-use cloudana_spoke_interface::{Instruction as SpokeInstruction, SpokeError, CONFIG_LEN, DECIMALS, MINT_AUTHORITY_SEED, OUTBOX_SEED, REPLAY_SEED};
+use cloudana_spoke_interface::{
+	Instruction as SpokeInstruction, SpokeError, CONFIG_SEED, DECIMALS, MINT_AUTHORITY_SEED, OUTBOX_SEED, REPLAY_SEED,
+	UPGRADEABLE_LOADER,
+};
 use litesvm::LiteSVM;
 use solana_address::Address;
 use solana_instruction::{AccountMeta, Instruction};
@@ -49,7 +53,7 @@ pub struct Devnet {
 	pub program: Address,
 	pub config: Address,
 	pub mint: Address,
-	/// Pays for transactions and is the spoke's admin.
+	/// Pays for transactions; the program's upgrade authority and the spoke's admin.
 	pub payer: Keypair,
 }
 
@@ -64,36 +68,68 @@ impl Devnet {
 		guardian_set_index: u32,
 		guardians: Vec<[u8; 20]>,
 	) -> Result<Devnet, Failure> {
+		let mut devnet = Devnet::deploy(program_so, program)?;
+		let initialize = devnet.initialize_instruction(hub_chain, hub_emitter, guardian_set_index, guardians);
+		devnet.send(&[initialize], &[])?;
+		Ok(devnet)
+	}
+
+	/// Deploys the spoke from `program_so` at `program` (upgradeable, the payer its upgrade
+	/// authority) and makes its mint; the config is left for `Initialize`.
+	pub fn deploy(program_so: &Path, program: Address) -> Result<Devnet, Failure> {
 		let mut svm = LiteSVM::new();
 		svm.add_program_from_file(program, program_so)
 			.map_err(|e| Failure::Other(format!("cannot load {}: {e:?}", program_so.display())))?;
 		let payer = Keypair::new();
 		svm.airdrop(&payer.pubkey(), 1_000_000_000_000).map_err(|e| Failure::Other(format!("{e:?}")))?;
-		let mut devnet = Devnet { svm, program, config: Address::default(), mint: Address::default(), payer };
-		let (authority, _) = Address::find_program_address(&[MINT_AUTHORITY_SEED], &program);
+		let config = Address::find_program_address(&[CONFIG_SEED], &program).0;
+		let mut devnet = Devnet { svm, program, config, mint: Address::default(), payer };
+		let authority = devnet.payer.pubkey();
+		devnet.set_upgrade_authority(Some(&authority));
+		devnet.mint = devnet.new_mint()?;
+		Ok(devnet)
+	}
 
+	/// A new 8-decimal SPL mint whose mint authority is the spoke's `["mint_authority"]`
+	/// (anyone can make one).
+	pub fn new_mint(&mut self) -> Result<Address, Failure> {
+		let (authority, _) = Address::find_program_address(&[MINT_AUTHORITY_SEED], &self.program);
 		let mint = Keypair::new();
+		// SPL InitializeMint2: 20 ‖ decimals ‖ mint authority ‖ no freeze authority.
 		let mut initialize_mint = vec![20u8, DECIMALS];
 		initialize_mint.extend_from_slice(authority.as_ref());
 		initialize_mint.push(0);
-		let create_mint = devnet.create_account_instruction(&mint.pubkey(), MINT_LEN, &TOKEN_PROGRAM);
+		let create_mint = self.create_account_instruction(&mint.pubkey(), MINT_LEN, &TOKEN_PROGRAM);
 		let init = Instruction {
 			program_id: TOKEN_PROGRAM,
 			accounts: vec![AccountMeta::new(mint.pubkey(), false)],
 			data: initialize_mint,
 		};
-		devnet.send(&[create_mint, init], &[&mint])?;
-		devnet.mint = mint.pubkey();
-
-		let config = Keypair::new();
-		let create_config = devnet.create_account_instruction(&config.pubkey(), CONFIG_LEN, &program);
-		devnet.config = config.pubkey();
-		let initialize = devnet.initialize_instruction(hub_chain, hub_emitter, guardian_set_index, guardians);
-		devnet.send(&[create_config, initialize], &[&config])?;
-		Ok(devnet)
+		self.send(&[create_mint, init], &[&mint])?;
+		Ok(mint.pubkey())
 	}
 
-	/// The spoke's `Initialize` for this devnet's config and mint.
+	/// The program's ProgramData account (the upgradeable loader's address `[program id]`).
+	pub fn programdata_address(&self) -> Address {
+		Address::find_program_address(&[self.program.as_ref()], &Address::new_from_array(UPGRADEABLE_LOADER)).0
+	}
+
+	/// Sets the upgrade authority in the program's ProgramData (`None`: immutable), as `solana
+	/// program deploy` and `set-upgrade-authority` leave it. litesvm deploys programs immutable.
+	pub fn set_upgrade_authority(&mut self, authority: Option<&Address>) {
+		let address = self.programdata_address();
+		let mut account = self.svm.get_account(&address).expect("an upgradeable program's ProgramData");
+		// u32 LE 3 ‖ u64 LE slot ‖ Option<[32]>: the option's tag at 12, the key at 13..45.
+		match authority {
+			Some(key) => {
+				account.data[12] = 1;
+				account.data[13..45].copy_from_slice(key.as_ref());
+			},
+			None => account.data[12..45].fill(0),
+		}
+		self.svm.set_account(address, account).expect("ProgramData is not executable");
+	}
+	/// The spoke's `Initialize` for this devnet's config and mint, signed by its payer.
 	pub fn initialize_instruction(
 		&self,
 		hub_chain: u16,
@@ -105,14 +141,18 @@ impl Devnet {
 			program_id: self.program,
 			accounts: vec![
 				AccountMeta::new(self.config, false),
-				AccountMeta::new_readonly(self.payer.pubkey(), true),
+				AccountMeta::new(self.payer.pubkey(), true),
 				AccountMeta::new_readonly(self.mint, false),
+				AccountMeta::new_readonly(self.programdata_address(), false),
+				AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
 			],
 			data: SpokeInstruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians }.encode(),
 		}
 	}
 
-	fn create_account_instruction(&self, address: &Address, space: usize, owner: &Address) -> Instruction {
+	/// System `CreateAccount` of `space` bytes at `address` for `owner`, rent-exempt, paid by
+	/// the payer (`address` must sign).
+	pub fn create_account_instruction(&self, address: &Address, space: usize, owner: &Address) -> Instruction {
 		let lamports = self.svm.minimum_balance_for_rent_exemption(space);
 		// System program CreateAccount: u32 LE 0 ‖ lamports u64 LE ‖ space u64 LE ‖ owner.
 		let mut data = vec![0u8; 4];
@@ -153,13 +193,19 @@ impl Devnet {
 	/// A token account of the bridged mint for `owner`, made and initialized (SPL
 	/// `InitializeAccount3`).
 	pub fn token_account(&mut self, owner: &Address) -> Result<Address, Failure> {
+		let mint = self.mint;
+		self.token_account_of(&mint, owner)
+	}
+
+	/// A token account of `mint` for `owner`.
+	pub fn token_account_of(&mut self, mint: &Address, owner: &Address) -> Result<Address, Failure> {
 		let account = Keypair::new();
 		let create = self.create_account_instruction(&account.pubkey(), TOKEN_ACCOUNT_LEN, &TOKEN_PROGRAM);
 		let mut data = vec![18u8];
 		data.extend_from_slice(owner.as_ref());
 		let init = Instruction {
 			program_id: TOKEN_PROGRAM,
-			accounts: vec![AccountMeta::new(account.pubkey(), false), AccountMeta::new_readonly(self.mint, false)],
+			accounts: vec![AccountMeta::new(account.pubkey(), false), AccountMeta::new_readonly(*mint, false)],
 			data,
 		};
 		self.send(&[create, init], &[&account])?;
@@ -218,21 +264,26 @@ impl Devnet {
 	/// `recipient` on Cloudana; returns the message's sequence.
 	pub fn burn_and_send(&mut self, owner: &Keypair, source: Address, amount: u64, recipient: [u8; 32]) -> Result<u64, Failure> {
 		let sequence = self.next_sequence();
-		let instruction = Instruction {
+		let instruction = self.burn_and_send_instruction(&owner.pubkey(), source, amount, recipient);
+		self.send(&[instruction], &[owner])?;
+		Ok(sequence)
+	}
+
+	/// The spoke's `BurnAndSend` with the accounts it expects for the next sequence.
+	pub fn burn_and_send_instruction(&self, owner: &Address, source: Address, amount: u64, recipient: [u8; 32]) -> Instruction {
+		Instruction {
 			program_id: self.program,
 			accounts: vec![
 				AccountMeta::new(self.config, false),
-				AccountMeta::new(self.outbox_address(sequence), false),
+				AccountMeta::new(self.outbox_address(self.next_sequence()), false),
 				AccountMeta::new(self.mint, false),
 				AccountMeta::new(source, false),
-				AccountMeta::new(owner.pubkey(), true),
+				AccountMeta::new(*owner, true),
 				AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
 				AccountMeta::new_readonly(TOKEN_PROGRAM, false),
 			],
 			data: SpokeInstruction::BurnAndSend { amount, recipient }.encode(),
-		};
-		self.send(&[instruction], &[owner])?;
-		Ok(sequence)
+		}
 	}
 
 	/// The config as the spoke stores it.

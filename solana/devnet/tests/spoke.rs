@@ -6,13 +6,15 @@
 //! Needs the program: `scripts/build-spoke.sh` (its path in `CLOUDANA_SPOKE_SO`).
 
 use cloudana_solana_devnet::{Devnet, Failure};
-use cloudana_spoke_interface::SpokeError;
+use cloudana_spoke_interface::{Config, SpokeError, CONFIG_LEN, UPGRADEABLE_LOADER};
 use cloudana_wormhole::{
 	devnet,
 	ntt::{TransceiverMessage, Transfer, TrimmedAmount},
 	verify, Body, GuardianSet, Signature, Vaa, K256,
 };
+use solana_account::Account;
 use solana_address::Address;
+use solana_instruction::AccountMeta;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::PathBuf;
@@ -205,6 +207,154 @@ fn the_config_is_initialized_once_with_a_mint_the_spoke_controls() {
 	let config = net.config();
 	assert_eq!((config.hub_chain, config.hub_emitter, config.guardians.len()), (HUB_CHAIN, HUB, 5));
 	assert_eq!(config.mint, net.mint.to_bytes());
+	assert_eq!(config.admin, net.payer.pubkey().to_bytes());
+}
+
+#[test]
+fn the_upgradeable_loader_constant_is_solanas() {
+	assert_eq!(Address::new_from_array(UPGRADEABLE_LOADER), Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111"));
+}
+
+/// Guardians 5–8 of Wormhole's devnet: not the spoke's.
+fn attacker_guardians() -> Vec<[u8; 20]> {
+	devnet::GUARDIAN_ADDRESSES[5..9].to_vec()
+}
+
+/// A funded keypair.
+fn funded(net: &mut Devnet) -> Keypair {
+	let key = Keypair::new();
+	net.fund(&key.pubkey());
+	key
+}
+
+/// Issue 26 item 1: an account the program merely owns is not the config. Anyone can create a
+/// program-owned account (System `CreateAccount` names any owner); before the config was the
+/// program address `["config"]`, the attacker's `Initialize` filled it with their own guardians
+/// and the real mint, their own VAA minted through it, and `BurnAndSend` unlocked the hub's CLD.
+#[test]
+fn item_1_a_forged_config_is_refused_by_every_instruction() {
+	let mut net = devnet();
+	let attacker = funded(&mut net);
+	let forged = Keypair::new();
+	let mut create = net.create_account_instruction(&forged.pubkey(), CONFIG_LEN, &PROGRAM);
+	create.accounts[0] = AccountMeta::new(attacker.pubkey(), true);
+	let mut initialize = net.initialize_instruction(HUB_CHAIN, HUB, 0, attacker_guardians());
+	initialize.accounts[0] = AccountMeta::new(forged.pubkey(), false);
+	initialize.accounts[1] = AccountMeta::new(attacker.pubkey(), true);
+	assert_eq!(net.send(&[create.clone(), initialize], &[&attacker, &forged]), Err(Failure::Spoke(SpokeError::NotUpgradeAuthority)));
+
+	// Even filled (as the old `Initialize` filled it), the program-owned account is not the config.
+	let mut data = vec![0u8; CONFIG_LEN];
+	let mut config = net.config();
+	config.guardians = attacker_guardians();
+	config.write(&mut data);
+	let lamports = net.svm.minimum_balance_for_rent_exemption(CONFIG_LEN);
+	net.svm.set_account(forged.pubkey(), Account { lamports, data, owner: PROGRAM, executable: false, rent_epoch: 0 }).unwrap();
+	let owner = attacker.pubkey();
+	let account = net.token_account(&owner).unwrap();
+	let mut body = body(0, payload(1_000_000_000_000, owner.to_bytes(), 1, 8));
+	body.nonce = 7;
+	let digest = body.digest(&K256);
+	let signatures = (0..4u8)
+		.map(|i| Signature { guardian_index: i, signature: K256.sign(&devnet::GUARDIAN_KEYS[5 + i as usize], &digest).unwrap() })
+		.collect();
+	let vaa = Vaa { guardian_set_index: 0, signatures, body };
+	let mut redeem = net.redeem_instruction(&vaa.encode(), &digest, account);
+	redeem.accounts[0] = AccountMeta::new_readonly(forged.pubkey(), false);
+	assert_eq!(net.send(&[Devnet::compute_limit(), redeem], &[]), Err(Failure::Spoke(SpokeError::InvalidConfig)));
+	let mut burn = net.burn_and_send_instruction(&owner, account, 1, [0xA1; 32]);
+	burn.accounts[0] = AccountMeta::new(forged.pubkey(), false);
+	assert_eq!(net.send(&[burn], &[&attacker]), Err(Failure::Spoke(SpokeError::InvalidConfig)));
+	assert_eq!(net.supply(), 0);
+	assert_eq!(Config::read(&net.svm.get_account(&forged.pubkey()).unwrap().data).unwrap().guardians, attacker_guardians());
+}
+
+/// Issue 26 item 1: only the upgrade authority initializes, once; a front-runner, a forged
+/// ProgramData or an immutable program get nothing, and lamports sent to `["config"]` first
+/// do not block it.
+#[test]
+fn item_1_only_the_upgrade_authority_initializes_the_config_once() {
+	let mut net = Devnet::deploy(&program_so(), PROGRAM).unwrap();
+	let front_runner = funded(&mut net);
+	let by = |net: &Devnet, signer: &Keypair| {
+		let mut initialize = net.initialize_instruction(HUB_CHAIN, HUB, 0, attacker_guardians());
+		initialize.accounts[1] = AccountMeta::new(signer.pubkey(), true);
+		initialize
+	};
+	let initialize = by(&net, &front_runner);
+	assert_eq!(net.send(&[initialize], &[&front_runner]), Err(Failure::Spoke(SpokeError::NotUpgradeAuthority)));
+	// A ProgramData of the attacker's making (it names them), at an address not the loader's.
+	let fake = Keypair::new();
+	let mut data = vec![3u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+	data.extend_from_slice(front_runner.pubkey().as_ref());
+	let lamports = net.svm.minimum_balance_for_rent_exemption(data.len());
+	let loader = Address::new_from_array(UPGRADEABLE_LOADER);
+	net.svm.set_account(fake.pubkey(), Account { lamports, data, owner: loader, executable: false, rent_epoch: 0 }).unwrap();
+	let mut initialize = by(&net, &front_runner);
+	initialize.accounts[3] = AccountMeta::new_readonly(fake.pubkey(), false);
+	assert_eq!(net.send(&[initialize], &[&front_runner]), Err(Failure::Spoke(SpokeError::NotUpgradeAuthority)));
+	// An immutable program has no one to initialize it.
+	net.set_upgrade_authority(None);
+	let initialize = net.initialize_instruction(HUB_CHAIN, HUB, 0, guardians());
+	assert_eq!(net.send(&[initialize], &[]), Err(Failure::Spoke(SpokeError::NotUpgradeAuthority)));
+	let authority = net.payer.pubkey();
+	net.set_upgrade_authority(Some(&authority));
+	assert!(net.svm.get_account(&net.config).is_none());
+
+	// Lamports sent to the config's address first block nothing.
+	let config = net.config;
+	net.svm.airdrop(&config, net.svm.minimum_balance_for_rent_exemption(0)).unwrap();
+	let initialize = net.initialize_instruction(HUB_CHAIN, HUB, 0, guardians());
+	net.send(&[initialize], &[]).unwrap();
+	assert_eq!(net.config().guardians, guardians());
+	let initialize = net.initialize_instruction(HUB_CHAIN, HUB, 0, attacker_guardians());
+	assert_eq!(net.send(&[initialize], &[]), Err(Failure::Spoke(SpokeError::AlreadyInitialized)));
+	assert_eq!(net.config().guardians, guardians());
+}
+
+/// Issue 26 item 1: the mint is the config's, the outbox and the replay accounts their
+/// derivations'; and since a program address is public, lamports an attacker sends to the next
+/// outbox or to a VAA's replay account must not block the bridge (before: `AlreadyRedeemed` for
+/// a VAA never redeemed, and an outbound sequence stuck for ever).
+#[test]
+fn item_1_a_forged_mint_or_foreign_outbox_is_refused_and_prefunded_addresses_block_nothing() {
+	let mut net = devnet();
+	let owner = funded(&mut net);
+	let account = net.token_account(&owner.pubkey()).unwrap();
+	let vaa = signed(body(0, payload(300_000_000, owner.pubkey().to_bytes(), 1, 8)));
+	let digest = vaa.body.digest(&K256);
+
+	// A mint of the attacker's making whose authority is the spoke's, and an account of it.
+	let forged_mint = net.new_mint().unwrap();
+	let forged_account = net.token_account_of(&forged_mint, &owner.pubkey()).unwrap();
+	let mut redeem = net.redeem_instruction(&vaa.encode(), &digest, forged_account);
+	redeem.accounts[2] = AccountMeta::new(forged_mint, false);
+	assert_eq!(net.send(&[Devnet::compute_limit(), redeem], &[]), Err(Failure::Spoke(SpokeError::WrongAccount)));
+	// The replay account of another digest.
+	let wrong_replay = net.redeem_instruction(&vaa.encode(), &[9u8; 32], account);
+	assert_eq!(net.send(&[Devnet::compute_limit(), wrong_replay], &[]), Err(Failure::Spoke(SpokeError::WrongAccount)));
+
+	// Lamports sent to the VAA's replay account before it is redeemed.
+	let replay = net.replay_address(&digest);
+	net.svm.airdrop(&replay, net.svm.minimum_balance_for_rent_exemption(0)).unwrap();
+	net.redeem(&vaa.encode(), account).unwrap();
+	assert_eq!(net.supply(), 300_000_000);
+	assert_eq!(net.svm.get_account(&replay).unwrap().owner, PROGRAM);
+	assert_eq!(net.redeem(&vaa.encode(), account), Err(Failure::Spoke(SpokeError::AlreadyRedeemed)));
+
+	// Burning into an outbox not the next sequence's, or into a forged mint.
+	let mut burn = net.burn_and_send_instruction(&owner.pubkey(), account, 1, [0xA1; 32]);
+	burn.accounts[1] = AccountMeta::new(net.outbox_address(5), false);
+	assert_eq!(net.send(&[burn], &[&owner]), Err(Failure::Spoke(SpokeError::WrongAccount)));
+	let mut burn = net.burn_and_send_instruction(&owner.pubkey(), forged_account, 1, [0xA1; 32]);
+	burn.accounts[2] = AccountMeta::new(forged_mint, false);
+	assert_eq!(net.send(&[burn], &[&owner]), Err(Failure::Spoke(SpokeError::WrongAccount)));
+	// Lamports (less than its rent) sent to the next outbox first.
+	let outbox = net.outbox_address(0);
+	net.svm.airdrop(&outbox, net.svm.minimum_balance_for_rent_exemption(0)).unwrap();
+	assert_eq!(net.burn_and_send(&owner, account, 100_000_000, [0xA1; 32]).unwrap(), 0);
+	assert!(net.outbox(0).is_some());
+	assert_eq!((net.balance(&account), net.supply(), net.next_sequence()), (200_000_000, 200_000_000, 1));
 }
 
 #[test]

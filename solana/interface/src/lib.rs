@@ -19,9 +19,18 @@ pub const MAX_GUARDIANS: usize = 19;
 /// The config account's size, bytes.
 pub const CONFIG_LEN: usize = 180 + 20 * MAX_GUARDIANS;
 /// Seeds of the program addresses.
+pub const CONFIG_SEED: &[u8] = b"config";
 pub const MINT_AUTHORITY_SEED: &[u8] = b"mint_authority";
 pub const REPLAY_SEED: &[u8] = b"replay";
 pub const OUTBOX_SEED: &[u8] = b"outbox";
+/// Solana's upgradeable BPF loader, `BPFLoaderUpgradeab1e11111111111111111111111` (base58
+/// decoded). A program's ProgramData account is its program address `[program id]`, and names
+/// the upgrade authority (bincode: `u32 LE 3 ‖ u64 LE slot ‖ u8 1 ‖ [32] authority`, or `u8 0`
+/// when the program is immutable).
+pub const UPGRADEABLE_LOADER: [u8; 32] = [
+	2, 168, 246, 145, 78, 136, 161, 176, 226, 16, 21, 62, 247, 99, 174, 43, 0, 194, 185, 61, 22, 193, 36, 210, 192, 83,
+	122, 16, 4, 128, 0, 0,
+];
 /// The consistency level of the spoke's messages: 32, finalized (Wormhole's Solana value).
 pub const CONSISTENCY_FINALIZED: u8 = 32;
 
@@ -77,18 +86,21 @@ pub enum SpokeError {
 	InvalidRecipient = 22,
 	/// Too many guardians, none, or a zero address.
 	InvalidGuardianSet = 23,
+	/// `Initialize` not signed by the program's upgrade authority (or the program is immutable,
+	/// or the ProgramData account is not the program's).
+	NotUpgradeAuthority = 24,
 }
 
 impl SpokeError {
 	/// Every error, in code order.
-	pub const ALL: [SpokeError; 24] = {
+	pub const ALL: [SpokeError; 25] = {
 		use SpokeError::*;
 		[
 			InvalidInstruction, AlreadyInitialized, InvalidConfig, WrongAccount, InvalidMint, MalformedVaa,
 			UnsupportedVaaVersion, UnknownGuardianSet, NoQuorum, GuardianIndicesNotAscending, GuardianIndexOutOfRange,
 			InvalidRecoveryId, InvalidSignature, AlreadyRedeemed, WrongEmitter, MalformedPayload, WrongSourceManager,
 			WrongRecipientManager, WrongTargetChain, UnsupportedDecimals, WrongRecipient, ZeroAmount, InvalidRecipient,
-			InvalidGuardianSet,
+			InvalidGuardianSet, NotUpgradeAuthority,
 		]
 	};
 
@@ -102,8 +114,9 @@ impl SpokeError {
 /// The spoke's instructions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Instruction {
-	/// Fills the config: Cloudana's chain id and emitter (the bridge's 32-byte address, also its
-	/// NTT manager), the guardian set, the mint; the signer becomes the admin.
+	/// Creates and fills the config at the program address `["config"]`, once: Cloudana's chain
+	/// id and emitter (the bridge's 32-byte address, also its NTT manager), the guardian set,
+	/// the mint. Only the program's upgrade authority may sign it; it becomes the admin.
 	Initialize { hub_chain: u16, hub_emitter: [u8; 32], guardian_set_index: u32, guardians: Vec<[u8; 20]> },
 	/// Verifies a VAA from Cloudana and mints its amount to the recipient's token account.
 	Redeem { vaa: Vec<u8> },

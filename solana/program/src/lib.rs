@@ -13,19 +13,28 @@
 //!
 //! ## Addresses
 //!
-//! - **Config**: an account owned by the program, [`CONFIG_LEN`] bytes, made by the deployer
-//!   and filled by [`Instruction::Initialize`].
+//! - **Config**: the program address `["config"]`, [`CONFIG_LEN`] bytes, created and filled
+//!   once by [`Instruction::Initialize`], which only the program's upgrade authority (named in
+//!   its ProgramData account) may sign. Every instruction checks the config by derivation.
+//! - **Mint**: the one the config pins (checked at `Initialize`: 8 decimals, its mint
+//!   authority the spoke's).
 //! - **Mint authority**: the program address `["mint_authority"]`; the mint must name it.
 //! - **Emitter and NTT manager**: the program id itself (32 bytes), as Cloudana registers the
 //!   peer.
 //! - **Outbox**: the program address `["outbox", sequence (u64 LE)]`, one account per message,
 //!   holding the exact VAA body guardians sign.
+//! - **Replay**: the program address `["replay", body digest]`, owned by the program once
+//!   redeemed.
+//!
+//! Program addresses are public, so anyone can send one lamports before the program creates
+//! it; the spoke then takes the account over (transfer the rest of the rent, allocate, assign)
+//! rather than refuse, so no one can block a replay, outbox or config account.
 //!
 //! ## Instructions (first byte, then the fields; integers little-endian, as Solana does)
 //!
 //! | tag | instruction | data | accounts |
 //! |---|---|---|---|
-//! | 0 | [`Instruction::Initialize`] | `u16 hub chain ‖ [32] hub emitter ‖ u32 guardian set index ‖ u8 n ‖ n × [20] guardian` | config (w), admin (s), mint |
+//! | 0 | [`Instruction::Initialize`] | `u16 hub chain ‖ [32] hub emitter ‖ u32 guardian set index ‖ u8 n ‖ n × [20] guardian` | config `["config"]` (w), upgrade authority (s, w, pays), mint, ProgramData, system program |
 //! | 1 | [`Instruction::Redeem`] | the VAA's bytes | config, replay (w), mint (w), recipient token account (w), mint authority, payer (s, w), system program, token program |
 //! | 2 | [`Instruction::BurnAndSend`] | `u64 amount (10⁻⁸ CLD) ‖ [32] recipient on Cloudana` | config (w), outbox (w), mint (w), owner's token account (w), owner (s, w), system program, token program |
 //!
@@ -142,15 +151,42 @@ struct Ctx<'a> {
 	accounts: &'a mut [AccountView],
 }
 
-fn account<'a>(accounts: &'a mut [AccountView], i: usize) -> Result<&'a mut AccountView> {
-	accounts.get_mut(i).ok_or(ProgramError::NotEnoughAccountKeys)
-}
-
+/// The config, read from `config` after checking it is the account at the program address
+/// `["config"]` (an account merely owned by the program could be anyone's, filled by anyone's
+/// `Initialize` before this check existed).
 fn config_of(program_id: &Address, config: &AccountView) -> Result<Config> {
-	if !config.owned_by(program_id) {
+	if config.address() != &program_address(&[CONFIG_SEED], program_id).0 || !config.owned_by(program_id) {
 		return Err(e(SpokeError::InvalidConfig));
 	}
 	Config::read(&config.try_borrow()?).map_err(e)
+}
+
+/// Whether `admin` is the upgrade authority its ProgramData account names: `programdata` must be
+/// the upgradeable loader's account at `[program id]`, holding `u32 LE 3 ‖ u64 slot ‖ u8 1 ‖
+/// [32] authority`.
+#[inline(never)]
+fn is_upgrade_authority(program_id: &Address, programdata: &AccountView, admin: &Address) -> Result<bool> {
+	let loader = Address::new_from_array(UPGRADEABLE_LOADER);
+	if programdata.address() != &program_address(&[program_id.as_ref()], &loader).0 || !programdata.owned_by(&loader) {
+		return Ok(false);
+	}
+	let data = programdata.try_borrow()?;
+	Ok(data.len() >= 45 && data[0..4] == [3, 0, 0, 0] && data[12] == 1 && data[13..45] == admin.to_bytes())
+}
+
+/// Checks `Initialize`'s mint: an 8-decimal SPL mint whose mint authority is the program's.
+#[inline(never)]
+fn check_mint(program_id: &Address, mint: &AccountView) -> Result<u8> {
+	let (mint_authority, bump) = program_address(&[MINT_AUTHORITY_SEED], program_id);
+	if !mint.owned_by(&TOKEN_PROGRAM) {
+		return Err(e(SpokeError::InvalidMint));
+	}
+	let data = mint.try_borrow()?;
+	// SPL mint: COption<authority> (u32 tag, 32) ‖ supply u64 ‖ decimals u8 ‖ initialized.
+	if data.len() != 82 || data[0..4] != [1, 0, 0, 0] || data[4..36] != mint_authority.to_bytes() || data[44] != DECIMALS {
+		return Err(e(SpokeError::InvalidMint));
+	}
+	Ok(bump)
 }
 
 #[inline(never)]
@@ -158,51 +194,41 @@ fn initialize(ctx: &mut Ctx, instruction: &Instruction) -> Result {
 	let Instruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians } = instruction else {
 		return Err(e(SpokeError::InvalidInstruction));
 	};
-	let (program_id, accounts) = (ctx.program_id, &mut *ctx.accounts);
-	if accounts.len() < 3 {
+	let program_id = ctx.program_id;
+	let [config, admin, mint, programdata, system, ..] = &mut *ctx.accounts else {
 		return Err(ProgramError::NotEnoughAccountKeys);
+	};
+	if !admin.is_signer() {
+		return Err(ProgramError::MissingRequiredSignature);
 	}
-	let (mint_authority, bump) = program_address(&[MINT_AUTHORITY_SEED], program_id);
-	{
-		let admin = &accounts[1];
-		if !admin.is_signer() {
-			return Err(ProgramError::MissingRequiredSignature);
-		}
-		let mint = &accounts[2];
-		if !mint.owned_by(&TOKEN_PROGRAM) {
-			return Err(e(SpokeError::InvalidMint));
-		}
-		let data = mint.try_borrow()?;
-		// SPL mint: COption<authority> (u32 tag, 32) ‖ supply u64 ‖ decimals u8 ‖ initialized.
-		if data.len() != 82 || data[0..4] != [1, 0, 0, 0] || data[4..36] != mint_authority.to_bytes() || data[44] != DECIMALS
-		{
-			return Err(e(SpokeError::InvalidMint));
-		}
+	if !is_upgrade_authority(program_id, programdata, admin.address())? {
+		return Err(e(SpokeError::NotUpgradeAuthority));
 	}
+	let (config_address, config_bump) = program_address(&[CONFIG_SEED], program_id);
+	if config.address() != &config_address || system.address() != &Address::new_from_array([0u8; 32]) {
+		return Err(e(SpokeError::WrongAccount));
+	}
+	if config.owned_by(program_id) {
+		return Err(e(SpokeError::AlreadyInitialized));
+	}
+	let bump = check_mint(program_id, mint)?;
 	if guardians.is_empty() || guardians.len() > MAX_GUARDIANS || guardians.iter().any(|g| *g == [0u8; 20]) {
 		return Err(e(SpokeError::InvalidGuardianSet));
 	}
-	let admin = accounts[1].address().to_bytes();
-	let mint = accounts[2].address().to_bytes();
-	let config = account(accounts, 0)?;
-	if !config.owned_by(program_id) || config.data_len() != CONFIG_LEN || !config.is_writable() {
-		return Err(e(SpokeError::InvalidConfig));
-	}
-	let mut data = config.try_borrow_mut()?;
-	if data[0] != 0 {
-		return Err(e(SpokeError::AlreadyInitialized));
-	}
+	let config_bump = [config_bump];
+	let seeds = [Seed::from(CONFIG_SEED), Seed::from(&config_bump)];
+	create_account(&NewAccount { program_id, payer: admin, target: config, system, space: CONFIG_LEN as u64, seeds: &seeds })?;
 	Config {
 		mint_authority_bump: bump,
-		admin,
-		mint,
+		admin: admin.address().to_bytes(),
+		mint: mint.address().to_bytes(),
 		hub_chain: *hub_chain,
 		hub_emitter: *hub_emitter,
 		next_sequence: 0,
 		guardian_set_index: *guardian_set_index,
 		guardians: guardians.clone(),
 	}
-	.write(&mut data);
+	.write(&mut config.try_borrow_mut()?);
 	Ok(())
 }
 
@@ -217,19 +243,62 @@ struct NewAccount<'a> {
 	seeds: &'a [Seed<'a>],
 }
 
-/// System program `CreateAccount` (instruction 0: `u32 LE 0 ‖ lamports u64 LE ‖ space u64 LE
-/// ‖ owner`), rent-exempt, signed with the new address's seeds.
+/// Makes `new.target` a rent-exempt account of `new.space` bytes owned by the program, signed
+/// with the address's seeds. A program address is public, so anyone can send it lamports first;
+/// such an account (the System program's, no data) is taken over with `Transfer` (the rest of
+/// the rent), `Allocate` and `Assign`, as SPL's associated-token program does, rather than
+/// refused: otherwise one lamport would block a replay, outbox or config account for ever.
 #[inline(never)]
 fn create_account(new: &NewAccount) -> Result {
 	let lamports = Rent::get()?.try_minimum_balance(new.space as usize)?;
-	let mut data = [0u8; 52];
-	data[4..12].copy_from_slice(&lamports.to_le_bytes());
-	data[12..20].copy_from_slice(&new.space.to_le_bytes());
-	data[20..52].copy_from_slice(new.program_id.as_ref());
-	let metas =
-		[InstructionAccount::writable_signer(new.payer.address()), InstructionAccount::writable_signer(new.target.address())];
-	let instruction = InstructionView { program_id: new.system.address(), data: &data, accounts: &metas };
-	invoke_signed(&instruction, &[new.payer, new.target], &[Signer::from(new.seeds)])
+	let held = new.target.lamports();
+	if held == 0 {
+		// CreateAccount: u32 LE 0 ‖ lamports u64 LE ‖ space u64 LE ‖ owner.
+		let mut data = [0u8; 52];
+		data[4..12].copy_from_slice(&lamports.to_le_bytes());
+		data[12..20].copy_from_slice(&new.space.to_le_bytes());
+		data[20..52].copy_from_slice(new.program_id.as_ref());
+		return system_call(new, &data, true);
+	}
+	if !new.target.owned_by(new.system.address()) || !new.target.is_data_empty() {
+		return Err(e(SpokeError::WrongAccount));
+	}
+	if held < lamports {
+		// Transfer: u32 LE 2 ‖ lamports u64 LE.
+		let mut data = [0u8; 12];
+		data[0] = 2;
+		data[4..12].copy_from_slice(&(lamports - held).to_le_bytes());
+		system_call(new, &data, true)?;
+	}
+	// Allocate: u32 LE 8 ‖ space u64 LE.
+	let mut data = [0u8; 12];
+	data[0] = 8;
+	data[4..12].copy_from_slice(&new.space.to_le_bytes());
+	system_call(new, &data, false)?;
+	// Assign: u32 LE 1 ‖ owner.
+	let mut data = [0u8; 36];
+	data[0] = 1;
+	data[4..36].copy_from_slice(new.program_id.as_ref());
+	system_call(new, &data, false)
+}
+
+/// One System program instruction on `new.target` (signed with its seeds): with the payer as
+/// the first account (`CreateAccount`, `Transfer`) or the target alone (`Allocate`, `Assign`).
+#[inline(never)]
+fn system_call(new: &NewAccount, data: &[u8], from_payer: bool) -> Result {
+	let signer = [Signer::from(new.seeds)];
+	if from_payer {
+		let metas = [
+			InstructionAccount::writable_signer(new.payer.address()),
+			InstructionAccount::writable_signer(new.target.address()),
+		];
+		let instruction = InstructionView { program_id: new.system.address(), data, accounts: &metas };
+		invoke_signed(&instruction, &[new.payer, new.target], &signer)
+	} else {
+		let metas = [InstructionAccount::writable_signer(new.target.address())];
+		let instruction = InstructionView { program_id: new.system.address(), data, accounts: &metas };
+		invoke_signed(&instruction, &[new.target], &signer)
+	}
 }
 
 fn vaa_error(e: VaaError) -> SpokeError {
@@ -305,7 +374,8 @@ fn redeem(ctx: &mut Ctx, bytes: &[u8]) -> Result {
 	{
 		return Err(e(SpokeError::WrongAccount));
 	}
-	if replay_account.lamports() != 0 || !replay_account.is_data_empty() {
+	// Redeemed means the program took the replay account; lamports someone sent it alone do not.
+	if replay_account.owned_by(program_id) {
 		return Err(e(SpokeError::AlreadyRedeemed));
 	}
 	{
