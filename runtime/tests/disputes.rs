@@ -195,7 +195,7 @@ fn a_rejected_appeal_applies_the_slash_at_once_and_the_bond_goes_to_the_requeste
 }
 
 #[test]
-fn a_challenged_job_found_fraudulent_costs_half_the_stake_split_requester_and_treasury() {
+fn item_6_a_challenged_job_found_fraudulent_costs_half_the_stake_and_pays_the_requester_at_most_its_value() {
 	dev_ext().execute_with(|| {
 		let work = completed_job();
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
@@ -223,8 +223,9 @@ fn a_challenged_job_found_fraudulent_costs_half_the_stake_split_requester_and_tr
 		assert!(ProverStaking::prover(&bob).unwrap().banned);
 		assert_eq!(ProverStaking::slashable(&bob), 500 * CLD);
 		assert_eq!(Reputation::score(&bob), score - 200);
-		assert_eq!(Balances::balance(&alice), alice_free + 250 * CLD, "its bond back, and half the slash");
-		assert_eq!(Balances::balance(&TreasuryAccount::get()), treasury + 250 * CLD);
+		// Half the slash would be 250 CLD: capped at the job's value (price 50 CLD, no collateral).
+		assert_eq!(Balances::balance(&alice), alice_free + 50 * CLD, "its bond back, and the job's value");
+		assert_eq!(Balances::balance(&TreasuryAccount::get()), treasury + 450 * CLD);
 		assert_eq!(Balances::total_balance(&bob), bob_free + 1_000 * CLD - 500 * CLD);
 		assert_eq!(Balances::total_issuance(), issuance, "nothing burned");
 		check_invariants();
@@ -288,9 +289,10 @@ fn a_rejected_challenge_appealed_and_overturned_is_fraud_and_the_appeal_bond_com
 		refund(first);
 		refund(appeal);
 		assert!(ProverStaking::prover(&bob).unwrap().banned);
-		// Bond and appeal bond back, Bob's bond and half the slash; the rejected first
-		// referendum's submission deposit stays reserved (pallet-referenda's rule).
-		assert_eq!(Balances::balance(&alice), alice_free + BOND + 250 * CLD - SUBMISSION_DEPOSIT);
+		// Bond and appeal bond back, Bob's bond and the job's value (50 CLD, below half the
+		// slash); the rejected first referendum's submission deposit stays reserved
+		// (pallet-referenda's rule).
+		assert_eq!(Balances::balance(&alice), alice_free + BOND + 50 * CLD - SUBMISSION_DEPOSIT);
 		assert_eq!((bonded(&alice), bonded(&bob)), (0, 0));
 		check_invariants();
 	});
@@ -303,8 +305,8 @@ fn the_chain_upholds_an_unprovable_appeal_it_can_check_without_a_vote() {
 		let bob = Bob.to_account_id();
 		let (circuit, _) = circuit();
 		let count = pallet_referenda::ReferendumCount::<Runtime>::get();
-		// The key is gone (as if governance removed it): nobody can prove the job.
-		pallet_verifier::VerifyingKeys::<Runtime>::remove(circuit);
+		// Governance revokes the key (a root referendum): nobody can prove the job.
+		assert_ok!(cloudana_runtime::Verifier::revoke_vk(RuntimeOrigin::root(), circuit));
 		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(bob.clone()), slash, Reason::Unprovable));
 		assert_eq!(concluded(), Some((true, true, 0, 0)));
 		assert_eq!(pallet_referenda::ReferendumCount::<Runtime>::get(), count, "no referendum");
@@ -341,5 +343,57 @@ fn only_parties_dispute_and_only_inside_their_windows() {
 			pallet_disputes::Error::<Runtime>::SlashNotFound
 		);
 		assert!(!pallet_disputes::Subjects::<Runtime>::contains_key(Subject::Work(work)));
+	});
+}
+
+/// Issue 26 item 6, through real referenda: anyone may submit a referendum on the `dispute`
+/// track whose call is `Disputes::rule(0, true)`. Approved and enacted while dispute 0's own
+/// referendum is still voting, it decides nothing; then dispute 0's own referendum decides it.
+#[test]
+fn item_6_a_strangers_dispute_track_referendum_cannot_decide_a_dispute() {
+	dev_ext().execute_with(|| {
+		let work = completed_job();
+		let alice = Alice.to_account_id();
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(alice), work, Reason::WrongResult));
+		let own = referendum_of(0);
+		let hostile = common::referendum(
+			cloudana_runtime::RuntimeCall::Disputes(pallet_disputes::Call::rule { dispute: 0, upheld: true }),
+			cloudana_runtime::OriginCaller::Origins(cloudana_runtime::governance::origins::Origin::Dispute),
+		);
+		run_until_ended(hostile, 200);
+		assert!(matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(hostile),
+			Some(pallet_referenda::ReferendumInfo::Approved(..))
+		));
+		run_to_block(System::block_number() + 2);
+		assert_eq!(referendum_of(0), own, "the stranger's referendum decided nothing");
+		assert!(!ProverStaking::prover(&Bob.to_account_id()).unwrap().banned);
+		decide(0, true);
+		assert!(matches!(Disputes::dispute(0).map(|d| d.phase), Some(Phase::Ruled { upheld: true, .. })));
+		check_invariants();
+	});
+}
+
+/// Issue 26 item 7: a key's owner (here Ferdie, who registered it; it could be the prover
+/// itself) may unregister it once no live job uses it, which a timed-out job no longer does.
+/// Before, a missing key made an `Unprovable` appeal automatic, so the owner could clear the
+/// prover's slash without a vote. Now only governance's revocation does; an owner's own
+/// removal leaves the appeal to its referendum, and only Root may revoke.
+#[test]
+fn item_7_a_key_its_owner_unregisters_does_not_clear_a_slash_without_a_vote() {
+	dev_ext().execute_with(|| {
+		let slash = pending_slash();
+		let bob = Bob.to_account_id();
+		let (circuit, _) = circuit();
+		let ferdie = RuntimeOrigin::signed(sp_keyring::Sr25519Keyring::Ferdie.to_account_id());
+		assert_noop!(cloudana_runtime::Verifier::revoke_vk(ferdie.clone(), circuit), sp_runtime::DispatchError::BadOrigin);
+		assert_ok!(cloudana_runtime::Verifier::unregister_vk(ferdie, circuit));
+		let count = pallet_referenda::ReferendumCount::<Runtime>::get();
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(bob.clone()), slash, Reason::Unprovable));
+		assert_eq!(pallet_referenda::ReferendumCount::<Runtime>::get(), count + 1, "decided by a referendum");
+		assert!(matches!(Disputes::dispute(0).map(|d| d.phase), Some(Phase::Voting { .. })));
+		assert!(pallet_slashing::PendingSlashes::<Runtime>::get(slash).is_some(), "the slash stands, frozen");
+		assert_eq!(bonded(&bob), BOND);
+		check_invariants();
 	});
 }

@@ -4,7 +4,9 @@
 
 
 use cloudana_runtime::{
-	configs::{dynamic_params::economics, InsurancePool as InsurancePoolAccount, RuntimeParameters, TreasuryAccount},
+	configs::{
+		dynamic_params::{bridge, economics, governance},
+		InsurancePool as InsurancePoolAccount, RuntimeParameters, TreasuryAccount},
 	governance::origins::{Origin, INSURANCE_SPEND_LIMIT, TREASURER_SPEND_LIMIT},
 	Balances, ConvictionVoting, Economics, InsurancePool, OriginCaller, Preimage, Referenda, Runtime, RuntimeCall,
 	RuntimeOrigin, Slashing, System, Treasury, CLD,
@@ -162,5 +164,85 @@ fn an_origin_without_a_track_cannot_be_submitted() {
 			),
 			pallet_referenda::Error::<Runtime>::NoTrack
 		);
+	});
+}
+
+fn set_parameter(key_value: RuntimeParameters) -> RuntimeCall {
+	RuntimeCall::Economics(cloudana_runtime::pallet_economics::Call::set_parameter { key_value })
+}
+
+fn time_divisor(divisor: u32) -> RuntimeParameters {
+	RuntimeParameters::Governance(governance::Parameters::TimeDivisor(governance::TimeDivisor, Some(divisor)))
+}
+
+fn chain_id(id: u16) -> RuntimeParameters {
+	RuntimeParameters::Bridge(bridge::Parameters::ChainId(bridge::ChainId, Some(id)))
+}
+
+/// Passes `call` by a referendum dispatching with `origin`, and runs past its enactment.
+fn pass(call: RuntimeCall, origin: OriginCaller) {
+	let index = referendum(call, origin);
+	run_until_ended(index, 200);
+	assert!(matches!(pallet_referenda::ReferendumInfoFor::<Runtime>::get(index), Some(ReferendumInfo::Approved(..))));
+	// Enactment is a day (10 blocks at the development divisor) after approval.
+	run_to_block(System::block_number() + 20);
+}
+
+/// Issue 26 item 2: `economic_params` could set any runtime parameter, so a referendum on it
+/// could make `TimeDivisor` huge (every track, root's included, shrinks to a block) or move the
+/// bridge's chain id. Each group now has one origin; the escalation runs through real referenda
+/// and changes nothing, while the group's own origin still can.
+#[test]
+fn item_2_no_track_widens_its_power_through_another_groups_parameters() {
+	dev_ext().execute_with(|| {
+		assert_eq!(governance::TimeDivisor::get(), 1_440);
+		let chain = bridge::ChainId::get();
+		// Approved and enacted, but the dispatch fails (BadOrigin): nothing changes.
+		pass(set_parameter(time_divisor(1_000_000)), OriginCaller::Origins(Origin::EconomicParams));
+		assert_eq!(governance::TimeDivisor::get(), 1_440);
+		pass(set_parameter(chain_id(2)), OriginCaller::Origins(Origin::EconomicParams));
+		assert_eq!(bridge::ChainId::get(), chain);
+		pass(set_parameter(time_divisor(999_999)), OriginCaller::Origins(Origin::BridgeAdmin));
+		assert_eq!(governance::TimeDivisor::get(), 1_440);
+		// The same flow with each group's own origin enacts it.
+		pass(set_parameter(chain_id(chain + 1)), OriginCaller::Origins(Origin::BridgeAdmin));
+		assert_eq!(bridge::ChainId::get(), chain + 1);
+		pass(set_parameter(time_divisor(720)), OriginCaller::system(frame_system::RawOrigin::Root));
+		assert_eq!(governance::TimeDivisor::get(), 720);
+
+		// Directly, each other origin is BadOrigin.
+		let origin = |o: Origin| RuntimeOrigin::from(o);
+		let fee = RuntimeParameters::Economics(economics::Parameters::FeeRate(economics::FeeRate, Some(Perbill::from_percent(11))));
+		for (o, key_value) in [
+			(Origin::EconomicParams, time_divisor(2)),
+			(Origin::EconomicParams, chain_id(3)),
+			(Origin::BridgeAdmin, time_divisor(2)),
+			(Origin::BridgeAdmin, fee.clone()),
+			(Origin::Dispute, fee.clone()),
+		] {
+			assert_noop!(Economics::set_parameter(origin(o), key_value), DispatchError::BadOrigin);
+		}
+		assert_ok!(Economics::set_parameter(origin(Origin::EconomicParams), fee));
+		check_invariants();
+	});
+}
+
+/// Issue 26 item 2: on a production chain (`TimeDivisor` 1, the default) time scaling is fixed,
+/// even for Root; a chain that scales time may go to 1 once, and then it is fixed too.
+#[test]
+fn item_2_time_scaling_is_fixed_on_a_production_chain() {
+	let fixed = || {
+		cloudana_runtime::pallet_economics::Error::<Runtime>::InvariantBroken(
+			cloudana_runtime::configs::economics::Violation::TimeScalingFixed,
+		)
+	};
+	sp_io::TestExternalities::default().execute_with(|| {
+		assert_eq!(governance::TimeDivisor::get(), 1);
+		assert_noop!(Economics::set_parameter(RuntimeOrigin::root(), time_divisor(1_440)), fixed());
+	});
+	dev_ext().execute_with(|| {
+		assert_ok!(Economics::set_parameter(RuntimeOrigin::root(), time_divisor(1)));
+		assert_noop!(Economics::set_parameter(RuntimeOrigin::root(), time_divisor(1_440)), fixed());
+		assert_eq!(governance::TimeDivisor::get(), 1);
 	});
 }

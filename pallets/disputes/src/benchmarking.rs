@@ -100,10 +100,14 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The first round's ruling.
+	/// The first round's ruling by its own referendum (the recorded index read and checked),
+	/// once the evidence period is over.
 	#[benchmark]
 	fn rule() -> Result<(), BenchmarkError> {
 		let (dispute, ..) = challenged::<T>()?;
+		T::BenchmarkHelper::end_referendum(referendum::<T>(dispute), true);
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(now + T::EvidencePeriod::get());
 		let origin = T::RulingOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]

@@ -35,7 +35,9 @@
 //! 3. **Voting** on the referendum (DESIGN: 7 days; quorum 5% of issuance is the track's
 //!    support threshold). Its approval dispatches [`Pallet::rule`] with the `dispute` track's
 //!    origin: the dispute is **upheld**. If it is rejected, times out, or is cancelled, anyone
-//!    calls [`Pallet::conclude`]: the dispute is **rejected**.
+//!    calls [`Pallet::conclude`]: the dispute is **rejected**. Only the dispute's own
+//!    referendum rules ([`Pallet::rule`] checks the recorded index, the round's track and the
+//!    proposed ruling), never before the evidence period ends.
 //! 4. **Appeal**: after the first ruling, the losing side may appeal once within
 //!    `AppealWindow` blocks ([`Pallet::appeal`]) with an appeal bond of `AppealBond` (DESIGN:
 //!    100 CLD). It submits a referendum on the `dispute_appeal` track (twice the quorum) whose
@@ -47,7 +49,7 @@
 //! | dispute | upheld | rejected |
 //! |---|---|---|
 //! | appeal of a slash | slash cancelled: suspension lifted, reputation penalty given back | slash applied at once |
-//! | challenge of work | fraud: `FraudSlash` (50%) of the prover's stake slashed at once, half to the requester and half to the treasury, prover banned, −200 reputation (`DisputeLost`) | nothing |
+//! | challenge of work | fraud: `FraudSlash` (50%) of the prover's stake slashed at once, `FraudVictimShare` (half) to the requester but never more than the work's value (price + collateral; a grid slot: bounty + collateral), the rest to the treasury, prover banned, −200 reputation (`DisputeLost`) | nothing |
 //!
 //! and in both cases the loser's bond goes to the winner, the winner's bond is released, and
 //! an appeal bond is released if the appeal won, or paid to the other side if it lost.
@@ -134,7 +136,7 @@ pub mod pallet {
 		type Slashes: SlashDisputes<Self::AccountId, BalanceOf<Self>>;
 
 		/// The work disputes are about (pallet-jobs).
-		type Work: DisputableWork<Self::AccountId, BlockNumberFor<Self>>;
+		type Work: DisputableWork<Self::AccountId, BlockNumberFor<Self>, BalanceOf<Self>>;
 
 		/// Where provers' stake lives: kept from withdrawal while a dispute is open.
 		type Stake: StakeLedger<Self::AccountId, BlockNumberFor<Self>, Self::Currency>;
@@ -142,8 +144,9 @@ pub mod pallet {
 		/// The referenda that decide disputes (`pallet-referenda`, wired by the runtime).
 		type Referenda: DisputeReferenda<Self::AccountId, Call<Self>>;
 
-		/// May rule on a dispute: the `dispute` and `dispute_appeal` tracks (and Root).
-		type RulingOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// May rule on a dispute, and as whom ([`Ruler`]): the `dispute` and `dispute_appeal`
+		/// tracks (and Root).
+		type RulingOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Ruler>;
 
 		/// The bond each side of a dispute places, base units.
 		#[pallet::constant]
@@ -316,6 +319,11 @@ pub mod pallet {
 		AppealWindowOpen,
 		/// Only the first round's loser may appeal.
 		NotLoser,
+		/// The evidence period is still open: no ruling before it ends.
+		EvidenceOpen,
+		/// A ruling not from the dispute's own referendum: another referendum on its track, the
+		/// other round's track, a ruling other than its proposal, or a referendum not approved.
+		NotTheDisputesReferendum,
 	}
 
 	#[pallet::hooks]
@@ -450,7 +458,11 @@ pub mod pallet {
 		/// Rule on a dispute.
 		///
 		/// - Origin: `RulingOrigin` (a `dispute` or `dispute_appeal` referendum, or Root).
-		/// - `dispute`: an open dispute that a referendum is deciding.
+		///   A track's referendum rules only as the dispute's own referendum: the one recorded
+		///   when its round opened, on that round's track (`dispute` for the first round,
+		///   `dispute_appeal` for the appeal), approved, with the ruling it proposed. Anyone
+		///   can submit a referendum on the `dispute` track, so any other is refused.
+		/// - `dispute`: an open dispute that a referendum is deciding, past its evidence period.
 		/// - `upheld`: `true` if the disputer wins.
 		///
 		/// In the first round, records the ruling and opens the appeal window. In the appeal
@@ -458,13 +470,31 @@ pub mod pallet {
 		///
 		/// Emits [`Event::Ruled`], or [`Event::DisputeConcluded`].
 		///
-		/// Errors: [`Error::DisputeNotFound`], [`Error::NotVoting`].
+		/// Errors: [`Error::DisputeNotFound`], [`Error::NotVoting`], [`Error::EvidenceOpen`],
+		/// [`Error::NotTheDisputesReferendum`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::rule().max(T::WeightInfo::conclude()))]
 		pub fn rule(origin: OriginFor<T>, dispute: DisputeId, upheld: bool) -> DispatchResult {
-			T::RulingOrigin::ensure_origin(origin)?;
+			let ruler = T::RulingOrigin::ensure_origin(origin)?;
 			let record = Disputes::<T>::get(dispute).ok_or(Error::<T>::DisputeNotFound)?;
-			let Phase::Voting { round, .. } = record.phase else { return Err(Error::<T>::NotVoting.into()) };
+			let Phase::Voting { referendum, round } = record.phase else { return Err(Error::<T>::NotVoting.into()) };
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				round != Round::First || now >= record.opened_at.saturating_add(T::EvidencePeriod::get()),
+				Error::<T>::EvidenceOpen
+			);
+			let track = match round {
+				Round::First => Ruler::FirstRound,
+				Round::Appeal { .. } => Ruler::AppealRound,
+			};
+			if ruler != Ruler::Root {
+				ensure!(
+					ruler == track &&
+						upheld == round.ruling_if_approved() &&
+						T::Referenda::outcome(referendum) == ReferendumOutcome::Approved,
+					Error::<T>::NotTheDisputesReferendum
+				);
+			}
 			Self::decide(dispute, record, round, upheld)
 		}
 
@@ -614,8 +644,12 @@ pub mod pallet {
 			match (record.subject, upheld) {
 				(Subject::Slash(slash), true) => T::Slashes::cancel(slash),
 				(Subject::Slash(slash), false) => T::Slashes::apply(slash),
-				(Subject::Work(work), true) =>
-					fraud_slashed = T::Slashes::punish_fraud(&record.prover, work, &record.disputer).amount,
+				(Subject::Work(work), true) => {
+					// The requester's share is capped by what the work was worth to it (a gone
+					// record: nothing), so a verdict is never a profit on a small job.
+					let cap = T::Work::parties(work).map_or(Zero::zero(), |parties| parties.value);
+					fraud_slashed = T::Slashes::punish_fraud(&record.prover, work, &record.disputer, cap).amount
+				},
 				(Subject::Work(_), false) => (),
 			}
 			let (winner, winner_bond, loser, loser_bond) = if upheld {

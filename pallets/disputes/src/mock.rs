@@ -2,7 +2,7 @@
 //! stake and referenda it reaches through traits are kept in thread-locals the tests set.
 
 use crate as pallet_disputes;
-use crate::{DisputeReferenda, ReferendumIndex, ReferendumOutcome, Round, SlashId, WorkId};
+use crate::{DisputeReferenda, ReferendumIndex, ReferendumOutcome, Round, Ruler, SlashId, WorkId};
 use cloudana_primitives::{
 	traits::{DisputedSlash, FraudSlash, WorkParties},
 	CircuitId, Offence,
@@ -16,7 +16,6 @@ use frame_support::{
 		Imbalance,
 	},
 };
-use frame_system::EnsureRoot;
 use sp_runtime::{BuildStorage, DispatchError};
 use std::collections::BTreeMap;
 
@@ -46,6 +45,11 @@ pub const PROVER: u64 = 1;
 pub const REQUESTER: u64 = 2;
 pub const OUTSIDER: u64 = 3;
 pub const TREASURY: u64 = 98;
+/// Stand-ins for the origins of the `dispute` and `dispute_appeal` tracks.
+pub const FIRST_ROUND_TRACK: u64 = 90;
+pub const APPEAL_TRACK: u64 = 91;
+/// What each test job is worth to its requester (caps a fraud verdict's share).
+pub const WORK_VALUE: u64 = 1_000;
 pub const ACCOUNTS: [u64; 4] = [PROVER, REQUESTER, OUTSIDER, TREASURY];
 
 thread_local! {
@@ -54,7 +58,7 @@ thread_local! {
 	/// What happened to slashes: (id, "cancelled" | "applied").
 	pub static SLASH_LOG: RefCell<Vec<(SlashId, &'static str)>> = const { RefCell::new(Vec::new()) };
 	/// Work: id -> parties.
-	pub static WORK: RefCell<BTreeMap<WorkId, WorkParties<u64, u64>>> = const { RefCell::new(BTreeMap::new()) };
+	pub static WORK: RefCell<BTreeMap<WorkId, WorkParties<u64, u64, u64>>> = const { RefCell::new(BTreeMap::new()) };
 	/// Work the chain can tell nobody could prove.
 	pub static UNPROVABLE: RefCell<Vec<WorkId>> = const { RefCell::new(Vec::new()) };
 	/// Stake per prover (part of its free balance).
@@ -92,11 +96,11 @@ impl cloudana_primitives::traits::SlashDisputes<u64, u64> for Slashes {
 			SLASH_LOG.with(|l| l.borrow_mut().push((slash, "applied")));
 		}
 	}
-	fn punish_fraud(offender: &u64, _work: WorkId, victim: &u64) -> FraudSlash<u64> {
+	fn punish_fraud(offender: &u64, _work: WorkId, victim: &u64, victim_cap: u64) -> FraudSlash<u64> {
 		BANNED.with(|b| b.borrow_mut().push(*offender));
 		let credit = Stake::take(offender, Stake::stake(offender) / 2);
 		let amount = credit.peek();
-		let (to_victim, to_treasury) = credit.split(amount / 2);
+		let (to_victim, to_treasury) = credit.split((amount / 2).min(victim_cap));
 		let slashed = FraudSlash { amount, to_victim: to_victim.peek(), to_treasury: to_treasury.peek() };
 		let _ = Balances::resolve(victim, to_victim);
 		let _ = Balances::resolve(&TREASURY, to_treasury);
@@ -104,9 +108,27 @@ impl cloudana_primitives::traits::SlashDisputes<u64, u64> for Slashes {
 	}
 }
 
+/// Root, and the two tracks as signed stand-ins.
+pub struct RulingOrigin;
+impl frame_support::traits::EnsureOrigin<RuntimeOrigin> for RulingOrigin {
+	type Success = Ruler;
+	fn try_origin(o: RuntimeOrigin) -> Result<Ruler, RuntimeOrigin> {
+		match o.clone().into() {
+			Ok(frame_system::RawOrigin::Root) => Ok(Ruler::Root),
+			Ok(frame_system::RawOrigin::Signed(FIRST_ROUND_TRACK)) => Ok(Ruler::FirstRound),
+			Ok(frame_system::RawOrigin::Signed(APPEAL_TRACK)) => Ok(Ruler::AppealRound),
+			_ => Err(o),
+		}
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
+		Ok(RuntimeOrigin::signed(FIRST_ROUND_TRACK))
+	}
+}
+
 pub struct Work;
-impl cloudana_primitives::traits::DisputableWork<u64, u64> for Work {
-	fn parties(work: WorkId) -> Option<WorkParties<u64, u64>> {
+impl cloudana_primitives::traits::DisputableWork<u64, u64, u64> for Work {
+	fn parties(work: WorkId) -> Option<WorkParties<u64, u64, u64>> {
 		WORK.with(|w| w.borrow().get(&work).cloned())
 	}
 	fn provably_unprovable(work: WorkId) -> bool {
@@ -192,7 +214,7 @@ impl pallet_disputes::Config for Test {
 	type Work = Work;
 	type Stake = Stake;
 	type Referenda = Referenda;
-	type RulingOrigin = EnsureRoot<u64>;
+	type RulingOrigin = RulingOrigin;
 	type DisputeBond = DisputeBond;
 	type AppealBond = AppealBond;
 	type ChallengeWindow = ChallengeWindow;
@@ -218,7 +240,7 @@ pub fn add_slash(id: SlashId, offender: u64, work: WorkId, amount: u64) {
 }
 
 pub fn add_work(work: WorkId, requester: u64, completed: Option<(u64, u64)>) {
-	WORK.with(|w| w.borrow_mut().insert(work, WorkParties { requester, circuit: CircuitId::zero(), completed }));
+	WORK.with(|w| w.borrow_mut().insert(work, WorkParties { requester, value: WORK_VALUE, circuit: CircuitId::zero(), completed }));
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {

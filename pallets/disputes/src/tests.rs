@@ -74,9 +74,12 @@ fn an_upheld_appeal_cancels_the_slash_and_pays_the_prover_the_requesters_bond() 
 		assert_ok!(evidence(REQUESTER, 0));
 		assert_eq!(bonded(REQUESTER), 50);
 		check();
-		// The referendum passes: its call rules with the track's origin.
-		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, true));
-		System::assert_last_event(Event::Ruled { dispute: 0, upheld: true, appeal_until: 6 }.into());
+		// The referendum passes once evidence is closed: its call rules with the track's origin.
+		assert_noop!(Disputes::rule(RuntimeOrigin::signed(FIRST_ROUND_TRACK), 0, true), Error::<Test>::EvidenceOpen);
+		run_to_block(11);
+		end_referendum(0, ReferendumOutcome::Approved);
+		assert_ok!(Disputes::rule(RuntimeOrigin::signed(FIRST_ROUND_TRACK), 0, true));
+		System::assert_last_event(Event::Ruled { dispute: 0, upheld: true, appeal_until: 16 }.into());
 		past_appeal_window(0);
 		System::assert_last_event(
 			Event::DisputeConcluded {
@@ -154,6 +157,7 @@ fn an_upheld_challenge_is_fraud_half_the_stake_split_requester_and_treasury() {
 		assert_eq!((bonded(REQUESTER), Stake::open(&PROVER)), (50, 1));
 		assert_ok!(evidence(REQUESTER, 0));
 		assert_ok!(evidence(PROVER, 0));
+		run_to_block(11);
 		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, true));
 		past_appeal_window(0);
 		System::assert_last_event(
@@ -215,7 +219,8 @@ fn an_appeal_that_wins_overturns_the_ruling_and_gets_its_bond_back() {
 		assert_noop!(evidence(REQUESTER, 0), Error::<Test>::EvidenceClosed);
 		check();
 		// The appeal passes: its call carries out the verdict at once.
-		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, true));
+		end_referendum(1, ReferendumOutcome::Approved);
+		assert_ok!(Disputes::rule(RuntimeOrigin::signed(APPEAL_TRACK), 0, true));
 		assert_eq!(BANNED.with(|b| b.borrow().clone()), vec![PROVER]);
 		assert_eq!(Balances::balance(&REQUESTER), 2_000 + 250 + 50, "bond and appeal bond back, plus the prover's bond");
 		assert_eq!(Balances::balance(&PROVER), 2_000 - 500 - 50);
@@ -334,6 +339,8 @@ fn only_the_ruling_origin_rules_and_only_while_voting() {
 		assert_noop!(Disputes::rule(RuntimeOrigin::root(), 0, true), Error::<Test>::DisputeNotFound);
 		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::WrongResult));
 		assert_noop!(Disputes::rule(RuntimeOrigin::signed(REQUESTER), 0, true), DispatchError::BadOrigin);
+		assert_noop!(Disputes::rule(RuntimeOrigin::root(), 0, false), Error::<Test>::EvidenceOpen);
+		run_to_block(11);
 		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, false));
 		assert_noop!(Disputes::rule(RuntimeOrigin::root(), 0, true), Error::<Test>::NotVoting);
 		assert_noop!(Disputes::conclude(RuntimeOrigin::none(), 0), DispatchError::BadOrigin);
@@ -437,4 +444,65 @@ proptest::proptest! {
 			Ok(())
 		})?;
 	}
+}
+
+/// Issue 26 item 6: anyone can submit a referendum on the `dispute` track whose call is
+/// `rule(any dispute, true)`; before, any approved one decided any dispute, in any round, even
+/// before its evidence closed. Only the dispute's own referendum rules now: the recorded
+/// index, approved, on its round's track, with the ruling it proposed.
+#[test]
+fn item_6_only_the_disputes_own_referendum_rules_and_only_after_evidence() {
+	new_test_ext().execute_with(|| {
+		// Dispute 0 (referendum 0): the requester's challenge. Dispute 1 (referendum 1): the
+		// prover's appeal of slash 0, standing in for any other referendum on the track.
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::WrongResult));
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::RequesterFault));
+		let first = RuntimeOrigin::signed(FIRST_ROUND_TRACK);
+		end_referendum(1, ReferendumOutcome::Approved);
+		assert_noop!(Disputes::rule(first.clone(), 0, true), Error::<Test>::EvidenceOpen);
+		run_to_block(11);
+		// Referendum 1 passed; dispute 0's own is still voting.
+		assert_noop!(Disputes::rule(first.clone(), 0, true), Error::<Test>::NotTheDisputesReferendum);
+		end_referendum(0, ReferendumOutcome::Approved);
+		// Its referendum proposed `upheld`; the appeal track does not rule the first round.
+		assert_noop!(Disputes::rule(first.clone(), 0, false), Error::<Test>::NotTheDisputesReferendum);
+		assert_noop!(Disputes::rule(RuntimeOrigin::signed(APPEAL_TRACK), 0, true), Error::<Test>::NotTheDisputesReferendum);
+		assert_ok!(Disputes::rule(first.clone(), 0, true));
+		// The prover appeals (referendum 2, on `dispute_appeal`, proposing `rejected`).
+		assert_ok!(Disputes::appeal(RuntimeOrigin::signed(PROVER), 0));
+		let appeal = RuntimeOrigin::signed(APPEAL_TRACK);
+		assert_noop!(Disputes::rule(appeal.clone(), 0, false), Error::<Test>::NotTheDisputesReferendum);
+		end_referendum(2, ReferendumOutcome::Approved);
+		assert_noop!(Disputes::rule(first, 0, false), Error::<Test>::NotTheDisputesReferendum);
+		assert_noop!(Disputes::rule(appeal.clone(), 0, true), Error::<Test>::NotTheDisputesReferendum);
+		assert_ok!(Disputes::rule(appeal, 0, false));
+		assert!(DisputeRecords::<Test>::get(0).is_none(), "the appeal's own ruling carried the verdict out");
+		assert!(BANNED.with(|b| b.borrow().is_empty()), "overturned: no fraud");
+		check();
+	});
+}
+
+/// Issue 26 item 6: a fraud verdict pays the requester at most the work's value; the rest of
+/// its share goes to the treasury.
+#[test]
+fn item_6_a_fraud_verdict_pays_the_requester_at_most_the_works_value() {
+	new_test_ext().execute_with(|| {
+		let cheap = WorkId::Job(20);
+		WORK.with(|w| {
+			w.borrow_mut().insert(
+				cheap,
+				crate::WorkParties { requester: REQUESTER, value: 30, circuit: Default::default(), completed: Some((PROVER, 1)) },
+			)
+		});
+		let before = total();
+		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), cheap, Reason::WrongResult));
+		run_to_block(11);
+		assert_ok!(Disputes::rule(RuntimeOrigin::root(), 0, true));
+		past_appeal_window(0);
+		// 500 slashed: 30 (the job's value, not 250) to the requester, 470 to the treasury.
+		assert_eq!(Balances::balance(&REQUESTER), 2_000 + 30);
+		assert_eq!(Balances::balance(&TREASURY), 1 + 470);
+		assert_eq!(total(), before);
+		check();
+	});
 }

@@ -161,6 +161,17 @@ pub struct Dispute<
 	pub appeal: Option<Appeal<Balance>>,
 }
 
+/// Who rules on a dispute: what the runtime's `RulingOrigin` makes of an origin.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Ruler {
+	/// Root (the `root` track): any dispute being voted on, in either round.
+	Root,
+	/// A referendum on the `dispute` track: only a dispute's own first-round referendum.
+	FirstRound,
+	/// A referendum on the `dispute_appeal` track: only a dispute's own appeal referendum.
+	AppealRound,
+}
+
 /// How a referendum ended, as far as a dispute cares.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ReferendumOutcome {

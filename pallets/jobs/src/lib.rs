@@ -938,15 +938,24 @@ pub mod pallet {
 	}
 }
 
-impl<T: Config> cloudana_primitives::traits::DisputableWork<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>
+impl<T: Config>
+	cloudana_primitives::traits::DisputableWork<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>, BalanceOf<T>>
 	for Pallet<T>
 {
 	fn parties(
 		work: WorkId,
-	) -> Option<cloudana_primitives::traits::WorkParties<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>> {
+	) -> Option<
+		cloudana_primitives::traits::WorkParties<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>, BalanceOf<T>>,
+	> {
 		use cloudana_primitives::traits::WorkParties;
+		use sp_runtime::traits::Saturating;
 		match work {
 			WorkId::Job(id) => Jobs::<T>::get(id).map(|job| WorkParties {
+				value: match &job.status {
+					JobStatus::Completed { price, .. } => *price,
+					_ => job.terms.max_price,
+				}
+				.saturating_add(job.terms.collateral),
 				completed: match job.status {
 					JobStatus::Completed { prover, at, .. } => Some((prover, at)),
 					_ => None,
@@ -957,6 +966,7 @@ impl<T: Config> cloudana_primitives::traits::DisputableWork<T::AccountId, frame_
 			WorkId::Slot(grid, slot) => GridJobs::<T>::get(grid).and_then(|grid| {
 				let state = grid.slots.get(slot as usize)?.state.clone();
 				Some(WorkParties {
+					value: grid.terms.bounty.saturating_add(grid.terms.collateral),
 					completed: match state {
 						SlotState::Proven { prover, at, .. } => Some((prover, at)),
 						_ => None,
@@ -979,6 +989,8 @@ impl<T: Config> cloudana_primitives::traits::DisputableWork<T::AccountId, frame_
 				None => return false,
 			},
 		};
-		T::Verifier::public_inputs(&circuit).is_none() || !inputs.iter().all(work::in_field)
+		// Revoked by governance, not merely unregistered by its owner (who could otherwise
+		// clear its own slashes: a key no live job uses may be unregistered).
+		T::Verifier::revoked(&circuit) || !inputs.iter().all(work::in_field)
 	}
 }

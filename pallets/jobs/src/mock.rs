@@ -73,6 +73,7 @@ impl pallet_verifier::Config for Test {
 	type MaxPublicInputs = ConstU32<{ cloudana_groth16::MAX_PUBLIC_INPUTS }>;
 	type DepositBase = ConstU64<100>;
 	type DepositPerByte = ConstU64<0>;
+	type RevokeOrigin = frame_system::EnsureRoot<u64>;
 	type WeightInfo = ();
 }
 

@@ -549,18 +549,23 @@ pub mod pallet {
 		}
 
 		/// Fraud on `work`, decided (module docs): bans `offender`, tells the offence listeners,
-		/// and slashes the fraud share at once, `FraudVictimShare` to `victim` and the rest to
-		/// the treasury.
+		/// and slashes the fraud share at once, `FraudVictimShare` to `victim` but never more than
+		/// `victim_cap` (the work's value), and the rest to the treasury.
 		///
 		/// Emits [`Event::FraudSlashed`].
-		pub fn punish_fraud(offender: &T::AccountId, work: WorkId, victim: &T::AccountId) -> FraudSlash<BalanceOf<T>> {
+		pub fn punish_fraud(
+			offender: &T::AccountId,
+			work: WorkId,
+			victim: &T::AccountId,
+			victim_cap: BalanceOf<T>,
+		) -> FraudSlash<BalanceOf<T>> {
 			let now = frame_system::Pallet::<T>::block_number();
 			let (amount, _) = Self::span_slash(offender, T::FraudSlash::get(), now);
 			T::Stake::ban(offender);
 			T::OnOffence::on_offence_recorded(offender, work, Offence::Fraud);
 			let credit = T::Stake::slash(offender, amount);
 			let amount = credit.peek();
-			let (to_victim, to_treasury) = credit.split(T::FraudVictimShare::get() * amount);
+			let (to_victim, to_treasury) = credit.split((T::FraudVictimShare::get() * amount).min(victim_cap));
 			let slashed = FraudSlash {
 				amount,
 				to_victim: Self::pay_or_burn(victim, to_victim),
@@ -679,8 +684,13 @@ pub mod pallet {
 		fn apply(slash: SlashId) {
 			Pallet::<T>::apply(slash);
 		}
-		fn punish_fraud(offender: &T::AccountId, work: WorkId, victim: &T::AccountId) -> FraudSlash<BalanceOf<T>> {
-			Pallet::<T>::punish_fraud(offender, work, victim)
+		fn punish_fraud(
+			offender: &T::AccountId,
+			work: WorkId,
+			victim: &T::AccountId,
+			victim_cap: BalanceOf<T>,
+		) -> FraudSlash<BalanceOf<T>> {
+			Pallet::<T>::punish_fraud(offender, work, victim, victim_cap)
 		}
 	}
 

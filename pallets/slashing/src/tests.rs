@@ -213,7 +213,7 @@ fn an_upheld_appeal_cancels_a_frozen_slash_and_the_listeners_hear_it() {
 fn fraud_is_slashed_at_once_half_to_the_victim_half_to_the_treasury() {
 	new_test_ext().execute_with(|| {
 		let (issuance, before) = (Balances::total_issuance(), total());
-		let slashed = Slashing::punish_fraud(&PROVER, WorkId::Slot(3, 1), &OTHER);
+		let slashed = Slashing::punish_fraud(&PROVER, WorkId::Slot(3, 1), &OTHER, u64::MAX);
 		assert_eq!(slashed, FraudSlash { amount: 500, to_victim: 250, to_treasury: 250 });
 		assert_eq!(Balances::balance(&PROVER), 1_500);
 		assert_eq!(Balances::balance(&OTHER), 2_250);
@@ -226,7 +226,7 @@ fn fraud_is_slashed_at_once_half_to_the_victim_half_to_the_treasury() {
 				.into(),
 		);
 		// Within the span a second fraud takes only what its share adds: nothing.
-		assert_eq!(Slashing::punish_fraud(&PROVER, WorkId::Job(1), &OTHER).amount, 0);
+		assert_eq!(Slashing::punish_fraud(&PROVER, WorkId::Job(1), &OTHER, u64::MAX).amount, 0);
 		Slashing::do_try_state().unwrap();
 	});
 }

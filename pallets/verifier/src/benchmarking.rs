@@ -76,6 +76,24 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A key in use by jobs (consumers > 0), revoked by governance.
+	#[benchmark]
+	fn revoke_vk() -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let (_, vk) = key::<T>(MAX_PUBLIC_INPUTS);
+		let id = VkId::from(statement::vk_id(&vk));
+		Verifier::<T>::register_vk(RawOrigin::Signed(caller).into(), Box::new(vk))?;
+		Verifier::<T>::acquire(&id).map_err(|_| BenchmarkError::Stop("acquire"))?;
+		let origin = <T::RevokeOrigin as frame_support::traits::EnsureOrigin<_>>::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id);
+
+		assert!(!VerifyingKeys::<T>::contains_key(id) && Revoked::<T>::contains_key(id));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn verify_proof(n: Linear<1, { MAX_PUBLIC_INPUTS }>) -> Result<(), BenchmarkError> {
 		let caller = funded::<T>();

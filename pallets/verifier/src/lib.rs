@@ -29,6 +29,8 @@
 //!
 //! - [`Pallet::register_vk`]: validate, prepare and store a verifying key; hold the deposit.
 //! - [`Pallet::unregister_vk`]: remove an unused key; release the deposit.
+//! - [`Pallet::revoke_vk`]: governance removes a key, used or not, and records it as revoked:
+//!   work on it is provably unprovable (a prover slashed for it is cleared at once on appeal).
 //!
 //! ## Interface for other pallets
 //!
@@ -115,6 +117,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type DepositPerByte: Get<BalanceOf<Self>>;
 
+		/// May revoke any key ([`Pallet::revoke_vk`]): Root.
+		type RevokeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -135,6 +140,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PreparedKeys<T: Config> =
 		StorageMap<_, Identity, VkId, BoundedVec<u8, MaxPreparedKeyLen<T>>>;
+
+	/// Keys governance revoked, and the block it did: work on them is provably unprovable. Only
+	/// `RevokeOrigin` adds entries, one per key ever registered at most.
+	#[pallet::storage]
+	pub type Revoked<T: Config> = StorageMap<_, Identity, VkId, BlockNumberFor<T>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -158,6 +168,16 @@ pub mod pallet {
 			owner: T::AccountId,
 			/// Deposit released, base units.
 			deposit: BalanceOf<T>,
+		},
+		/// Governance revoked a verifying key: removed, its deposit released, recorded in
+		/// [`Revoked`].
+		VkRevoked {
+			/// The key's id.
+			id: VkId,
+			/// Its owner.
+			owner: T::AccountId,
+			/// Live jobs that used it (their work is now provably unprovable).
+			consumers: u32,
 		},
 	}
 
@@ -294,6 +314,34 @@ pub mod pallet {
 			VerifyingKeys::<T>::remove(id);
 			PreparedKeys::<T>::remove(id);
 			Self::deposit_event(Event::VkUnregistered { id, owner: who, deposit: info.deposit });
+			Ok(())
+		}
+
+		/// Revoke a verifying key (governance): for a key found broken, whose work nobody can
+		/// prove.
+		///
+		/// - Origin: `RevokeOrigin` (Root).
+		/// - `id`: a registered key's id.
+		///
+		/// Removes the key even if live jobs use it (their proofs then fail for a reason not
+		/// the proof's: no offence), releases its deposit to the owner, and records it in
+		/// [`Revoked`], which makes work on it provably unprovable: an `Unprovable` appeal of a
+		/// slash on it is upheld at once. A key its owner unregisters is not revoked: only
+		/// governance can clear slashes this way.
+		///
+		/// Emits [`Event::VkRevoked`].
+		///
+		/// Errors: `BadOrigin`, [`Error::VkNotFound`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::revoke_vk())]
+		pub fn revoke_vk(origin: OriginFor<T>, id: VkId) -> DispatchResult {
+			T::RevokeOrigin::ensure_origin(origin)?;
+			let info = VerifyingKeys::<T>::get(id).ok_or(Error::<T>::VkNotFound)?;
+			T::Currency::release(&HoldReason::VerifyingKeyDeposit.into(), &info.owner, info.deposit, Precision::BestEffort)?;
+			VerifyingKeys::<T>::remove(id);
+			PreparedKeys::<T>::remove(id);
+			Revoked::<T>::insert(id, frame_system::Pallet::<T>::block_number());
+			Self::deposit_event(Event::VkRevoked { id, owner: info.owner, consumers: info.consumers });
 			Ok(())
 		}
 	}
@@ -487,6 +535,9 @@ pub mod pallet {
 impl<T: Config> Verifier for Pallet<T> {
 	fn public_inputs(circuit: &CircuitId) -> Option<u32> {
 		Pallet::<T>::key_info(circuit).map(|info| info.public_inputs)
+	}
+	fn revoked(circuit: &CircuitId) -> bool {
+		Revoked::<T>::contains_key(circuit)
 	}
 	fn acquire(circuit: &CircuitId) -> sp_runtime::DispatchResult {
 		Pallet::<T>::acquire(circuit).map(|_| ()).map_err(Into::into)

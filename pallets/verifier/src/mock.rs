@@ -52,6 +52,7 @@ impl pallet_verifier::Config for Test {
 	type MaxPublicInputs = ConstU32<{ cloudana_groth16::MAX_PUBLIC_INPUTS }>;
 	type DepositBase = DepositBase;
 	type DepositPerByte = DepositPerByte;
+	type RevokeOrigin = frame_system::EnsureRoot<u64>;
 	type WeightInfo = ();
 }
 

@@ -42,6 +42,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn register_vk(n: u32, ) -> Weight;
 	fn unregister_vk() -> Weight;
+	fn revoke_vk() -> Weight;
 	fn verify_proof(n: u32, ) -> Weight;
 	fn verify_batch(k: u32, n: u32, ) -> Weight;
 }
@@ -81,6 +82,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(73_425_000, 3658)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Not measured yet: `unregister_vk`'s measurement (the same reads, release and removals)
+	/// and one more write (`Verifier::Revoked`, 36 bytes).
+	fn revoke_vk() -> Weight {
+		Self::unregister_vk().saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Verifier::PreparedKeys` (r:1 w:0)
 	/// Proof: `Verifier::PreparedKeys` (`max_values`: None, `max_size`: Some(38463), added: 40938, mode: `MaxEncodedLen`)
@@ -127,6 +133,9 @@ impl WeightInfo for () {
 		Weight::from_parts(73_425_000, 3658)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn revoke_vk() -> Weight {
+		Self::unregister_vk().saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn verify_proof(n: u32, ) -> Weight {
 		Weight::from_parts(1_670_576_011, 41928)

@@ -27,6 +27,11 @@ use sp_runtime::{DispatchResult, Perbill};
 pub trait Verifier {
 	/// How many public inputs the circuit's key takes; `None` if it is not registered.
 	fn public_inputs(circuit: &CircuitId) -> Option<u32>;
+	/// Whether governance revoked the circuit's key: work on it is provably unprovable. A key
+	/// its owner unregistered is not revoked (no work used it then).
+	fn revoked(_circuit: &CircuitId) -> bool {
+		false
+	}
 	/// Counts one more user of the key, so it cannot be unregistered while work uses it.
 	fn acquire(circuit: &CircuitId) -> DispatchResult;
 	/// Counts one user of the key fewer.
@@ -208,15 +213,20 @@ pub trait SlashDisputes<AccountId, Balance> {
 	/// Applies a pending (frozen or not) slash now. Does nothing if it is not pending.
 	fn apply(slash: SlashId);
 	/// Fraud on `work`, decided: bans `offender`, reports the offence, and slashes the fraud
-	/// share of its stake at once, part to `victim` and the rest to the treasury.
-	fn punish_fraud(offender: &AccountId, work: WorkId, victim: &AccountId) -> FraudSlash<Balance>;
+	/// share of its stake at once, part to `victim` (at most `victim_cap`: the work's value,
+	/// so a requester never gains more than it put in) and the rest to the treasury.
+	fn punish_fraud(offender: &AccountId, work: WorkId, victim: &AccountId, victim_cap: Balance) -> FraudSlash<Balance>;
 }
 
 /// The parties to a piece of work, as pallet-disputes needs them.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct WorkParties<AccountId, BlockNumber> {
+pub struct WorkParties<AccountId, BlockNumber, Balance> {
 	/// Who asked (and paid) for it.
 	pub requester: AccountId,
+	/// What it is worth to the requester, base units: a job's price (the price paid once
+	/// completed, else its maximum) plus the prover's collateral; a grid slot's the grid's
+	/// bounty plus its collateral. Caps what a fraud verdict pays the requester.
+	pub value: Balance,
 	/// Its circuit.
 	pub circuit: CircuitId,
 	/// The prover that completed it and the block it did, if it is completed (a grid slot:
@@ -225,9 +235,9 @@ pub struct WorkParties<AccountId, BlockNumber> {
 }
 
 /// Work that can be disputed.
-pub trait DisputableWork<AccountId, BlockNumber> {
+pub trait DisputableWork<AccountId, BlockNumber, Balance> {
 	/// The work's parties; `None` if it does not exist (never submitted, or pruned).
-	fn parties(work: WorkId) -> Option<WorkParties<AccountId, BlockNumber>>;
+	fn parties(work: WorkId) -> Option<WorkParties<AccountId, BlockNumber, Balance>>;
 	/// Whether the chain itself can tell that nobody could ever prove `work`: an input is not
 	/// a field element, or its circuit's verifying key is no longer registered.
 	fn provably_unprovable(work: WorkId) -> bool;

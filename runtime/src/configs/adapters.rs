@@ -126,8 +126,9 @@ impl pallet_disputes::BenchmarkHelper<AccountId> for DisputesBenchmarkHelper {
 	fn pending_slash(prover: &AccountId, requester: &AccountId, unprovable: bool) -> cloudana_primitives::SlashId {
 		let (job, circuit) = Self::job(requester, prover);
 		if unprovable {
-			// As if the key were gone: the chain can tell nobody could prove the job.
-			pallet_verifier::VerifyingKeys::<Runtime>::remove(circuit);
+			// Governance revoked the key: the chain can tell nobody could prove the job.
+			pallet_verifier::Pallet::<Runtime>::revoke_vk(crate::RuntimeOrigin::root(), circuit)
+				.expect("the job's key is registered; qed");
 		}
 		pallet_slashing::Pallet::<Runtime>::report_offence(
 			prover,

@@ -24,11 +24,18 @@
 //! | `DisputeBond` / `AppealBond` | 50 CLD / 100 CLD | base units |
 //! | `FraudVictimShare` | 50% of a fraud slash to the requester, the rest to the treasury | |
 //!
+//! **Each group belongs to one origin** ([`ParameterAdmin`]): the `economics` group to Root or the
+//! `economic_params` track; the `bridge` group (`ChainId`) to Root or `bridge_admin`; the
+//! `governance` group (`TimeDivisor`, which scales every track's periods, root's included) to
+//! Root alone, and on a production chain (`TimeDivisor` 1, the default) to no one
+//! ([`Violation::TimeScalingFixed`]). No track can change a parameter that widens its own or
+//! another track's power.
+//!
 //! **Changed only as a set that holds together.** `pallet-parameters`' own `set_parameter` is
 //! closed (its admin origin is `EnsureNever`); parameters change through
-//! [`guard::Pallet::set_parameter`] (`Economics::set_parameter`: Root, or a referendum on the
-//! `economic_params` track), which applies the change and refuses it, with a named
-//! [`guard::Error`], if the parameters then break an invariant ([`check`]):
+//! [`guard::Pallet::set_parameter`] (`Economics::set_parameter`, by the group's origin), which
+//! applies the change and refuses it, with a named [`guard::Error`], if the parameters then
+//! break an invariant ([`check`]):
 //!
 //! - `UnbondingPeriod ≥ MaxLockTimeout + MaxProofTimeout + SlashDeferDuration`: stake stays
 //!   slashable until every job it backs has ended and its slash come due
@@ -280,6 +287,8 @@ pub enum Violation {
 	ZeroValue,
 	/// `OffenceSuspension` is longer than `RepeatedFailuresSuspension`.
 	SuspensionsInverted,
+	/// `governance::TimeDivisor` is 1 (a production chain): time scaling cannot change there.
+	TimeScalingFixed,
 }
 
 /// Checks the economics parameters as they stand against every invariant (module docs).
@@ -361,12 +370,30 @@ pub fn current() -> alloc::vec::Vec<RuntimeParameters> {
 impl guard::Config for Runtime {
 	type RuntimeEvent = crate::RuntimeEvent;
 	type RuntimeParameters = RuntimeParameters;
-	type AdminOrigin = frame_support::traits::EitherOf<
-		frame_system::EnsureRoot<crate::AccountId>,
-		crate::governance::origins::EconomicParams,
-	>;
+	type AdminOrigin = ParameterAdmin;
 	type Store = Store;
 	type WeightInfo = crate::weights::pallet_economics::SubstrateWeight<Runtime>;
+}
+
+/// Who may set each parameter group (module docs): `economics` Root or `economic_params`,
+/// `bridge` Root or `bridge_admin`, `governance` Root only.
+pub struct ParameterAdmin;
+impl frame_support::traits::EnsureOriginWithArg<crate::RuntimeOrigin, RuntimeParameters> for ParameterAdmin {
+	type Success = ();
+	fn try_origin(origin: crate::RuntimeOrigin, key_value: &RuntimeParameters) -> Result<(), crate::RuntimeOrigin> {
+		use crate::governance::origins::{BridgeAdmin, EconomicParams};
+		use frame_support::traits::{EitherOf, EnsureOrigin};
+		type Root = frame_system::EnsureRoot<crate::AccountId>;
+		match key_value {
+			RuntimeParameters::Economics(_) => <EitherOf<Root, EconomicParams> as EnsureOrigin<_>>::try_origin(origin),
+			RuntimeParameters::Bridge(_) => <EitherOf<Root, BridgeAdmin> as EnsureOrigin<_>>::try_origin(origin),
+			RuntimeParameters::Governance(_) => <Root as EnsureOrigin<_>>::try_origin(origin),
+		}
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin(_: &RuntimeParameters) -> Result<crate::RuntimeOrigin, ()> {
+		Ok(crate::RuntimeOrigin::root())
+	}
 }
 
 /// Writes a parameter into `pallet-parameters`' storage and checks the set.
@@ -379,6 +406,13 @@ impl guard::ParameterStore<RuntimeParameters> for Store {
 	}
 	fn check() -> Result<(), Violation> {
 		check()
+	}
+	fn check_change(key_value: &RuntimeParameters) -> Result<(), Violation> {
+		match key_value {
+			RuntimeParameters::Governance(_) if dynamic_params::governance::TimeDivisor::get() == 1 =>
+				Err(Violation::TimeScalingFixed),
+			_ => Ok(()),
+		}
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn valid_change() -> RuntimeParameters {
@@ -402,6 +436,8 @@ pub mod guard {
 		fn set(key_value: KeyValue);
 		/// Checks the stored parameters as a set.
 		fn check() -> Result<(), Violation>;
+		/// Checks that `key_value` may change at all on this chain, before it is stored.
+		fn check_change(key_value: &KeyValue) -> Result<(), Violation>;
 		/// A change that keeps every invariant, for the benchmark.
 		#[cfg(feature = "runtime-benchmarks")]
 		fn valid_change() -> KeyValue;
@@ -419,8 +455,8 @@ pub mod guard {
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
 		/// A parameter and its value (`pallet-parameters`' aggregated key-value).
 		type RuntimeParameters: Parameter;
-		/// May change parameters.
-		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// May change a parameter: each group has its own origin.
+		type AdminOrigin: frame_support::traits::EnsureOriginWithArg<Self::RuntimeOrigin, Self::RuntimeParameters>;
 		/// Stores and checks them.
 		type Store: ParameterStore<Self::RuntimeParameters>;
 		/// Weights.
@@ -469,22 +505,26 @@ pub mod guard {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Set an economics parameter, if the parameters keep their invariants.
+		/// Set a runtime parameter, if the parameters keep their invariants.
 		///
-		/// - Origin: `AdminOrigin` (Root, or a referendum on the `economic_params` track).
+		/// - Origin: `AdminOrigin` with the parameter: its group's origin (the runtime's
+		///   `ParameterAdmin`: economics Root or `economic_params`, the bridge's Root or
+		///   `bridge_admin`, time scaling Root only); another origin is `BadOrigin`.
 		/// - `key_value`: the parameter and its value (units: see the runtime's economics
 		///   table), or `None` to go back to the default.
 		///
-		/// Stores it in `pallet-parameters`, then checks every invariant; if one breaks, nothing
-		/// changes.
+		/// Refuses a parameter this chain fixes (`TimeDivisor` on a production chain), stores it
+		/// in `pallet-parameters`, then checks every invariant; if one breaks, nothing changes.
 		///
 		/// Emits [`Event::ParameterSet`].
 		///
-		/// Errors: [`Error::InvariantBroken`] with the [`Violation`].
+		/// Errors: `BadOrigin` (not the group's origin); [`Error::InvariantBroken`] with the
+		/// [`Violation`] (`TimeScalingFixed` for a parameter this chain fixes).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_parameter())]
 		pub fn set_parameter(origin: OriginFor<T>, key_value: T::RuntimeParameters) -> DispatchResult {
-			T::AdminOrigin::ensure_origin(origin)?;
+			<T::AdminOrigin as frame_support::traits::EnsureOriginWithArg<_, _>>::ensure_origin(origin, &key_value)?;
+			T::Store::check_change(&key_value).map_err(Error::<T>::InvariantBroken)?;
 			T::Store::set(key_value.clone());
 			T::Store::check().map_err(Error::<T>::InvariantBroken)?;
 			Self::deposit_event(Event::ParameterSet { key_value });
@@ -499,7 +539,7 @@ pub mod guard {
 pub mod benchmarking {
 	use super::guard::*;
 	use frame_benchmarking::v2::*;
-	use frame_support::traits::EnsureOrigin;
+	use frame_support::traits::EnsureOriginWithArg;
 
 	#[benchmarks]
 	mod benchmarks {
@@ -507,8 +547,8 @@ pub mod benchmarking {
 
 		#[benchmark]
 		fn set_parameter() -> Result<(), BenchmarkError> {
-			let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 			let change = T::Store::valid_change();
+			let origin = <T::AdminOrigin as EnsureOriginWithArg<_, _>>::try_successful_origin(&change).map_err(|_| BenchmarkError::Weightless)?;
 
 			#[extrinsic_call]
 			_(origin as T::RuntimeOrigin, change);

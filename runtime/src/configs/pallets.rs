@@ -43,6 +43,9 @@ impl pallet_verifier::Config for Runtime {
 	type MaxPublicInputs = ConstU32<{ cloudana_groth16::MAX_PUBLIC_INPUTS }>;
 	type DepositBase = VerifyingKeyDepositBase;
 	type DepositPerByte = VerifyingKeyDepositPerByte;
+	// A broken circuit's key, revoked by a `root` referendum (its work becomes provably
+	// unprovable, which clears provers' slashes on appeal: no lesser origin may).
+	type RevokeOrigin = frame_system::EnsureRoot<AccountId>;
 	type WeightInfo = pallet_verifier::weights::SubstrateWeight<Runtime>;
 }
 
@@ -148,10 +151,7 @@ impl pallet_disputes::Config for Runtime {
 	type Work = Jobs;
 	type Stake = ProverStaking;
 	type Referenda = crate::governance::DisputeReferenda;
-	type RulingOrigin = frame_support::traits::EitherOf<
-		frame_system::EnsureRoot<AccountId>,
-		frame_support::traits::EitherOf<crate::governance::origins::Dispute, crate::governance::origins::DisputeAppeal>,
-	>;
+	type RulingOrigin = crate::governance::DisputeRuler;
 	type DisputeBond = economics::DisputeBond;
 	type AppealBond = economics::AppealBond;
 	// The window in which a slash may be appealed (its deferral) is also the one in which

@@ -7,12 +7,14 @@
 //! | call | origin |
 //! |---|---|
 //! | any call | Root: the `root` track (and Sudo on the development chain only) |
-//! | `Economics::set_parameter` | Root or `economic_params` |
+//! | `Economics::set_parameter`, an `economics` parameter | Root or `economic_params` |
+//! | `Economics::set_parameter`, a `bridge` parameter (`ChainId`) | Root or `bridge_admin` |
+//! | `Economics::set_parameter`, a `governance` parameter (`TimeDivisor`) | Root, and never where it is 1 (production) |
 //! | `Slashing::cancel_deferred_slash` | Root or `slash_cancel` |
 //! | `Treasury::spend` | Root (any amount) or `treasurer` (≤ 100 000 CLD) |
 //! | `InsurancePool::spend` | Root (any amount) or `insurance_spend` (≤ 50 000 CLD) |
 //! | `Referenda::cancel` / `kill` | Root or `referendum_canceller` / `referendum_killer` |
-//! | `Disputes::rule` | Root, `dispute` or `dispute_appeal` (the referenda `pallet-disputes` opens: [`DisputeReferenda`]) |
+//! | `Disputes::rule` | Root, or the dispute's own referendum: `dispute` (first round) or `dispute_appeal` (appeal), as `pallet-disputes` opens them ([`DisputeReferenda`], [`DisputeRuler`]) |
 //!
 //! Anyone may submit a referendum (`Referenda::submit`, 10 CLD submission deposit) on the track
 //! its proposal's origin maps to; the decision deposit is the track's. Votes lock with
@@ -175,6 +177,28 @@ treasury_instance!((), TreasuryPalletId, TreasuryAccount, origins::Treasurer);
 // The insurance pool (80% of every slash): spent by `insurance_spend` referenda, to pay
 // requesters and provers.
 treasury_instance!(pallet_treasury::Instance1, InsurancePalletId, InsurancePoolAccount, origins::InsuranceSpend);
+
+/// Who may call `Disputes::rule`, and as whom: Root, a `dispute` referendum (the first round) or
+/// a `dispute_appeal` referendum (the appeal). `pallet-disputes` then accepts a track's ruling
+/// only from the dispute's own referendum.
+pub struct DisputeRuler;
+impl frame_support::traits::EnsureOrigin<RuntimeOrigin> for DisputeRuler {
+	type Success = pallet_disputes::Ruler;
+	fn try_origin(origin: RuntimeOrigin) -> Result<pallet_disputes::Ruler, RuntimeOrigin> {
+		use frame_support::traits::OriginTrait;
+		use pallet_disputes::Ruler;
+		match origin.caller() {
+			OriginCaller::system(frame_system::RawOrigin::Root) => Ok(Ruler::Root),
+			OriginCaller::Origins(origins::Origin::Dispute) => Ok(Ruler::FirstRound),
+			OriginCaller::Origins(origins::Origin::DisputeAppeal) => Ok(Ruler::AppealRound),
+			_ => Err(origin),
+		}
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
+		Ok(RuntimeOrigin::from(origins::Origin::Dispute))
+	}
+}
 
 /// The referenda that decide disputes (`pallet-disputes`' [`pallet_disputes::DisputeReferenda`]):
 /// a first round on the `dispute` track, an appeal on `dispute_appeal`. The disputer (or

@@ -34,7 +34,8 @@ pub mod pallet_custom_origins {
 		ReferendumCanceller,
 		/// May kill a referendum (its deposits are slashed).
 		ReferendumKiller,
-		/// May change the economics parameters (`Economics::set_parameter`; the set is checked).
+		/// May change the economics parameters (`Economics::set_parameter` of the `economics`
+		/// group; the set is checked), and no other group.
 		EconomicParams,
 		/// May cancel a deferred slash inside its window (`Slashing::cancel_deferred_slash`).
 		SlashCancel,
@@ -44,7 +45,8 @@ pub mod pallet_custom_origins {
 		/// May pay from the treasury (`Treasury::spend`), up to [`TREASURER_SPEND_LIMIT`] a spend.
 		Treasurer,
 		/// May register Wormhole peers and replace the guardian set
-		/// (`WormholeBridge::register_peer`, `WormholeBridge::set_guardian_set`).
+		/// (`WormholeBridge::register_peer`, `WormholeBridge::set_guardian_set`), and set the
+		/// `bridge` parameters (`Economics::set_parameter`: `ChainId`).
 		BridgeAdmin,
 		/// Decides disputes (`Disputes::rule`, first round).
 		Dispute,

@@ -30,6 +30,9 @@ const TRACK_ORIGINS: Record<number, { type: string; value: unknown }> = {
 /** The longest call `pallet-referenda` keeps inline (`Bounded::Inline`). */
 const MAX_INLINE = 128;
 
+/** The track whose origin may set each parameter group (runtime/src/configs/economics.rs, `ParameterAdmin`). */
+const PARAMETER_TRACKS: Record<string, number> = { Economics: 10, Bridge: 14, Governance: 0 };
+
 /** Submits `call` as a referendum on `track`; returns its index. */
 async function propose(chain: Chain, account: NonNullable<ReturnType<typeof useAccount>>, call: Uint8Array, track: number, onStatus: (s: string) => void) {
   const api = chain.api;
@@ -142,8 +145,9 @@ function ParameterFields(props: {
   return (
     <form aria-label="parameter change" onSubmit={(e) => e.preventDefault()}>
       <p>
-        Changes go through <code>Economics.set_parameter</code> on the <code>economic_params</code> track, and the chain refuses a change that breaks an
-        invariant of the set (docs/economics.md).
+        Changes go through <code>Economics.set_parameter</code> on the track of the parameter's group (economics: <code>economic_params</code>; the
+        bridge's: <code>bridge_admin</code>; time scaling: <code>root</code>, and never on a production chain), and the chain refuses a change that
+        breaks an invariant of the set (docs/economics.md).
       </p>
       <Select
         label="Parameter"
@@ -165,7 +169,7 @@ function ParameterFields(props: {
       />
       {props.value && <FormError error={parsed.error} />}
       {parsed.value && <Preview chain={chain} call={parsed.value} />}
-      <ProposeButton call={parsed.value} track={10} />
+      <ProposeButton call={parsed.value} track={PARAMETER_TRACKS[group] ?? 10} />
     </form>
   );
 }
