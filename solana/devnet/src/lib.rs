@@ -27,6 +27,9 @@ pub const TOKEN_PROGRAM: Address = Address::from_str_const("TokenkegQfeZyiNwAJbN
 pub const SYSTEM_PROGRAM: Address = Address::new_from_array([0u8; 32]);
 /// The Compute Budget program.
 pub const COMPUTE_BUDGET_PROGRAM: Address = Address::from_str_const("ComputeBudget111111111111111111111111111111");
+/// The mint limit `Devnet::new` initializes the spoke with: 1 000 000 CLD (10⁻⁸ CLD units) per
+/// 24 hours.
+pub const DEVNET_MINT_LIMIT: u64 = 1_000_000 * 100_000_000;
 /// SPL Token account sizes.
 const MINT_LEN: usize = 82;
 const TOKEN_ACCOUNT_LEN: usize = 165;
@@ -146,7 +149,8 @@ impl Devnet {
 				AccountMeta::new_readonly(self.programdata_address(), false),
 				AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
 			],
-			data: SpokeInstruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians }.encode(),
+			data: SpokeInstruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians, mint_limit: DEVNET_MINT_LIMIT }
+				.encode(),
 		}
 	}
 
@@ -229,7 +233,7 @@ impl Devnet {
 		Instruction {
 			program_id: self.program,
 			accounts: vec![
-				AccountMeta::new_readonly(self.config, false),
+				AccountMeta::new(self.config, false),
 				AccountMeta::new(self.replay_address(digest), false),
 				AccountMeta::new(self.mint, false),
 				AccountMeta::new(recipient, false),
@@ -284,6 +288,44 @@ impl Devnet {
 			],
 			data: SpokeInstruction::BurnAndSend { amount, recipient }.encode(),
 		}
+	}
+
+	/// The spoke's `UpgradeGuardianSet` of `vaa` (a guardian-set upgrade VAA), paid by the payer.
+	pub fn upgrade_guardian_set(&mut self, vaa: &[u8]) -> Result<(), Failure> {
+		let digest = cloudana_wormhole::Vaa::parse(vaa)
+			.map(|v| v.body.digest(&cloudana_wormhole::K256))
+			.unwrap_or([0u8; 32]);
+		let instruction = Instruction {
+			program_id: self.program,
+			accounts: vec![
+				AccountMeta::new(self.config, false),
+				AccountMeta::new(self.replay_address(&digest), false),
+				AccountMeta::new(self.payer.pubkey(), true),
+				AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+			],
+			data: SpokeInstruction::UpgradeGuardianSet { vaa: vaa.to_vec() }.encode(),
+		};
+		self.send(&[Self::compute_limit(), instruction], &[])
+	}
+
+	/// The spoke's `SetMintLimit`, signed by `admin`, or by the payer (the real admin) if `None`.
+	pub fn set_mint_limit(&mut self, admin: Option<&Keypair>, mint_limit: u64) -> Result<(), Failure> {
+		let signer = admin.map_or(self.payer.pubkey(), |k| k.pubkey());
+		let instruction = Instruction {
+			program_id: self.program,
+			accounts: vec![AccountMeta::new(self.config, false), AccountMeta::new_readonly(signer, true)],
+			data: SpokeInstruction::SetMintLimit { mint_limit }.encode(),
+		};
+		let signers: Vec<&Keypair> = admin.into_iter().collect();
+		self.send(&[instruction], &signers)
+	}
+
+	/// Moves the cluster's clock `seconds` ahead (Unix time and slot).
+	pub fn warp(&mut self, seconds: i64) {
+		let mut clock: solana_clock::Clock = self.svm.get_sysvar();
+		clock.unix_timestamp += seconds;
+		clock.slot += (seconds as u64).saturating_mul(5) / 2;
+		self.svm.set_sysvar(&clock);
 	}
 
 	/// The config as the spoke stores it.

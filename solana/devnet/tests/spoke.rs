@@ -365,3 +365,101 @@ fn every_spoke_error_code_maps_back_to_its_error() {
 	}
 	assert_eq!(SpokeError::from_code(SpokeError::ALL.len() as u32), None);
 }
+
+/// A VAA signed by guardians `keys[first..first + count]` of Wormhole's devnet as indices
+/// `0..count` of set `set_index`.
+fn signed_by(set_index: u32, first: usize, count: u8, body: Body) -> Vaa {
+	let digest = body.digest(&K256);
+	let signatures = (0..count)
+		.map(|i| Signature { guardian_index: i, signature: K256.sign(&devnet::GUARDIAN_KEYS[first + i as usize], &digest).unwrap() })
+		.collect();
+	Vaa { guardian_set_index: set_index, signatures, body }
+}
+
+/// A guardian-set upgrade body from Wormhole's governance emitter.
+fn upgrade(chain: u16, new_index: u32, keys: Vec<[u8; 20]>) -> Body {
+	use cloudana_wormhole::governance::{GuardianSetUpgrade, GOVERNANCE_CHAIN, GOVERNANCE_EMITTER};
+	Body {
+		timestamp: 1_750_000_000,
+		nonce: 0,
+		emitter_chain: GOVERNANCE_CHAIN,
+		emitter_address: GOVERNANCE_EMITTER,
+		sequence: new_index as u64,
+		consistency_level: 1,
+		payload: GuardianSetUpgrade { chain, new_index, keys }.encode(),
+	}
+}
+
+/// Issue 26 item 14: the spoke had one guardian set for ever, so a compromised or retired set
+/// kept minting. A guardian-set upgrade VAA (as Wormhole's core bridge takes it) rotates it;
+/// the old set signs for 24 more hours, then nothing it signs mints.
+#[test]
+fn item_14_a_guardian_set_upgrade_rotates_the_set_and_the_old_one_expires_after_a_day() {
+	let mut net = devnet();
+	let owner = Keypair::new();
+	let account = net.token_account(&owner.pubkey()).unwrap();
+	let to = owner.pubkey().to_bytes();
+	let next = attacker_guardians();
+	let mut not_governance = upgrade(1, 1, next.clone());
+	not_governance.emitter_address = [0xEE; 32];
+	let refuse = |net: &mut Devnet, vaa: Vaa, error| assert_eq!(net.upgrade_guardian_set(&vaa.encode()), Err(Failure::Spoke(error)));
+	refuse(&mut net, signed(not_governance), SpokeError::NotGovernanceEmitter);
+	refuse(&mut net, signed(upgrade(1, 2, next.clone())), SpokeError::GuardianSetIndexNotNext);
+	refuse(&mut net, signed(upgrade(2, 1, next.clone())), SpokeError::WrongTargetChain);
+	refuse(&mut net, sign(&[0, 1, 2], upgrade(1, 1, next.clone())), SpokeError::NoQuorum);
+	let mut bad_keys = next.clone();
+	bad_keys[0] = [0u8; 20];
+	refuse(&mut net, signed(upgrade(0, 1, bad_keys)), SpokeError::InvalidGuardianSet);
+
+	let rotation = signed(upgrade(0, 1, next.clone()));
+	net.upgrade_guardian_set(&rotation.encode()).unwrap();
+	let config = net.config();
+	assert_eq!((config.guardian_set_index, config.guardians.clone()), (1, next.clone()));
+	assert_eq!((config.previous_set_index, config.previous_guardians.clone()), (0, guardians()));
+	// Again: its set is no longer current (and its replay account exists).
+	let replay = net.replay_address(&rotation.body.digest(&K256));
+	assert_eq!(net.svm.get_account(&replay).map(|a| a.owner), Some(PROGRAM));
+	refuse(&mut net, rotation, SpokeError::GuardianSetIndexNotNext);
+	// Only the current set rotates.
+	refuse(&mut net, signed(upgrade(0, 2, guardians())), SpokeError::GuardianSetIndexNotNext);
+
+	// The new set (devnet guardians 5–8, indices 0–3 of set 1) mints; the old one for a day.
+	net.redeem(&signed_by(1, 5, 3, body(1, payload(100_000_000, to, 1, 8))).encode(), account).unwrap();
+	net.redeem(&signed(body(2, payload(100_000_000, to, 1, 8))).encode(), account).unwrap();
+	assert_eq!(net.supply(), 200_000_000);
+	net.warp(86_401);
+	refused(net.redeem(&signed(body(3, payload(100_000_000, to, 1, 8))).encode(), account), SpokeError::GuardianSetExpired);
+	refused(net.redeem(&signed_by(7, 5, 3, body(3, payload(1, to, 1, 8))).encode(), account), SpokeError::UnknownGuardianSet);
+	net.redeem(&signed_by(1, 5, 3, body(3, payload(100_000_000, to, 1, 8))).encode(), account).unwrap();
+	assert_eq!(net.supply(), 300_000_000);
+}
+
+/// Issue 26 item 14: the spoke minted whatever a valid VAA said, so a compromised guardian set
+/// could mint without bound. Redemptions now draw on a capacity that refills to the mint limit
+/// over 24 hours, as the hub's inbound limit; burns give it back; only the admin sets it.
+#[test]
+fn item_14_the_mint_limit_caps_what_a_day_mints() {
+	let mut net = devnet();
+	let owner = Keypair::new();
+	net.fund(&owner.pubkey());
+	let account = net.token_account(&owner.pubkey()).unwrap();
+	let to = owner.pubkey().to_bytes();
+	let stranger = funded(&mut net);
+	assert_eq!(net.set_mint_limit(Some(&stranger), u64::MAX), Err(Failure::Spoke(SpokeError::NotAdmin)));
+	net.set_mint_limit(None, 100_000_000).unwrap(); // 1 CLD a day
+	assert_eq!((net.config().mint_limit, net.config().mint_capacity), (100_000_000, 100_000_000));
+
+	net.redeem(&signed(body(0, payload(60_000_000, to, 1, 8))).encode(), account).unwrap();
+	let second = signed(body(1, payload(60_000_000, to, 1, 8)));
+	refused(net.redeem(&second.encode(), account), SpokeError::MintLimitExceeded);
+	assert_eq!(net.supply(), 60_000_000);
+	// Half a day refills half the limit: 0.4 + 0.5 CLD.
+	net.warp(43_200);
+	net.redeem(&second.encode(), account).unwrap();
+	assert_eq!(net.config().mint_capacity, 30_000_000);
+	// A burn gives capacity back.
+	net.burn_and_send(&owner, account, 50_000_000, [0xA1; 32]).unwrap();
+	assert_eq!(net.config().mint_capacity, 80_000_000);
+	refused(net.redeem(&signed(body(2, payload(90_000_000, to, 1, 8))).encode(), account), SpokeError::MintLimitExceeded);
+	assert_eq!(net.supply(), 70_000_000);
+}

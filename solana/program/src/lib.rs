@@ -34,9 +34,24 @@
 //!
 //! | tag | instruction | data | accounts |
 //! |---|---|---|---|
-//! | 0 | [`Instruction::Initialize`] | `u16 hub chain ‖ [32] hub emitter ‖ u32 guardian set index ‖ u8 n ‖ n × [20] guardian` | config `["config"]` (w), upgrade authority (s, w, pays), mint, ProgramData, system program |
-//! | 1 | [`Instruction::Redeem`] | the VAA's bytes | config, replay (w), mint (w), recipient token account (w), mint authority, payer (s, w), system program, token program |
+//! | 0 | [`Instruction::Initialize`] | `u16 hub chain ‖ [32] hub emitter ‖ u32 guardian set index ‖ u8 n ‖ n × [20] guardian ‖ u64 mint limit` | config `["config"]` (w), upgrade authority (s, w, pays), mint, ProgramData, system program |
+//! | 1 | [`Instruction::Redeem`] | the VAA's bytes | config (w), replay (w), mint (w), recipient token account (w), mint authority, payer (s, w), system program, token program |
 //! | 2 | [`Instruction::BurnAndSend`] | `u64 amount (10⁻⁸ CLD) ‖ [32] recipient on Cloudana` | config (w), outbox (w), mint (w), owner's token account (w), owner (s, w), system program, token program |
+//! | 3 | [`Instruction::UpgradeGuardianSet`] | the VAA's bytes | config (w), replay (w), payer (s, w), system program |
+//! | 4 | [`Instruction::SetMintLimit`] | `u64 mint limit (10⁻⁸ CLD per 24 h)` | config (w), admin (s) |
+//!
+//! ## Guardian sets and the mint limit
+//!
+//! The config holds the current guardian set and the one it replaced. A guardian-set upgrade
+//! VAA (Wormhole's Core governance action 2, from the governance emitter on chain 1, signed by
+//! the current set, to the current index plus 1, for Solana or every chain) makes its set
+//! current; the replaced set still signs for [`GUARDIAN_SET_GRACE`] (24 hours), as Wormhole's
+//! core bridge allows, then `GuardianSetExpired`.
+//!
+//! Redemptions draw on a mint capacity that refills linearly to the mint limit over 24 hours
+//! (NTT's `RateLimiter.sol`, as the hub's inbound limit); a transfer over what is left is
+//! refused (`MintLimitExceeded`) and can be redeemed later. Burns give capacity back. A forged
+//! VAA mints at most a day's limit before anyone reacts.
 //!
 //! Errors are [`SpokeError`] codes (`ProgramError::Custom`).
 
@@ -48,6 +63,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 pub use cloudana_spoke_interface::*;
 use cloudana_wormhole::{
+	governance::{GuardianSetUpgrade, GOVERNANCE_CHAIN, GOVERNANCE_EMITTER},
 	ntt::{TransceiverMessage, Transfer, TrimmedAmount},
 	verify, Body, Crypto, GuardianSet, Vaa, VaaError, VerifyError,
 };
@@ -139,6 +155,8 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
 		Instruction::Initialize { .. } => initialize(&mut ctx, &instruction),
 		Instruction::Redeem { vaa } => redeem(&mut ctx, vaa),
 		Instruction::BurnAndSend { amount, recipient } => burn_and_send(&mut ctx, *amount, recipient),
+		Instruction::UpgradeGuardianSet { vaa } => upgrade_guardian_set(&mut ctx, vaa),
+		Instruction::SetMintLimit { mint_limit } => set_mint_limit(&mut ctx, *mint_limit),
 	}
 }
 
@@ -191,7 +209,7 @@ fn check_mint(program_id: &Address, mint: &AccountView) -> Result<u8> {
 
 #[inline(never)]
 fn initialize(ctx: &mut Ctx, instruction: &Instruction) -> Result {
-	let Instruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians } = instruction else {
+	let Instruction::Initialize { hub_chain, hub_emitter, guardian_set_index, guardians, mint_limit } = instruction else {
 		return Err(e(SpokeError::InvalidInstruction));
 	};
 	let program_id = ctx.program_id;
@@ -227,6 +245,12 @@ fn initialize(ctx: &mut Ctx, instruction: &Instruction) -> Result {
 		next_sequence: 0,
 		guardian_set_index: *guardian_set_index,
 		guardians: guardians.clone(),
+		previous_set_index: 0,
+		previous_guardians: Vec::new(),
+		previous_expires_at: 0,
+		mint_limit: *mint_limit,
+		mint_capacity: *mint_limit,
+		capacity_updated_at: Clock::get()?.unix_timestamp,
 	}
 	.write(&mut config.try_borrow_mut()?);
 	Ok(())
@@ -312,7 +336,7 @@ fn verify_error(e: VerifyError) -> SpokeError {
 	match e {
 		VerifyError::WrongGuardianSet { .. } => SpokeError::UnknownGuardianSet,
 		VerifyError::EmptyGuardianSet | VerifyError::TooManyGuardians => SpokeError::InvalidGuardianSet,
-		VerifyError::GuardianSetExpired { .. } => SpokeError::UnknownGuardianSet,
+		VerifyError::GuardianSetExpired { .. } => SpokeError::GuardianSetExpired,
 		VerifyError::NoQuorum { .. } => SpokeError::NoQuorum,
 		VerifyError::IndicesNotAscending { .. } => SpokeError::GuardianIndicesNotAscending,
 		VerifyError::GuardianIndexOutOfRange { .. } => SpokeError::GuardianIndexOutOfRange,
@@ -321,13 +345,27 @@ fn verify_error(e: VerifyError) -> SpokeError {
 	}
 }
 
+/// Verifies `vaa` against the config's current guardian set, or its previous one within its
+/// grace; returns the body digest.
+#[inline(never)]
+fn verified(config: &Config, vaa: &Vaa, now: i64) -> Result<[u8; 32]> {
+	let set = if vaa.guardian_set_index == config.guardian_set_index {
+		GuardianSet { index: config.guardian_set_index, keys: &config.guardians, expiration_time: u64::MAX }
+	} else if !config.previous_guardians.is_empty() && vaa.guardian_set_index == config.previous_set_index {
+		let expiration_time = config.previous_expires_at.max(0) as u64;
+		GuardianSet { index: config.previous_set_index, keys: &config.previous_guardians, expiration_time }
+	} else {
+		return Err(e(SpokeError::UnknownGuardianSet));
+	};
+	verify(&Syscalls, vaa, &set, config.guardian_set_index, now.max(0) as u64).map_err(|x| e(verify_error(x)))
+}
+
 /// What a verified VAA from the hub asks: its body digest, the recipient owner and the amount
 /// (10⁻⁸ CLD). Its own frame: SBF gives each call 4 KiB of stack.
 #[inline(never)]
 fn checked_transfer(program_id: &Address, config: &Config, bytes: &[u8]) -> Result<([u8; 32], [u8; 32], u64)> {
 	let vaa = Vaa::parse(bytes).map_err(|x| e(vaa_error(x)))?;
-	let set = GuardianSet { index: config.guardian_set_index, keys: &config.guardians, expiration_time: u64::MAX };
-	let digest = verify(&Syscalls, &vaa, &set, config.guardian_set_index, 0).map_err(|x| e(verify_error(x)))?;
+	let digest = verified(config, &vaa, Clock::get()?.unix_timestamp)?;
 	let body = &vaa.body;
 	if body.emitter_chain != config.hub_chain || body.emitter_address != config.hub_emitter {
 		return Err(e(SpokeError::WrongEmitter));
@@ -358,15 +396,20 @@ fn redeem(ctx: &mut Ctx, bytes: &[u8]) -> Result {
 	if accounts.len() < 8 {
 		return Err(ProgramError::NotEnoughAccountKeys);
 	}
-	let config = config_of(program_id, &accounts[0])?;
+	let mut config = config_of(program_id, &accounts[0])?;
 	let (digest, to, amount) = checked_transfer(program_id, &config, bytes)?;
+	let now = Clock::get()?.unix_timestamp;
+	// The mint limit, as the hub's inbound limit: a forged VAA (a compromised guardian set)
+	// mints at most a day's limit before anyone reacts.
+	config.consume_mint(amount, now).map_err(e)?;
 
 	let (replay, replay_bump) = program_address(&[REPLAY_SEED, &digest], program_id);
 	let (mint_authority, _) = (program_address(&[MINT_AUTHORITY_SEED], program_id).0, ());
-	let [_, replay_account, mint, recipient, authority, payer, system, token, ..] = accounts else {
+	let [config_account, replay_account, mint, recipient, authority, payer, system, token, ..] = accounts else {
 		return Err(ProgramError::NotEnoughAccountKeys);
 	};
-	if replay_account.address() != &replay ||
+	if !config_account.is_writable() ||
+		replay_account.address() != &replay ||
 		mint.address().to_bytes() != config.mint ||
 		authority.address() != &mint_authority ||
 		system.address() != &Address::new_from_array([0u8; 32]) ||
@@ -391,6 +434,7 @@ fn redeem(ctx: &mut Ctx, bytes: &[u8]) -> Result {
 	let bump = [replay_bump];
 	let seeds = [Seed::from(REPLAY_SEED), Seed::from(&digest), Seed::from(&bump)];
 	create_account(&NewAccount { program_id, payer, target: replay_account, system, space: 0, seeds: &seeds })?;
+	config.write(&mut config_account.try_borrow_mut()?);
 	let authority_bump = [config.mint_authority_bump];
 	let authority_seeds = [Seed::from(MINT_AUTHORITY_SEED), Seed::from(&authority_bump)];
 	mint_to(&MintTo { mint, recipient, authority, amount, seeds: &authority_seeds })
@@ -475,11 +519,11 @@ fn burn_and_send(ctx: &mut Ctx, amount: u64, recipient: &[u8; 32]) -> Result {
 	create_account(&NewAccount { program_id, payer: owner, target: outbox_account, system, space: body.len() as u64, seeds: &seeds })?;
 	outbox_account.try_borrow_mut()?.copy_from_slice(&body);
 	config.next_sequence += 1;
+	config.backfill_mint(amount, Clock::get()?.unix_timestamp);
 	config.write(&mut config_account.try_borrow_mut()?);
 	Ok(())
 }
 
-/// The VAA body of a transfer to the hub (what guardians sign). Its own frame.
 /// A transfer to the hub, as `burn_and_send` publishes it.
 struct Outbound {
 	sequence: u64,
@@ -514,4 +558,82 @@ fn outbound_body(program_id: &Address, config: &Config, message: &Outbound) -> R
 	}
 	.encode();
 	Ok(body)
+}
+
+/// What a verified guardian-set upgrade VAA asks: its body digest and the upgrade. Signed by
+/// the current set only (a replaced set cannot rotate), from Wormhole's governance emitter,
+/// for Solana or every chain, to the current index plus 1, with 1 to [`MAX_GUARDIANS`]
+/// non-zero keys. Its own frame.
+#[inline(never)]
+fn checked_upgrade(config: &Config, bytes: &[u8], now: i64) -> Result<([u8; 32], GuardianSetUpgrade)> {
+	let vaa = Vaa::parse(bytes).map_err(|x| e(vaa_error(x)))?;
+	if vaa.guardian_set_index != config.guardian_set_index {
+		return Err(e(SpokeError::GuardianSetIndexNotNext));
+	}
+	let digest = verified(config, &vaa, now)?;
+	if vaa.body.emitter_chain != GOVERNANCE_CHAIN || vaa.body.emitter_address != GOVERNANCE_EMITTER {
+		return Err(e(SpokeError::NotGovernanceEmitter));
+	}
+	let upgrade = GuardianSetUpgrade::parse(&vaa.body.payload).map_err(|_| e(SpokeError::NotGuardianSetUpgrade))?;
+	if upgrade.chain != 0 && upgrade.chain != SOLANA {
+		return Err(e(SpokeError::WrongTargetChain));
+	}
+	if upgrade.new_index != config.guardian_set_index.wrapping_add(1) || upgrade.new_index == 0 {
+		return Err(e(SpokeError::GuardianSetIndexNotNext));
+	}
+	if upgrade.keys.len() > MAX_GUARDIANS || upgrade.keys.iter().any(|k| *k == [0u8; 20]) {
+		return Err(e(SpokeError::InvalidGuardianSet));
+	}
+	Ok((digest, upgrade))
+}
+
+/// `UpgradeGuardianSet`: accounts config (w), replay `["replay", digest]` (w), payer (s, w),
+/// system program. The upgrade VAA is consumed like a transfer's (its replay account).
+#[inline(never)]
+fn upgrade_guardian_set(ctx: &mut Ctx, bytes: &[u8]) -> Result {
+	let program_id = ctx.program_id;
+	let [config_account, replay_account, payer, system, ..] = &mut *ctx.accounts else {
+		return Err(ProgramError::NotEnoughAccountKeys);
+	};
+	let mut config = config_of(program_id, config_account)?;
+	let now = Clock::get()?.unix_timestamp;
+	let (digest, upgrade) = checked_upgrade(&config, bytes, now)?;
+	let (replay, replay_bump) = program_address(&[REPLAY_SEED, &digest], program_id);
+	if !config_account.is_writable() ||
+		replay_account.address() != &replay ||
+		system.address() != &Address::new_from_array([0u8; 32])
+	{
+		return Err(e(SpokeError::WrongAccount));
+	}
+	if replay_account.owned_by(program_id) {
+		return Err(e(SpokeError::AlreadyRedeemed));
+	}
+	let bump = [replay_bump];
+	let seeds = [Seed::from(REPLAY_SEED), Seed::from(&digest), Seed::from(&bump)];
+	create_account(&NewAccount { program_id, payer, target: replay_account, system, space: 0, seeds: &seeds })?;
+	config.previous_set_index = config.guardian_set_index;
+	config.previous_guardians = core::mem::replace(&mut config.guardians, upgrade.keys);
+	config.previous_expires_at = now.saturating_add(GUARDIAN_SET_GRACE);
+	config.guardian_set_index = upgrade.new_index;
+	config.write(&mut config_account.try_borrow_mut()?);
+	Ok(())
+}
+
+/// `SetMintLimit`: accounts config (w), admin (s).
+#[inline(never)]
+fn set_mint_limit(ctx: &mut Ctx, mint_limit: u64) -> Result {
+	let program_id = ctx.program_id;
+	let [config_account, admin, ..] = &mut *ctx.accounts else {
+		return Err(ProgramError::NotEnoughAccountKeys);
+	};
+	let mut config = config_of(program_id, config_account)?;
+	if !admin.is_signer() || admin.address().to_bytes() != config.admin {
+		return Err(e(SpokeError::NotAdmin));
+	}
+	let now = Clock::get()?.unix_timestamp;
+	config.mint_capacity = config.capacity_at(now).min(mint_limit);
+	config.capacity_updated_at = now;
+	config.mint_limit = mint_limit;
+	config.write(&mut config_account.try_borrow_mut()?);
+	Ok(())
 }
