@@ -23,7 +23,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 import faults  # noqa: E402
 import upgrade  # noqa: E402
-from testnet import BIN, ROOT, WASM, Testnet, log  # noqa: E402
+from testnet import BIN, ROOT, WASM, Testnet, check_rpc_cors, log  # noqa: E402
 
 
 def main():
@@ -44,6 +44,7 @@ def main():
         log(f"starting the network in {net.dir} (validators' RPC {args.base_port}–{args.base_port + 3})")
         net.init()
         net.start()
+        check_rpc_cors(net.validators[0])
         upgraded = upgrade.run(net, WASM, os.path.basename(old))
         log("the fault tests, on the upgraded network")
         faulted = faults.run(net, list(faults.SCENARIOS))

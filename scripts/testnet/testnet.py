@@ -17,6 +17,12 @@ Layout under the network's folder (default ~/.cache/cloudana/testnet):
 Ports from --base-port B (default 9944): validators' RPC B..B+3, the prover node's B+4,
 late joiners' B+5 and up; p2p 30333 + (B - 9944) + i; Prometheus 9615 + (B - 9944) + i;
 the daemon 9955 + (B - 9944) (metrics on the next port).
+
+Browsers: the nodes allow HTTP RPC calls from web pages of the web app's origin only
+(`--rpc-cors`, default http://127.0.0.1:5173 and http://localhost:5173, what scripts/ui.sh
+serves; set CLOUDANA_APP_ORIGIN, comma-separated, for another): a browser sends no call from any
+other page the operator opens. CORS does not cover WebSocket connections, which browsers open
+from any page; Substrate's RPC server does not filter their Origin.
 """
 
 import contextlib
@@ -26,6 +32,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -36,6 +43,8 @@ DATASETS = os.environ.get("CLOUDANA_DATASETS", os.path.join(ROOT, "data"))
 WASM = os.path.join(BIN, "wbuild", "cloudana-runtime", "cloudana_runtime.compact.compressed.wasm")
 
 VALIDATORS = ["Alice", "Bob", "Charlie", "Dave"]
+# The web pages whose RPC calls the nodes answer (`--rpc-cors`): the web app's origin only.
+APP_ORIGINS = os.environ.get("CLOUDANA_APP_ORIGIN", "http://127.0.0.1:5173,http://localhost:5173")
 # Storage keys (twox128(pallet) ++ twox128(item)) of Balances::TotalIssuance and the prefix of
 # System::Account, as every FRAME chain names them.
 TOTAL_ISSUANCE = "0xc2261276cc9d1f8598ea4b6a74b15c2f57c875e4cff74148e4628f264b974c80"
@@ -83,6 +92,30 @@ def rpc(port, method, *params, timeout=10):
     if "error" in answer:
         raise ValueError(f"{method}: {answer['error']}")
     return answer["result"]
+
+
+def cors_preflight(port, origin, timeout=10):
+    """What a browser's CORS preflight for an RPC call from a page of `origin` gets back: the
+    `Access-Control-Allow-Origin` header ("" when absent: the browser then sends nothing)."""
+    headers = {"Origin": origin, "Access-Control-Request-Method": "POST",
+               "Access-Control-Request-Headers": "content-type"}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}", None, headers, method="OPTIONS")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.headers.get("Access-Control-Allow-Origin", "")
+    except urllib.error.HTTPError as e:
+        return e.headers.get("Access-Control-Allow-Origin", "")
+
+
+def check_rpc_cors(node):
+    """Issue 26 item 16: the nodes allow RPC calls from the web app's pages only. With `--rpc-cors
+    all` any page the operator opened could call them; now a foreign page's preflight is not
+    allowed, so the browser never sends its call."""
+    for origin in APP_ORIGINS.split(","):
+        allowed = cors_preflight(node.rpc_port, origin)
+        check(allowed == origin, f"{node.name}'s RPC allows the web app's origin {origin}")
+    allowed = cors_preflight(node.rpc_port, "https://attacker.example")
+    check(allowed == "", f"{node.name}'s RPC does not allow a foreign page (Access-Control-Allow-Origin: {allowed!r})")
 
 
 def run(*args, env=None, check_rc=True):
@@ -139,7 +172,7 @@ class Node:
         args = [
             f"{BIN}/cloudana-node", "--chain", self.net.spec, "--base-path", self.base, "--name", self.name,
             "--rpc-port", str(self.rpc_port), "--prometheus-port", str(self.prometheus_port),
-            "--node-key-file", self.node_key, "--no-telemetry", "--no-mdns", "--rpc-cors", "all",
+            "--node-key-file", self.node_key, "--no-telemetry", "--no-mdns", "--rpc-cors", APP_ORIGINS,
             "--listen-addr", f"/ip4/127.0.0.1/tcp/{self.p2p_port}",
         ]
         if self.validator is not None:

@@ -15,14 +15,26 @@ export type StaticApis = Awaited<ReturnType<Api["getStaticApis"]>>;
 export const DEFAULT_NODE = "ws://127.0.0.1:9944";
 const NODE_KEY = "cloudana.node";
 
-/** The node URL: `?node=` in the page's address, else the one remembered, else the default. */
+/** The node URL to start with: the one remembered, else the default. */
 export function initialNode(): string {
-  const fromQuery = new URLSearchParams(location.search).get("node");
-  if (fromQuery) {
-    localStorage.setItem(NODE_KEY, fromQuery);
-    return fromQuery;
-  }
   return localStorage.getItem(NODE_KEY) ?? DEFAULT_NODE;
+}
+
+/**
+ * A node a link proposes (`?node=` in the page's address) when it is not the current one. It is
+ * never used nor remembered until the user accepts it: a link could otherwise point the app at a
+ * node that shows false balances, jobs and referenda, and keep it there.
+ */
+export function proposedNode(current: string): string | undefined {
+  const fromQuery = new URLSearchParams(location.search).get("node");
+  return fromQuery && fromQuery !== current ? fromQuery : undefined;
+}
+
+/** Removes `?node=` from the page's address (keeping the page, after `#`). */
+export function forgetProposedNode() {
+  const url = new URL(location.href);
+  url.searchParams.delete("node");
+  history.replaceState(null, "", url.toString());
 }
 
 export function rememberNode(url: string) {

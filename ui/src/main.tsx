@@ -4,7 +4,7 @@
 import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { devAccounts, rememberAccount, rememberedAccount, walletAccounts, walletExtensions, type Account } from "./accounts";
-import { blockTimer, connect, initialNode, message, rememberNode, SessionContext, type Chain } from "./chain";
+import { blockTimer, connect, forgetProposedNode, initialNode, message, proposedNode, rememberNode, SessionContext, type Chain } from "./chain";
 import { AccountContext, TxLog, TxLogContext, useTxLog } from "./tx";
 import { ReferendaList, ReferendumPage } from "./pages/Referenda";
 import { ProposePage } from "./pages/Propose";
@@ -165,7 +165,8 @@ function AccountPicker(props: { chain: Chain; account?: Account; onAccount: (a?:
 }
 
 function App() {
-  const [url, setUrl] = useState(initialNode());
+  const [url, setUrl] = useState(initialNode);
+  const [proposed, setProposed] = useState(() => proposedNode(url));
   const [chain, setChain] = useState<Chain>();
   const [best, setBest] = useState(0);
   const [error, setError] = useState<string>();
@@ -223,6 +224,32 @@ function App() {
         />
         {chain && <AccountPicker chain={chain} account={account} onAccount={setAccount} />}
       </header>
+      {proposed && (
+        <section role="alertdialog" aria-label="switch node" class="error">
+          <p>
+            This link asks the app to use the node <code>{proposed}</code> instead of <code>{url}</code>. A node you do not trust can show false balances,
+            jobs and referenda. Switch only if you know it.
+          </p>
+          <button
+            onClick={() => {
+              rememberNode(proposed);
+              setUrl(proposed);
+              setProposed(undefined);
+              forgetProposedNode();
+            }}
+          >
+            Switch to this node
+          </button>{" "}
+          <button
+            onClick={() => {
+              setProposed(undefined);
+              forgetProposedNode();
+            }}
+          >
+            Stay on {url}
+          </button>
+        </section>
+      )}
       <nav aria-label="pages">
         {NAV.map(([href, name]) => (
           <a key={href} href={href} aria-current={(hash === href || (href !== "#/" && hash.startsWith(href))) && "page"}>

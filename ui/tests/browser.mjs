@@ -123,13 +123,22 @@ async function go(hash) {
 }
 
 async function main() {
+  // Issue 26 item 15: a link's `?node=` is neither used nor remembered until the user accepts it.
+  const dead = `ws://127.0.0.1:${deadPort}`;
+  await page.goto(`${args.app}?node=${encodeURIComponent(dead)}#/`);
+  const ask = page.getByRole("alertdialog", { name: "switch node" });
+  await waitText(ask, new RegExp(`use the node ${dead}`), 10_000, "the question before switching nodes");
+  if ((await page.evaluate(() => localStorage.getItem("cloudana.node"))) !== null) throw new Error("a link's node was remembered without asking");
+  if ((await page.getByRole("status", { name: "connection" }).innerText()).includes(dead)) throw new Error("a link's node was used without asking");
+  await ask.getByRole("button", { name: "Switch to this node" }).click();
+  log("a link's node is used only once accepted");
   // A node that is not there (a port just freed): a readable error, and nothing else breaks.
-  await page.goto(`${args.app}?node=ws://127.0.0.1:${deadPort}#/`);
   await waitText(page.getByRole("status", { name: "connection" }), /cannot connect|no answer/i, 30_000, "the connection error");
   log("an unreachable node is reported");
 
   // The real node, remembered from here on.
   await page.goto(`${args.app}?node=${encodeURIComponent(args.node)}#/`);
+  await page.getByRole("alertdialog", { name: "switch node" }).getByRole("button", { name: "Switch to this node" }).click();
   await waitText(page.getByRole("status", { name: "connection" }), /Development\) · block #\d+/, 30_000, "the connection");
   await page.getByLabel("Node URL", { exact: true }).fill(args.node);
   await page.getByRole("button", { name: "Connect", exact: true }).click();
