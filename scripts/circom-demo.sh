@@ -59,7 +59,8 @@ for i in "${!CIRCUITS[@]}"; do
 	cp "${INPUTS[$i]}" "$WORK/serve/$name.input.json"
 done
 
-PROVER_ARGS="--circom" start_dev_chain
+# The artifact server is on 127.0.0.1: the daemon fetches from local addresses only when told.
+PROVER_ARGS="--circom --allow-private-artifacts" start_dev_chain
 ARTIFACTS_PORT="$(free_port)"
 log "serving the artifacts by hash on http://127.0.0.1:$ARTIFACTS_PORT/ (log: $WORK/artifacts.log)"
 # The binary itself, not the `cloudana` function, whose `&` would record a subshell's PID.

@@ -18,8 +18,8 @@
 #      Charlie locks the slot by hand and proves a model trained otherwise than declared (lr 0.2,
 #      20 epochs, another seed). `cloudana grid replay` re-trains the declared slot and shows the
 #      mismatch; Alice challenges it ("training-mismatch") with the replay's hash as evidence,
-#      the referendum upholds it, and Charlie is slashed 50% of his stake (half to Alice, half
-#      to the treasury) and banned.
+#      the referendum upholds it, and Charlie is slashed 50% of his stake (half to Alice but at
+#      most the grid's value, its 8 CLD bounty; the rest to the treasury) and banned.
 #
 # Ends with one JSON line (amounts in base units):
 #   {"param_changed": true, "appeal_upheld": true, "slash_cancelled": true, "fraud_slashed": ..,

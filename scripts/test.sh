@@ -206,7 +206,9 @@ half_of_stake = 500 * 10**12  # Charlie staked 1 000 CLD; fraud slashes 50%
 assert r["param_changed"] and r["appeal_upheld"] and r["slash_cancelled"] and r["banned"], r
 assert r["fraud_slashed"] == half_of_stake, r
 assert r["requester_share"] + r["treasury_share"] == r["fraud_slashed"], r
-assert r["requester_share"] == r["treasury_share"], r
+# Half the slash would be 250 CLD: the requester's share is capped at the grid's value (its
+# bounty of 8 CLD, no collateral), the rest to the treasury (issue 26 item 6).
+assert r["requester_share"] == 8 * 10**12, r
 PY
 }
 

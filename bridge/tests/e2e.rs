@@ -123,6 +123,9 @@ async fn cld_leaves_through_the_guardians_and_comes_back_through_the_relayer() {
 	fails(&url, &[&["bridge", "register-peer", "--sudo", "--suri", "//Bob"][..], &peer, &limits].concat(), "Sudo::RequireSudo");
 	ok(&url, &[&["bridge", "register-peer", "--sudo"][..], &peer, &limits].concat());
 
+	// Issue 26 item 13: below the minimum transfer (1 CLD), nothing is locked.
+	fails(&url, &["bridge", "transfer", "--to-solana", &owner, "--amount", "0.5"], "WormholeBridge::BelowMinimumTransfer");
+
 	// Alice sends 100 CLD; the guardians sign it once finalized.
 	let alice_before = free(&client, "//Alice").await;
 	let sent = ok(&url, &["bridge", "transfer", "--to-solana", &owner, "--amount", "100"]);
@@ -163,8 +166,19 @@ async fn cld_leaves_through_the_guardians_and_comes_back_through_the_relayer() {
 	assert_eq!(free(&client, "//Bob").await, bob_before + 40 * CLD);
 	let again = ok(&url, &["bridge", "redeem", "--vaa", &path.display().to_string(), "--suri", "//Charlie"]);
 	assert_eq!(again["already"], true);
+	// Issue 26 item 13: dust (0.5 CLD) is skipped by a relayer with the default 1 CLD minimum,
+	// so it cannot drain the relayer's fees; a relayer with a lower minimum redeems it.
+	let dust = write_vaa(&vaas, &from_peer(50_000_000, bob, emitter, 2)).unwrap();
+	let (success, _, err) = run("cloudana-relayer", &["--url", &url, "--vaa-dir", &vaa_dir, "--suri", "//Charlie", "--once"]);
+	assert!(success && err.contains("below the relayer's minimum"), "{err}");
+	assert_eq!(free(&client, "//Bob").await, bob_before + 40 * CLD);
+	let args = ["--url", &url, "--vaa-dir", &vaa_dir, "--suri", "//Charlie", "--once", "--min-amount", "0.1"];
+	let (success, _, err) = run("cloudana-relayer", &args);
+	assert!(success, "cloudana-relayer failed: {err}");
+	assert_eq!(free(&client, "//Bob").await, bob_before + 40 * CLD + CLD / 2);
+	std::fs::remove_file(dust).unwrap();
 	// The peer cannot return more than it was sent.
-	let too_much = write_vaa(&vaas, &from_peer(61 * 100_000_000, bob, emitter, 1)).unwrap();
+	let too_much = write_vaa(&vaas, &from_peer(60 * 100_000_000, bob, emitter, 1)).unwrap();
 	fails(&url, &["bridge", "redeem", "--vaa", &too_much.display().to_string()], "WormholeBridge::ExceedsOutstanding");
 	std::fs::remove_file(too_much).unwrap();
 
@@ -178,7 +192,7 @@ async fn cld_leaves_through_the_guardians_and_comes_back_through_the_relayer() {
 	assert_eq!(cancelled["returned"], "2000000000000000");
 
 	let status = ok(&url, &["bridge", "status"]);
-	assert_eq!(status["locked"], "60000000000000", "{status}");
-	assert_eq!(status["peers"][0]["outstanding"], "60000000000000");
+	assert_eq!(status["locked"], "59500000000000", "{status}");
+	assert_eq!(status["peers"][0]["outstanding"], "59500000000000");
 	drop(node);
 }

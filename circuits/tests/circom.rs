@@ -148,3 +148,83 @@ impl ark_groth16::r1cs_to_qap::R1CSToQAP for SnarkjsReduction {
 		unimplemented!("proving only")
 	}
 }
+
+/// Issue 26 item 4: a `.zkey` whose header claims more than its sections hold is refused before
+/// anything is allocated for it (a 2³¹ domain in a small file took ~51 GB), and a witness
+/// generator is held to its limits: fuel, time, and no more signals than the `.zkey` has.
+#[test]
+fn item_4_hostile_artifacts_are_refused_within_bounds() {
+	use cloudana_circuits::circom::{witness::Limits, Generator, Zkey};
+	let zkey = fixture("sum.zkey");
+	// The header's domain size (section 2: n8q, q, n8r, r, nVars, nPublic, domainSize).
+	let sections = cloudana_circuits::circom::binfile::sections(&zkey, b"zkey").unwrap();
+	let header = sections[&2];
+	let offset = header.as_ptr() as usize - zkey.as_ptr() as usize + 4 + 32 + 4 + 32 + 8;
+	let mut hostile = zkey.clone();
+	hostile[offset..offset + 4].copy_from_slice(&(1u32 << 31).to_le_bytes());
+	let error = match Zkey::read(&hostile) {
+		Err(e) => e.to_string(),
+		Ok(_) => panic!("a 2^31 domain in a small file was read"),
+	};
+	assert!(error.contains("too few for the 2147483648 elements"), "{error}");
+	assert!(Zkey::read_verifying_key(&hostile).is_err());
+	// The verifying key alone reads without the rest.
+	let vk = Zkey::read_verifying_key(&zkey).unwrap();
+	assert_eq!(vk, Zkey::read(&zkey).unwrap().pk.vk);
+
+	// Fuel: too little to finish.
+	let starved = Generator::with_limits(&fixture("sum.wasm"), Limits { fuel: 1_000, ..Limits::default() }).unwrap();
+	let error = starved.witness(&input()).unwrap_err().to_string();
+	assert!(error.contains("went past a limit"), "{error}");
+	// More signals than the circuit has.
+	let mut capped = Generator::new(&fixture("sum.wasm")).unwrap();
+	capped.set_max_witness(2);
+	let error = capped.witness(&input()).unwrap_err().to_string();
+	assert!(error.contains("claims") && error.contains("the circuit has 2"), "{error}");
+	// The circuit's own cap is its nVars: its witnesses fit.
+	let circuit = sum();
+	assert_eq!(circuit.generator.limits().max_witness, circuit.zkey.n_vars);
+}
+
+proptest::proptest! {
+	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+		std::env::var("CLOUDANA_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+	))]
+
+	/// Issue 26 item 4's fuzz target: mutated `.zkey`, `.wtns` and `.wasm` files (bytes
+	/// overwritten, 32-bit fields set to huge counts, cut short) never panic, never allocate
+	/// past their bytes, and a mutated generator stays within its limits. More cases:
+	/// `CLOUDANA_FUZZ_CASES=100000 cargo test -p cloudana-circuits --release --test circom fuzz`.
+	#[test]
+	fn fuzz_the_zkey_and_wtns_readers_and_the_witness_runner(
+		at in proptest::prelude::any::<proptest::sample::Index>(),
+		word in proptest::prelude::any::<u32>(),
+		huge in proptest::prelude::any::<bool>(),
+		cut in proptest::prelude::any::<proptest::sample::Index>(),
+		which in 0..3u8,
+	) {
+		use cloudana_circuits::circom::{witness::{read_wtns, Limits}, Generator, Zkey};
+		let mut bytes = match which {
+			0 => fixture("sum.zkey"),
+			1 => fixture("sum.wtns"),
+			_ => fixture("sum.wasm"),
+		};
+		let i = at.index(bytes.len().saturating_sub(4).max(1));
+		let value = if huge { word | 0x8000_0000 } else { word };
+		let end = (i + 4).min(bytes.len());
+		bytes[i..end].copy_from_slice(&value.to_le_bytes()[..end - i]);
+		if cut.index(8) == 0 {
+			bytes.truncate(cut.index(bytes.len()));
+		}
+		match which {
+			0 => { let _ = Zkey::read(&bytes); let _ = Zkey::read_verifying_key(&bytes); },
+			1 => { let _ = read_wtns(&bytes); },
+			_ => {
+				let limits = Limits { fuel: 50_000_000, time: std::time::Duration::from_secs(10), memory: 64 << 20, max_witness: 1 << 12 };
+				if let Ok(generator) = Generator::with_limits(&bytes, limits) {
+					let _ = generator.witness(&input());
+				}
+			},
+		}
+	}
+}

@@ -517,18 +517,21 @@ impl Prover {
 	/// Whether, and how fast, the daemon would prove `request` (`prover_assess`).
 	pub fn assess(&self, request: &ProveRequest) -> Assessment {
 		let task = request.task_id();
-		let refuse = |reason: String| Assessment { task, estimated_ms: None, refusal: Some(reason) };
+		let refuse = |reason: String| Assessment { task, estimated_ms: None, refusal: Some(reason), retry: false };
+		let not_yet = |reason: String| Assessment { task, estimated_ms: None, refusal: Some(reason), retry: true };
+		let proves = |ms: u64| Assessment { task, estimated_ms: Some(ms), refusal: None, retry: false };
 		if let Some(known) = self.journal.lock().expect("journal lock").get(&task) {
 			if known.state == State::Done {
-				return Assessment { task, estimated_ms: Some(0), refusal: None };
+				return proves(0);
 			}
 		}
 		if request.circom.is_some() {
 			if self.queue.lock().expect("queue lock").len() >= self.max_queue {
-				return refuse("the queue is full".into());
+				return not_yet("the queue is full".into());
 			}
 			return match self.assess_circom(request) {
-				Ok(own) => Assessment { task, estimated_ms: Some(self.queued_ms().saturating_add(own)), refusal: None },
+				Ok(own) => proves(self.queued_ms().saturating_add(own)),
+				Err(reason) if reason == circom::PREPARING => not_yet(reason),
 				Err(reason) => refuse(reason),
 			};
 		}
@@ -537,12 +540,12 @@ impl Prover {
 			Err(reason) => return refuse(reason),
 		};
 		if self.queue.lock().expect("queue lock").len() >= self.max_queue {
-			return refuse("the queue is full".into());
+			return not_yet("the queue is full".into());
 		}
 		let Some(own) = self.estimate(&request.circuit.0, &work) else {
-			return refuse("no measurement of this circuit yet".into());
+			return not_yet("no measurement of this circuit yet".into());
 		};
-		Assessment { task, estimated_ms: Some(self.queued_ms().saturating_add(own)), refusal: None }
+		proves(self.queued_ms().saturating_add(own))
 	}
 
 	/// The milliseconds a circom request takes on its own, once prepared (`circom` module
@@ -550,7 +553,10 @@ impl Prover {
 	fn assess_circom(&self, request: &ProveRequest) -> Result<u64, String> {
 		let circom = self.circom.as_ref().ok_or("this daemon does not prove circom circuits (start it with --circom)")?;
 		let measured = self.estimates.lock().expect("estimates lock").prove(&request.circuit.0);
-		let prepared = circom.preparation(request, measured.is_none())?;
+		// Every preparation proves and verifies (issue 26 item 3): a requester's `.wasm` can
+		// compute the job's public signals from a witness that does not satisfy the circuit,
+		// and only a proof that verifies shows it does. The proof becomes the task's result.
+		let prepared = circom.preparation(request, true)?;
 		if let Some(ms) = prepared.measured_ms {
 			let mut estimates = self.estimates.lock().expect("estimates lock");
 			if estimates.prove(&request.circuit.0).is_none() {

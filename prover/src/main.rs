@@ -250,6 +250,17 @@ struct CircomArgs {
 	/// the least recently used is unloaded first.
 	#[arg(long, default_value_t = 4096)]
 	circom_memory_mib: u64,
+	/// Fetch artifacts from loopback, private and link-local addresses too (a local artifact
+	/// server). Off by default: a requester names the URL, and could point it at the
+	/// operator's own network.
+	#[arg(long)]
+	allow_private_artifacts: bool,
+	/// The most one artifact fetch may take, seconds, from connecting to the last byte.
+	#[arg(long, default_value_t = 600)]
+	fetch_timeout_s: u64,
+	/// The most artifact fetches running at once.
+	#[arg(long, default_value_t = 2)]
+	max_fetches: usize,
 }
 
 impl CircomArgs {
@@ -261,6 +272,9 @@ impl CircomArgs {
 			local: self.artifacts_dirs.clone(),
 			cache: journal.join("artifacts"),
 			max_loaded: self.circom_memory_mib << 20,
+			allow_private: self.allow_private_artifacts,
+			fetch_timeout: std::time::Duration::from_secs(self.fetch_timeout_s),
+			max_fetches: self.max_fetches,
 		})
 	}
 }

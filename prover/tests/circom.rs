@@ -66,7 +66,8 @@ fn circuit_id(zkey: &[u8]) -> [u8; 32] {
 }
 
 fn daemon(dir: &Path, settings: impl FnOnce(&mut Settings)) -> Arc<Prover> {
-	let mut circom = Settings { cache: dir.join("artifacts"), ..Settings::default() };
+	// The test server is on 127.0.0.1: allowed here, refused by default (the last test).
+	let mut circom = Settings { cache: dir.join("artifacts"), allow_private: true, ..Settings::default() };
 	settings(&mut circom);
 	Prover::new(Config {
 		journal: dir.into(),
@@ -169,6 +170,10 @@ async fn a_circom_job_is_fetched_checked_proven_and_its_proof_verifies() {
 	let mut public = request(&base, 10, 6);
 	public.circom.as_mut().unwrap().input = InputData::Public(br#"{"a": "6", "b": "7"}"#.to_vec().try_into().unwrap());
 	assert_eq!(assess(&prover, &public).await, None);
+	// Issue 26 item 3: though the circuit is measured, this job too was proven and its proof
+	// verified before the worker may lock it (a `.wasm` can compute the right public signals
+	// from a witness that does not satisfy the circuit); that proof is its result.
+	assert_eq!(prover.assess(&public).estimated_ms, Some(0), "proven during the preparation");
 	prove(&prover, &public).await;
 	handle.stop().unwrap();
 }
@@ -242,4 +247,33 @@ async fn wrong_artifacts_are_refused_before_any_lock() {
 	assert!(!plain.capabilities().circom);
 	assert!(plain.assess(&request(&base, 9, 6)).refusal.unwrap().contains("--circom"));
 	assert!(plain.submit(request(&base, 9, 6)).is_err());
+}
+
+/// Issue 26 item 12: a requester names the artifact URLs, so a daemon fetched from the
+/// operator's own network (loopback services, cloud metadata at 169.254.169.254, private
+/// hosts) on the requester's behalf. By default such addresses are refused, named directly or
+/// through a host name that resolves to them, before any request is sent; nothing is cached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn item_12_artifacts_are_not_fetched_from_private_addresses_unless_allowed() {
+	use cloudana_prover::circom::public_address;
+	let dir = tempfile::tempdir().unwrap();
+	let base = serve(files()).await;
+	let prover = daemon(dir.path(), |s| s.allow_private = false);
+	let refusal = assess(&prover, &request(&base, 1, 6)).await.unwrap();
+	assert!(refusal.contains("loopback, private or link-local") && refusal.contains("--allow-private-artifacts"), "{refusal}");
+	let port = base.rsplit(':').next().unwrap();
+	let refusal = assess(&prover, &request(&format!("http://localhost:{port}"), 2, 6)).await.unwrap();
+	assert!(refusal.contains("resolves only to loopback"), "{refusal}");
+	let cached = std::fs::read_dir(dir.path().join("artifacts")).unwrap().count();
+	assert_eq!(cached, 0, "nothing fetched");
+	for refused in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"] {
+		assert!(!public_address(refused.parse().unwrap()), "{refused}");
+	}
+	for allowed in ["1.1.1.1", "151.101.1.69", "2606:4700::1111"] {
+		assert!(public_address(allowed.parse().unwrap()), "{allowed}");
+	}
+	// Allowed, the same request is fetched and prepared.
+	let other = tempfile::tempdir().unwrap();
+	let allowed = daemon(other.path(), |_| {});
+	assert_eq!(assess(&allowed, &request(&base, 3, 6)).await, None);
 }

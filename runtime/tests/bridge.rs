@@ -145,3 +145,40 @@ fn the_chain_id_is_a_runtime_parameter_and_messages_for_another_id_are_refused()
 		check_invariants();
 	});
 }
+
+/// Issue 26 item 9, through a real referendum: the `bridge_guardian` track pauses the bridge
+/// within minutes (prepare 1 block, confirm 10 minutes, enactment 1 block; a few blocks on the
+/// development chain), and cannot unpause it; only `bridge_admin` (or Root) can.
+#[test]
+fn item_9_a_bridge_guardian_referendum_pauses_the_bridge_quickly_and_cannot_unpause_it() {
+	dev_ext().execute_with(|| {
+		use crate::common::{referendum, run_to_block, run_until_ended};
+		now(1_750_000_000);
+		assert_ok!(WormholeBridge::register_peer(RuntimeOrigin::root(), SOLANA, solana()));
+		let pause = cloudana_runtime::RuntimeCall::WormholeBridge(pallet_wormhole_bridge::Call::set_paused { outbound: true, inbound: true });
+		let start = cloudana_runtime::System::block_number();
+		let index = referendum(pause, OriginCaller::Origins(Origin::BridgeGuardian));
+		run_until_ended(index, 100);
+		run_to_block(cloudana_runtime::System::block_number() + 2);
+		let paused = pallet_wormhole_bridge::Paused::<Runtime>::get();
+		assert!(paused.outbound && paused.inbound, "the referendum's call paused the bridge");
+		// On the development chain (days / 1 440): confirm is under a block, so a few blocks.
+		assert!(cloudana_runtime::System::block_number() - start <= 10, "took {} blocks", cloudana_runtime::System::block_number() - start);
+		assert_noop!(
+			WormholeBridge::transfer(RuntimeOrigin::signed(Alice.to_account_id()), 10 * CLD, SOLANA, [0xB0; 32]),
+			Error::<Runtime>::OutboundPaused
+		);
+		assert_noop!(redeem(&returning(100_000_000, [0xB0; 32], 1)), Error::<Runtime>::InboundPaused);
+		// The guardian track cannot unpause; the admin track can.
+		let guardian = RuntimeOrigin::from(Origin::BridgeGuardian);
+		assert_noop!(WormholeBridge::set_paused(guardian, false, false), DispatchError::BadOrigin);
+		assert_ok!(WormholeBridge::set_paused(RuntimeOrigin::from(Origin::BridgeAdmin), false, false));
+		// Issue 26 item 13: below the minimum transfer (1 CLD), nothing is locked.
+		assert_noop!(
+			WormholeBridge::transfer(RuntimeOrigin::signed(Alice.to_account_id()), CLD / 2, SOLANA, [0xB0; 32]),
+			Error::<Runtime>::BelowMinimumTransfer
+		);
+		assert_ok!(WormholeBridge::transfer(RuntimeOrigin::signed(Alice.to_account_id()), 10 * CLD, SOLANA, [0xB0; 32]));
+		check_invariants();
+	});
+}

@@ -181,6 +181,8 @@ function App() {
     setChain(undefined);
     setError(undefined);
     setAccount(undefined);
+    // While a link's node awaits the user's answer, connect to nothing.
+    if (proposed) return () => controller.abort();
     connect(url, controller.signal).then(
       (c) => {
         if (controller.signal.aborted) return c.client.destroy();
@@ -204,9 +206,13 @@ function App() {
       unsubscribe();
       current?.client.destroy();
     };
-  }, [url]);
+  }, [url, proposed]);
 
-  const status = chain ? `${chain.name} (${chain.chainType}) · block #${best}` : `connecting to ${url}…`;
+  const status = chain
+    ? `${chain.name} (${chain.chainType}) · block #${best}`
+    : proposed
+      ? "waiting for your answer about the link's node"
+      : `connecting to ${url}…`;
   return (
     <>
       <header>

@@ -57,6 +57,7 @@ export const PARAMETER_UNITS: Record<string, Unit> = {
   FraudVictimShare: "percent",
   TimeDivisor: "divisor",
   ChainId: "chain",
+  MinTransfer: "cld",
 };
 
 /** What a unit is called next to an input. */

@@ -4,6 +4,10 @@
 //! goes to the spoke's `Redeem` ("already redeemed" counts as done there too). A VAA redeemed already counts as done; one the chain
 //! refuses now (over what the peer is owed, a recipient below the existential deposit) is
 //! retried each round, and does not hold up the others.
+//!
+//! A transfer below `--min-amount` (default 1 CLD) is skipped, both ways: each redemption costs
+//! the relayer a fee, so dust sent on purpose would drain it. Its VAA stays in the directory
+//! for anyone to redeem (`cloudana bridge redeem`), or for a relayer with a lower minimum.
 
 use anyhow::anyhow;
 use clap::Parser;
@@ -24,6 +28,30 @@ struct Args {
 	/// The account that pays the transactions' fees (secret URI).
 	#[arg(long, env = "CLOUDANA_SURI", default_value = "//Alice")]
 	suri: String,
+	/// The smallest transfer relayed, CLD (e.g. 0.5): smaller ones are skipped, so that dust
+	/// cannot drain the fee payer.
+	#[arg(long, default_value = "1", value_parser = cloudana_client::units::parse_cld)]
+	min_amount: u128,
+}
+
+/// The amount of the NTT transfer a VAA carries, in CLD base units (12 decimals); `None` if the
+/// VAA does not parse as one (the chain then refuses it with its own error).
+fn transfer_amount(vaa: &[u8]) -> Option<u128> {
+	use cloudana_wormhole::{ntt::TransceiverMessage, Vaa};
+	let vaa = Vaa::parse(vaa).ok()?;
+	let (_, transfer) = TransceiverMessage::parse(&vaa.body.payload).ok()?.transfer().ok()?;
+	transfer.amount.untrim(cloudana_client::units::DECIMALS as u8).ok()
+}
+
+/// Whether the relayer skips `vaa`: a transfer below its minimum.
+fn dust(vaa: &[u8], min: u128, sequence: u64) -> bool {
+	match transfer_amount(vaa) {
+		Some(amount) if amount < min => {
+			tracing::info!(sequence, amount, min, "skipped: below the relayer's minimum (--min-amount)");
+			true
+		},
+		_ => false,
+	}
 }
 
 #[tokio::main]
@@ -83,6 +111,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
 					continue;
 				}
 				let vaa = read_vaa(&path)?;
+				if dust(&vaa, args.min_amount, sequence) {
+					continue;
+				}
 				match client.submit(&runtime::tx().wormhole_bridge().receive_message(vaa), &payer).await {
 					Ok(_) => {
 						tracing::info!(chain, sequence, "redeemed on Cloudana");
@@ -107,6 +138,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
 					continue;
 				}
 				let vaa = read_vaa(&path)?;
+				if dust(&vaa, args.min_amount, sequence) {
+					continue;
+				}
 				match solana.call("redeem", serde_json::json!({"vaa": hex::encode(&vaa)})) {
 					Ok(result) => {
 						let already = result["already"].as_bool().unwrap_or(false);

@@ -78,14 +78,28 @@ pub struct CircomProof {
 }
 
 impl CircomCircuit {
-	/// Loads a circuit from its `.zkey` and `.wasm` bytes.
-	pub fn new(zkey: &[u8], wasm: &[u8]) -> Result<CircomCircuit, CircomError> {
-		let zkey = Zkey::read(zkey).map_err(|e| WitnessError::Module(format!("{e}")))?;
-		let generator = Generator::new(wasm)?;
+	/// The circuit id (`cloudana_groth16::statement::vk_id`) of a `.zkey`'s verifying key,
+	/// from its header and section 3 only: check it before loading the rest.
+	pub fn vk_id_of(zkey: &[u8]) -> Result<[u8; 32], CircomError> {
+		let vk = Zkey::read_verifying_key(zkey).map_err(|e| WitnessError::Module(format!("{e}")))?;
+		Ok(cloudana_groth16::statement::vk_id(&crate::keys::vk_to_eip197(&vk)))
+	}
+
+	/// A circuit of a parsed `.zkey` and a compiled generator, whose witnesses are capped at
+	/// the `.zkey`'s `nVars` signals.
+	pub fn from_parts(zkey: Zkey, mut generator: Generator) -> CircomCircuit {
+		generator.set_max_witness(zkey.n_vars);
 		let vk = crate::keys::vk_to_eip197(&zkey.pk.vk);
 		let vk_id = cloudana_groth16::statement::vk_id(&vk);
 		let prepared = ark_groth16::prepare_verifying_key(&zkey.pk.vk);
-		Ok(CircomCircuit { zkey, generator, vk, vk_id, prepared })
+		CircomCircuit { zkey, generator, vk, vk_id, prepared }
+	}
+
+	/// Loads a circuit from its `.zkey` and `.wasm` bytes; its witnesses keep to the default
+	/// [`witness::Limits`], and to the `.zkey`'s `nVars` signals.
+	pub fn new(zkey: &[u8], wasm: &[u8]) -> Result<CircomCircuit, CircomError> {
+		let zkey = Zkey::read(zkey).map_err(|e| WitnessError::Module(format!("{e}")))?;
+		Ok(Self::from_parts(zkey, Generator::new(wasm)?))
 	}
 
 	/// The public signals of a witness.

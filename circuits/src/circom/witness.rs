@@ -20,7 +20,8 @@ use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
 use num_bigint::{BigInt, BigUint, Sign};
 use serde_json::Value;
-use wasmtime::{Caller, Engine, Linker, Module, Store, TypedFunc};
+use std::time::{Duration, Instant};
+use wasmtime::{Caller, Config, Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc, UpdateDeadline};
 
 /// Why no witness came out.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +38,30 @@ pub enum WitnessError {
 	/// The generator refused the input (an assertion, a missing or extra signal).
 	#[error("the witness generator failed: {0}")]
 	Failed(String),
+	/// The generator went past a limit ([`Limits`]): fuel, time, memory or witness size.
+	#[error("the witness generator went past a limit: {0}")]
+	Limit(String),
+}
+
+/// What one witness may take. A `.wasm` is a requester's code: without limits it could loop
+/// for ever, grow its memory, or claim a witness of 2³¹ signals and have the host allocate it.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+	/// Wasm fuel (about one unit per instruction).
+	pub fuel: u64,
+	/// Wall-clock time (an epoch deadline), whatever the fuel left.
+	pub time: Duration,
+	/// The generator's linear memory, bytes.
+	pub memory: usize,
+	/// The most signals a witness may have (a circuit's: its `.zkey`'s `nVars`).
+	pub max_witness: usize,
+}
+
+impl Default for Limits {
+	/// 50 × 10⁹ fuel, 300 s, 2 GiB of memory, 2²⁶ signals.
+	fn default() -> Self {
+		Limits { fuel: 50_000_000_000, time: Duration::from_secs(300), memory: 2 << 30, max_witness: 1 << 26 }
+	}
 }
 
 /// A compiled witness generator; cheap to clone, reusable across witnesses.
@@ -44,11 +69,13 @@ pub enum WitnessError {
 pub struct Generator {
 	engine: Engine,
 	module: Module,
+	limits: Limits,
 }
 
-#[derive(Default)]
+/// A witness run's store data: the generator's messages and its memory limits.
 struct Messages {
 	text: String,
+	limits: StoreLimits,
 }
 
 /// The 64-bit FNV-1a hash of `name`, as circom names its input signals.
@@ -143,18 +170,58 @@ fn module_error(e: impl std::fmt::Display) -> WitnessError {
 }
 
 impl Generator {
-	/// Compiles a circom witness generator.
+	/// Compiles a circom witness generator, with the default [`Limits`].
 	pub fn new(wasm: &[u8]) -> Result<Generator, WitnessError> {
-		let engine = Engine::default();
+		Self::with_limits(wasm, Limits::default())
+	}
+
+	/// Compiles a circom witness generator whose runs keep to `limits`: fuel metering and
+	/// epoch interruption are compiled in.
+	pub fn with_limits(wasm: &[u8], limits: Limits) -> Result<Generator, WitnessError> {
+		let mut config = Config::new();
+		config.consume_fuel(true).epoch_interruption(true);
+		let engine = Engine::new(&config).map_err(module_error)?;
 		let module = Module::new(&engine, wasm).map_err(|e| WitnessError::Module(format!("{e:#}")))?;
-		Ok(Generator { engine, module })
+		Ok(Generator { engine, module, limits })
+	}
+
+	/// The limits each witness keeps to.
+	pub fn limits(&self) -> Limits {
+		self.limits
+	}
+
+	/// Caps the witness size (a circuit's `nVars`).
+	pub fn set_max_witness(&mut self, max: usize) {
+		self.limits.max_witness = max;
 	}
 
 	/// The witness of `input` (module docs): the constant 1, the outputs, the public inputs, the
 	/// private inputs and every intermediate signal.
 	pub fn witness(&self, input: &Value) -> Result<Vec<Fr>, WitnessError> {
 		let signals = flatten_input(input)?;
-		let mut store = Store::new(&self.engine, Messages::default());
+		let limits = self.limits;
+		let memory = StoreLimitsBuilder::new().memory_size(limits.memory).instances(1).memories(1).tables(4).build();
+		let mut store = Store::new(&self.engine, Messages { text: String::new(), limits: memory });
+		store.limiter(|data| &mut data.limits);
+		store.set_fuel(limits.fuel).map_err(module_error)?;
+		// The epoch ticks once, when this run's time is up (a timer thread below); another run's
+		// tick on this engine only makes this callback look at its own clock.
+		let deadline = Instant::now() + limits.time;
+		store.set_epoch_deadline(1);
+		store.epoch_deadline_callback(move |_| {
+			if Instant::now() >= deadline {
+				Err(wasmtime::Error::msg(format!("ran past its {} s time limit", limits.time.as_secs())))
+			} else {
+				Ok(UpdateDeadline::Continue(1))
+			}
+		});
+		let (_done, finished) = std::sync::mpsc::channel::<()>();
+		let engine = self.engine.clone();
+		std::thread::spawn(move || {
+			if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(limits.time) {
+				engine.increment_epoch();
+			}
+		});
 		let mut linker = Linker::new(&self.engine);
 		linker
 			.func_wrap("runtime", "exceptionHandler", |caller: Caller<'_, Messages>, code: i32| -> wasmtime::Result<()> {
@@ -186,7 +253,10 @@ impl Generator {
 			})
 			.map_err(module_error)?;
 		linker.func_wrap("runtime", "showSharedRWMemory", |_: Caller<'_, Messages>| {}).map_err(module_error)?;
-		let instance = linker.instantiate(&mut store, &self.module).map_err(module_error)?;
+		let instance = linker.instantiate(&mut store, &self.module).map_err(|e| match failure(e, "", &limits) {
+			WitnessError::Failed(text) => WitnessError::Module(text),
+			other => other,
+		})?;
 		let get = |store: &mut Store<Messages>, name: &str| -> Result<wasmtime::Func, WitnessError> {
 			instance.get_func(&mut *store, name).ok_or_else(|| WitnessError::Module(format!("no export {name}")))
 		};
@@ -205,16 +275,13 @@ impl Generator {
 		let input_size: TypedFunc<(), i32> = typed!("getInputSize", (), i32);
 		let witness_size: TypedFunc<(), i32> = typed!("getWitnessSize", (), i32);
 		let get_witness: TypedFunc<i32, ()> = typed!("getWitness", i32, ());
-		let failed = |store: &Store<Messages>, e: wasmtime::Error| {
-			let text = store.data().text.trim();
-			WitnessError::Failed(if text.is_empty() || format!("{e:#}").contains(text) { format!("{e:#}") } else { format!("{e:#} ({text})") })
-		};
+		let failed = |store: &Store<Messages>, e: wasmtime::Error| failure(e, store.data().text.trim(), &limits);
 
-		let n32 = n32.call(&mut store, ()).map_err(module_error)?;
+		let n32 = n32.call(&mut store, ()).map_err(|e| failed(&store, e))?;
 		if n32 != 8 {
 			return Err(WitnessError::Prime);
 		}
-		raw_prime.call(&mut store, ()).map_err(module_error)?;
+		raw_prime.call(&mut store, ()).map_err(|e| failed(&store, e))?;
 		let read_element = |store: &mut Store<Messages>| -> Result<Fr, WitnessError> {
 			let mut bytes = [0u8; 32];
 			for j in 0..8 {
@@ -257,18 +324,37 @@ impl Generator {
 				set_count += 1;
 			}
 		}
-		let expected = input_size.call(&mut store, ()).map_err(module_error)? as usize;
+		let expected = input_size.call(&mut store, ()).map_err(|e| failed(&store, e))? as usize;
 		if set_count < expected {
 			return Err(WitnessError::Input(format!("the circuit takes {expected} input value(s), the input gives {set_count}")));
 		}
-		let size = witness_size.call(&mut store, ()).map_err(module_error)? as usize;
+		let size = witness_size.call(&mut store, ()).map_err(|e| failed(&store, e))?;
+		let size = usize::try_from(size).map_err(|_| WitnessError::Module(format!("a witness size of {size}")))?;
+		if size > limits.max_witness {
+			return Err(WitnessError::Limit(format!("the generator claims {size} signals, the circuit has {}", limits.max_witness)));
+		}
 		let mut witness = Vec::with_capacity(size);
 		for i in 0..size {
-			get_witness.call(&mut store, i as i32).map_err(module_error)?;
+			get_witness.call(&mut store, i as i32).map_err(|e| failed(&store, e))?;
 			witness.push(read_element(&mut store)?);
 		}
 		Ok(witness)
 	}
+}
+
+/// What a trap or error of the generator means: a limit reached ([`WitnessError::Limit`]), or
+/// the generator's own failure with the messages it printed (`text`).
+fn failure(e: wasmtime::Error, text: &str, limits: &Limits) -> WitnessError {
+	if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
+		if matches!(trap, wasmtime::Trap::OutOfFuel | wasmtime::Trap::Interrupt) {
+			return WitnessError::Limit(format!("{trap} (fuel {}, time {} s)", limits.fuel, limits.time.as_secs()));
+		}
+	}
+	let message = format!("{e:#}");
+	if message.contains("time limit") || (message.contains("memory") && message.contains("limit")) {
+		return WitnessError::Limit(message);
+	}
+	WitnessError::Failed(if text.is_empty() || message.contains(text) { message } else { format!("{message} ({text})") })
 }
 
 fn read_message(caller: &mut Caller<'_, Messages>) -> wasmtime::Result<String> {

@@ -125,10 +125,30 @@ impl<'a> Reader<'a> {
 
 use ark_ff::Zero as _;
 
+/// A `.zkey`'s header and verifying key (sections 1 to 3), read before anything else.
+struct Head {
+	n_vars: usize,
+	n_public: usize,
+	domain_size: usize,
+	beta_g1: G1Affine,
+	delta_g1: G1Affine,
+	vk: VerifyingKey<ark_bn254::Bn254>,
+}
+
+/// The bytes a G1 and a G2 point take in a `.zkey`.
+const G1_BYTES: usize = 64;
+const G2_BYTES: usize = 128;
+
 impl Zkey {
-	/// Parses a `.zkey` (module docs).
-	pub fn read(bytes: &[u8]) -> Result<Zkey, ZkeyError> {
+	/// The verifying key of a `.zkey`, reading only its header and section 3 (a few hundred
+	/// bytes): so that a daemon can check that a file is the job's circuit before it parses,
+	/// or allocates for, the rest.
+	pub fn read_verifying_key(bytes: &[u8]) -> Result<VerifyingKey<ark_bn254::Bn254>, ZkeyError> {
 		let sections = super::binfile::sections(bytes, b"zkey").map_err(ZkeyError::Format)?;
+		Ok(Self::head(&sections)?.vk)
+	}
+
+	fn head(sections: &std::collections::BTreeMap<u32, &[u8]>) -> Result<Head, ZkeyError> {
 		let section = |kind: u32| -> Result<Reader, ZkeyError> {
 			let bytes = *sections.get(&kind).ok_or_else(|| ZkeyError::Format(format!("section {kind} is missing")))?;
 			Ok(Reader { bytes, at: 0, section: kind })
@@ -152,6 +172,21 @@ impl Zkey {
 		if !domain_size.is_power_of_two() || n_public >= n_vars {
 			return Err(ZkeyError::Format(format!("nVars {n_vars}, nPublic {n_public}, domain size {domain_size}")));
 		}
+		// Every count the header declares is bounded by the bytes its section actually holds
+		// before anything is allocated for it: a 1 KB file cannot claim a 2³¹ domain.
+		let holds = |kind: u32, count: usize, size: usize| -> Result<(), ZkeyError> {
+			let have = sections.get(&kind).map_or(0, |s| s.len());
+			match count.checked_mul(size) {
+				Some(need) if need <= have => Ok(()),
+				_ => Err(ZkeyError::Format(format!("section {kind} holds {have} bytes, too few for the {count} elements the header declares"))),
+			}
+		};
+		holds(3, n_public + 1, G1_BYTES)?;
+		holds(5, n_vars, G1_BYTES)?;
+		holds(6, n_vars, G1_BYTES)?;
+		holds(7, n_vars, G2_BYTES)?;
+		holds(8, n_vars - n_public - 1, G1_BYTES)?;
+		holds(9, domain_size, G1_BYTES)?;
 		let alpha_g1 = header.g1()?;
 		let beta_g1 = header.g1()?;
 		let beta_g2 = header.g2()?;
@@ -159,9 +194,25 @@ impl Zkey {
 		let delta_g1 = header.g1()?;
 		let delta_g2 = header.g2()?;
 		let gamma_abc_g1 = section(3)?.g1s(n_public + 1)?;
+		let vk = VerifyingKey { alpha_g1, beta_g2, gamma_g2, delta_g2, gamma_abc_g1 };
+		Ok(Head { n_vars, n_public, domain_size, beta_g1, delta_g1, vk })
+	}
+
+	/// Parses a `.zkey` (module docs).
+	pub fn read(bytes: &[u8]) -> Result<Zkey, ZkeyError> {
+		let sections = super::binfile::sections(bytes, b"zkey").map_err(ZkeyError::Format)?;
+		let section = |kind: u32| -> Result<Reader, ZkeyError> {
+			let bytes = *sections.get(&kind).ok_or_else(|| ZkeyError::Format(format!("section {kind} is missing")))?;
+			Ok(Reader { bytes, at: 0, section: kind })
+		};
+		let Head { n_vars, n_public, domain_size, beta_g1, delta_g1, vk } = Self::head(&sections)?;
 
 		let mut coefficients = section(4)?;
 		let count = coefficients.u32()? as usize;
+		// Each coefficient is 44 bytes (matrix, constraint, signal: u32; value: 32 bytes).
+		if count.checked_mul(44).is_none_or(|need| need > coefficients.bytes.len() - 4) {
+			return Err(ZkeyError::Format(format!("section 4 declares {count} coefficients, more than its bytes hold")));
+		}
 		let mut a: Vec<Vec<(Fr, usize)>> = Vec::new();
 		let mut b: Vec<Vec<(Fr, usize)>> = Vec::new();
 		// Coefficients are stored times R² (Montgomery form of a Montgomery form).
@@ -204,7 +255,6 @@ impl Zkey {
 			b,
 			c: Vec::new(),
 		};
-		let vk = VerifyingKey { alpha_g1, beta_g2, gamma_g2, delta_g2, gamma_abc_g1 };
 		let pk = ProvingKey { vk, beta_g1, delta_g1, a_query, b_g1_query, b_g2_query, h_query, l_query };
 		Ok(Zkey { pk, matrices, n_public, n_vars, domain_size })
 	}

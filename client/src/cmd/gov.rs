@@ -37,6 +37,9 @@ pub enum Track {
 	Dispute,
 	/// `Disputes::rule` (a dispute's appeal).
 	DisputeAppeal,
+	/// `WormholeBridge::set_paused` (to pause), `WormholeBridge::cancel_inbound`: the bridge's
+	/// emergency brake.
+	BridgeGuardian,
 }
 
 impl Proposal {
@@ -62,6 +65,7 @@ impl Track {
 			Track::InsuranceSpend => OriginCaller::Origins(Origin::InsuranceSpend),
 			Track::Treasurer => OriginCaller::Origins(Origin::Treasurer),
 			Track::BridgeAdmin => OriginCaller::Origins(Origin::BridgeAdmin),
+			Track::BridgeGuardian => OriginCaller::Origins(Origin::BridgeGuardian),
 			Track::Dispute => OriginCaller::Origins(Origin::Dispute),
 			Track::DisputeAppeal => OriginCaller::Origins(Origin::DisputeAppeal),
 		}

@@ -20,22 +20,31 @@ impl<T: Config> Pallet<T> {
 		Deadlines::<T>::insert(at, deadline, ());
 	}
 
-	/// The most processing `deadline` can take: its benchmarked worst case.
+	/// The most processing `deadline` can take: its benchmarked worst case for its record. A
+	/// grid's is for its real slot count (one read to learn it), not `MaxSlots`: charging every
+	/// grid the largest one's cost let one-slot grids, cheap to submit, take the hook's budget.
 	pub fn deadline_weight(deadline: &Deadline) -> Weight {
 		match deadline {
 			Deadline::Job(_) => T::WeightInfo::process_job(),
 			Deadline::Slot(..) => T::WeightInfo::process_slot(),
-			Deadline::Grid(_) => T::WeightInfo::process_grid(T::MaxSlots::get())
-				.max(T::WeightInfo::close_grid(T::MaxSlots::get())),
+			Deadline::Grid(id) => {
+				let slots = GridJobs::<T>::get(id).map_or(1, |grid| grid.slots.len() as u32);
+				Self::grid_deadline_weight(slots).saturating_add(T::DbWeight::get().reads(1))
+			},
 		}
+	}
+
+	/// The most a grid of `slots` slots' deadline can take: closing it, or pruning it.
+	pub fn grid_deadline_weight(slots: u32) -> Weight {
+		let slots = slots.max(1);
+		T::WeightInfo::process_grid(slots).max(T::WeightInfo::close_grid(slots))
 	}
 
 	/// The heaviest any deadline can be, with the queue reads around it.
 	pub fn worst_deadline_weight() -> Weight {
-		[Deadline::Job(0), Deadline::Slot(0, 0), Deadline::Grid(0)]
-			.iter()
-			.map(Self::deadline_weight)
-			.fold(Weight::zero(), |a, b| a.max(b))
+		T::WeightInfo::process_job()
+			.max(T::WeightInfo::process_slot())
+			.max(Self::grid_deadline_weight(T::MaxSlots::get()).saturating_add(T::DbWeight::get().reads(1)))
 			.saturating_add(T::DbWeight::get().reads_writes(3, 2))
 	}
 

@@ -762,7 +762,10 @@ pub mod pallet {
 		/// [`Error::InputNotInField`], [`Error::InvalidMetricOutput`],
 		/// [`Error::InsufficientBalance`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::submit_grid(slots.len() as u32))]
+		// The deadlines it creates are paid here, where the requester pays: its close and, after
+		// the retention period, its pruning, each charged by its slot count in the hook.
+		#[pallet::weight(T::WeightInfo::submit_grid(slots.len() as u32)
+			.saturating_add(Pallet::<T>::grid_deadline_weight(slots.len() as u32).saturating_mul(2)))]
 		pub fn submit_grid(
 			origin: OriginFor<T>,
 			circuit: CircuitId,

@@ -31,6 +31,12 @@
 //!      that the proof is ready within two thirds of the proof window (less two blocks for
 //!      inclusion).
 //!
+//!    The window's work is assessed best paid first, at most [`MAX_ASSESS`] a run, so cheap junk
+//!    that passes the policy cannot spend the run's assessments before a well-paid job. A
+//!    refusal stands for the work's life ([`REFUSED_FOR_GOOD`]: its terms never change), unless
+//!    the daemon marks it `retry` (a full queue, artifacts still being fetched, no measurement
+//!    yet): then it is asked again after [`REASSESS_BLOCKS`].
+//!
 //! **Transactions.** Nonces are tracked per key in PERSISTENT storage: a transaction sent
 //! takes the next nonce after the last one this node sent (or the chain's, if that is higher),
 //! so two sends in one run or in consecutive blocks never collide; a nonce the chain has not
@@ -72,8 +78,11 @@ use sp_runtime::{
 pub const RETRY_BLOCKS: u32 = 10;
 /// Blocks after which a nonce the chain has not reached is given up.
 pub const NONCE_STALE_BLOCKS: u32 = 20;
-/// Blocks a refusal by the daemon is remembered before it is asked again.
+/// Blocks a refusal for now (`retry`: a full queue, artifacts still being fetched) is
+/// remembered before the daemon is asked again. Any other refusal stands for the work's life.
 pub const REASSESS_BLOCKS: u32 = 10;
+/// A [`Memo::refused`] block that never passes: refused for the work's life.
+pub const REFUSED_FOR_GOOD: u32 = u32::MAX;
 /// Blocks allowed for a transaction to be included, taken off every proof window.
 pub const INCLUSION_BLOCKS: u32 = 2;
 /// How many open-work entries are looked at per circuit and run.
@@ -100,7 +109,8 @@ pub struct Memo {
 	pub lock_sent: Option<u32>,
 	/// The block a result was last sent in.
 	pub result_sent: Option<u32>,
-	/// The block the daemon last refused it (or its proof failed local verification).
+	/// The block the daemon last refused it for now (or its proof failed local verification),
+	/// or [`REFUSED_FOR_GOOD`].
 	pub refused: Option<u32>,
 }
 
@@ -546,10 +556,16 @@ impl<T: Config> Worker<T> {
 			cursors.push((circuit, OpenWork::<T>::hashed_key_for(circuit, last)));
 			StorageValueRef::persistent(CURSOR_KEY).set(&cursors);
 		}
-		for work in works {
-			if let Some(view) = View::<T>::open(work, self.now) {
-				self.consider(&view);
-			}
+		let views = works.into_iter().filter_map(|work| View::<T>::open(work, self.now)).collect();
+		self.consider_by_price(views);
+	}
+
+	/// Considers `views` best paid first, so that the run's [`MAX_ASSESS`] assessments go to
+	/// the work most worth locking, not to whatever cheap junk comes first in the index.
+	fn consider_by_price(&mut self, mut views: Vec<View<T>>) {
+		views.sort_by(|a, b| b.price.cmp(&a.price));
+		for view in views {
+			self.consider(&view);
 		}
 	}
 
@@ -569,13 +585,12 @@ impl<T: Config> Worker<T> {
 		if let Some(last) = jobs.last() {
 			StorageValueRef::persistent(CIRCOM_CURSOR_KEY).set(&crate::CircomJobs::<T>::hashed_key_for(last));
 		}
-		for job in jobs {
-			if let Some(view) = View::<T>::open(WorkId::Job(job), self.now) {
-				if !listed.iter().any(|c| c.0 == view.circuit.0) {
-					self.consider(&view);
-				}
-			}
-		}
+		let views = jobs
+			.into_iter()
+			.filter_map(|job| View::<T>::open(WorkId::Job(job), self.now))
+			.filter(|view| !listed.iter().any(|c| c.0 == view.circuit.0))
+			.collect();
+		self.consider_by_price(views);
 	}
 
 	/// Locks an open piece of work if everything in the module docs holds. Every decision is
@@ -592,8 +607,11 @@ impl<T: Config> Worker<T> {
 		if recent(memo.lock_sent, self.block, RETRY_BLOCKS) {
 			return skip(&"lock sent, awaiting inclusion");
 		}
+		if memo.refused == Some(REFUSED_FOR_GOOD) {
+			return skip(&"refused for good");
+		}
 		if recent(memo.refused, self.block, REASSESS_BLOCKS) {
-			return skip(&"refused recently, reassessed after REASSESS_BLOCKS");
+			return skip(&"refused for now, reassessed after REASSESS_BLOCKS");
 		}
 		if let Err(why) = self.policy.admits(view.price.saturated_into(), view.collateral.saturated_into()) {
 			return skip(&why);
@@ -620,12 +638,16 @@ impl<T: Config> Worker<T> {
 		let assessment = match self.daemon.assess(&view.request(&account.id)) {
 			Ok(assessment) => assessment,
 			Err(error) => {
-				log::warn!(target: LOG, "decision {work}: skip (prover_assess failed: {error})");
+				// The daemon is failing (down, overloaded, or refusing a hostile request's
+				// artifacts badly): back off for the rest of this run rather than ask again.
+				log::warn!(target: LOG, "decision {work}: skip (prover_assess failed: {error}); no more assessments this run");
+				self.assessed = MAX_ASSESS;
 				return;
 			},
 		};
 		let window_blocks: u32 = view.proof_timeout.saturated_into::<u32>().saturating_sub(INCLUSION_BLOCKS);
 		let window_ms = (window_blocks as u64).saturating_mul(self.block_ms);
+		let retry = assessment.retry;
 		let refusal = match (assessment.refusal, assessment.estimated_ms) {
 			(Some(refusal), _) => Some(refusal),
 			(None, Some(ms)) if ms.saturating_mul(3) / 2 > window_ms => Some(alloc::format!(
@@ -635,9 +657,11 @@ impl<T: Config> Worker<T> {
 			(None, None) => Some("the daemon gave no estimate".into()),
 		};
 		if let Some(refusal) = refusal {
-			log::info!(target: LOG, "decision {work}: skip ({refusal})");
-			let block = self.block;
-			self.memory.update(work, |m| m.refused = Some(block));
+			// A refusal for now is asked again after REASSESS_BLOCKS; any other stands for the
+			// work's life (its terms do not change), so junk is assessed once, not every run.
+			let until = if retry { self.block } else { REFUSED_FOR_GOOD };
+			log::info!(target: LOG, "decision {work}: skip ({refusal}{})", if retry { "; for now" } else { "" });
+			self.memory.update(work, |m| m.refused = Some(until));
 			return;
 		}
 		let call = match work {

@@ -181,6 +181,43 @@ mod benchmarks {
 		assert_eq!(T::Currency::balance(&bob), unit::<T>());
 	}
 
+	/// A queued inbound transfer cancelled (its peer's outstanding restored).
+	#[benchmark]
+	fn cancel_inbound() -> Result<(), BenchmarkError> {
+		peer::<T>(BalanceOf::<T>::max_value());
+		let alice = funded::<T>("alice");
+		sent::<T>(&alice, unit::<T>());
+		Peers::<T>::mutate(PEER, |p| p.as_mut().expect("registered").inbound = RateLimit::new(Zero::zero(), START));
+		guardian_set::<T>(0, 1);
+		let bob: T::AccountId = account("bob", 0, 0);
+		Bridge::<T>::receive_message(
+			RawOrigin::Signed(alice).into(),
+			returning::<T>(0, 1, Bridge::<T>::account_bytes(&bob), 100_000_000),
+		)
+		.expect("a valid VAA");
+		let digest = InboundQueue::<T>::iter_keys().next().expect("queued");
+		let origin = T::PauseOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, digest);
+
+		assert!(InboundQueue::<T>::get(digest).is_none());
+		Ok(())
+	}
+
+	/// Unpausing both directions (the admin's path; pausing costs the same).
+	#[benchmark]
+	fn set_paused() -> Result<(), BenchmarkError> {
+		Paused::<T>::put(Pause { outbound: true, inbound: true });
+		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, false, false);
+
+		assert_eq!(Paused::<T>::get(), Pause::default());
+		Ok(())
+	}
+
 	#[benchmark]
 	fn cancel_queued() {
 		peer::<T>(Zero::zero());

@@ -39,6 +39,10 @@
 //! - [`Pallet::receive_message`]: redeem a VAA from a peer (permissionless).
 //! - [`Pallet::complete_queued`] / [`Pallet::cancel_queued`]: the rate-limit queues.
 //! - [`Pallet::register_peer`], [`Pallet::set_guardian_set`]: governance.
+//! - [`Pallet::set_paused`], [`Pallet::cancel_inbound`]: the emergency brake: `PauseOrigin`
+//!   (the runtime: Root, `bridge_admin`, or the fast `bridge_guardian` track) pauses either
+//!   direction and cancels a queued inbound transfer (its CLD stays locked, owed to the peer
+//!   again); only `AdminOrigin` unpauses.
 //! - [`Pallet::submit_guardian_set_upgrade`]: a Wormhole guardian-set upgrade VAA
 //!   (permissionless, signed by the current set).
 //!
@@ -136,8 +140,16 @@ pub mod pallet {
 		/// Wall-clock time (the block's timestamp), for rate limits and guardian-set expiry.
 		type UnixTime: UnixTime;
 
-		/// Registers peers and replaces the guardian set (a governance track).
+		/// Registers peers, replaces the guardian set and unpauses (a governance track).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Pauses either direction and cancels queued inbound transfers: a fast origin (the
+		/// runtime: Root, `bridge_admin` or the `bridge_guardian` track).
+		type PauseOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The smallest transfer sent, base units (a runtime parameter: dust would cost the
+		/// relayers more in fees than it carries).
+		type MinTransfer: Get<BalanceOf<Self>>;
 
 		/// Derives the bridge's account (locked CLD; also its emitter and manager address).
 		#[pallet::constant]
@@ -228,6 +240,10 @@ pub mod pallet {
 	pub type OutboundQueue<T: Config> =
 		StorageMap<_, Twox64Concat, u64, QueuedOutbound<T::AccountId, BalanceOf<T>>>;
 
+	/// Which directions are paused.
+	#[pallet::storage]
+	pub type Paused<T: Config> = StorageValue<_, Pause, ValueQuery>;
+
 	/// Redeemed inbound transfers over the limit, by VAA digest (each from a guardian-signed
 	/// message, so as many as transfers actually burned on the peer).
 	#[pallet::storage]
@@ -312,6 +328,10 @@ pub mod pallet {
 		PeerRegistered { chain: ChainId, config: PeerConfig<BalanceOf<T>> },
 		/// A new guardian set is current; the previous one signs until `previous_expires_at`.
 		GuardianSetChanged { index: u32, guardians: u32, previous_expires_at: u64 },
+		/// The paused directions changed.
+		PauseSet { outbound: bool, inbound: bool },
+		/// A queued inbound transfer was cancelled: its CLD stays locked, owed to the peer again.
+		InboundCancelled { digest: [u8; 32], source_chain: ChainId, recipient: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -383,6 +403,12 @@ pub mod pallet {
 		NotGovernanceEmitter,
 		/// The governance payload is not a Core guardian-set upgrade.
 		NotGuardianSetUpgrade,
+		/// Outbound transfers are paused.
+		OutboundPaused,
+		/// Inbound transfers are paused.
+		InboundPaused,
+		/// The amount is below `MinTransfer` (a runtime parameter; 1 CLD by default).
+		BelowMinimumTransfer,
 	}
 
 	#[pallet::extra_constants]
@@ -438,11 +464,12 @@ pub mod pallet {
 		/// [`Event::OutboundQueued`]; [`Pallet::complete_queued`] publishes it after
 		/// `RateLimitDuration`, [`Pallet::cancel_queued`] returns it.
 		///
-		/// Errors: [`Error::ZeroAmount`], [`Error::InvalidRecipient`], [`Error::UnknownPeer`],
+		/// Errors: [`Error::ZeroAmount`], [`Error::OutboundPaused`],
+		/// [`Error::BelowMinimumTransfer`], [`Error::InvalidRecipient`], [`Error::UnknownPeer`],
 		/// [`Error::Dust`], [`Error::AmountTooLarge`], and the currency's errors when the sender
 		/// cannot pay.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::transfer().max(T::WeightInfo::transfer_queued()))]
+		#[pallet::weight(T::WeightInfo::transfer().max(T::WeightInfo::transfer_queued()).saturating_add(Pallet::<T>::pause_read()))]
 		pub fn transfer(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
@@ -451,6 +478,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			let sender = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			ensure!(!Paused::<T>::get().outbound, Error::<T>::OutboundPaused);
+			ensure!(amount >= T::MinTransfer::get(), Error::<T>::BelowMinimumTransfer);
 			ensure!(recipient != [0u8; 32], Error::<T>::InvalidRecipient);
 			let mut peer = Peers::<T>::get(recipient_chain).ok_or(Error::<T>::UnknownPeer)?;
 			let trimmed = Self::trim(amount, &peer)?;
@@ -500,7 +529,7 @@ pub mod pallet {
 		/// over it, queues it ([`Event::InboundQueued`]). Either gives the peer's outbound
 		/// limit the amount back.
 		///
-		/// Errors: [`Error::MalformedVaa`], [`Error::UnsupportedVaaVersion`],
+		/// Errors: [`Error::InboundPaused`], [`Error::MalformedVaa`], [`Error::UnsupportedVaaVersion`],
 		/// [`Error::TooManySignatures`], [`Error::UnknownGuardianSet`],
 		/// [`Error::GuardianSetExpired`], [`Error::NoQuorum`],
 		/// [`Error::GuardianIndicesNotAscending`], [`Error::GuardianIndexOutOfRange`],
@@ -513,9 +542,10 @@ pub mod pallet {
 		/// `BelowMinimum` when the amount would leave a new recipient below the existential
 		/// deposit (the VAA stays redeemable).
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::receive_message(Pallet::<T>::signature_count(vaa)))]
+		#[pallet::weight(T::WeightInfo::receive_message(Pallet::<T>::signature_count(vaa)).saturating_add(Pallet::<T>::pause_read()))]
 		pub fn receive_message(origin: OriginFor<T>, vaa: VaaBytes<T>) -> DispatchResult {
 			ensure_signed(origin)?;
+			ensure!(!Paused::<T>::get().inbound, Error::<T>::InboundPaused);
 			let (vaa, digest, _) = Self::verified(&vaa)?;
 			let body = vaa.body;
 			let mut peer = Peers::<T>::get(body.emitter_chain).ok_or(Error::<T>::UnknownPeer)?;
@@ -570,16 +600,18 @@ pub mod pallet {
 		/// ([`Event::TransferSent`]) and releases the sender's deposit. Inbound: unlocks the CLD to the recipient ([`Event::InboundReleased`]).
 		/// Neither uses rate-limit capacity: the delay was the limit.
 		///
-		/// Errors: [`Error::NotQueued`], [`Error::StillQueued`]; for an outbound transfer whose
+		/// Errors: [`Error::NotQueued`], [`Error::StillQueued`], [`Error::OutboundPaused`] /
+		/// [`Error::InboundPaused`] (its direction is paused); for an outbound transfer whose
 		/// peer changed its decimals since, [`Error::Dust`] (cancel it instead).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::complete_outbound().max(T::WeightInfo::complete_inbound()))]
+		#[pallet::weight(T::WeightInfo::complete_outbound().max(T::WeightInfo::complete_inbound()).saturating_add(Pallet::<T>::pause_read()))]
 		pub fn complete_queued(origin: OriginFor<T>, queued: Queued) -> DispatchResult {
 			ensure_signed(origin)?;
 			let now = Self::now();
 			let duration = T::RateLimitDuration::get();
 			match queued {
 				Queued::Outbound(id) => {
+					ensure!(!Paused::<T>::get().outbound, Error::<T>::OutboundPaused);
 					let q = OutboundQueue::<T>::get(id).ok_or(Error::<T>::NotQueued)?;
 					ensure!(now >= q.queued_at.saturating_add(duration), Error::<T>::StillQueued);
 					let peer = Peers::<T>::get(q.recipient_chain).ok_or(Error::<T>::UnknownPeer)?;
@@ -590,6 +622,7 @@ pub mod pallet {
 					Self::publish(Outbound { sender, amount, trimmed, recipient_chain, recipient }, peer)?;
 				},
 				Queued::Inbound(digest) => {
+					ensure!(!Paused::<T>::get().inbound, Error::<T>::InboundPaused);
 					let q = InboundQueue::<T>::get(digest).ok_or(Error::<T>::NotQueued)?;
 					ensure!(now >= q.queued_at.saturating_add(duration), Error::<T>::StillQueued);
 					InboundQueue::<T>::remove(digest);
@@ -691,9 +724,70 @@ pub mod pallet {
 			Consumed::<T>::insert(digest, ());
 			Self::rotate(upgrade.new_index, keys)
 		}
+
+		/// Pauses or unpauses each direction.
+		///
+		/// - Origin: `PauseOrigin` to pause (Root, `bridge_admin`, `bridge_guardian`);
+		///   `AdminOrigin` to unpause a paused direction (`bridge_admin`, Root), so a fast track
+		///   can stop the bridge but not hold it open.
+		/// - `outbound`, `inbound`: whether each direction is paused from now on.
+		///
+		/// Paused outbound: `transfer` and completing queued outbound transfers fail
+		/// (`OutboundPaused`); senders may still cancel their queued transfers. Paused inbound:
+		/// `receive_message` and completing queued inbound transfers fail (`InboundPaused`); the
+		/// VAAs stay redeemable later.
+		///
+		/// Emits [`Event::PauseSet`]. Errors: `BadOrigin`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::set_paused())]
+		pub fn set_paused(origin: OriginFor<T>, outbound: bool, inbound: bool) -> DispatchResult {
+			let now = Paused::<T>::get();
+			if (now.outbound && !outbound) || (now.inbound && !inbound) {
+				T::AdminOrigin::ensure_origin(origin)?;
+			} else {
+				T::PauseOrigin::ensure_origin(origin)?;
+			}
+			Paused::<T>::put(Pause { outbound, inbound });
+			Self::deposit_event(Event::PauseSet { outbound, inbound });
+			Ok(())
+		}
+
+		/// Cancels a queued inbound transfer (for one from a forged or mistaken VAA, inside its
+		/// 24-hour delay).
+		///
+		/// - Origin: `PauseOrigin` (Root, `bridge_admin`, `bridge_guardian`).
+		/// - `digest`: the queued transfer's VAA digest ([`Event::InboundQueued`]).
+		///
+		/// Removes it from the queue; its CLD stays locked and is owed to the peer again (the
+		/// peer's outstanding grows back by the amount). The VAA stays consumed.
+		///
+		/// Emits [`Event::InboundCancelled`]. Errors: `BadOrigin`, [`Error::NotQueued`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::cancel_inbound())]
+		pub fn cancel_inbound(origin: OriginFor<T>, digest: [u8; 32]) -> DispatchResult {
+			T::PauseOrigin::ensure_origin(origin)?;
+			let q = InboundQueue::<T>::take(digest).ok_or(Error::<T>::NotQueued)?;
+			Peers::<T>::mutate(q.source_chain, |peer| {
+				if let Some(peer) = peer {
+					peer.outstanding = peer.outstanding.saturating_add(q.amount);
+				}
+			});
+			Self::deposit_event(Event::InboundCancelled {
+				digest,
+				source_chain: q.source_chain,
+				recipient: q.recipient,
+				amount: q.amount,
+			});
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The weight of reading [`Paused`], which the benchmarked calls it guards add.
+		pub fn pause_read() -> Weight {
+			T::DbWeight::get().reads(1)
+		}
+
 		/// The bridge's account, the one that holds locked CLD.
 		pub fn account_id() -> T::AccountId {
 			funds::account::<T>()

@@ -567,3 +567,70 @@ mod properties {
 		}
 	}
 }
+
+// --- issue 26: the emergency brake and the minimum transfer
+
+/// Issue 26 item 9: the bridge had no brake: a forged VAA (a compromised guardian set) drained
+/// the inbound limit at once and its queued surplus reached the attacker a day later, with
+/// nothing governance could do in between. A fast origin now pauses either direction and
+/// cancels a queued inbound transfer (its CLD stays locked, owed to the peer again); only the
+/// admin unpauses. Conservation holds throughout (`try_state`).
+#[test]
+fn item_9_a_fast_origin_pauses_the_bridge_and_cancels_a_queued_inbound_transfer() {
+	run(|| {
+		assert_ok!(send(&alice(), 1_000 * CLD));
+		assert_ok!(send(&alice(), 500 * CLD));
+		set_now(START + DAY);
+		assert_ok!(Bridge::complete_queued(RuntimeOrigin::signed(bob()), Queued::Outbound(0)));
+		let vaa = returning(1_200 * 100_000_000, &bob(), 3);
+		let digest = vaa.body.digest(&K256);
+		assert_ok!(redeem(&vaa));
+		assert_eq!(peer().outstanding, 300 * CLD);
+		let (locked, bob_before) = (Balances::balance(&Bridge::account_id()), Balances::balance(&bob()));
+
+		// Strangers cannot brake; the guardian track pauses both ways.
+		let guardian = RuntimeOrigin::signed(guardian_track());
+		assert_noop!(Bridge::set_paused(RuntimeOrigin::signed(bob()), true, true), DispatchError::BadOrigin);
+		assert_noop!(Bridge::cancel_inbound(RuntimeOrigin::signed(bob()), digest), DispatchError::BadOrigin);
+		assert_ok!(Bridge::set_paused(guardian.clone(), true, true));
+		System::assert_last_event(Event::PauseSet { outbound: true, inbound: true }.into());
+		assert_noop!(send(&alice(), 10 * CLD), Error::<Test>::OutboundPaused);
+		assert_noop!(redeem(&returning(100_000_000, &bob(), 4)), Error::<Test>::InboundPaused);
+		set_now(START + 2 * DAY);
+		assert_noop!(
+			Bridge::complete_queued(RuntimeOrigin::signed(charlie()), Queued::Inbound(digest)),
+			Error::<Test>::InboundPaused
+		);
+		// The queued 1 200 CLD are cancelled: they stay locked, owed to the peer again.
+		assert_ok!(Bridge::cancel_inbound(guardian.clone(), digest));
+		System::assert_last_event(
+			Event::InboundCancelled { digest, source_chain: SOLANA, recipient: bob(), amount: 1_200 * CLD }.into(),
+		);
+		assert_eq!(peer().outstanding, 1_500 * CLD);
+		assert_eq!((Balances::balance(&Bridge::account_id()), Balances::balance(&bob())), (locked, bob_before));
+		assert_noop!(Bridge::cancel_inbound(guardian.clone(), digest), Error::<Test>::NotQueued);
+		assert_noop!(redeem(&vaa), Error::<Test>::InboundPaused);
+		assert_ok!(Bridge::do_try_state());
+
+		// The guardian track cannot unpause; the admin can.
+		assert_noop!(Bridge::set_paused(guardian, false, false), DispatchError::BadOrigin);
+		assert_ok!(Bridge::set_paused(RuntimeOrigin::root(), false, false));
+		assert_noop!(redeem(&vaa), Error::<Test>::AlreadyConsumed);
+		assert_ok!(send(&alice(), 10 * CLD));
+		assert_ok!(Bridge::do_try_state());
+	});
+}
+
+/// Issue 26 item 13: a transfer of one NTT unit (10⁴ base units) cost its sender a fee but
+/// relayers and guardians one each to carry; below `MinTransfer` nothing is locked.
+#[test]
+fn item_13_a_transfer_below_the_minimum_is_refused_and_locks_nothing() {
+	run(|| {
+		MinTransfer::set(CLD);
+		let before = Balances::balance(&alice());
+		assert_noop!(send(&alice(), CLD / 2), Error::<Test>::BelowMinimumTransfer);
+		assert_eq!(Balances::balance(&alice()), before);
+		assert_ok!(send(&alice(), CLD));
+		MinTransfer::set(10_000);
+	});
+}

@@ -159,6 +159,15 @@ pub struct QueuedInbound<AccountId, Balance> {
 	pub queued_at: u64,
 }
 
+/// Which directions are paused ([`crate::Pallet::set_paused`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct Pause {
+	/// No transfer leaves (`transfer`, completing a queued outbound transfer).
+	pub outbound: bool,
+	/// No transfer comes in (`receive_message`, completing a queued inbound transfer).
+	pub inbound: bool,
+}
+
 /// A transfer waiting in one of the queues.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub enum Queued {

@@ -163,6 +163,11 @@ pub struct Assessment {
 	/// not parse, a full queue, no measurement yet). Set when it would not.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub refusal: Option<String>,
+	/// The refusal is for now only (a full queue, artifacts still being fetched, no measurement
+	/// yet): ask again later. Otherwise a refusal stands for the work's life, and the
+	/// off-chain worker does not ask about that work again.
+	#[serde(default, skip_serializing_if = "core::ops::Not::not")]
+	pub retry: bool,
 }
 
 /// Which task `prover_status` asks about.

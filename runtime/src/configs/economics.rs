@@ -233,6 +233,10 @@ pub mod dynamic_params {
 		/// as of 2026). A real launch sets the id Wormhole assigns.
 		#[codec(index = 0)]
 		pub static ChainId: u16 = 0xC1D0;
+		/// The smallest transfer `WormholeBridge::transfer` sends, base units: 1 CLD. Dust
+		/// would cost the guardians and relayers who carry it more than it is worth.
+		#[codec(index = 1)]
+		pub static MinTransfer: Balance = CLD;
 	}
 }
 
@@ -363,6 +367,10 @@ pub fn current() -> alloc::vec::Vec<RuntimeParameters> {
 	all.push(RuntimeParameters::Bridge(dynamic_params::bridge::Parameters::ChainId(
 		dynamic_params::bridge::ChainId,
 		Some(dynamic_params::bridge::ChainId::get()),
+	)));
+	all.push(RuntimeParameters::Bridge(dynamic_params::bridge::Parameters::MinTransfer(
+		dynamic_params::bridge::MinTransfer,
+		Some(dynamic_params::bridge::MinTransfer::get()),
 	)));
 	all
 }

@@ -186,6 +186,13 @@ impl pallet_wormhole_bridge::Config for Runtime {
 		frame_system::EnsureRoot<AccountId>,
 		crate::governance::origins::BridgeAdmin,
 	>;
+	// The emergency brake: the fast `bridge_guardian` track as well (pause, cancel a queued
+	// inbound transfer; only the admin unpauses).
+	type PauseOrigin = frame_support::traits::EitherOf<
+		frame_system::EnsureRoot<AccountId>,
+		frame_support::traits::EitherOf<crate::governance::origins::BridgeAdmin, crate::governance::origins::BridgeGuardian>,
+	>;
+	type MinTransfer = super::economics::dynamic_params::bridge::MinTransfer;
 	type PalletId = WormholeBridgePalletId;
 	type ChainId = super::economics::dynamic_params::bridge::ChainId;
 	type Decimals = frame_support::traits::ConstU8<12>;

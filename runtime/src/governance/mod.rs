@@ -8,9 +8,12 @@
 //! |---|---|
 //! | any call | Root: the `root` track (and Sudo on the development chain only) |
 //! | `Economics::set_parameter`, an `economics` parameter | Root or `economic_params` |
-//! | `Economics::set_parameter`, a `bridge` parameter (`ChainId`) | Root or `bridge_admin` |
+//! | `Economics::set_parameter`, a `bridge` parameter (`ChainId`, `MinTransfer`) | Root or `bridge_admin` |
+//! | `WormholeBridge::register_peer` / `set_guardian_set`, unpausing | Root or `bridge_admin` |
+//! | `WormholeBridge::set_paused` (pausing) / `cancel_inbound` | Root, `bridge_admin` or `bridge_guardian` |
 //! | `Economics::set_parameter`, a `governance` parameter (`TimeDivisor`) | Root, and never where it is 1 (production) |
 //! | `Slashing::cancel_deferred_slash` | Root or `slash_cancel` |
+//! | `Verifier::revoke_vk` | Root |
 //! | `Treasury::spend` | Root (any amount) or `treasurer` (≤ 100 000 CLD) |
 //! | `InsurancePool::spend` | Root (any amount) or `insurance_spend` (≤ 50 000 CLD) |
 //! | `Referenda::cancel` / `kill` | Root or `referendum_canceller` / `referendum_killer` |

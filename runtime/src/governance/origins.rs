@@ -52,6 +52,10 @@ pub mod pallet_custom_origins {
 		Dispute,
 		/// Decides appeals of disputes (`Disputes::rule`, appeal round).
 		DisputeAppeal,
+		/// The bridge's emergency brake: pauses either direction and cancels queued inbound
+		/// transfers (`WormholeBridge::set_paused` to pause, `WormholeBridge::cancel_inbound`);
+		/// it cannot unpause.
+		BridgeGuardian,
 	}
 
 	/// The largest spend one `treasurer` referendum may approve: 100 000 CLD (base units).
@@ -92,6 +96,7 @@ pub mod pallet_custom_origins {
 		BridgeAdmin: () = (),
 		Dispute: () = (),
 		DisputeAppeal: () = (),
+		BridgeGuardian: () = (),
 		Treasurer: Balance = TREASURER_SPEND_LIMIT,
 		InsuranceSpend: Balance = INSURANCE_SPEND_LIMIT,
 	);

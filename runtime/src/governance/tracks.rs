@@ -14,6 +14,7 @@
 //! | 12 | `insurance_spend` | `InsuranceSpend` | 500 CLD | 2 h | 7 d | 1 d | 1 d | 100% → 50% | 10% → 1% |
 //! | 13 | `treasurer` | `Treasurer` | 1 000 CLD | 2 h | 14 d | 1 d | 1 d | 100% → 50% | 20% → 1% |
 //! | 14 | `bridge_admin` | `BridgeAdmin` | 5 000 CLD | 2 h | 7 d | 1 d | 1 d | 100% → 50% | 20% → 2% |
+//! | 15 | `bridge_guardian` | `BridgeGuardian` | 5 000 CLD | 1 block | 1 d | 10 min | 1 block | 100% → 50% | 5% → 2% |
 //! | 20 | `dispute` | `Dispute` | 100 CLD | 2 d | 7 d | 1 d | 1 block | 100% → 50% | 5% |
 //! | 21 | `dispute_appeal` | `DisputeAppeal` | 100 CLD | 2 d | 7 d | 1 d | 1 block | 100% → 50% | 10% |
 //!
@@ -23,6 +24,8 @@
 //! fits inside the slash deferral (2 days): prepare + decision + confirm + enactment is at most
 //! 1 d 2 h. `dispute`'s prepare period is the evidence period of the design (48 h) and its
 //! support is the design's quorum (5% of issuance); `dispute_appeal` asks twice the quorum.
+//! `bridge_guardian` is the bridge's brake (pause, cancel a queued inbound transfer): a
+//! referendum with enough support is enacted about 10 minutes after submission.
 //! Submission deposit (every track): 10 CLD.
 
 use super::origins::Origin;
@@ -57,7 +60,7 @@ const fn pct(x: u32) -> Perbill {
 }
 
 /// The tracks, sorted by id (as `TracksInfo` requires).
-const SPECS: [Spec; 10] = [
+const SPECS: [Spec; 11] = [
 	Spec { id: 0, name: "root", max_deciding: 2, deposit: 10_000 * CLD, prepare: 2 * HOURS, decision: 14 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(50), pct(1)) },
 	Spec { id: 1, name: "referendum_canceller", max_deciding: 10, deposit: 1_000 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: 3 * HOURS, enactment: 10 * MINUTES, approval: (100, 50), support: (pct(10), pct(1)) },
 	Spec { id: 2, name: "referendum_killer", max_deciding: 10, deposit: 5_000 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: 3 * HOURS, enactment: 10 * MINUTES, approval: (100, 50), support: (pct(10), pct(1)) },
@@ -66,6 +69,7 @@ const SPECS: [Spec; 10] = [
 	Spec { id: 12, name: "insurance_spend", max_deciding: 20, deposit: 500 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(10), pct(1)) },
 	Spec { id: 13, name: "treasurer", max_deciding: 10, deposit: 1_000 * CLD, prepare: 2 * HOURS, decision: 14 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(20), pct(1)) },
 	Spec { id: 14, name: "bridge_admin", max_deciding: 10, deposit: 5_000 * CLD, prepare: 2 * HOURS, decision: 7 * DAYS, confirm: DAYS, enactment: DAYS, approval: (100, 50), support: (pct(20), pct(2)) },
+	Spec { id: 15, name: "bridge_guardian", max_deciding: 5, deposit: 5_000 * CLD, prepare: 1, decision: DAYS, confirm: 10 * MINUTES, enactment: 1, approval: (100, 50), support: (pct(5), pct(2)) },
 	Spec { id: 20, name: "dispute", max_deciding: 50, deposit: 100 * CLD, prepare: 2 * DAYS, decision: 7 * DAYS, confirm: DAYS, enactment: 1, approval: (100, 50), support: (pct(5), pct(5)) },
 	Spec { id: 21, name: "dispute_appeal", max_deciding: 50, deposit: 100 * CLD, prepare: 2 * DAYS, decision: 7 * DAYS, confirm: DAYS, enactment: 1, approval: (100, 50), support: (pct(10), pct(10)) },
 ];
@@ -140,6 +144,7 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
 				Origin::InsuranceSpend => 12,
 				Origin::Treasurer => 13,
 				Origin::BridgeAdmin => 14,
+				Origin::BridgeGuardian => 15,
 				Origin::Dispute => 20,
 				Origin::DisputeAppeal => 21,
 			}),

@@ -23,6 +23,7 @@ const TRACK_ORIGINS: Record<number, { type: string; value: unknown }> = {
   12: { type: "Origins", value: { type: "InsuranceSpend", value: undefined } },
   13: { type: "Origins", value: { type: "Treasurer", value: undefined } },
   14: { type: "Origins", value: { type: "BridgeAdmin", value: undefined } },
+  15: { type: "Origins", value: { type: "BridgeGuardian", value: undefined } },
   20: { type: "Origins", value: { type: "Dispute", value: undefined } },
   21: { type: "Origins", value: { type: "DisputeAppeal", value: undefined } },
 };

@@ -306,3 +306,37 @@ fn a_slot_proof_is_bound_to_its_slot() {
 		assert_ne!(Jobs::binding(WorkId::Slot(0, 1), &prover()), Jobs::binding(WorkId::Job(0), &prover()));
 	});
 }
+
+/// Issue 26 item 10: the deadline hook charged every grid deadline the worst case of a
+/// `MaxSlots` grid, so one-slot grids (cheap to submit, since `submit_grid` did not pay for its
+/// deadlines) filled the hook's budget with a few closes a block. Each grid deadline is now
+/// charged by its real slot count, and `submit_grid` pays for the deadlines it creates.
+#[test]
+fn item_10_a_grids_deadline_is_charged_by_its_slot_count_and_paid_at_submission() {
+	new_test_ext().execute_with(|| {
+		use crate::{Deadline, WeightInfo};
+		use frame_support::{dispatch::GetDispatchInfo, traits::Get};
+		let (circuit, small) = open_grid(1);
+		let large = NextGridId::<Test>::get();
+		assert_ok!(Jobs::submit_grid(RuntimeOrigin::signed(requester()), circuit, dataset(), params(8), 0, grid_terms()));
+		let one = Jobs::deadline_weight(&Deadline::Grid(small));
+		let eight = Jobs::deadline_weight(&Deadline::Grid(large));
+		assert!(one.ref_time() < eight.ref_time(), "a one-slot grid is charged less than an eight-slot one");
+		// Before: every grid deadline cost the MaxSlots (8) worst case.
+		assert!(one.ref_time() < Jobs::grid_deadline_weight(8).ref_time());
+		let read = <<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get().reads(1);
+		assert_eq!(one, Jobs::grid_deadline_weight(1).saturating_add(read));
+		assert!(Jobs::worst_deadline_weight().all_gte(eight));
+		// submit_grid's weight covers its close and its pruning.
+		let call = crate::Call::<Test>::submit_grid {
+			circuit,
+			inputs: dataset(),
+			slots: params(1),
+			metric_output: 0,
+			terms: grid_terms(),
+		};
+		let charged = call.get_dispatch_info().call_weight;
+		assert!(charged.all_gte(<() as WeightInfo>::submit_grid(1).saturating_add(Jobs::grid_deadline_weight(1).saturating_mul(2))));
+		Jobs::do_try_state().unwrap();
+	});
+}

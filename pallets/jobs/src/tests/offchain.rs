@@ -501,3 +501,63 @@ fn the_worker_locks_grid_slots_hands_them_over_with_their_hyper_parameters_and_s
 		assert!(matches!(crate::GridJobs::<Test>::get(0).unwrap().slots[0].state, SlotState::Proven { metric: 42, .. }));
 	});
 }
+
+/// Issue 26 item 8: the worker asked the daemon about open work in index order, 8 a run, and
+/// asked again about every refusal after 10 blocks, so cheap junk that passes the price policy
+/// could use up every run's assessments and hide a well-paid job. It now assesses the best
+/// paid work first and remembers a refusal for the work's life (a refusal `retry` excepted).
+#[test]
+fn item_8_the_worker_assesses_the_best_paid_work_first_and_remembers_refusals() {
+	use crate::{offchain::{MAX_ASSESS, REASSESS_BLOCKS}, JobTerms, OpenWork};
+	with_worker(|w, http| {
+		let circuit = product_circuit();
+		register_key_prover(&w.key, circuit, 20);
+		let good = NextJobId::<Test>::get();
+		assert_ok!(Jobs::submit(
+			RuntimeOrigin::signed(requester()),
+			circuit,
+			inputs(&[6, 7]),
+			JobTerms { min_price: 50, ..terms() }
+		));
+		// Junk (price 10) until the good job is past the first MAX_ASSESS in the index's order.
+		let position = || OpenWork::<Test>::iter_key_prefix(circuit).position(|w| w == WorkId::Job(good)).unwrap();
+		while position() < MAX_ASSESS {
+			assert!(NextJobId::<Test>::get() < 100, "the index order never hid the good job");
+			submit_product(circuit, 1, NextJobId::<Test>::get());
+		}
+		let junk: Vec<JobId> = OpenWork::<Test>::iter_key_prefix(circuit)
+			.filter_map(|w| match w {
+				WorkId::Job(id) if id != good => Some(id),
+				_ => None,
+			})
+			.collect();
+		let refuse = |http: &Http, job: JobId| {
+			let request = job_request(circuit, job, &w.key, 1, job);
+			assess(http, &request, serde_json::json!({"refusal": "junk"}));
+		};
+		// Run 1: the good job first, then as many junk jobs as the budget allows.
+		capabilities(&http, circuit);
+		assess(&http, &job_request(circuit, good, &w.key, 6, 7), serde_json::json!({"estimated_ms": 900}));
+		for &job in &junk[..MAX_ASSESS - 1] {
+			refuse(&http, job);
+		}
+		Jobs::offchain_worker(1);
+		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job: good })]);
+		// Later runs (the lock awaiting inclusion) ask only about junk not asked yet.
+		let mut block = 1;
+		for chunk in junk[MAX_ASSESS - 1..].chunks(MAX_ASSESS) {
+			block += 1;
+			capabilities(&http, circuit);
+			for &job in chunk {
+				refuse(&http, job);
+			}
+			Jobs::offchain_worker(block);
+			assert!(pooled_calls(&w.pool).is_empty());
+		}
+		// Past REASSESS_BLOCKS (and RETRY_BLOCKS): the good job is tried again, no junk is.
+		capabilities(&http, circuit);
+		assess(&http, &job_request(circuit, good, &w.key, 6, 7), serde_json::json!({"estimated_ms": 900}));
+		Jobs::offchain_worker(2 + REASSESS_BLOCKS.max(RETRY_BLOCKS) as u64 + block);
+		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job: good })]);
+	});
+}
