@@ -475,7 +475,13 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 			client.submit(&runtime::tx().preimage().note_preimage(call), &keypair).await.context("preimage.note_preimage")?;
 			let events = client
 				.submit(
-					&runtime::tx().referenda().submit(origin, Bounded::Lookup { hash, len }, DispatchTime::After(0)),
+					// Unvalidated: the proposal origin's type grows as tracks are added (appended,
+					// so existing origins encode the same), and this CLI must still propose on a
+					// chain whose runtime is older than its own: a runtime upgrade does exactly that.
+					&runtime::tx()
+						.referenda()
+						.submit(origin, Bounded::Lookup { hash, len }, DispatchTime::After(0))
+						.unvalidated(),
 					&keypair,
 				)
 				.await

@@ -102,6 +102,24 @@ fn sent<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) {
 	Bridge::<T>::transfer(RawOrigin::Signed(who.clone()).into(), amount, PEER, [0xB0; 32]).expect("a valid transfer");
 }
 
+/// A unit sent to the peer and brought back over a zero inbound limit: queued. Returns the
+/// relayer, the recipient and the queued transfer's digest.
+fn queued_inbound<T: Config>() -> (T::AccountId, T::AccountId, [u8; 32]) {
+	peer::<T>(BalanceOf::<T>::max_value());
+	let alice = funded::<T>("alice");
+	sent::<T>(&alice, unit::<T>());
+	Peers::<T>::mutate(PEER, |p| p.as_mut().expect("registered").inbound = RateLimit::new(Zero::zero(), START));
+	guardian_set::<T>(0, 1);
+	let bob: T::AccountId = account("bob", 0, 0);
+	Bridge::<T>::receive_message(
+		RawOrigin::Signed(alice.clone()).into(),
+		returning::<T>(0, 1, Bridge::<T>::account_bytes(&bob), 100_000_000),
+	)
+	.expect("a valid VAA");
+	let digest = InboundQueue::<T>::iter_keys().next().expect("queued");
+	(alice, bob, digest)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -161,18 +179,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn complete_inbound() {
-		peer::<T>(BalanceOf::<T>::max_value());
-		let alice = funded::<T>("alice");
-		sent::<T>(&alice, unit::<T>());
-		Peers::<T>::mutate(PEER, |p| p.as_mut().expect("registered").inbound = RateLimit::new(Zero::zero(), START));
-		guardian_set::<T>(0, 1);
-		let bob: T::AccountId = account("bob", 0, 0);
-		Bridge::<T>::receive_message(
-			RawOrigin::Signed(alice.clone()).into(),
-			returning::<T>(0, 1, Bridge::<T>::account_bytes(&bob), 100_000_000),
-		)
-		.expect("a valid VAA");
-		let digest = InboundQueue::<T>::iter_keys().next().expect("queued");
+		let (alice, bob, digest) = queued_inbound::<T>();
 		T::BenchmarkHelper::set_time(START + T::RateLimitDuration::get());
 
 		#[extrinsic_call]
@@ -184,18 +191,7 @@ mod benchmarks {
 	/// A queued inbound transfer cancelled (its peer's outstanding restored).
 	#[benchmark]
 	fn cancel_inbound() -> Result<(), BenchmarkError> {
-		peer::<T>(BalanceOf::<T>::max_value());
-		let alice = funded::<T>("alice");
-		sent::<T>(&alice, unit::<T>());
-		Peers::<T>::mutate(PEER, |p| p.as_mut().expect("registered").inbound = RateLimit::new(Zero::zero(), START));
-		guardian_set::<T>(0, 1);
-		let bob: T::AccountId = account("bob", 0, 0);
-		Bridge::<T>::receive_message(
-			RawOrigin::Signed(alice).into(),
-			returning::<T>(0, 1, Bridge::<T>::account_bytes(&bob), 100_000_000),
-		)
-		.expect("a valid VAA");
-		let digest = InboundQueue::<T>::iter_keys().next().expect("queued");
+		let (_, _, digest) = queued_inbound::<T>();
 		let origin = T::PauseOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
