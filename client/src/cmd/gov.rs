@@ -500,8 +500,11 @@ pub async fn run(command: GovCommand, client: &Client, out: Output) -> anyhow::R
 			let at = client.api.at_current_block().await?;
 			let count = at.storage().fetch(runtime::storage().referenda().referendum_count(), ()).await?.decode()?;
 			let mut rows = Vec::new();
+			// Unvalidated, as `submit`: the record holds the proposal origin, whose type grows with
+			// the tracks; an older runtime's records decode the same.
+			let address = || runtime::storage().referenda().referendum_info_for().unvalidated();
 			for index in 0..count {
-				let Some(info) = at.storage().try_fetch(runtime::storage().referenda().referendum_info_for(), (index,)).await? else {
+				let Some(info) = at.storage().try_fetch(address(), (index,)).await? else {
 					continue;
 				};
 				let info = info.decode()?;
