@@ -217,6 +217,15 @@ pub struct Circom {
 	engine: Arc<dyn Engine>,
 }
 
+/// The refusal of a `.zkey` whose verifying key (circuit id `found`) is not the job's.
+fn not_the_jobs_key(found: [u8; 32], job: [u8; 32]) -> String {
+	format!(
+		"the .zkey's verifying key is {}, not the job's circuit {}: the artifacts do not match the registered key",
+		Hex(found),
+		Hex(job)
+	)
+}
+
 fn hex(bytes: &[u8; 32]) -> String {
 	hex::encode(bytes)
 }
@@ -415,11 +424,7 @@ impl Circom {
 		// parsed or allocated for.
 		let id = CircomCircuit::vk_id_of(&zkey_bytes).map_err(|e| e.to_string())?;
 		if id != expected {
-			return Err(format!(
-				"the .zkey's verifying key is {}, not the job's circuit {}: the artifacts do not match the registered key",
-				Hex(id),
-				Hex(expected)
-			));
+			return Err(not_the_jobs_key(id, expected));
 		}
 		let wasm_bytes = std::fs::read(wasm.1).map_err(|e| format!("cannot read the .wasm: {e}"))?;
 		let zkey_parsed = cloudana_circuits::circom::Zkey::read(&zkey_bytes)
@@ -481,11 +486,7 @@ impl Circom {
 		measure: bool,
 	) -> Result<Prepared, String> {
 		if circuit.vk_id != request.circuit.0 {
-			return Err(format!(
-				"the .zkey's verifying key is {}, not the job's circuit {}: the artifacts do not match the registered key",
-				Hex(circuit.vk_id),
-				request.circuit
-			));
+			return Err(not_the_jobs_key(circuit.vk_id, request.circuit.0));
 		}
 		let outputs = request.outputs as usize;
 		let expected = outputs + 1 + request.inputs.len();

@@ -69,6 +69,11 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+	/// A reader of section `kind`, or why it is missing.
+	fn of(sections: &std::collections::BTreeMap<u32, &'a [u8]>, kind: u32) -> Result<Reader<'a>, ZkeyError> {
+		let bytes = *sections.get(&kind).ok_or_else(|| ZkeyError::Format(format!("section {kind} is missing")))?;
+		Ok(Reader { bytes, at: 0, section: kind })
+	}
 	fn take(&mut self, n: usize) -> Result<&'a [u8], ZkeyError> {
 		let end = self.at.checked_add(n).filter(|end| *end <= self.bytes.len());
 		let end = end.ok_or_else(|| ZkeyError::Format(format!("section {} is cut short", self.section)))?;
@@ -149,10 +154,7 @@ impl Zkey {
 	}
 
 	fn head(sections: &std::collections::BTreeMap<u32, &[u8]>) -> Result<Head, ZkeyError> {
-		let section = |kind: u32| -> Result<Reader, ZkeyError> {
-			let bytes = *sections.get(&kind).ok_or_else(|| ZkeyError::Format(format!("section {kind} is missing")))?;
-			Ok(Reader { bytes, at: 0, section: kind })
-		};
+		let section = |kind: u32| Reader::of(sections, kind);
 		let protocol = section(1)?.u32()?;
 		if protocol != 1 {
 			return Err(ZkeyError::Protocol(protocol));
@@ -201,10 +203,7 @@ impl Zkey {
 	/// Parses a `.zkey` (module docs).
 	pub fn read(bytes: &[u8]) -> Result<Zkey, ZkeyError> {
 		let sections = super::binfile::sections(bytes, b"zkey").map_err(ZkeyError::Format)?;
-		let section = |kind: u32| -> Result<Reader, ZkeyError> {
-			let bytes = *sections.get(&kind).ok_or_else(|| ZkeyError::Format(format!("section {kind} is missing")))?;
-			Ok(Reader { bytes, at: 0, section: kind })
-		};
+		let section = |kind: u32| Reader::of(&sections, kind);
 		let Head { n_vars, n_public, domain_size, beta_g1, delta_g1, vk } = Self::head(&sections)?;
 
 		let mut coefficients = section(4)?;

@@ -58,12 +58,17 @@ fn body(sequence: u64, payload: Vec<u8>) -> Body {
 }
 
 fn sign(signers: &[u8], body: Body) -> Vaa {
+	sign_as(0, signers.iter().map(|&i| (i, i as usize)), body)
+}
+
+/// `body` signed for guardian set `set_index`: each `(guardian index, key)` a signature by
+/// Wormhole devnet key `key` as that index.
+fn sign_as(set_index: u32, signers: impl Iterator<Item = (u8, usize)>, body: Body) -> Vaa {
 	let digest = body.digest(&K256);
 	let signatures = signers
-		.iter()
-		.map(|&i| Signature { guardian_index: i, signature: K256.sign(&devnet::GUARDIAN_KEYS[i as usize], &digest).unwrap() })
+		.map(|(i, key)| Signature { guardian_index: i, signature: K256.sign(&devnet::GUARDIAN_KEYS[key], &digest).unwrap() })
 		.collect();
-	Vaa { guardian_set_index: 0, signatures, body }
+	Vaa { guardian_set_index: set_index, signatures, body }
 }
 
 /// Signed by a quorum (4 of 5).
@@ -254,11 +259,9 @@ fn item_1_a_forged_config_is_refused_by_every_instruction() {
 	let account = net.token_account(&owner).unwrap();
 	let mut body = body(0, payload(1_000_000_000_000, owner.to_bytes(), 1, 8));
 	body.nonce = 7;
-	let digest = body.digest(&K256);
-	let signatures = (0..4u8)
-		.map(|i| Signature { guardian_index: i, signature: K256.sign(&devnet::GUARDIAN_KEYS[5 + i as usize], &digest).unwrap() })
-		.collect();
-	let vaa = Vaa { guardian_set_index: 0, signatures, body };
+	// Signed by the attacker's guardians (devnet 5–8) as indices 0–3 of set 0.
+	let vaa = signed_by(0, 5, 4, body);
+	let digest = vaa.body.digest(&K256);
 	let mut redeem = net.redeem_instruction(&vaa.encode(), &digest, account);
 	redeem.accounts[0] = AccountMeta::new_readonly(forged.pubkey(), false);
 	assert_eq!(net.send(&[Devnet::compute_limit(), redeem], &[]), Err(Failure::Spoke(SpokeError::InvalidConfig)));
@@ -369,11 +372,7 @@ fn every_spoke_error_code_maps_back_to_its_error() {
 /// A VAA signed by guardians `keys[first..first + count]` of Wormhole's devnet as indices
 /// `0..count` of set `set_index`.
 fn signed_by(set_index: u32, first: usize, count: u8, body: Body) -> Vaa {
-	let digest = body.digest(&K256);
-	let signatures = (0..count)
-		.map(|i| Signature { guardian_index: i, signature: K256.sign(&devnet::GUARDIAN_KEYS[first + i as usize], &digest).unwrap() })
-		.collect();
-	Vaa { guardian_set_index: set_index, signatures, body }
+	sign_as(set_index, (0..count).map(|i| (i, first + i as usize)), body)
 }
 
 /// A guardian-set upgrade body from Wormhole's governance emitter.
