@@ -39,8 +39,12 @@
 //!
 //! **Transactions.** Nonces are tracked per key in PERSISTENT storage: a transaction sent
 //! takes the next nonce after the last one this node sent (or the chain's, if that is higher),
-//! so two sends in one run or in consecutive blocks never collide; a nonce the chain has not
-//! caught up with in [`NONCE_STALE_BLOCKS`] is given up (its transaction was dropped). An action
+//! so two sends in one run or in consecutive blocks never collide. When the chain's nonce for
+//! the key has not moved for [`NONCE_STALE_BLOCKS`] while this node is ahead of it, the
+//! transactions in the gap were lost (dropped by the pool, or signed for a runtime that was
+//! replaced) and the next one takes the chain's nonce again. Resending does not keep a lost gap
+//! alive: the clock runs from the block the chain's nonce last moved, not from the last send
+//! (a resend every [`RETRY_BLOCKS`] at ever higher nonces would otherwise never be included). An action
 //! is recorded as sent only once the transaction pool took it, and resent after
 //! [`RETRY_BLOCKS`] if the chain has not moved on. A run lock keeps two runs from overlapping.
 //! The worker's memory of works is a ring of the last [`MEMO_CAPACITY`] works it touched.
@@ -76,7 +80,8 @@ use sp_runtime::{
 
 /// Blocks before an action on a piece of work is sent again, if the chain has not moved on.
 pub const RETRY_BLOCKS: u32 = 10;
-/// Blocks after which a nonce the chain has not reached is given up.
+/// Blocks the chain's nonce may stand still, with this node's transactions ahead of it, before
+/// those transactions are taken as lost and the chain's nonce is used again.
 pub const NONCE_STALE_BLOCKS: u32 = 20;
 /// Blocks a refusal for now (`retry`: a full queue, artifacts still being fetched) is
 /// remembered before the daemon is asked again. Any other refusal stands for the work's life.
@@ -94,7 +99,7 @@ pub const MEMO_CAPACITY: usize = 1024;
 
 const RUN_LOCK: &[u8] = b"cloudana::jobs-ocw-run";
 const MEMO_KEY: &[u8] = b"cloudana::jobs-ocw-memo";
-const NONCES_KEY: &[u8] = b"cloudana::jobs-ocw-nonces";
+const NONCES_KEY: &[u8] = b"cloudana::jobs-ocw-nonces/2";
 const CURSOR_KEY: &[u8] = b"cloudana::jobs-ocw-cursor";
 const CIRCOM_CURSOR_KEY: &[u8] = b"cloudana::jobs-ocw-circom-cursor";
 const LOG: &str = "runtime::jobs::ocw";
@@ -152,33 +157,44 @@ fn recent(at: Option<u32>, now: u32, blocks: u32) -> bool {
 /// Hands out nonces per key, so that several transactions in flight never share one.
 struct Nonces<T: Config> {
 	now: u32,
-	sent: Vec<(T::AccountId, T::Nonce, u32)>,
+	/// Per key: the next nonce this node hands out, the chain's nonce when it was last seen to
+	/// move, and the block it was seen to move in.
+	sent: Vec<(T::AccountId, T::Nonce, T::Nonce, u32)>,
 }
 
 impl<T: Config> Nonces<T> {
 	fn load(now: u32) -> Self {
 		let sent = StorageValueRef::persistent(NONCES_KEY)
-			.get::<Vec<(T::AccountId, T::Nonce, u32)>>()
+			.get::<Vec<(T::AccountId, T::Nonce, T::Nonce, u32)>>()
 			.ok()
 			.flatten()
 			.unwrap_or_default();
 		Nonces { now, sent }
 	}
 
-	/// The nonce `who`'s next transaction takes: the chain's, or one past the last this node
-	/// sent if the chain has not caught up with it (and it is not stale).
+	/// The nonce `who`'s next transaction takes: one past the last this node sent while the
+	/// chain has not caught up with it, unless the chain's nonce has stood still for
+	/// [`NONCE_STALE_BLOCKS`] (the transactions in between were lost); otherwise the chain's.
 	fn next(&self, who: &T::AccountId) -> T::Nonce {
 		let chain = frame_system::Pallet::<T>::account_nonce(who);
-		match self.sent.iter().find(|(a, _, _)| a == who) {
-			Some((_, next, at)) if *next > chain && self.now < at.saturating_add(NONCE_STALE_BLOCKS) => *next,
+		match self.sent.iter().find(|(a, ..)| a == who) {
+			Some((_, next, seen, since))
+				if *next > chain && (*seen != chain || self.now < since.saturating_add(NONCE_STALE_BLOCKS)) =>
+				*next,
 			_ => chain,
 		}
 	}
 
+	/// Records that a transaction with `nonce` went to the pool. The stale clock restarts when
+	/// the chain's nonce moved or this send started from it, never merely because of a send.
 	fn used(&mut self, who: &T::AccountId, nonce: T::Nonce) {
-		let next = nonce.saturating_add(1u32.into());
-		self.sent.retain(|(a, _, _)| a != who);
-		self.sent.push((who.clone(), next, self.now));
+		let chain = frame_system::Pallet::<T>::account_nonce(who);
+		let since = match self.sent.iter().find(|(a, ..)| a == who) {
+			Some((_, _, seen, since)) if *seen == chain && nonce > chain => *since,
+			_ => self.now,
+		};
+		self.sent.retain(|(a, ..)| a != who);
+		self.sent.push((who.clone(), nonce.saturating_add(1u32.into()), chain, since));
 		StorageValueRef::persistent(NONCES_KEY).set(&self.sent);
 	}
 }

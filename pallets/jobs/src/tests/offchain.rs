@@ -561,3 +561,44 @@ fn item_8_the_worker_assesses_the_best_paid_work_first_and_remembers_refusals() 
 		assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job: good })]);
 	});
 }
+
+/// A lock the pool lost (in CI: sent just before a runtime upgrade and never included) left the
+/// worker resending every RETRY_BLOCKS at ever higher nonces, each send restarting the stale
+/// clock, so the gap was never given up and the job was never locked. The clock now runs from
+/// the block the chain's nonce last moved.
+#[test]
+fn a_lost_transaction_gives_its_nonce_back_although_the_worker_resends() {
+	use crate::{
+		offchain::{NONCE_STALE_BLOCKS, RETRY_BLOCKS},
+		JobTerms,
+	};
+	with_worker(|w, http| {
+		let circuit = product_circuit();
+		register_key_prover(&w.key, circuit, 1);
+		let job = NextJobId::<Test>::get();
+		assert_ok!(Jobs::submit(
+			RuntimeOrigin::signed(requester()),
+			circuit,
+			inputs(&[6, 7]),
+			JobTerms { lock_timeout: 100, ..terms() }
+		));
+		let request = job_request(circuit, job, &w.key, 6, 7);
+		let mut block = 1;
+		let mut nonces = Vec::new();
+		while block <= 1 + (NONCE_STALE_BLOCKS + 2 * RETRY_BLOCKS) as u64 {
+			run_to_block(block);
+			capabilities(&http, circuit);
+			assess(&http, &request, serde_json::json!({"estimated_ms": 900}));
+			Jobs::offchain_worker(block);
+			// The pool loses every lock: the chain's nonce stays 0.
+			assert_eq!(pooled_calls(&w.pool), vec![RuntimeCall::Jobs(Call::lock { job })]);
+			nonces.push(SIGNED_NONCES.with(|n| n.borrow().last().unwrap().1));
+			block += RETRY_BLOCKS as u64;
+		}
+		assert_eq!(&nonces[..2], &[0, 1], "a resend within NONCE_STALE_BLOCKS goes after the one in flight");
+		assert!(
+			nonces[2..].contains(&0),
+			"once the chain's nonce stood still for NONCE_STALE_BLOCKS the lock takes it again: {nonces:?}"
+		);
+	});
+}
