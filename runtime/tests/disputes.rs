@@ -138,8 +138,9 @@ fn a_prover_appeals_an_unprovable_job_wins_its_referendum_and_the_requesters_bon
 		assert_eq!(bonded(&bob), BOND);
 		assert_eq!(Balances::balance(&bob), bob_free - BOND - SUBMISSION_DEPOSIT - DECISION_DEPOSIT);
 		assert!(pallet_slashing::FrozenSlashes::<Runtime>::contains_key(slash), "frozen at once");
-		// Bob's stake cannot leave while the dispute runs.
-		assert_eq!(pallet_prover_staking::OpenDisputes::<Runtime>::get(&bob), Some(1));
+		// The appealed slash stays at stake while the dispute runs; the rest of Bob's stake may leave.
+		let at_stake = pallet_slashing::PendingSlashes::<Runtime>::get(slash).unwrap().amount;
+		assert_eq!(pallet_prover_staking::DisputedStake::<Runtime>::get(&bob), Some(at_stake));
 		// Evidence from both sides; Alice's first evidence bonds her.
 		for who in [&bob, &alice] {
 			assert_ok!(Disputes::add_evidence(
@@ -164,7 +165,7 @@ fn a_prover_appeals_an_unprovable_job_wins_its_referendum_and_the_requesters_bon
 		assert_eq!(Balances::balance(&bob), bob_free + BOND, "its bond back, and Alice's");
 		assert_eq!(Balances::balance(&alice), alice_free - BOND);
 		assert_eq!((bonded(&alice), bonded(&bob)), (0, 0));
-		assert_eq!(pallet_prover_staking::OpenDisputes::<Runtime>::get(&bob), None);
+		assert_eq!(pallet_prover_staking::DisputedStake::<Runtime>::get(&bob), None);
 		assert_eq!(Balances::total_issuance(), issuance);
 		check_invariants();
 	});
@@ -210,11 +211,9 @@ fn item_6_a_challenged_job_found_fraudulent_costs_half_the_stake_and_pays_the_re
 			Disputes::challenge(RuntimeOrigin::signed(alice.clone()), work, Reason::WrongResult),
 			pallet_disputes::Error::<Runtime>::AlreadyDisputed
 		);
-		// Bob cannot take his stake out until the verdict.
-		assert_noop!(
-			ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(bob.clone())),
-			pallet_prover_staking::Error::<Runtime>::UnderDispute
-		);
+		// Until the verdict Bob cannot take out the fraud share of his stake (issue 26 item 11:
+		// only that, not all of it).
+		assert_eq!(pallet_prover_staking::DisputedStake::<Runtime>::get(&bob), Some(500 * CLD));
 		decide(0, true);
 		carry_out(0);
 		assert_eq!(concluded(), Some((true, false, 0, 500 * CLD)));
@@ -252,7 +251,7 @@ fn a_rejected_challenge_pays_the_requesters_bond_to_the_prover() {
 		assert_eq!(Balances::balance(&alice), alice_free - BOND - SUBMISSION_DEPOSIT);
 		assert_eq!((bonded(&alice), bonded(&bob)), (0, 0));
 		assert_eq!(Balances::total_issuance(), issuance);
-		assert_eq!(pallet_prover_staking::OpenDisputes::<Runtime>::get(&bob), None);
+		assert_eq!(pallet_prover_staking::DisputedStake::<Runtime>::get(&bob), None);
 		check_invariants();
 	});
 }

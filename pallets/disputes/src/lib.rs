@@ -21,8 +21,11 @@
 //!    [`HoldReason::DisputeBond`]). Opening submits a referendum on the `dispute` track whose
 //!    proposal is [`Pallet::rule`]`(dispute, true)`, and places its decision deposit; the
 //!    disputer pays the track's submission and decision deposits (refundable through
-//!    `pallet-referenda` as usual). While the dispute is open the prover's stake cannot be
-//!    withdrawn (`StakeLedger::dispute_opened`), so the verdict can still slash it.
+//!    `pallet-referenda` as usual). While the dispute is open, what its verdict could take
+//!    stays at stake (`StakeLedger::dispute_opened`): for an appeal the pending slash, for a
+//!    challenge the fraud share of the prover's stake at opening
+//!    (`SlashDisputes::fraud_exposure`), recorded in the dispute and its event. The rest of
+//!    the prover's stake can still be withdrawn, so a cheap dispute cannot lock a large stake.
 //!    **Automatic decisions**: when an appeal gives [`Reason::Unprovable`] and the chain can
 //!    tell by itself that nobody could prove the work (an input not a field element, the
 //!    circuit's verifying key no longer registered: `DisputableWork::provably_unprovable`), it
@@ -227,6 +230,8 @@ pub mod pallet {
 			bond: BalanceOf<T>,
 			/// The referendum deciding it (`None`: decided at once by the chain).
 			referendum: Option<ReferendumIndex>,
+			/// The prover's stake kept from withdrawal until the verdict, base units.
+			at_stake: BalanceOf<T>,
 		},
 		/// A party posted evidence.
 		EvidenceAdded {
@@ -371,7 +376,8 @@ pub mod pallet {
 			ensure!(!pending.frozen && !Subjects::<T>::contains_key(subject), Error::<T>::AlreadyDisputed);
 			let parties = T::Work::parties(pending.work).ok_or(Error::<T>::WorkNotFound)?;
 			let automatic = reason == Reason::Unprovable && T::Work::provably_unprovable(pending.work);
-			let id = Self::open(who.clone(), parties.requester, who, subject, pending.work, reason, !automatic)?;
+			let (work, at_stake) = (pending.work, pending.amount);
+			let id = Self::open(who.clone(), parties.requester, who, (subject, work, reason), at_stake, !automatic)?;
 			ensure!(T::Slashes::freeze(slash), Error::<T>::SlashNotFound);
 			if automatic {
 				let dispute = Disputes::<T>::take(id).ok_or(Error::<T>::DisputeNotFound)?;
@@ -387,8 +393,8 @@ pub mod pallet {
 		///   `ChallengeWindow` blocks ago.
 		/// - `reason`: `TrainingMismatch` or `WrongResult`.
 		///
-		/// Holds `DisputeBond` from the requester, keeps the prover's stake from withdrawal,
-		/// and submits the dispute's `dispute` referendum, the requester paying its submission
+		/// Holds `DisputeBond` from the requester, keeps the fraud share of the prover's stake
+		/// from withdrawal (module docs), and submits the dispute's `dispute` referendum, the requester paying its submission
 		/// and decision deposits.
 		///
 		/// Emits [`Event::DisputeOpened`].
@@ -409,7 +415,8 @@ pub mod pallet {
 			ensure!(now < completed_at.saturating_add(T::ChallengeWindow::get()), Error::<T>::ChallengeWindowClosed);
 			let subject = Subject::Work(work);
 			ensure!(!Subjects::<T>::contains_key(subject), Error::<T>::AlreadyDisputed);
-			Self::open(who, prover.clone(), prover, subject, work, reason, true)?;
+			let at_stake = T::Slashes::fraud_exposure(&prover);
+			Self::open(who, prover.clone(), prover, (subject, work, reason), at_stake, true)?;
 			Ok(())
 		}
 
@@ -576,15 +583,15 @@ pub mod pallet {
 			Ok(amount)
 		}
 
-		/// Opens a dispute: holds the disputer's bond, keeps the prover's stake, records the
-		/// dispute and (`vote`) submits its referendum.
+		/// Opens a dispute about `(subject, work, reason)`: holds the disputer's bond, keeps
+		/// `at_stake` of the prover's stake, records the dispute and (`vote`) submits its
+		/// referendum.
 		fn open(
 			disputer: T::AccountId,
 			respondent: T::AccountId,
 			prover: T::AccountId,
-			subject: Subject,
-			work: WorkId,
-			reason: Reason,
+			(subject, work, reason): (Subject, WorkId, Reason),
+			at_stake: BalanceOf<T>,
 			vote: bool,
 		) -> Result<DisputeId, DispatchError> {
 			let bond = Self::hold_bond(&disputer, T::DisputeBond::get())?;
@@ -595,7 +602,7 @@ pub mod pallet {
 				None
 			};
 			NextDisputeId::<T>::put(id.saturating_add(1));
-			T::Stake::dispute_opened(&prover);
+			T::Stake::dispute_opened(&prover, at_stake);
 			Subjects::<T>::insert(subject, id);
 			Disputes::<T>::insert(
 				id,
@@ -608,6 +615,7 @@ pub mod pallet {
 					prover,
 					disputer_bond: bond,
 					respondent_bond: Zero::zero(),
+					at_stake,
 					opened_at: frame_system::Pallet::<T>::block_number(),
 					evidence: BoundedVec::new(),
 					// An automatic decision never stores this phase: it finishes in the same call.
@@ -615,7 +623,16 @@ pub mod pallet {
 					appeal: None,
 				},
 			);
-			Self::deposit_event(Event::DisputeOpened { dispute: id, subject, reason, disputer, respondent, bond, referendum });
+			Self::deposit_event(Event::DisputeOpened {
+				dispute: id,
+				subject,
+				reason,
+				disputer,
+				respondent,
+				bond,
+				referendum,
+				at_stake,
+			});
 			Ok(id)
 		}
 
@@ -648,7 +665,7 @@ pub mod pallet {
 					// The requester's share is capped by what the work was worth to it (a gone
 					// record: nothing), so a verdict is never a profit on a small job.
 					let cap = T::Work::parties(work).map_or(Zero::zero(), |parties| parties.value);
-					fraud_slashed = T::Slashes::punish_fraud(&record.prover, work, &record.disputer, cap).amount
+					fraud_slashed = T::Slashes::punish_fraud(&record.prover, work, &record.disputer, cap, record.at_stake).amount
 				},
 				(Subject::Work(_), false) => (),
 			}
@@ -683,7 +700,7 @@ pub mod pallet {
 					bonds_paid = bonds_paid.saturating_add(pay(appellant, other, appeal.bond)?);
 				}
 			}
-			T::Stake::dispute_closed(&record.prover);
+			T::Stake::dispute_closed(&record.prover, record.at_stake);
 			let keep_subject = matches!(record.subject, Subject::Work(work) if T::Work::parties(work).is_some());
 			if !keep_subject {
 				Subjects::<T>::remove(record.subject);

@@ -63,8 +63,8 @@ thread_local! {
 	pub static UNPROVABLE: RefCell<Vec<WorkId>> = const { RefCell::new(Vec::new()) };
 	/// Stake per prover (part of its free balance).
 	pub static STAKES: RefCell<BTreeMap<u64, u64>> = const { RefCell::new(BTreeMap::new()) };
-	/// Open disputes per prover.
-	pub static OPEN: RefCell<BTreeMap<u64, u32>> = const { RefCell::new(BTreeMap::new()) };
+	/// Open disputes per prover, and the sum they keep at stake.
+	pub static OPEN: RefCell<BTreeMap<u64, (u32, u64)>> = const { RefCell::new(BTreeMap::new()) };
 	/// Banned provers.
 	pub static BANNED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 	/// Referenda: (submitter, round, proposal) and their outcome.
@@ -96,9 +96,12 @@ impl cloudana_primitives::traits::SlashDisputes<u64, u64> for Slashes {
 			SLASH_LOG.with(|l| l.borrow_mut().push((slash, "applied")));
 		}
 	}
-	fn punish_fraud(offender: &u64, _work: WorkId, victim: &u64, victim_cap: u64) -> FraudSlash<u64> {
+	fn fraud_exposure(offender: &u64) -> u64 {
+		Stake::stake(offender) / 2
+	}
+	fn punish_fraud(offender: &u64, _work: WorkId, victim: &u64, victim_cap: u64, at_stake: u64) -> FraudSlash<u64> {
 		BANNED.with(|b| b.borrow_mut().push(*offender));
-		let credit = Stake::take(offender, Stake::stake(offender) / 2);
+		let credit = Stake::take(offender, (Stake::stake(offender) / 2).max(at_stake));
 		let amount = credit.peek();
 		let (to_victim, to_treasury) = credit.split((amount / 2).min(victim_cap));
 		let slashed = FraudSlash { amount, to_victim: to_victim.peek(), to_treasury: to_treasury.peek() };
@@ -149,7 +152,10 @@ impl Stake {
 			.expect("the stake is in the free balance")
 	}
 	pub fn open(who: &u64) -> u32 {
-		OPEN.with(|o| o.borrow().get(who).copied().unwrap_or(0))
+		OPEN.with(|o| o.borrow().get(who).map_or(0, |open| open.0))
+	}
+	pub fn at_stake(who: &u64) -> u64 {
+		OPEN.with(|o| o.borrow().get(who).map_or(0, |open| open.1))
 	}
 }
 impl cloudana_primitives::traits::StakeLedger<u64, u64, Balances> for Stake {
@@ -164,11 +170,19 @@ impl cloudana_primitives::traits::StakeLedger<u64, u64, Balances> for Stake {
 	fn ban(who: &u64) {
 		BANNED.with(|b| b.borrow_mut().push(*who));
 	}
-	fn dispute_opened(who: &u64) {
-		OPEN.with(|o| *o.borrow_mut().entry(*who).or_default() += 1);
+	fn dispute_opened(who: &u64, at_stake: u64) {
+		OPEN.with(|o| {
+			let mut o = o.borrow_mut();
+			let open = o.entry(*who).or_default();
+			*open = (open.0 + 1, open.1 + at_stake);
+		});
 	}
-	fn dispute_closed(who: &u64) {
-		OPEN.with(|o| *o.borrow_mut().entry(*who).or_default() -= 1);
+	fn dispute_closed(who: &u64, at_stake: u64) {
+		OPEN.with(|o| {
+			let mut o = o.borrow_mut();
+			let open = o.entry(*who).or_default();
+			*open = (open.0 - 1, open.1 - at_stake);
+		});
 	}
 }
 

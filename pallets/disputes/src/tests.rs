@@ -61,11 +61,12 @@ fn an_upheld_appeal_cancels_the_slash_and_pays_the_prover_the_requesters_bond() 
 				respondent: REQUESTER,
 				bond: 50,
 				referendum: Some(0),
+				at_stake: 250,
 			}
 			.into(),
 		);
 		assert!(SLASHES.with(|s| s.borrow()[&0].frozen), "the slash is frozen at once");
-		assert_eq!((bonded(PROVER), Stake::open(&PROVER)), (50, 1));
+		assert_eq!((bonded(PROVER), Stake::open(&PROVER), Stake::at_stake(&PROVER)), (50, 1, 250), "the slash at stake");
 		let (submitter, round, proposal, _) = REFERENDA.with(|r| r.borrow()[0].clone());
 		assert_eq!((submitter, round), (PROVER, Round::First));
 		assert_eq!(proposal, crate::Call::rule { dispute: 0, upheld: true });
@@ -155,6 +156,7 @@ fn an_upheld_challenge_is_fraud_half_the_stake_split_requester_and_treasury() {
 		let (issuance, before) = (Balances::total_issuance(), total());
 		assert_ok!(Disputes::challenge(RuntimeOrigin::signed(REQUESTER), JOB, Reason::TrainingMismatch));
 		assert_eq!((bonded(REQUESTER), Stake::open(&PROVER)), (50, 1));
+		assert_eq!(Stake::at_stake(&PROVER), 500, "the fraud share of the stake, not all of it");
 		assert_ok!(evidence(REQUESTER, 0));
 		assert_ok!(evidence(PROVER, 0));
 		run_to_block(11);
@@ -440,6 +442,8 @@ proptest::proptest! {
 				proptest::prop_assert!(Disputes::do_try_state().is_ok());
 				let open = DisputeRecords::<Test>::iter().filter(|(_, d)| d.prover == PROVER).count() as u32;
 				proptest::prop_assert_eq!(Stake::open(&PROVER), open);
+				let at_stake = DisputeRecords::<Test>::iter().filter(|(_, d)| d.prover == PROVER).map(|(_, d)| d.at_stake).sum::<u64>();
+				proptest::prop_assert_eq!(Stake::at_stake(&PROVER), at_stake);
 			}
 			Ok(())
 		})?;

@@ -151,6 +151,9 @@ pub struct Dispute<
 	pub disputer_bond: Balance,
 	/// The respondent's bond, base units (held once it posted evidence; zero before).
 	pub respondent_bond: Balance,
+	/// The prover's stake kept from withdrawal until the verdict, base units: the pending
+	/// slash of an appeal, the fraud exposure of a challenge when it opened.
+	pub at_stake: Balance,
 	/// The block it was opened in: evidence is taken for `EvidencePeriod` blocks from here.
 	pub opened_at: BlockNumber,
 	/// The evidence posted, oldest first.

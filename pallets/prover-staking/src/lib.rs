@@ -162,10 +162,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Provers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProverOf<T>>;
 
-	/// Open disputes about each prover's work (pallet-disputes): while any is open, none of
-	/// its stake can be withdrawn, so the verdict can still slash it. Removed at zero.
+	/// Base units at stake in open disputes about each prover's work (pallet-disputes), summed:
+	/// a withdrawal leaves the prover at least this much slashable stake, so every verdict can
+	/// still take what its dispute kept. The rest of the stake may leave. Removed at zero.
 	#[pallet::storage]
-	pub type OpenDisputes<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
+	pub type DisputedStake<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, OptionQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -442,29 +443,41 @@ pub mod pallet {
 		///
 		/// - Origin: signed by a registered prover.
 		///
-		/// Releases every chunk whose unlock block has come. A prover left with no active stake
-		/// and no chunks leaves the registry (a banned one stays, so it cannot register again).
+		/// Releases every chunk whose unlock block has come, except what open disputes about the
+		/// prover's work keep at stake ([`DisputedStake`]): that part stays held as a matured
+		/// chunk until their verdicts. A prover left with no active stake and no chunks leaves
+		/// the registry (a banned one stays, so it cannot register again).
 		///
 		/// Emits [`Event::Withdrawn`], and [`Event::ProverLeft`] when the prover leaves.
 		///
-		/// Errors: [`Error::NotRegistered`], [`Error::UnderDispute`] (a dispute about its work
-		/// is open), [`Error::NothingToWithdraw`].
+		/// Errors: [`Error::NotRegistered`], [`Error::NothingToWithdraw`] (no chunk has
+		/// matured), [`Error::UnderDispute`] (every matured unit is at stake in a dispute).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let prover = ensure_signed(origin)?;
 			let mut info = Provers::<T>::get(&prover).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(!OpenDisputes::<T>::contains_key(&prover), Error::<T>::UnderDispute);
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut amount = BalanceOf::<T>::zero();
+			let mut matured = BalanceOf::<T>::zero();
 			info.unbonding.retain(|chunk| {
-				let matured = chunk.unlocks_at <= now;
-				if matured {
-					amount = amount.saturating_add(chunk.amount);
+				let ripe = chunk.unlocks_at <= now;
+				if ripe {
+					matured = matured.saturating_add(chunk.amount);
 				}
-				!matured
+				!ripe
 			});
-			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
+			ensure!(!matured.is_zero(), Error::<T>::NothingToWithdraw);
+			// What open disputes keep at stake stays slashable: withdraw only the excess.
+			let at_stake = DisputedStake::<T>::get(&prover).unwrap_or_else(Zero::zero);
+			let amount = matured.min(info.slashable().saturating_add(matured).saturating_sub(at_stake));
+			ensure!(!amount.is_zero(), Error::<T>::UnderDispute);
+			let kept = matured.saturating_sub(amount);
+			if !kept.is_zero() {
+				// At least one chunk matured and was taken out, so there is room for this one.
+				info.unbonding
+					.try_push(UnbondingChunk { amount: kept, unlocks_at: now })
+					.map_err(|_| Error::<T>::TooManyUnbondingChunks)?;
+			}
 			T::Currency::release(&HoldReason::ProverStake.into(), &prover, amount, Precision::BestEffort)?;
 			let leaves = info.stake.is_zero() && info.unbonding.is_empty() && info.reserved.is_zero() && !info.banned;
 			if leaves {
@@ -800,10 +813,16 @@ impl<T: Config> StakeLedger<T::AccountId, frame_system::pallet_prelude::BlockNum
 	fn ban(who: &T::AccountId) {
 		Pallet::<T>::ban(who)
 	}
-	fn dispute_opened(who: &T::AccountId) {
-		OpenDisputes::<T>::mutate(who, |open| *open = Some(open.unwrap_or(0).saturating_add(1)));
+	fn dispute_opened(who: &T::AccountId, at_stake: BalanceOf<T>) {
+		use sp_runtime::traits::{Saturating, Zero};
+		if !at_stake.is_zero() {
+			DisputedStake::<T>::mutate(who, |sum| *sum = Some(sum.unwrap_or_else(Zero::zero).saturating_add(at_stake)));
+		}
 	}
-	fn dispute_closed(who: &T::AccountId) {
-		OpenDisputes::<T>::mutate(who, |open| *open = open.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0));
+	fn dispute_closed(who: &T::AccountId, at_stake: BalanceOf<T>) {
+		use sp_runtime::traits::{Saturating, Zero};
+		DisputedStake::<T>::mutate(who, |sum| {
+			*sum = sum.map(|s| s.saturating_sub(at_stake)).filter(|s| !s.is_zero());
+		});
 	}
 }

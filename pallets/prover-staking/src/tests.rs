@@ -109,23 +109,38 @@ fn withdraw_releases_matured_chunks_and_leaves_when_empty() {
 	});
 }
 
+/// Issue 26 item 11: an open dispute froze every withdrawal of the prover's stake, so a cheap
+/// challenge locked a large stake for the whole vote. Now only what the disputes keep at stake
+/// stays; the rest can leave.
 #[test]
-fn an_open_dispute_keeps_the_stake_until_its_verdict() {
+fn item_11_an_open_dispute_keeps_only_what_is_at_stake_until_its_verdict() {
 	use crate::StakeLedger;
+	type Ledger = ProverStaking;
 	new_test_ext().execute_with(|| {
 		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(ALICE), 300, circuits(&[1])));
 		run_to_block(6);
-		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 100));
-		<ProverStaking as StakeLedger<_, _, _>>::dispute_opened(&ALICE);
-		<ProverStaking as StakeLedger<_, _, _>>::dispute_opened(&ALICE);
+		assert_ok!(ProverStaking::unbond(RuntimeOrigin::signed(ALICE), 200));
+		// Two disputes keep 150 and 50 of the 300 slashable.
+		<Ledger as StakeLedger<_, _, _>>::dispute_opened(&ALICE, 150);
+		<Ledger as StakeLedger<_, _, _>>::dispute_opened(&ALICE, 50);
+		<Ledger as StakeLedger<_, _, _>>::dispute_opened(&ALICE, 0);
+		assert_eq!(crate::DisputedStake::<Test>::get(ALICE), Some(200));
 		run_to_block(16);
-		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::UnderDispute);
-		<ProverStaking as StakeLedger<_, _, _>>::dispute_closed(&ALICE);
-		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::UnderDispute);
-		<ProverStaking as StakeLedger<_, _, _>>::dispute_closed(&ALICE);
-		assert!(!crate::OpenDisputes::<Test>::contains_key(ALICE), "removed at zero");
+		// 200 matured; 100 stays active; 200 at stake: 100 may leave, 100 stays held, matured.
 		assert_ok!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
-		assert_eq!(held(ALICE), 200);
+		System::assert_last_event(Event::Withdrawn { prover: ALICE, amount: 100 }.into());
+		assert_eq!((held(ALICE), ProverStaking::slashable(&ALICE)), (200, 200));
+		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::UnderDispute);
+		<Ledger as StakeLedger<_, _, _>>::dispute_closed(&ALICE, 150);
+		assert_eq!(crate::DisputedStake::<Test>::get(ALICE), Some(50));
+		assert_ok!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+		System::assert_last_event(Event::Withdrawn { prover: ALICE, amount: 100 }.into());
+		<Ledger as StakeLedger<_, _, _>>::dispute_closed(&ALICE, 50);
+		<Ledger as StakeLedger<_, _, _>>::dispute_closed(&ALICE, 0);
+		assert!(!crate::DisputedStake::<Test>::contains_key(ALICE), "removed at zero");
+		assert_eq!(held(ALICE), 100);
+		assert_noop!(ProverStaking::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::NothingToWithdraw);
+		ProverStaking::do_try_state().unwrap();
 	});
 }
 

@@ -56,7 +56,9 @@
 //! [`Pallet::punish_fraud`]: the prover is banned, `DisputeLostPenalty` taken, and the fraud
 //! share of its stake (within its span) slashed at once, `FraudVictimShare` (50%) to the
 //! requester and the rest to the treasury (DESIGN, "Disputes"); no deferral, the referendum
-//! was the deliberation.
+//! was the deliberation. The challenge kept [`Pallet::fraud_exposure`] (the fraud share of the
+//! slashable stake when it opened) from being withdrawn, and the verdict never takes less than
+//! that: a prover cannot shrink its fraud slash by withdrawing while the vote runs.
 //!
 //! The stake lives in pallet-prover-staking, reached through [`StakeLedger`] (wired by the
 //! runtime).
@@ -440,8 +442,14 @@ pub mod pallet {
 		}
 
 		/// The slash of a `share` offence of `offender` at `now` within its slashing span (module
-		/// docs): `(amount, stake)`, the amount a share of `stake`.
-		fn span_slash(offender: &T::AccountId, share: Perbill, now: BlockNumberFor<T>) -> (BalanceOf<T>, BalanceOf<T>) {
+		/// docs): `(amount, stake)`, the amount a share of `stake`. A slash that starts a span
+		/// takes at least `at_least` (bounded by the stake).
+		fn span_slash(
+			offender: &T::AccountId,
+			share: Perbill,
+			now: BlockNumberFor<T>,
+			at_least: BalanceOf<T>,
+		) -> (BalanceOf<T>, BalanceOf<T>) {
 			Spans::<T>::mutate(offender, |span| match span {
 				Some(span) if now < span.ends_at => {
 					let extra = share.saturating_sub(span.largest);
@@ -451,9 +459,20 @@ pub mod pallet {
 				_ => {
 					let stake = T::Stake::slashable(offender);
 					*span = Some(SlashingSpan { ends_at: now.saturating_add(T::SlashingSpan::get()), stake, largest: share });
-					(share * stake, stake)
+					((share * stake).max(at_least.min(stake)), stake)
 				},
 			})
+		}
+
+		/// What [`Pallet::punish_fraud`] would take from `offender` now, base units: the fraud
+		/// share of its slashable stake, less what an open slashing span already took.
+		pub fn fraud_exposure(offender: &T::AccountId) -> BalanceOf<T> {
+			let now = frame_system::Pallet::<T>::block_number();
+			let share = T::FraudSlash::get();
+			match Spans::<T>::get(offender) {
+				Some(span) if now < span.ends_at => share.saturating_sub(span.largest) * span.stake,
+				_ => share * T::Stake::slashable(offender),
+			}
 		}
 
 		fn record(
@@ -471,7 +490,7 @@ pub mod pallet {
 			});
 			Offences::<T>::insert(offender, key, slash);
 
-			let (amount, stake) = Self::span_slash(offender, Self::slash_share(kind), now);
+			let (amount, stake) = Self::span_slash(offender, Self::slash_share(kind), now, Zero::zero());
 			let suspended_until = match kind {
 				Offence::Fraud => {
 					T::Stake::ban(offender);
@@ -549,8 +568,9 @@ pub mod pallet {
 		}
 
 		/// Fraud on `work`, decided (module docs): bans `offender`, tells the offence listeners,
-		/// and slashes the fraud share at once, `FraudVictimShare` to `victim` but never more than
-		/// `victim_cap` (the work's value), and the rest to the treasury.
+		/// and slashes the fraud share at once (at least `at_stake`, the exposure its challenge
+		/// kept, unless a span already took its share), `FraudVictimShare` to `victim` but never
+		/// more than `victim_cap` (the work's value), and the rest to the treasury.
 		///
 		/// Emits [`Event::FraudSlashed`].
 		pub fn punish_fraud(
@@ -558,9 +578,10 @@ pub mod pallet {
 			work: WorkId,
 			victim: &T::AccountId,
 			victim_cap: BalanceOf<T>,
+			at_stake: BalanceOf<T>,
 		) -> FraudSlash<BalanceOf<T>> {
 			let now = frame_system::Pallet::<T>::block_number();
-			let (amount, _) = Self::span_slash(offender, T::FraudSlash::get(), now);
+			let (amount, _) = Self::span_slash(offender, T::FraudSlash::get(), now, at_stake);
 			T::Stake::ban(offender);
 			T::OnOffence::on_offence_recorded(offender, work, Offence::Fraud);
 			let credit = T::Stake::slash(offender, amount);
@@ -689,8 +710,12 @@ pub mod pallet {
 			work: WorkId,
 			victim: &T::AccountId,
 			victim_cap: BalanceOf<T>,
+			at_stake: BalanceOf<T>,
 		) -> FraudSlash<BalanceOf<T>> {
-			Pallet::<T>::punish_fraud(offender, work, victim, victim_cap)
+			Pallet::<T>::punish_fraud(offender, work, victim, victim_cap, at_stake)
+		}
+		fn fraud_exposure(offender: &T::AccountId) -> BalanceOf<T> {
+			Pallet::<T>::fraud_exposure(offender)
 		}
 	}
 

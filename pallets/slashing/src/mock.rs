@@ -89,8 +89,8 @@ impl crate::StakeLedger<u64, u64, Balances> for Ledger {
 	fn ban(who: &u64) {
 		BANNED.with(|b| b.borrow_mut().push(*who));
 	}
-	fn dispute_opened(_: &u64) {}
-	fn dispute_closed(_: &u64) {}
+	fn dispute_opened(_: &u64, _: u64) {}
+	fn dispute_closed(_: &u64, _: u64) {}
 }
 
 parameter_types! {

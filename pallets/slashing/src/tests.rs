@@ -209,11 +209,27 @@ fn an_upheld_appeal_cancels_a_frozen_slash_and_the_listeners_hear_it() {
 	});
 }
 
+/// Issue 26 item 11: a challenge keeps only the fraud exposure at stake, so the verdict must
+/// take at least that even if the prover withdrew the rest while the vote ran.
+#[test]
+fn item_11_a_fraud_verdict_takes_the_exposure_its_challenge_kept() {
+	new_test_ext().execute_with(|| {
+		let exposure = Slashing::fraud_exposure(&PROVER);
+		assert_eq!(exposure, 500, "the fraud share (50%) of the stake of 1 000");
+		// The prover withdraws all it may: the stake falls to what is at stake.
+		STAKES.with(|s| s.borrow_mut().insert(PROVER, exposure));
+		let slashed = Slashing::punish_fraud(&PROVER, WorkId::Job(1), &OTHER, u64::MAX, exposure);
+		assert_eq!(slashed.amount, 500, "not 50% of what is left (250)");
+		assert_eq!(Slashing::fraud_exposure(&PROVER), 0, "the span took the fraud share");
+		Slashing::do_try_state().unwrap();
+	});
+}
+
 #[test]
 fn fraud_is_slashed_at_once_half_to_the_victim_half_to_the_treasury() {
 	new_test_ext().execute_with(|| {
 		let (issuance, before) = (Balances::total_issuance(), total());
-		let slashed = Slashing::punish_fraud(&PROVER, WorkId::Slot(3, 1), &OTHER, u64::MAX);
+		let slashed = Slashing::punish_fraud(&PROVER, WorkId::Slot(3, 1), &OTHER, u64::MAX, 0);
 		assert_eq!(slashed, FraudSlash { amount: 500, to_victim: 250, to_treasury: 250 });
 		assert_eq!(Balances::balance(&PROVER), 1_500);
 		assert_eq!(Balances::balance(&OTHER), 2_250);
@@ -226,7 +242,7 @@ fn fraud_is_slashed_at_once_half_to_the_victim_half_to_the_treasury() {
 				.into(),
 		);
 		// Within the span a second fraud takes only what its share adds: nothing.
-		assert_eq!(Slashing::punish_fraud(&PROVER, WorkId::Job(1), &OTHER, u64::MAX).amount, 0);
+		assert_eq!(Slashing::punish_fraud(&PROVER, WorkId::Job(1), &OTHER, u64::MAX, 500).amount, 0);
 		Slashing::do_try_state().unwrap();
 	});
 }

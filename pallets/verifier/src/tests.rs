@@ -1,6 +1,6 @@
 //! pallet-verifier: every call, every error, balance conservation, and real snarkjs proofs.
 
-use crate::{mock::*, Error, Event, HoldReason, PreparedKeys, VerifyError, VerifyingKeyOf, VerifyingKeys, VkId};
+use crate::{mock::*, Error, Event, HoldReason, PreparedKeys, Revoked, VerifyError, VerifyingKeyOf, VerifyingKeys, VkId};
 use cloudana_groth16::{snarkjs, statement, Groth16Error, Proof, PublicInput};
 use cloudana_groth16_simulator::Trapdoor;
 use frame_support::{assert_noop, assert_ok, traits::fungible::{Inspect, InspectHold}};
@@ -116,6 +116,27 @@ fn twist_point_outside_subgroup() -> [u8; 128] {
 fn owner_who_cannot_afford_the_deposit_is_refused() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(Verifier::register_vk(RuntimeOrigin::signed(POOR), snarkjs_key()), Error::<Test>::InsufficientBalance);
+	});
+}
+
+/// `revoke_vk`: only Root; an unknown (or already revoked) key is `VkNotFound` and changes
+/// nothing; a revoked key is gone, its deposit back with its owner, and recorded in `Revoked`.
+#[test]
+fn revoke_vk_is_roots_and_refuses_an_unknown_key() {
+	new_test_ext().execute_with(|| {
+		let before = totals();
+		let vk = snarkjs_key();
+		let id = id_of(&vk);
+		assert_noop!(Verifier::revoke_vk(RuntimeOrigin::root(), id), Error::<Test>::VkNotFound);
+		assert_ok!(Verifier::register_vk(RuntimeOrigin::signed(ALICE), vk));
+		assert_noop!(Verifier::revoke_vk(RuntimeOrigin::signed(ALICE), id), sp_runtime::DispatchError::BadOrigin);
+		assert_ok!(Verifier::revoke_vk(RuntimeOrigin::root(), id));
+		System::assert_last_event(Event::VkRevoked { id, owner: ALICE, consumers: 0 }.into());
+		assert_eq!((held(ALICE), Balances::balance(&ALICE)), (0, RICH));
+		assert!(!VerifyingKeys::<Test>::contains_key(id) && !PreparedKeys::<Test>::contains_key(id));
+		assert!(Revoked::<Test>::contains_key(id));
+		assert_noop!(Verifier::revoke_vk(RuntimeOrigin::root(), id), Error::<Test>::VkNotFound);
+		assert_eq!(totals(), before);
 	});
 }
 

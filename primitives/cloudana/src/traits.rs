@@ -139,11 +139,13 @@ pub trait StakeLedger<AccountId, BlockNumber, C: Inspect<AccountId> + Balanced<A
 	fn lift_suspension(who: &AccountId, until: BlockNumber);
 	/// Stops `who` locking new work for good.
 	fn ban(who: &AccountId);
-	/// A dispute about `who`'s work opened: until as many [`StakeLedger::dispute_closed`]
-	/// calls follow, none of its stake can be withdrawn (it stays slashable for the verdict).
-	fn dispute_opened(who: &AccountId);
-	/// A dispute about `who`'s work closed.
-	fn dispute_closed(who: &AccountId);
+	/// A dispute about `who`'s work opened with `at_stake` base units at stake (what its
+	/// verdict could take): until the matching [`StakeLedger::dispute_closed`], withdrawals
+	/// leave `who` at least the sum at stake in its open disputes, so the verdict can still
+	/// slash it. The rest of the stake stays free to leave.
+	fn dispute_opened(who: &AccountId, at_stake: C::Balance);
+	/// The dispute `dispute_opened(who, at_stake)` recorded closed.
+	fn dispute_closed(who: &AccountId, at_stake: C::Balance);
 }
 
 /// Whether a prover's reputation tier allows a price. `()` allows every price.
@@ -212,10 +214,21 @@ pub trait SlashDisputes<AccountId, Balance> {
 	fn cancel(slash: SlashId);
 	/// Applies a pending (frozen or not) slash now. Does nothing if it is not pending.
 	fn apply(slash: SlashId);
+	/// What a fraud verdict on `offender` would take if decided now (the fraud share of its
+	/// slashable stake), base units: the amount a challenge of its work keeps at stake.
+	fn fraud_exposure(offender: &AccountId) -> Balance;
 	/// Fraud on `work`, decided: bans `offender`, reports the offence, and slashes the fraud
-	/// share of its stake at once, part to `victim` (at most `victim_cap`: the work's value,
-	/// so a requester never gains more than it put in) and the rest to the treasury.
-	fn punish_fraud(offender: &AccountId, work: WorkId, victim: &AccountId, victim_cap: Balance) -> FraudSlash<Balance>;
+	/// share of its stake at once (never less than `at_stake`, the exposure its challenge kept
+	/// when it opened, so a prover that withdrew the rest meanwhile still loses that), part to
+	/// `victim` (at most `victim_cap`: the work's value, so a requester never gains more than
+	/// it put in) and the rest to the treasury.
+	fn punish_fraud(
+		offender: &AccountId,
+		work: WorkId,
+		victim: &AccountId,
+		victim_cap: Balance,
+		at_stake: Balance,
+	) -> FraudSlash<Balance>;
 }
 
 /// The parties to a piece of work, as pallet-disputes needs them.

@@ -87,6 +87,17 @@ pub fn check_invariants() {
 	Slashing::do_try_state().unwrap();
 	cloudana_runtime::Disputes::do_try_state().unwrap();
 	cloudana_runtime::WormholeBridge::do_try_state().unwrap();
+	// What open disputes keep at stake is what the staking pallet keeps from withdrawal.
+	let mut at_stake = std::collections::BTreeMap::new();
+	for (_, dispute) in pallet_disputes::Disputes::<cloudana_runtime::Runtime>::iter() {
+		*at_stake.entry(dispute.prover).or_insert(0) += dispute.at_stake;
+	}
+	at_stake.retain(|_, sum| *sum > 0);
+	assert_eq!(
+		pallet_prover_staking::DisputedStake::<cloudana_runtime::Runtime>::iter().collect::<std::collections::BTreeMap<_, _>>(),
+		at_stake,
+		"the stake kept for disputes is not what the open disputes hold at stake"
+	);
 	assert_eq!(
 		Balances::total_issuance() + burned(),
 		GENESIS_ISSUANCE.with(|g| g.get()),

@@ -398,11 +398,11 @@ export function ProversPage() {
 
 export function ProverPage(props: { address: string }) {
   const query = useChainQuery(async (api) => {
-    const [prover, reputation, slashes, open] = await Promise.all([
+    const [prover, reputation, slashes, disputed] = await Promise.all([
       api.query.ProverStaking.Provers.getValue(props.address),
       api.apis.ReputationApi.reputation(props.address),
       api.query.Slashing.PendingSlashes.getEntries(),
-      api.query.ProverStaking.OpenDisputes.getValue(props.address),
+      api.query.ProverStaking.DisputedStake.getValue(props.address),
     ]);
     // This prover's slashes only, each asked whether a dispute froze it.
     const own = slashes.filter((s) => s.value.offender === props.address);
@@ -410,7 +410,7 @@ export function ProverPage(props: { address: string }) {
     return {
       prover,
       reputation,
-      open,
+      disputed,
       slashes: own.map((s, i) => ({ id: s.keyArgs[0], slash: s.value, frozen: frozen[i] !== undefined })),
     };
   }, [props.address]);
@@ -421,7 +421,7 @@ export function ProverPage(props: { address: string }) {
         <code>{props.address}</code>
       </p>
       <Loaded query={query} what="the prover">
-        {({ prover, reputation, slashes, open }) => (
+        {({ prover, reputation, slashes, disputed }) => (
           <>
             {!prover ? (
               <p>This account is not a registered prover.</p>
@@ -446,7 +446,7 @@ export function ProverPage(props: { address: string }) {
                 <dt>State</dt>
                 <dd>
                   {proverState(prover)}
-                  {open ? `; ${open} open dispute(s): stake cannot be withdrawn` : ""}
+                  {disputed ? `; ${formatCld(disputed)} at stake in open disputes, kept until their verdicts` : ""}
                 </dd>
               </dl>
             )}
