@@ -7,7 +7,8 @@
 #      verifies and pays: Bob earns 50 − 10% = 45 CLD;
 #   2. with the daemon stopped, Bob locks it and does not prove it in time: the lock times out,
 #      Alice gets her 50 CLD back in full, Bob's reputation drops by 30 and, after the slash
-#      deferral (shortened to 3 blocks by a Root parameter change), 10% of his stake is slashed:
+#      deferral (shortened to 20 blocks, a dispute's evidence period on the dev chain, by a Root
+#      parameter change), 10% of his stake is slashed:
 #      100 CLD, 80 to the insurance pool and 20 burned.
 # Prints `key: value` lines, amounts in CLD: earned, slashed, to_insurance, burned,
 # reputation_delta, refunded.

@@ -129,8 +129,8 @@ fn item_2_requester_faults_are_refused_or_cost_the_prover_nothing() {
 fn item_4_storage_costs_a_deposit_and_the_maps_empty_after_a_long_random_run() {
 	dev_ext().execute_with(|| {
 		use rand::{Rng, SeedableRng};
-		short_periods(2, 30, 10, 5, 60);
-		set(E::RetentionPeriod(economics::RetentionPeriod, Some(10)));
+		short_periods(2, 30, 10, evidence_period(), 60);
+		set(E::RetentionPeriod(economics::RetentionPeriod, Some(evidence_period())));
 		set(E::MaxCreditsPerPair(economics::MaxCreditsPerPair, Some(1_000)));
 		let alice = Alice.to_account_id();
 		let (circuit, trapdoor) = circuit(b"item-4", &Ferdie.to_account_id());
@@ -185,6 +185,7 @@ fn item_4_storage_costs_a_deposit_and_the_maps_empty_after_a_long_random_run() {
 		assert_eq!(pallet_jobs::Deadlines::<Runtime>::iter().count(), 0);
 		assert_eq!(pallet_jobs::OpenWork::<Runtime>::iter().count(), 0);
 		assert_eq!(pallet_jobs::ActiveLocks::<Runtime>::iter().count(), 0);
+		assert_eq!(pallet_jobs::ReopenedJobs::<Runtime>::iter().count(), 0, "reopened marks pruned with their jobs");
 		assert_eq!(pallet_reputation::Ratings::<Runtime>::iter().count(), 0, "ratings pruned with their jobs");
 		assert_eq!(pallet_slashing::Offences::<Runtime>::iter().count(), 0, "offences pruned with their slashes");
 		assert_eq!(pallet_slashing::PendingSlashes::<Runtime>::iter().count(), 0);
@@ -272,7 +273,8 @@ fn item_7_one_stake_backs_a_bounded_set_of_locks_and_a_span_slashes_the_largest_
 	dev_ext().execute_with(|| {
 		set(E::MinProofTimeout(economics::MinProofTimeout, Some(2)));
 		set(E::StakeLockPeriod(economics::StakeLockPeriod, Some(0)));
-		set(E::SlashDeferDuration(economics::SlashDeferDuration, Some(5)));
+		let defer = evidence_period();
+		set(E::SlashDeferDuration(economics::SlashDeferDuration, Some(defer)));
 		let alice = Alice.to_account_id();
 		let charlie = Charlie.to_account_id();
 		let (circuit, _) = circuit(b"item-7", &Ferdie.to_account_id());
@@ -297,7 +299,7 @@ fn item_7_one_stake_backs_a_bounded_set_of_locks_and_a_span_slashes_the_largest_
 		let start = System::block_number();
 		run_to_block(start + 5);
 		assert_eq!(ProverStaking::prover(&charlie).unwrap().reserved, 0, "ended locks release their reservation");
-		run_to_block(start + 5 + 5);
+		run_to_block(start + 5 + defer);
 		assert_eq!(pending_slashes(), 0);
 		assert_eq!(ProverStaking::slashable(&charlie), 140 * CLD, "30% of 200");
 		check_invariants();
@@ -358,7 +360,7 @@ fn item_8_a_block_of_grid_timeouts_stays_within_the_hook_budget_and_every_slash_
 }
 
 #[test]
-fn item_11_parameter_changes_that_break_an_invariant_are_refused_with_their_name() {
+fn item_11_and_26_17_parameter_changes_that_break_an_invariant_are_refused_with_their_name() {
 	dev_ext().execute_with(|| {
 		use cloudana_runtime::{configs::RuntimeParameters, pallet_economics::Error};
 		let refuse = |change: E, violation: Violation| {
@@ -381,6 +383,25 @@ fn item_11_parameter_changes_that_break_an_invariant_are_refused_with_their_name
 		refuse(E::DiamondFeeRate(economics::DiamondFeeRate, Some(sp_runtime::Perbill::from_percent(50))), Violation::DiamondFeeAboveFee);
 		refuse(E::MinimumStake(economics::MinimumStake, Some(0)), Violation::ZeroValue);
 		refuse(E::OffenceSuspension(economics::OffenceSuspension, Some(60 * cloudana_runtime::DAYS)), Violation::SuspensionsInverted);
+		// Issue 26 item 17: a deferral shorter than a dispute's evidence period (20 blocks here),
+		// zero above all, would apply slashes and close challenges before a dispute could run.
+		refuse(E::SlashDeferDuration(economics::SlashDeferDuration, Some(0)), Violation::DisputesCutShort);
+		refuse(E::SlashDeferDuration(economics::SlashDeferDuration, Some(evidence_period() - 1)), Violation::DisputesCutShort);
+		set(E::SlashDeferDuration(economics::SlashDeferDuration, Some(evidence_period())));
+		// Nor can slowing the clock (a smaller TimeDivisor lengthens the evidence period) leave
+		// the deferral behind it.
+		let divisor = cloudana_runtime::configs::dynamic_params::governance::TimeDivisor::get();
+		assert_noop!(
+			Economics::set_parameter(
+				RuntimeOrigin::root(),
+				RuntimeParameters::Governance(cloudana_runtime::configs::dynamic_params::governance::Parameters::TimeDivisor(
+					cloudana_runtime::configs::dynamic_params::governance::TimeDivisor,
+					Some(divisor / 2),
+				))
+			),
+			Error::<Runtime>::InvariantBroken(Violation::DisputesCutShort)
+		);
+		set(E::SlashDeferDuration(economics::SlashDeferDuration, Some(2 * cloudana_runtime::DAYS)));
 		// Nothing changed.
 		assert_eq!(economics::UnbondingPeriod::get(), 14 * cloudana_runtime::DAYS);
 		// A change that keeps every invariant is taken.

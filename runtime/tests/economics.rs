@@ -44,7 +44,10 @@ fn the_worked_example_holds() {
 	dev_ext().execute_with(|| {
 		let (circuit, trapdoor) = circuit();
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
-		set(Economics::SlashDeferDuration(economics::SlashDeferDuration, Some(10)));
+		// The shortest deferral the set check allows here: a dispute's evidence period (20 blocks).
+		let defer = evidence_period();
+		assert_eq!(defer, 20);
+		set(Economics::SlashDeferDuration(economics::SlashDeferDuration, Some(defer)));
 		set(Economics::MinProofTimeout(economics::MinProofTimeout, Some(5)));
 		assert_eq!(Reputation::tier(&bob), pallet_reputation::Tier::Gold);
 		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
@@ -81,11 +84,12 @@ fn the_worked_example_holds() {
 			Jobs::lock(RuntimeOrigin::signed(bob.clone()), next),
 			pallet_jobs::Error::<Runtime>::ProverIneligible(Ineligibility::Suspended)
 		);
-		// The slash waits for the deferral (10 blocks), then takes 10% of the stake.
+		// The slash waits for the deferral (20 blocks from the timeout at 9), then takes 10% of
+		// the stake.
 		assert_eq!(ProverStaking::slashable(&bob), 1_000 * CLD);
-		run_to_block(18);
+		run_to_block(9 + defer - 1);
 		assert_eq!(slash_applied(), None);
-		run_to_block(19);
+		run_to_block(9 + defer);
 		assert_eq!(slash_applied(), Some((100 * CLD, 80 * CLD, 20 * CLD)));
 		assert_eq!(ProverStaking::slashable(&bob), 900 * CLD);
 		assert_eq!(Balances::balance(&InsurancePool::get()) - pool, 80 * CLD);
@@ -144,7 +148,8 @@ fn an_invalid_proof_slashes_a_quarter_and_diamond_provers_pay_eight_percent() {
 	dev_ext().execute_with(|| {
 		let (circuit, trapdoor) = circuit();
 		let (alice, bob) = (Alice.to_account_id(), Bob.to_account_id());
-		set(Economics::SlashDeferDuration(economics::SlashDeferDuration, Some(0)));
+		let defer = evidence_period();
+		set(Economics::SlashDeferDuration(economics::SlashDeferDuration, Some(defer)));
 		assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), bob.clone(), 800));
 		assert_ok!(ProverStaking::register(RuntimeOrigin::signed(bob.clone()), 1_000 * CLD, vec![circuit].try_into().unwrap()));
 		let job = submit(&alice, circuit, fixed_price(100 * CLD, 100, 50));
@@ -164,6 +169,8 @@ fn an_invalid_proof_slashes_a_quarter_and_diamond_provers_pay_eight_percent() {
 			Box::new(garbage)
 		));
 		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open, "the job reopens for others");
+		assert_eq!(slash_applied(), None, "deferred");
+		run_to_block(System::block_number() + defer);
 		assert_eq!(slash_applied(), Some((250 * CLD, 200 * CLD, 50 * CLD)));
 		assert_eq!(Reputation::score(&bob), 710);
 		check_invariants();
@@ -246,7 +253,7 @@ proptest! {
 			let (circuit, trapdoor) = circuit();
 			let alice = Alice.to_account_id();
 			set(Economics::StakeLockPeriod(economics::StakeLockPeriod, Some(5)));
-			short_periods(2, 10, 5, 5, 30);
+			short_periods(2, 10, 5, evidence_period(), 40);
 			for who in provers().iter().skip(1) {
 				assert_ok!(Reputation::force_set_score(RuntimeOrigin::root(), who.clone(), 900));
 			}

@@ -70,7 +70,7 @@ fn storage_follows_live_work() {
 	use rand::{Rng, SeedableRng};
 	let ops: usize = std::env::var("CLOUDANA_BENCH_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
 	dev_ext().execute_with(|| {
-		short_periods(2, 40, 10, 5, 100);
+		short_periods(2, 40, 10, evidence_period(), 100);
 		set(E::RetentionPeriod(economics::RetentionPeriod, Some(20)));
 		set(E::MaxCreditsPerPair(economics::MaxCreditsPerPair, Some(1_000_000)));
 		let alice = Alice.to_account_id();

@@ -48,10 +48,12 @@ const waitFor = (what, pick, timeoutBlocks = 60) => new Promise((resolve, reject
 const reputation = async () => (await api.call.reputationApi.reputation(bob.address)).unwrap().score.toNumber();
 
 // The slash is deferred by SlashDeferDuration (2 days by default); a Root parameter change
-// shortens it to 3 blocks on this dev chain (through `Economics::set_parameter`, which checks
-// the parameters as a set), so the example finishes in seconds.
-await send(api.tx.sudo.sudo(api.tx.economics.setParameter({ Economics: { SlashDeferDuration: [null, 3] } })), alice);
-console.error('set economics.SlashDeferDuration = 3 blocks (sudo)');
+// shortens it to 20 blocks on this dev chain (through `Economics::set_parameter`, which checks
+// the parameters as a set: 20 blocks is a dispute's evidence period here, 2 days divided by
+// the chain's TimeDivisor of 1 440, the shortest deferral that leaves room for an appeal), so
+// the example finishes in about a minute.
+await send(api.tx.sudo.sudo(api.tx.economics.setParameter({ Economics: { SlashDeferDuration: [null, 20] } })), alice);
+console.error('set economics.SlashDeferDuration = 20 blocks (sudo)');
 
 const scoreBefore = await reputation();
 const stakeBefore = (await api.query.proverStaking.provers(bob.address)).unwrap().stake.toBigInt();

@@ -12,6 +12,7 @@ export const PARAMETER_UNITS: Record<string, Unit> = {
   FeeRate: "percent",
   DiamondFeeRate: "percent",
   CancellationFee: "percent",
+  ExpiryFee: "percent",
   MinimumStake: "cld",
   StakeTier1Price: "cld",
   StakeTier2Price: "cld",

@@ -44,7 +44,7 @@ impl<T: Config> Pallet<T> {
 	/// and `invalid` of them settled as invalid proofs, without bisection: what a group whose
 	/// batch check holds actually takes (`invalid = 0`).
 	pub fn group_weight(k: u32, n: u32, slots: u32, invalid: u32) -> Weight {
-		let invalid_extra = T::WeightInfo::submit_result_invalid(n).saturating_sub(T::WeightInfo::submit_result(n));
+		let invalid_extra = Self::invalid_result_weight(n).saturating_sub(T::WeightInfo::submit_result(n));
 		let slot_extra = Self::slot_result_weight(n).saturating_sub(Self::result_weight(n));
 		T::WeightInfo::submit_results(k, n)
 			.saturating_add(invalid_extra.saturating_mul(invalid.into()))

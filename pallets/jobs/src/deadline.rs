@@ -25,13 +25,19 @@ impl<T: Config> Pallet<T> {
 	/// grid the largest one's cost let one-slot grids, cheap to submit, take the hook's budget.
 	pub fn deadline_weight(deadline: &Deadline) -> Weight {
 		match deadline {
-			Deadline::Job(_) => T::WeightInfo::process_job(),
+			Deadline::Job(_) => Self::job_deadline_weight(),
 			Deadline::Slot(..) => T::WeightInfo::process_slot(),
 			Deadline::Grid(id) => {
 				let slots = GridJobs::<T>::get(id).map_or(1, |grid| grid.slots.len() as u32);
 				Self::grid_deadline_weight(slots).saturating_add(T::DbWeight::get().reads(1))
 			},
 		}
+	}
+
+	/// The most a job's deadline can take: the measured worst case (a lock timing out), and
+	/// the [`crate::ReopenedJobs`] entry the job gets when it opens again.
+	pub fn job_deadline_weight() -> Weight {
+		T::WeightInfo::process_job().saturating_add(T::DbWeight::get().writes(1))
 	}
 
 	/// The most a grid of `slots` slots' deadline can take: closing it, or pruning it.
@@ -42,7 +48,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The heaviest any deadline can be, with the queue reads around it.
 	pub fn worst_deadline_weight() -> Weight {
-		T::WeightInfo::process_job()
+		Self::job_deadline_weight()
 			.max(T::WeightInfo::process_slot())
 			.max(Self::grid_deadline_weight(T::MaxSlots::get()).saturating_add(T::DbWeight::get().reads(1)))
 			.saturating_add(T::DbWeight::get().reads_writes(3, 2))
@@ -125,6 +131,9 @@ impl<T: Config> Pallet<T> {
 		}
 		for id in CircomJobs::<T>::iter_keys() {
 			ensure!(Jobs::<T>::contains_key(id), "circom artifacts outlive their job");
+		}
+		for id in ReopenedJobs::<T>::iter_keys() {
+			ensure!(Jobs::<T>::contains_key(id), "a reopened mark outlives its job");
 		}
 		for (id, grid) in GridJobs::<T>::iter() {
 			ensure!(id < NextGridId::<T>::get(), "a grid id is not below NextGridId");

@@ -9,7 +9,8 @@
 //!   it times out or submits an invalid proof: never paid to the requester, who could have set
 //!   the trap, nor to another prover, who could be the same person.
 //! - **storage deposit** (`HoldReason::StorageDeposit`), from the requester for each job and
-//!   grid record, per byte: released when the record is pruned.
+//!   grid record, per byte: released when the record is pruned, less `ExpiryFee` (to the
+//!   treasury) for a job that expired with no prover's failure.
 //!
 //! Nothing is paid from thin air: total issuance only falls, by burned collateral. Held funds
 //! belong to the job, so moving them uses `Fortitude::Force` (a freeze on the owner's account
@@ -42,6 +43,27 @@ pub(crate) fn release_deposit<T: Config>(
 	amount: BalanceOf<T>,
 ) -> Result<BalanceOf<T>, DispatchError> {
 	T::Currency::release(&HoldReason::StorageDeposit.into(), requester, amount, Precision::Exact)
+}
+
+/// Pays `amount` out of `requester`'s storage deposit into `to`'s free balance.
+pub(crate) fn pay_from_deposit<T: Config>(
+	requester: &T::AccountId,
+	to: &T::AccountId,
+	amount: BalanceOf<T>,
+) -> DispatchResult {
+	if amount.is_zero() {
+		return Ok(());
+	}
+	T::Currency::transfer_on_hold(
+		&HoldReason::StorageDeposit.into(),
+		requester,
+		to,
+		amount,
+		Precision::Exact,
+		Restriction::Free,
+		Fortitude::Force,
+	)
+	.map(|_| ())
 }
 
 /// Holds a lock's collateral from its prover.

@@ -154,7 +154,7 @@ impl<T: Config> Pallet<T> {
 					job.status = JobStatus::Void { prover: lock.prover, reason, at: now };
 					Self::finish(id, job, now);
 				}
-				Ok(T::WeightInfo::submit_result_invalid(n))
+				Ok(Self::invalid_result_weight(n))
 			},
 		}
 	}
@@ -188,21 +188,28 @@ impl<T: Config> Pallet<T> {
 		if now < job.lock_expires_at {
 			job.status = JobStatus::Open;
 			OpenWork::<T>::insert(job.circuit, WorkId::Job(id), ());
+			ReopenedJobs::<T>::insert(id, ());
 			Jobs::<T>::insert(id, job);
 			Ok(())
 		} else {
-			Self::expire(id, job, now)
+			Self::expire(id, job, now, true)
 		}
 	}
 
-	/// Refunds the whole escrow and records the job as expired.
-	fn expire(id: JobId, mut job: JobOf<T>, now: BlockNumberFor<T>) -> DispatchResult {
+	/// Refunds the whole escrow and records the job as expired. Unless a prover failed it
+	/// (`prover_failed`, or it reopened after a failure), `ExpiryFee` of its storage deposit
+	/// goes to the treasury now; the rest is released at pruning.
+	fn expire(id: JobId, mut job: JobOf<T>, now: BlockNumberFor<T>, prover_failed: bool) -> DispatchResult {
 		let refund = funds::refund_escrow::<T>(&job.requester, job.terms.max_price)?;
+		let prover_failed = ReopenedJobs::<T>::take(id).is_some() || prover_failed;
+		let deposit_fee = if prover_failed { Zero::zero() } else { T::ExpiryFee::get() * job.deposit };
+		funds::pay_from_deposit::<T>(&job.requester, &T::TreasuryAccount::get(), deposit_fee)?;
+		job.deposit = job.deposit.saturating_sub(deposit_fee);
 		T::Verifier::release(&job.circuit);
 		OpenWork::<T>::remove(job.circuit, WorkId::Job(id));
 		job.status = JobStatus::Expired { refund, at: now };
 		Self::finish(id, job, now);
-		Self::deposit_event(Event::JobExpired { job: id, refund });
+		Self::deposit_event(Event::JobExpired { job: id, refund, deposit_fee });
 		Ok(())
 	}
 
@@ -211,7 +218,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn process_job(id: JobId, now: BlockNumberFor<T>) -> DispatchResult {
 		let Some(job) = Jobs::<T>::get(id) else { return Ok(()) };
 		match job.status.clone() {
-			JobStatus::Open if job.lock_expires_at <= now => Self::expire(id, job, now),
+			JobStatus::Open if job.lock_expires_at <= now => Self::expire(id, job, now, false),
 			JobStatus::Locked(lock) if lock.expires_at <= now => {
 				Self::time_out_lock(WorkId::Job(id), &lock, job.terms.collateral)?;
 				Self::reopen_or_expire(id, job, now)
@@ -219,6 +226,7 @@ impl<T: Config> Pallet<T> {
 			status if status.finished_at().is_some_and(|at| at.saturating_add(T::RetentionPeriod::get()) <= now) => {
 				Jobs::<T>::remove(id);
 				CircomJobs::<T>::remove(id);
+				ReopenedJobs::<T>::remove(id);
 				let deposit = funds::release_deposit::<T>(&job.requester, job.deposit)?;
 				T::Outcomes::on_reaped(WorkId::Job(id));
 				Self::deposit_event(Event::Reaped { record: RecordId::Job(id), deposit });

@@ -60,7 +60,11 @@
 //!   [`HoldReason::JobCollateral`] while it holds the lock.
 //! - **Fee**: `Fees::fee_rate(prover) × price` on completion (10%, 8% for Diamond-tier provers
 //!   on Cloudana), `CancellationFee × max_price` on cancellation, paid to `TreasuryAccount` out
-//!   of the escrow.
+//!   of the escrow; `ExpiryFee × deposit` when a job expires that no prover failed, paid to
+//!   `TreasuryAccount` out of the storage deposit (junk nobody takes is not free to post: it
+//!   costs the workers that assessed it, so its deposit is not refunded in full). A job that
+//!   reopened after a prover's failure ([`ReopenedJobs`]) expires without the fee: the
+//!   requester did not cause it.
 //! - **Expiry blocks**: `lock_expires_at` is the first block at which an open job has expired;
 //!   a lock's `expires_at` is the first block at which it has timed out.
 //! - Amounts are base units (12 decimals on Cloudana, 1 CLD = 10¹² base units); times are
@@ -182,6 +186,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type CancellationFee: Get<Perbill>;
 
+		/// Share of a job's storage deposit paid to the treasury when it expires unproven and
+		/// no prover failed it (module docs, "Fee").
+		#[pallet::constant]
+		type ExpiryFee: Get<Perbill>;
+
 		/// The account fees are paid to. It must exist (hold at least the existential deposit).
 		#[pallet::constant]
 		type TreasuryAccount: Get<Self::AccountId>;
@@ -296,6 +305,12 @@ pub mod pallet {
 	/// The earliest block of [`Deadlines`] that may still hold entries.
 	#[pallet::storage]
 	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// Jobs open again after a prover's lock failed (timed out, invalid proof): they expire
+	/// without the `ExpiryFee`. Taken at expiry, removed at pruning; at most one entry per job
+	/// record.
+	#[pallet::storage]
+	pub type ReopenedJobs<T: Config> = StorageMap<_, Twox64Concat, JobId, (), OptionQuery>;
 
 	/// Work that can be locked now, by circuit: open jobs and open slots of open grids. The
 	/// index provers' off-chain workers read.
@@ -424,6 +439,9 @@ pub mod pallet {
 			job: JobId,
 			/// Refunded to the requester, base units.
 			refund: BalanceOf<T>,
+			/// Paid to the treasury out of the storage deposit (`ExpiryFee`; zero when a
+			/// prover failed the job), base units. The rest is released at pruning.
+			deposit_fee: BalanceOf<T>,
 		},
 		/// A grid job was submitted; its bounty and deposit are held.
 		GridSubmitted {
@@ -928,7 +946,13 @@ pub mod pallet {
 		/// The most a result with `n` public inputs can weigh: a valid proof (payout) or an
 		/// invalid one (offence).
 		pub fn result_weight(n: u32) -> Weight {
-			T::WeightInfo::submit_result(n).max(T::WeightInfo::submit_result_invalid(n))
+			T::WeightInfo::submit_result(n).max(Self::invalid_result_weight(n))
+		}
+
+		/// An invalid proof's result with `n` public inputs: the measured weight, and the
+		/// [`ReopenedJobs`] entry its job gets when it opens again.
+		pub fn invalid_result_weight(n: u32) -> Weight {
+			T::WeightInfo::submit_result_invalid(n).saturating_add(T::DbWeight::get().writes(1))
 		}
 
 		/// The most a slot result with `n` public inputs can weigh: a valid or invalid proof,

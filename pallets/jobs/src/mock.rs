@@ -148,6 +148,7 @@ pub const TREASURY: AccountId32 = AccountId32::new([0xee; 32]);
 parameter_types! {
 	pub const FeeRate: Perbill = Perbill::from_percent(10);
 	pub const CancellationFee: Perbill = Perbill::from_percent(10);
+	pub const ExpiryFee: Perbill = Perbill::from_percent(50);
 	pub const Treasury: AccountId = TREASURY;
 	pub static MinProofTimeout: u64 = 2;
 	pub static RetentionPeriod: u64 = 30;
@@ -162,6 +163,7 @@ impl pallet_jobs::Config for Test {
 	type Outcomes = RecordOutcomes;
 	type Fees = Fees;
 	type CancellationFee = CancellationFee;
+	type ExpiryFee = ExpiryFee;
 	type TreasuryAccount = Treasury;
 	type DepositBase = ConstU64<10>;
 	type DepositPerByte = ConstU64<1>;

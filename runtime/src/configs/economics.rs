@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | `FeeRate` / `DiamondFeeRate` | 10% / 8% of the price, to the treasury | |
 //! | `CancellationFee` | 10% of `max_price`, to the treasury | |
+//! | `ExpiryFee` | 50% of an expired job's storage deposit, to the treasury (none when a prover failed the job) | |
 //! | `MinimumStake` | 50 CLD | base units |
 //! | stake tiers `StakeTier{1,2,3}Price` → `Stake{0,1,2,3}` | < 10 CLD: 50 · 10–50: 200 · 50–200: 1 000 · > 200: 5 000 CLD | base units |
 //! | `SilverFrom` / `GoldFrom` / `DiamondFrom` | 300 / 600 / 800 | points |
@@ -42,6 +43,11 @@
 //!   ([`Violation::UnbondingTooShort`]);
 //! - `RetentionPeriod ≥ SlashDeferDuration`: a record outlives its slashes' deferral
 //!   ([`Violation::RetentionTooShort`]);
+//! - `SlashDeferDuration ≥` the disputes' `EvidencePeriod` (2 days, scaled by `TimeDivisor`:
+//!   20 blocks on the development chains): the deferral is also the window to appeal a slash
+//!   and to challenge completed work, so a shorter one (zero above all) turns disputes off
+//!   ([`Violation::DisputesCutShort`]). Checked again when `TimeDivisor` changes, which
+//!   moves the evidence period.
 //! - `0 < MinProofTimeout ≤ MaxProofTimeout`, `MaxLockTimeout > 0`
 //!   ([`Violation::ProofWindowsInvalid`]);
 //! - stake tiers, reputation tiers and tier price limits rise ([`Violation::StakeTiersNotRising`],
@@ -210,6 +216,10 @@ pub mod dynamic_params {
 		/// the treasury.
 		#[codec(index = 45)]
 		pub static FraudVictimShare: Perbill = Perbill::from_percent(50);
+		/// Share of a job's storage deposit paid to the treasury when it expires unproven and
+		/// no prover failed it, so that junk nobody takes is not free to post.
+		#[codec(index = 46)]
+		pub static ExpiryFee: Perbill = Perbill::from_percent(50);
 	}
 
 	/// Governance timing (`crate::governance::tracks`).
@@ -293,6 +303,10 @@ pub enum Violation {
 	SuspensionsInverted,
 	/// `governance::TimeDivisor` is 1 (a production chain): time scaling cannot change there.
 	TimeScalingFixed,
+	/// `SlashDeferDuration`, the window to appeal a slash or challenge completed work, is
+	/// shorter than a dispute's evidence period: slashes would apply, and challenges close,
+	/// before a dispute could run.
+	DisputesCutShort,
 }
 
 /// Checks the economics parameters as they stand against every invariant (module docs).
@@ -312,6 +326,10 @@ pub fn check() -> Result<(), Violation> {
 		Violation::UnbondingTooShort,
 	)?;
 	ensure(RetentionPeriod::get() >= SlashDeferDuration::get(), Violation::RetentionTooShort)?;
+	ensure(
+		SlashDeferDuration::get() >= <Runtime as pallet_disputes::Config>::EvidencePeriod::get(),
+		Violation::DisputesCutShort,
+	)?;
 	ensure(
 		rising(&[StakeTier1Price::get(), StakeTier2Price::get(), StakeTier3Price::get()]) &&
 			rising(&[Stake0::get(), Stake1::get(), Stake2::get(), Stake3::get()]),
@@ -358,7 +376,7 @@ pub fn current() -> alloc::vec::Vec<RuntimeParameters> {
 		InvalidProofPenalty, FailurePenalty, DisputeLostPenalty, TimeoutSlash, InvalidProofSlash, RepeatedFailuresSlash,
 		FraudSlash, FailureWindow, RepeatedFailuresSuspension, OffenceSuspension, SlashDeferDuration, InsuranceShare,
 		MinProofTimeout, RetentionPeriod, JobDepositBase, JobDepositPerByte, CreditMinPrice, MaxCreditsPerPair,
-		SlashingSpan, DisputeBond, AppealBond, FraudVictimShare,
+		SlashingSpan, DisputeBond, AppealBond, FraudVictimShare, ExpiryFee,
 	];
 	all.push(RuntimeParameters::Governance(governance::Parameters::TimeDivisor(
 		governance::TimeDivisor,

@@ -123,6 +123,7 @@ impl pallet_jobs::Config for Runtime {
 	type Outcomes = (Reputation, Slashing, Disputes);
 	type Fees = Fees;
 	type CancellationFee = economics::CancellationFee;
+	type ExpiryFee = economics::ExpiryFee;
 	type TreasuryAccount = TreasuryAccount;
 	type DepositBase = economics::JobDepositBase;
 	type DepositPerByte = economics::JobDepositPerByte;

@@ -114,6 +114,13 @@ pub fn set(parameter: cloudana_runtime::configs::dynamic_params::economics::Para
 	));
 }
 
+/// A dispute's evidence period on this chain (2 days scaled by `TimeDivisor`: 20 blocks on the
+/// development chain): the shortest slash deferral the parameter set check allows.
+#[allow(dead_code)]
+pub fn evidence_period() -> u32 {
+	<<Runtime as pallet_disputes::Config>::EvidencePeriod as frame_support::traits::Get<u32>>::get()
+}
+
 /// Shortens the periods that keep stake at risk, in an order the invariants allow: the
 /// shortest proof window, the longest lock window and proof window, the slash deferral, and the
 /// unbonding period.

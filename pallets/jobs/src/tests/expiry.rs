@@ -2,16 +2,34 @@ use super::*;
 use crate::{mock::*, DeadlineCursor, Deadlines, Event, Jobs as JobsStorage, JobStatus, Offence, RecordId};
 use frame_support::{assert_ok, traits::{Get, Hooks}};
 
+/// Issue 26 item 8: junk that passes the workers' price policies but that no prover takes
+/// cost its poster nothing but fees: the storage deposit came back in full at pruning. Now an
+/// expired job that no prover failed pays `ExpiryFee` (50%) of its deposit to the treasury.
 #[test]
-fn an_unlocked_job_expires_with_a_full_refund() {
+fn item_8_an_unlocked_job_expires_with_its_escrow_refunded_and_half_its_deposit_to_the_treasury() {
 	new_test_ext().execute_with(|| {
 		let (circuit, job) = open_job();
+		let held = Jobs::job(job).unwrap().deposit;
+		let (issuance, sum) = totals();
+		let (requester_before, treasury_before) =
+			(Balances::total_balance(&requester()), Balances::total_balance(&TREASURY));
 		run_to_block(20);
 		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Open);
 		run_to_block(21);
-		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
+		let fee = held / 2;
+		assert!(fee > 0);
+		System::assert_last_event(Event::JobExpired { job, refund: 60, deposit_fee: fee }.into());
 		assert_eq!(escrow(&requester()), 0);
 		assert_eq!(consumers(&circuit), 0);
+		assert_eq!((deposit(&requester()), Jobs::job(job).unwrap().deposit), (held - fee, held - fee));
+		assert_eq!(Balances::total_balance(&TREASURY), treasury_before + fee);
+		Jobs::do_try_state().unwrap();
+		// The rest comes back at pruning.
+		run_to_block(51);
+		System::assert_last_event(Event::Reaped { record: RecordId::Job(job), deposit: held - fee }.into());
+		assert_eq!(deposit(&requester()), 0);
+		assert_eq!(Balances::total_balance(&requester()), requester_before - fee);
+		assert_eq!(totals(), (issuance, sum), "moved to the treasury, nothing burned or minted");
 		Jobs::do_try_state().unwrap();
 	});
 }
@@ -32,9 +50,12 @@ fn a_timed_out_lock_burns_the_collateral_and_reopens() {
 		assert_eq!((collateral(&prover()), reserved(&prover())), (0, 0));
 		assert_eq!(offences(), vec![(prover(), WorkId::Job(job), Offence::Timeout)]);
 		Jobs::do_try_state().unwrap();
-		// It still expires at the end of its lock window.
+		// It still expires at the end of its lock window, its deposit whole: a prover failed it.
+		let held = Jobs::job(job).unwrap().deposit;
 		run_to_block(21);
-		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
+		System::assert_last_event(Event::JobExpired { job, refund: 60, deposit_fee: 0 }.into());
+		assert_eq!(deposit(&requester()), held);
+		assert!(!crate::ReopenedJobs::<Test>::contains_key(job), "taken at expiry");
 	});
 }
 
@@ -46,7 +67,7 @@ fn a_lock_timing_out_after_the_window_expires_the_job() {
 		assert_ok!(Jobs::lock(RuntimeOrigin::signed(prover()), job)); // expires at 24; window closes at 21
 		run_to_block(24);
 		System::assert_has_event(Event::LockTimedOut { work: WorkId::Job(job), prover: prover(), burned: 50 }.into());
-		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
+		System::assert_last_event(Event::JobExpired { job, refund: 60, deposit_fee: 0 }.into());
 		assert_eq!(escrow(&requester()), 0);
 		Jobs::do_try_state().unwrap();
 	});
@@ -89,14 +110,13 @@ fn every_kind_of_end_is_pruned() {
 #[test]
 fn the_hook_stays_within_its_weight_and_carries_the_rest_over() {
 	new_test_ext().execute_with(|| {
-		use crate::WeightInfo;
 		let circuit = product_circuit();
 		for i in 0..10 {
 			submit_product(circuit, 1, i);
 		}
 		// Room for three job deadlines a block (and the queue reads around them).
 		let db = <<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get();
-		let per_job = <() as WeightInfo>::process_job().saturating_add(db.reads_writes(1, 1));
+		let per_job = Jobs::job_deadline_weight().saturating_add(db.reads_writes(1, 1));
 		let budget = db.reads_writes(2, 1).saturating_add(per_job.saturating_mul(3));
 		MaxDeadlineWeight::set(budget);
 		System::set_block_number(21);

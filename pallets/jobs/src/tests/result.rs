@@ -121,7 +121,7 @@ fn an_invalid_proof_after_the_lock_window_expires_the_job() {
 			}
 			.into(),
 		);
-		System::assert_last_event(Event::JobExpired { job, refund: 60 }.into());
+		System::assert_last_event(Event::JobExpired { job, refund: 60, deposit_fee: 0 }.into());
 		assert_eq!(Jobs::job(job).unwrap().status, JobStatus::Expired { refund: 60, at: 22 });
 		assert_eq!(Balances::total_balance(&requester()), requester_before);
 		assert_eq!(escrow(&requester()), 0);
