@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runtime fuzzing (runtime/tests/fuzz.rs): random sequences of every pallet's calls, generated
 # from the runtime's own type information, from random origins (signed, Root, none), with random
-# block advances, dispatched into the real runtime; after every block every pallet's try_state
+# block advances, dispatched into the real runtime, mixed with a stateful generator of jobs,
+# locks, results (valid and invalid proofs), timeouts, appeals, challenges, evidence, rulings and
+# withdrawals (about 40% of the calls); after every block every pallet's try_state
 # and the conservation of issuance are checked. Prints calls and successes per pallet and a JSON
 # line; a failure prints its seed and the last calls.
 #

@@ -11,6 +11,12 @@
 //! maxima). A call that does not decode is counted and skipped. The state starts from the
 //! development genesis plus a registered circuit and its prover, so that ids hit.
 //!
+//! About 40% of the calls come from a stateful generator ([`Story`]) that follows the
+//! market's state: jobs submitted on a circuit whose trapdoor it knows, locked by registered
+//! provers, proven or failed (valid and invalid proofs) or left to time out, pending slashes
+//! appealed or cancelled, completed jobs challenged, evidence posted, disputes ruled, appealed
+//! and concluded, stake unbonded and withdrawn while disputes are open.
+//!
 //! Origins: signed by a development account (≈ 85%), Root (≈ 10%), none (≈ 5%). Left out: the
 //! pallets whose calls only the block author makes or that rewrite the chain by design
 //! (`System`, `Timestamp`, `Sudo`), and `Balances::force_adjust_total_issuance` (Root changing
@@ -206,15 +212,20 @@ impl Generator {
 ///   (seed 1795690671147440412);
 /// - Root setting a balance so large that the issuance would pass `u128::MAX`: pallet-balances
 ///   saturates the issuance, which then differs from the accounts' sum (seed 8).
+///
+/// Nested calls count too (a `Scheduler::schedule` of such a spend, dispatched later as Root:
+/// seed 20261237 of the 10⁶-call run), so the call's whole debug text is searched.
 fn known_upstream(call: &RuntimeCall) -> bool {
-	let far = |valid_from: &Option<u32>| valid_from.is_some_and(|b| b > u32::MAX / 2);
-	let huge = |amount: u128| amount > u128::MAX / 1_000;
-	match call {
-		RuntimeCall::Treasury(pallet_treasury::Call::spend { valid_from, .. }) => far(valid_from),
-		RuntimeCall::InsurancePool(pallet_treasury::Call::spend { valid_from, .. }) => far(valid_from),
-		RuntimeCall::Balances(pallet_balances::Call::force_set_balance { new_free, .. }) => huge(*new_free),
-		_ => false,
-	}
+	let text = format!("{call:?}");
+	let numbers_after = |key: &'static str| {
+		text.match_indices(key).filter_map(|(at, _)| {
+			let digits: String = text[at + key.len()..].chars().take_while(char::is_ascii_digit).collect();
+			digits.parse::<u128>().ok()
+		})
+	};
+	let far_spend = text.contains("spend {") && numbers_after("valid_from: Some(").any(|block| block > u128::from(u32::MAX / 2));
+	let huge_balance = text.contains("force_set_balance {") && numbers_after("new_free: ").any(|amount| amount > u128::MAX / 1_000);
+	far_spend || huge_balance
 }
 
 /// Starts block `n` as an Aura author would (its slot in the digest) and sets its timestamp.
@@ -271,6 +282,222 @@ fn seed_state() -> [u8; 32] {
 	circuit.0
 }
 
+/// The stateful generator (issue 26): calls that follow the market's state, so that the random
+/// run reaches deep into jobs, slashes and disputes, which random bytes rarely do: jobs
+/// submitted on a circuit whose trapdoor it knows, locked by registered provers, proven
+/// (valid proofs), failed (invalid proofs) or left to time out; pending slashes appealed or
+/// cancelled; completed jobs challenged; evidence posted; disputes ruled by Root, appealed and
+/// concluded; stake unbonded and withdrawn under open disputes. About 40% of a run's calls.
+struct Story {
+	circuit: sp_core::H256,
+	trapdoor: cloudana_groth16_simulator::Trapdoor,
+	provers: Vec<cloudana_runtime::AccountId>,
+	requesters: Vec<cloudana_runtime::AccountId>,
+}
+
+impl Story {
+	/// Registers the story's circuit and provers, and shortens the windows (to the shortest
+	/// the parameter set check allows) so that timeouts, slashes and disputes come due.
+	fn new() -> Self {
+		use frame_support::assert_ok;
+		use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
+		use cloudana_runtime::configs::dynamic_params::economics::{self, Parameters as E};
+		let (circuit, trapdoor) = common::circuit(b"fuzz-story");
+		common::short_periods(2, 30, 10, common::evidence_period(), 60);
+		common::set(E::StakeLockPeriod(economics::StakeLockPeriod, Some(0)));
+		// Suspensions of blocks, not days, so that a prover that failed locks again.
+		common::set(E::OffenceSuspension(economics::OffenceSuspension, Some(20)));
+		common::set(E::RepeatedFailuresSuspension(economics::RepeatedFailuresSuspension, Some(100)));
+		common::set(E::FailureWindow(economics::FailureWindow, Some(200)));
+		let provers: Vec<_> = [Charlie, Dave, Eve].iter().map(|k| k.to_account_id()).collect();
+		// One prover per reputation tier that matters here: Gold, Silver, Bronze (price limits
+		// 200, 50 and 10 CLD).
+		for (prover, score) in provers.iter().zip([700, 300, 0]) {
+			assert_ok!(cloudana_runtime::ProverStaking::register(
+				RuntimeOrigin::signed(prover.clone()),
+				1_000 * cloudana_runtime::CLD,
+				vec![circuit].try_into().unwrap()
+			));
+			assert_ok!(cloudana_runtime::Reputation::force_set_score(RuntimeOrigin::root(), prover.clone(), score));
+		}
+		// Requesters: every development account but the story's provers.
+		let requesters = Sr25519Keyring::iter().map(|k| k.to_account_id()).filter(|a| !provers.contains(a)).collect();
+		Story { circuit, trapdoor, provers, requesters }
+	}
+
+	/// The story's provers that are not banned (fraud verdicts ban them).
+	fn active_provers(&self) -> Vec<cloudana_runtime::AccountId> {
+		self.provers
+			.iter()
+			.filter(|p| !cloudana_runtime::ProverStaking::prover(p).is_some_and(|info| info.banned))
+			.cloned()
+			.collect()
+	}
+
+	/// A new prover when every one is banned: an account funded by a development account
+	/// (a transfer: issuance unchanged) and its registration.
+	fn recruit(&mut self) -> Option<(RuntimeOrigin, RuntimeCall, &'static str)> {
+		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
+		let index = self.provers.len() as u32;
+		let who = cloudana_runtime::AccountId::new(sp_io::hashing::blake2_256(&(b"fuzz-prover", index).encode()));
+		let funded = Sr25519Keyring::iter().any(|k| {
+			<Balances as Mutate<_>>::transfer(&k.to_account_id(), &who, 2_000 * cloudana_runtime::CLD, Preservation::Preserve)
+				.is_ok()
+		});
+		if !funded {
+			return None;
+		}
+		self.provers.push(who.clone());
+		let call = pallet_prover_staking::Call::register {
+			stake: 1_000 * cloudana_runtime::CLD,
+			circuits: vec![self.circuit].try_into().unwrap(),
+		};
+		Some((RuntimeOrigin::signed(who), RuntimeCall::ProverStaking(call), "story register"))
+	}
+
+	/// Up to 32 of the records `iter` yields, one picked at random.
+	fn pick<T>(rng: &mut Rng, iter: impl Iterator<Item = T>) -> Option<T> {
+		let mut items: Vec<T> = iter.take(32).collect();
+		(!items.is_empty()).then(|| items.swap_remove(rng.below(items.len() as u64) as usize))
+	}
+
+	/// The next call and its origin, or `None` when the state offers nothing for the chosen
+	/// step (the run then makes a random call instead).
+	fn step(&mut self, rng: &mut Rng) -> Option<(RuntimeOrigin, RuntimeCall, &'static str)> {
+		use cloudana_runtime::CLD;
+		use pallet_disputes::{Phase, Reason};
+		use pallet_jobs::{JobStatus, WorkId};
+		let signed = |who: &cloudana_runtime::AccountId| RuntimeOrigin::signed(who.clone());
+		let any = |rng: &mut Rng, of: &[cloudana_runtime::AccountId]| of[rng.below(of.len() as u64) as usize].clone();
+		let jobs_where = |wanted: fn(&JobStatus<Runtime>) -> bool| {
+			pallet_jobs::Jobs::<Runtime>::iter().filter(move |(_, job)| wanted(&job.status))
+		};
+		let provers = self.active_provers();
+		if provers.is_empty() {
+			return self.recruit();
+		}
+		match rng.below(12) {
+			0 | 1 => {
+				// Mostly below 10 CLD (any tier may lock), some up to 60 CLD; windows within the
+				// parameters as they stand (random Root calls change them).
+				use cloudana_runtime::configs::dynamic_params::economics::{MaxLockTimeout, MaxProofTimeout, MinProofTimeout};
+				use frame_support::traits::Get;
+				let (shortest, longest) = (MinProofTimeout::get(), MaxProofTimeout::get());
+				let min = CLD * if rng.chance(70) { 1 + rng.below(6) } else { 10 + rng.below(40) } as u128;
+				let terms = pallet_jobs::JobTerms {
+					min_price: min,
+					max_price: min + CLD * rng.below(4) as u128,
+					ramp_blocks: rng.below(10) as u32,
+					lock_timeout: 1 + rng.below(MaxLockTimeout::get().clamp(1, 30) as u64) as u32,
+					proof_timeout: shortest + rng.below(longest.saturating_sub(shortest).min(10) as u64 + 1) as u32,
+					collateral: CLD * rng.below(5) as u128,
+				};
+				let call = pallet_jobs::Call::submit { circuit: self.circuit, inputs: vec![[0u8; 32]].try_into().unwrap(), terms };
+				// A requester that can still pay (random calls move, set, hold and freeze
+				// balances).
+				use frame_support::traits::{
+					fungible::Inspect,
+					tokens::{Fortitude, Preservation},
+				};
+				let spendable = |who: &cloudana_runtime::AccountId| {
+					<Balances as Inspect<_>>::reducible_balance(who, Preservation::Preserve, Fortitude::Polite)
+				};
+				let solvent: Vec<_> = self.requesters.iter().filter(|who| spendable(who) > 100 * CLD).cloned().collect();
+				if solvent.is_empty() {
+					return None;
+				}
+				Some((signed(&any(rng, &solvent)), RuntimeCall::Jobs(call), "story submit"))
+			},
+			2 | 3 => {
+				let (job, _) = Self::pick(rng, jobs_where(|s| matches!(s, JobStatus::Open)))?;
+				Some((signed(&any(rng, &provers)), RuntimeCall::Jobs(pallet_jobs::Call::lock { job }), "story lock"))
+			},
+			4 | 5 => {
+				let (job, record) = Self::pick(rng, jobs_where(|s| matches!(s, JobStatus::Locked(_))))?;
+				let JobStatus::Locked(lock) = record.status else { return None };
+				let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
+				// One in four results is an invalid proof (another statement's).
+				let statement = if rng.chance(75) {
+					cloudana_runtime::Jobs::statement(WorkId::Job(job), &lock.prover, &record.inputs, &[output])
+				} else {
+					vec![[7u8; 32]; 3]
+				};
+				let proof = Box::new(self.trapdoor.prove(&statement).ok()?);
+				let call = pallet_jobs::Call::submit_result { job, outputs: vec![output].try_into().unwrap(), proof };
+				Some((signed(&lock.prover), RuntimeCall::Jobs(call), "story result"))
+			},
+			6 => {
+				let (slash, pending) = Self::pick(rng, pallet_slashing::PendingSlashes::<Runtime>::iter())?;
+				if rng.chance(80) {
+					let reason = [Reason::Unprovable, Reason::RequesterFault, Reason::ResultNotIncluded][rng.below(3) as usize];
+					let call = pallet_disputes::Call::appeal_slash { slash, reason };
+					Some((signed(&pending.offender), RuntimeCall::Disputes(call), "story appeal_slash"))
+				} else {
+					let call = pallet_slashing::Call::cancel_deferred_slash { slash };
+					Some((RuntimeOrigin::root(), RuntimeCall::Slashing(call), "story cancel_deferred_slash"))
+				}
+			},
+			7 => {
+				// Completed within the challenge window (the slash deferral).
+				use frame_support::traits::Get;
+				let now = System::block_number();
+				let window = cloudana_runtime::configs::dynamic_params::economics::SlashDeferDuration::get();
+				let recent = pallet_jobs::Jobs::<Runtime>::iter()
+					.filter(|(_, job)| matches!(job.status, JobStatus::Completed { at, .. } if now < at.saturating_add(window)));
+				let (job, record) = Self::pick(rng, recent)?;
+				let reason = if rng.chance(50) { Reason::WrongResult } else { Reason::TrainingMismatch };
+				let call = pallet_disputes::Call::challenge { work: WorkId::Job(job), reason };
+				Some((signed(&record.requester), RuntimeCall::Disputes(call), "story challenge"))
+			},
+			8 => {
+				let (dispute, record) = Self::pick(rng, pallet_disputes::Disputes::<Runtime>::iter())?;
+				let who = if rng.chance(50) { record.disputer } else { record.respondent };
+				let call = pallet_disputes::Call::add_evidence {
+					dispute,
+					hash: sp_core::H256::repeat_byte(rng.below(256) as u8),
+					note: b"fuzz".to_vec(),
+				};
+				Some((signed(&who), RuntimeCall::Disputes(call), "story add_evidence"))
+			},
+			9 => {
+				let (dispute, record) = Self::pick(rng, pallet_disputes::Disputes::<Runtime>::iter())?;
+				match record.phase {
+					Phase::Voting { .. } => {
+						// Fraud verdicts ban provers: upheld less often than not.
+						let call = pallet_disputes::Call::rule { dispute, upheld: rng.chance(30) };
+						Some((RuntimeOrigin::root(), RuntimeCall::Disputes(call), "story rule"))
+					},
+					Phase::Ruled { upheld, .. } if rng.chance(50) => {
+						let loser = if upheld { record.respondent } else { record.disputer };
+						Some((signed(&loser), RuntimeCall::Disputes(pallet_disputes::Call::appeal { dispute }), "story appeal"))
+					},
+					Phase::Ruled { .. } => {
+						let call = pallet_disputes::Call::conclude { dispute };
+						Some((signed(&any(rng, &self.requesters)), RuntimeCall::Disputes(call), "story conclude"))
+					},
+				}
+			},
+			10 => {
+				// Stake moves both ways, so that the provers stay able to lock (random calls
+				// also chill them: they come back).
+				let prover = any(rng, &provers);
+				let amount = CLD * (1 + rng.below(50)) as u128;
+				let (call, step) = match rng.below(3) {
+					0 => (pallet_prover_staking::Call::unbond { amount }, "story unbond"),
+					1 => (pallet_prover_staking::Call::bond_extra { amount }, "story bond_extra"),
+					_ => (pallet_prover_staking::Call::activate {}, "story activate"),
+				};
+				Some((signed(&prover), RuntimeCall::ProverStaking(call), step))
+			},
+			_ => {
+				let prover = any(rng, &self.provers);
+				let call = pallet_prover_staking::Call::withdraw_unbonded {};
+				Some((signed(&prover), RuntimeCall::ProverStaking(call), "story withdraw_unbonded"))
+			},
+		}
+	}
+}
+
 /// What a run counted, summed over its episodes.
 #[derive(Default)]
 struct Tally {
@@ -287,32 +514,44 @@ fn episode(seed: u64, calls: u64, tally: &mut Tally) {
 	let mut ext = common::dev_ext();
 	ext.execute_with(|| {
 		generator.ids.push(seed_state());
+		let mut story = Story::new();
+		generator.ids.push(story.circuit.0);
 		let mut recent: std::collections::VecDeque<String> = Default::default();
 		let mut dispatched = 0u64;
 		let mut n = System::block_number() + 1;
 		start_block(n);
 		while dispatched < calls {
-			let Some(call) = generator.call() else {
-				tally.undecodable += 1;
-				continue;
+			let told = if generator.rng.chance(40) { story.step(&mut generator.rng) } else { None };
+			let (origin, call, label) = match told {
+				Some(told) => told,
+				None => {
+					let Some(call) = generator.call() else {
+						tally.undecodable += 1;
+						continue;
+					};
+					if known_upstream(&call) {
+						continue;
+					}
+					let who = generator.accounts[generator.rng.below(generator.accounts.len() as u64) as usize];
+					let (origin, label) = match generator.rng.below(100) {
+						0..=84 => (RuntimeOrigin::signed(who.into()), "signed"),
+						85..=94 => (RuntimeOrigin::root(), "root"),
+						_ => (RuntimeOrigin::none(), "none"),
+					};
+					(origin, call, label)
+				},
 			};
-			if known_upstream(&call) {
-				continue;
-			}
-			let who = generator.accounts[generator.rng.below(generator.accounts.len() as u64) as usize];
-			let (origin, label) = match generator.rng.below(100) {
-				0..=84 => (RuntimeOrigin::signed(who.into()), "signed"),
-				85..=94 => (RuntimeOrigin::root(), "root"),
-				_ => (RuntimeOrigin::none(), "none"),
+			let pallet = match label.strip_prefix("story ") {
+				Some(step) => format!("story: {step}"),
+				None => format!("{call:?}").split('(').next().unwrap_or("?").to_string(),
 			};
-			let pallet = format!("{call:?}").split('(').next().unwrap_or("?").to_string();
 			let description = format!("{label} {call:?}");
 			recent.push_back(description.chars().take(300).collect());
 			if recent.len() > 8 {
 				recent.pop_front();
 			}
 			let issuance = Balances::total_issuance();
-			let root = label == "root";
+			let root = label == "root" || matches!(label, "story rule" | "story cancel_deferred_slash");
 			let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call.dispatch(origin)));
 			let Ok(result) = result else {
 				panic!("a call panicked (episode seed {seed}, block {n}); last calls:\n{}", recent.iter().cloned().collect::<Vec<_>>().join("\n"));

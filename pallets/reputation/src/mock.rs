@@ -57,7 +57,7 @@ parameter_types! {
 	pub const GoldPriceLimit: u64 = 200;
 	pub const CreditMinPrice: u64 = 5;
 	pub const CreditPeriod: u64 = 100;
-	pub const MaxCreditsPerPair: u32 = 3;
+	pub static MaxCreditsPerPair: u32 = 3;
 	pub const MaxPairsPerPeriod: u32 = 4;
 }
 

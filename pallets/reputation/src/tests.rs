@@ -174,6 +174,32 @@ fn a_sybil_pair_gains_at_most_three_credits_a_period() {
 	});
 }
 
+/// Found by the runtime fuzzer's stateful generator: with `MaxCreditsPerPair` set to 0, a
+/// pair's first work was still credited (only later ones were checked against the limit).
+/// Lowering the limit during a period leaves the counts made under the old one (the state
+/// checks accept them) and credits nothing more.
+#[test]
+fn a_limit_of_zero_credits_nothing_and_a_lowered_limit_binds_from_then_on() {
+	new_test_ext().execute_with(|| {
+		MaxCreditsPerPair::set(0);
+		complete(0, REQUESTER, PROVER);
+		assert_eq!(Reputation::score(&PROVER), 0);
+		System::assert_last_event(
+			Event::WorkNotCredited { work: WorkId::Job(0), prover: PROVER, reason: NoCredit::PairLimitReached }.into(),
+		);
+		MaxCreditsPerPair::set(3);
+		for job in 1..4 {
+			complete(job, REQUESTER, PROVER);
+		}
+		assert_eq!(Reputation::score(&PROVER), 30);
+		MaxCreditsPerPair::set(1);
+		Reputation::do_try_state().unwrap();
+		complete(4, REQUESTER, PROVER);
+		assert_eq!(Reputation::score(&PROVER), 30, "no more credit under the lowered limit");
+		Reputation::do_try_state().unwrap();
+	});
+}
+
 #[test]
 fn force_set_score_needs_governance_and_a_valid_score() {
 	new_test_ext().execute_with(|| {
