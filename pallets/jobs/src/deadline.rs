@@ -2,17 +2,22 @@
 //! [`Deadline`] at a block (it never fails: a block holds any number), and
 //! [`Pallet::process_deadlines`] works through the queue from [`DeadlineCursor`] in block order,
 //! each entry charged the benchmarked weight of its worst case, until `MaxDeadlineWeight` is
-//! used; the rest waits for the next block. Processing an entry acts only if something is still
-//! due for its record ([`Pallet::process_job`], [`Pallet::process_slot`],
+//! used; the rest waits for the next block. Each entry is processed in its own storage layer: an
+//! error (a bug) rolls back all its changes and queues it again [`DEADLINE_RETRY_BLOCKS`] later.
+//! Processing an entry acts only if something is still due for its record ([`Pallet::process_job`], [`Pallet::process_slot`],
 //! [`Pallet::process_grid`]).
 //!
 //! The module also holds the pallet's invariants ([`Pallet::do_try_state`]).
 
 use crate::{pallet::*, BalanceOf, Deadline, GridStatus, HoldReason, JobStatus, SlotState, WorkId};
 use crate::WeightInfo;
-use frame_support::{pallet_prelude::*, traits::fungible::InspectHold};
+use frame_support::{pallet_prelude::*, storage::with_storage_layer, traits::fungible::InspectHold};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating, Zero};
+
+/// Blocks after which a deadline whose processing failed (a bug: its changes are rolled back
+/// and logged) is tried again.
+pub const DEADLINE_RETRY_BLOCKS: u32 = 100;
 
 impl<T: Config> Pallet<T> {
 	/// Queues `deadline` at block `at`.
@@ -72,20 +77,25 @@ impl<T: Config> Pallet<T> {
 				cursor = cursor.saturating_add(One::one());
 				continue;
 			};
-			let cost = Self::deadline_weight(&deadline).saturating_add(db.writes(1));
+			// Its removal, and its requeueing should it fail.
+			let cost = Self::deadline_weight(&deadline).saturating_add(db.writes(2));
 			if !used.saturating_add(cost).all_lte(budget) {
 				break;
 			}
 			used = used.saturating_add(cost);
 			Deadlines::<T>::remove(cursor, deadline);
-			let result = match deadline {
+			// Each deadline is one transaction: a failure undoes all of its changes, never some.
+			let result = with_storage_layer(|| match deadline {
 				Deadline::Job(id) => Self::process_job(id, now),
 				Deadline::Slot(grid, slot) => Self::process_slot(grid, slot, now),
 				Deadline::Grid(grid) => Self::process_grid(grid, now),
-			};
+			});
 			if let Err(error) = result {
-				// Holds made by this pallet cover every amount moved here, so this is a bug.
-				log::error!(target: "runtime::jobs", "deadline {deadline:?} failed: {error:?}");
+				// Holds made by this pallet cover every amount moved here, so this is a bug; the
+				// record stays as it was, and its deadline is tried again later.
+				let retry = now.saturating_add(DEADLINE_RETRY_BLOCKS.into());
+				log::error!(target: "runtime::jobs", "deadline {deadline:?} failed: {error:?}; retried at {retry:?}");
+				Self::schedule(deadline, retry);
 			}
 		}
 		DeadlineCursor::<T>::put(cursor);

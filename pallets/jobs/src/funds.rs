@@ -12,6 +12,9 @@
 //!   grid record, per byte: released when the record is pruned, less `ExpiryFee` (to the
 //!   treasury) for a job that expired with no prover's failure.
 //!
+//! Fees to the treasury ([`pay_fee`]) are best-effort: a treasury that cannot take one (its
+//! account reaped by Root) never stops a job's settlement, expiry or cancellation.
+//!
 //! Nothing is paid from thin air: total issuance only falls, by burned collateral. Held funds
 //! belong to the job, so moving them uses `Fortitude::Force` (a freeze on the owner's account
 //! does not stop a payout).
@@ -19,8 +22,10 @@
 use crate::{BalanceOf, Config, Error, HoldReason};
 use frame_support::{
 	pallet_prelude::DispatchResult,
+	storage::with_storage_layer,
 	traits::{
 		fungible::MutateHold,
+		Get,
 		tokens::{Fortitude, Precision, Restriction},
 	},
 };
@@ -45,9 +50,16 @@ pub(crate) fn release_deposit<T: Config>(
 	T::Currency::release(&HoldReason::StorageDeposit.into(), requester, amount, Precision::Exact)
 }
 
-/// Pays `amount` out of `requester`'s storage deposit into `to`'s free balance.
-pub(crate) fn pay_from_deposit<T: Config>(
-	requester: &T::AccountId,
+/// Holds a lock's collateral from its prover.
+pub(crate) fn hold_collateral<T: Config>(prover: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
+	T::Currency::hold(&HoldReason::JobCollateral.into(), prover, amount)
+		.map_err(|_| Error::<T>::InsufficientCollateral)
+}
+
+/// Pays `amount` out of `from`'s `reason` hold into `to`'s free balance.
+fn pay_from_hold<T: Config>(
+	reason: HoldReason,
+	from: &T::AccountId,
 	to: &T::AccountId,
 	amount: BalanceOf<T>,
 ) -> DispatchResult {
@@ -55,8 +67,8 @@ pub(crate) fn pay_from_deposit<T: Config>(
 		return Ok(());
 	}
 	T::Currency::transfer_on_hold(
-		&HoldReason::StorageDeposit.into(),
-		requester,
+		&reason.into(),
+		from,
 		to,
 		amount,
 		Precision::Exact,
@@ -64,12 +76,6 @@ pub(crate) fn pay_from_deposit<T: Config>(
 		Fortitude::Force,
 	)
 	.map(|_| ())
-}
-
-/// Holds a lock's collateral from its prover.
-pub(crate) fn hold_collateral<T: Config>(prover: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
-	T::Currency::hold(&HoldReason::JobCollateral.into(), prover, amount)
-		.map_err(|_| Error::<T>::InsufficientCollateral)
 }
 
 /// Pays `amount` out of `requester`'s escrow into `to`'s free balance.
@@ -78,19 +84,23 @@ pub(crate) fn pay_from_escrow<T: Config>(
 	to: &T::AccountId,
 	amount: BalanceOf<T>,
 ) -> DispatchResult {
-	if amount.is_zero() {
-		return Ok(());
+	pay_from_hold::<T>(HoldReason::JobEscrow, requester, to, amount)
+}
+
+/// Pays a fee of `amount` out of `payer`'s `reason` hold to `TreasuryAccount` if the treasury
+/// can take it, atomically; returns what was paid: `amount`, or zero when the transfer fails
+/// (the treasury's account reaped, by Root, and the fee below the existential deposit). A fee
+/// never stops a settlement, an expiry or a cancellation: what is not paid stays in the hold,
+/// and the caller decides whose it is.
+pub(crate) fn pay_fee<T: Config>(reason: HoldReason, payer: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+	let treasury = T::TreasuryAccount::get();
+	match with_storage_layer(|| pay_from_hold::<T>(reason.clone(), payer, &treasury, amount)) {
+		Ok(()) => amount,
+		Err(error) => {
+			log::warn!(target: "runtime::jobs", "a {amount:?} fee ({reason:?}) could not go to the treasury: {error:?}");
+			Zero::zero()
+		},
 	}
-	T::Currency::transfer_on_hold(
-		&HoldReason::JobEscrow.into(),
-		requester,
-		to,
-		amount,
-		Precision::Exact,
-		Restriction::Free,
-		Fortitude::Force,
-	)
-	.map(|_| ())
 }
 
 /// Releases `amount` of `requester`'s escrow back to them; returns the amount released.

@@ -164,8 +164,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(who == job.requester, Error::<T>::NotRequester);
 		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
 		let escrow = job.terms.max_price;
-		let fee = T::CancellationFee::get() * escrow;
-		funds::pay_from_escrow::<T>(&who, &T::TreasuryAccount::get(), fee)?;
+		let fee = funds::pay_fee::<T>(HoldReason::JobEscrow, &who, T::CancellationFee::get() * escrow);
 		let refund = funds::refund_escrow::<T>(&who, escrow.saturating_sub(fee))?;
 		T::Verifier::release(&job.circuit);
 		OpenWork::<T>::remove(job.circuit, WorkId::Job(id));
@@ -203,7 +202,7 @@ impl<T: Config> Pallet<T> {
 		let refund = funds::refund_escrow::<T>(&job.requester, job.terms.max_price)?;
 		let prover_failed = ReopenedJobs::<T>::take(id).is_some() || prover_failed;
 		let deposit_fee = if prover_failed { Zero::zero() } else { T::ExpiryFee::get() * job.deposit };
-		funds::pay_from_deposit::<T>(&job.requester, &T::TreasuryAccount::get(), deposit_fee)?;
+		let deposit_fee = funds::pay_fee::<T>(HoldReason::StorageDeposit, &job.requester, deposit_fee);
 		job.deposit = job.deposit.saturating_sub(deposit_fee);
 		T::Verifier::release(&job.circuit);
 		OpenWork::<T>::remove(job.circuit, WorkId::Job(id));

@@ -105,6 +105,7 @@ pub mod batch;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod deadline;
+pub use deadline::DEADLINE_RETRY_BLOCKS;
 mod funds;
 pub mod grid;
 mod job;

@@ -62,9 +62,15 @@ impl frame_system::Config for Test {
 	type AccountData = pallet_balances::AccountData<u64>;
 }
 
+parameter_types! {
+	/// 1, as in FRAME's test default; a test raises it to make an account unable to receive.
+	pub static ExistentialDeposit: u64 = 1;
+}
+
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type AccountStore = System;
+	type ExistentialDeposit = ExistentialDeposit;
 }
 
 impl pallet_verifier::Config for Test {

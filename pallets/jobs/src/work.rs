@@ -177,16 +177,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays `price` out of `requester`'s escrow to `prover`, less the fee, which goes to the
-	/// treasury. Returns `(paid, fee)`.
+	/// treasury when it can take it (else to the prover: a treasury Root reaped does not stop
+	/// a payout). Returns `(paid, fee)`, as moved.
 	pub(crate) fn pay_prover(
 		requester: &T::AccountId,
 		prover: &T::AccountId,
 		price: BalanceOf<T>,
 	) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
-		let fee = T::Fees::fee_rate(prover) * price;
+		let fee = funds::pay_fee::<T>(HoldReason::JobEscrow, requester, T::Fees::fee_rate(prover) * price);
 		let paid = price.saturating_sub(fee);
 		funds::pay_from_escrow::<T>(requester, prover, paid)?;
-		funds::pay_from_escrow::<T>(requester, &T::TreasuryAccount::get(), fee)?;
 		Ok((paid, fee))
 	}
 }

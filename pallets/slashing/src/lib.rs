@@ -442,37 +442,53 @@ pub mod pallet {
 		}
 
 		/// The slash of a `share` offence of `offender` at `now` within its slashing span (module
-		/// docs): `(amount, stake)`, the amount a share of `stake`. A slash that starts a span
-		/// takes at least `at_least` (bounded by the stake).
+		/// docs), recorded in the span: `(amount, stake)`, the amount a share of `stake`. A slash
+		/// that starts a span takes at least `at_least` (bounded by the stake).
 		fn span_slash(
 			offender: &T::AccountId,
 			share: Perbill,
 			now: BlockNumberFor<T>,
 			at_least: BalanceOf<T>,
 		) -> (BalanceOf<T>, BalanceOf<T>) {
-			Spans::<T>::mutate(offender, |span| match span {
-				Some(span) if now < span.ends_at => {
+			Spans::<T>::mutate(offender, |span| {
+				let open = span.as_ref().is_some_and(|span| now < span.ends_at);
+				let (amount, next) = Self::span_amount(span.take(), offender, share, now);
+				let amount = if open { amount } else { amount.max(at_least.min(next.stake)) };
+				let stake = next.stake;
+				*span = Some(next);
+				(amount, stake)
+			})
+		}
+
+		/// What a slash of `share` takes from `offender` at `now`, and its slashing span after
+		/// it, without storing anything: within an open `span`, what `share` adds to the span's
+		/// largest share, of the span's stake; else `share` of its slashable stake now, in a new
+		/// span. The one place the span rule is computed ([`Pallet::span_slash`] records it,
+		/// [`Pallet::fraud_exposure`] only asks).
+		fn span_amount(
+			span: Option<SlashingSpanOf<T>>,
+			offender: &T::AccountId,
+			share: Perbill,
+			now: BlockNumberFor<T>,
+		) -> (BalanceOf<T>, SlashingSpanOf<T>) {
+			match span {
+				Some(mut span) if now < span.ends_at => {
 					let extra = share.saturating_sub(span.largest);
 					span.largest = span.largest.max(share);
-					(extra * span.stake, span.stake)
+					(extra * span.stake, span)
 				},
 				_ => {
 					let stake = T::Stake::slashable(offender);
-					*span = Some(SlashingSpan { ends_at: now.saturating_add(T::SlashingSpan::get()), stake, largest: share });
-					((share * stake).max(at_least.min(stake)), stake)
+					(share * stake, SlashingSpan { ends_at: now.saturating_add(T::SlashingSpan::get()), stake, largest: share })
 				},
-			})
+			}
 		}
 
 		/// What [`Pallet::punish_fraud`] would take from `offender` now, base units: the fraud
 		/// share of its slashable stake, less what an open slashing span already took.
 		pub fn fraud_exposure(offender: &T::AccountId) -> BalanceOf<T> {
 			let now = frame_system::Pallet::<T>::block_number();
-			let share = T::FraudSlash::get();
-			match Spans::<T>::get(offender) {
-				Some(span) if now < span.ends_at => share.saturating_sub(span.largest) * span.stake,
-				_ => share * T::Stake::slashable(offender),
-			}
+			Self::span_amount(Spans::<T>::get(offender), offender, T::FraudSlash::get(), now).0
 		}
 
 		fn record(
