@@ -13,10 +13,12 @@
 #   late-join       two nodes join late: one full sync from genesis, one warp sync
 #   partition       one validator isolated (--reserved-only, no reserved peers): the other three
 #                   finalize; healed, it reorganizes onto their chain
+#   flood           blocks stuffed with tipped remarks from three accounts while a job is
+#                   locked: the result lands in a stuffed block, the prover loses nothing
 #
 #   scripts/faults.sh [--only a,b] [--base-port 29944] [--dir DIR] [--keep]
 #
-# Ends with one JSON line. About 6 minutes on 2 cores. Environment as demo.sh.
+# Ends with one JSON line. About 8 minutes on 2 cores. Environment as demo.sh.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -292,8 +292,8 @@ r = json.loads(sys.argv[1])
 u, f = r["upgrade"], r["faults"]
 assert u["spec_before"] == 100 and u["spec_after"] == 101 and u["in_flight_across_upgrade"] >= 1, r
 assert len(u["jobs_completed"]) == 4, r
-assert f["scenarios"] == ["one-validator", "two-validators", "daemon", "prover-node", "late-join", "partition"], r
-assert len(f["jobs_completed"]) == 2 and f["finalized"] > 20, r
+assert f["scenarios"] == ["one-validator", "two-validators", "daemon", "prover-node", "late-join", "partition", "flood"], r
+assert len(f["jobs_completed"]) == 3 and f["finalized"] > 20, r
 PY
 }
 

@@ -200,17 +200,19 @@ impl Client {
 		progress.wait_for_finalized_success().await.map_err(describe_failure)
 	}
 
-	/// Signs `call` with `nonce` (offline, immortal) and hands it to the node's transaction pool
-	/// without waiting for it to be included: for sending many transactions at once, one account's
-	/// in nonce order (sent out of order, they would wait in the pool's future queue, which drops
-	/// what waits too long).
+	/// Signs `call` with `nonce` and `tip` (base units; offline, immortal) and hands it to the
+	/// node's transaction pool without waiting for it to be included: for sending many
+	/// transactions at once, one account's in nonce order (sent out of order, they would wait in
+	/// the pool's future queue, which drops what waits too long).
 	pub async fn submit_with_nonce<Call: subxt::transactions::Payload>(
 		&self,
 		call: &Call,
 		signer: &Keypair,
 		nonce: u64,
+		tip: u128,
 	) -> anyhow::Result<()> {
-		let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().immortal().nonce(nonce).build();
+		let params =
+			subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().immortal().nonce(nonce).tip(tip).build();
 		let at = self.api.at_current_block().await?;
 		let signed = at.tx().create_signable_offline(call, params)?.sign(signer)?;
 		signed.submit().await.map(|_| ()).map_err(|e| anyhow!("the node refused the transaction: {e}"))

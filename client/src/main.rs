@@ -68,6 +68,9 @@ enum Command {
 	/// (docs/bridge.md).
 	#[command(subcommand)]
 	Bridge(BridgeCommand),
+	/// Fill blocks with tipped remarks from several accounts: a block-stuffing attack, for load
+	/// tests on local or test networks (every remark pays its fee and tip).
+	Flood(cmd::flood::FloodArgs),
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -89,6 +92,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 				Command::Gov(command) => cmd::gov::run(command, &client, out).await,
 				Command::Dispute(command) => cmd::dispute::run(command, &client, out).await,
 				Command::Bridge(command) => cmd::bridge::run(command, &client, out).await,
+				Command::Flood(args) => cmd::flood::run(args, &client, out).await,
 				Command::Verify(_) | Command::Model(_) | Command::Artifacts(_) => unreachable!("offline commands are handled above"),
 			}
 		},

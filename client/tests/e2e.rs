@@ -50,7 +50,7 @@ async fn fees(client: &Client, from: u64, to: u64) -> BTreeMap<AccountId32, u128
 		let events = block.events().fetch().await.unwrap();
 		for event in events.find::<runtime::transaction_payment::events::TransactionFeePaid>() {
 			let event = event.unwrap();
-			*paid.entry(event.who).or_insert(0) += event.actual_fee + event.tip;
+			*paid.entry(event.who).or_insert(0) += event.actual_fee; // the tip included
 		}
 	}
 	paid

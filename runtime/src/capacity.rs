@@ -42,7 +42,7 @@ pub fn extensions(nonce: crate::Nonce) -> TxExtension {
 		frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
 		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		crate::priority::PrioritizeMarket(pallet_transaction_payment::ChargeTransactionPayment::from(0)),
 	)
 }
 

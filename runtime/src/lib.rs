@@ -39,6 +39,7 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod governance;
+pub mod priority;
 pub mod weights;
 
 /// The runtime-local pallet that changes economics parameters as a checked set.
@@ -115,6 +116,9 @@ pub const CLD: Balance = 1_000_000_000_000;
 pub const MILLI_CLD: Balance = 1_000_000_000;
 /// 0.000001 CLD.
 pub const MICRO_CLD: Balance = 1_000_000;
+/// The length fee: base units per byte of an extrinsic (10 µCLD; a full block's normal class,
+/// 3.75 MiB, costs about 39 CLD in length fees).
+pub const TRANSACTION_BYTE_FEE: Balance = 10 * MICRO_CLD;
 /// The least balance an account may hold: 0.001 CLD.
 pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_CLD;
 /// CLD's decimals.
@@ -156,7 +160,7 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	priority::PrioritizeMarket<pallet_transaction_payment::ChargeTransactionPayment<Runtime>>,
 );
 
 /// An extrinsic.

@@ -7,6 +7,7 @@ mod bridge;
 mod capacity;
 mod disputes;
 mod economics;
+mod fees;
 mod governance;
 mod jobs;
 mod metadata;

@@ -7,12 +7,13 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from testnet import Failure, Testnet, check, log, wait_until  # noqa: E402
+from testnet import BIN, Failure, Testnet, check, log, wait_until  # noqa: E402
 
 SLOT = 6  # seconds per block (the runtime's MILLI_SECS_PER_BLOCK)
 
@@ -169,6 +170,42 @@ def partition(net):
     check(net.same_finalized_chain() >= f, "all four agree on every finalized block after the partition healed")
 
 
+def balance(net, suri):
+    """Free plus held balance of `suri`'s account, base units."""
+    record = net.cli_json("balance", suri)
+    return int(record["free"]) + int(record["held"])
+
+
+def flood_while_locked(net):
+    """Blocks stuffed with tipped remarks from three accounts while a job is locked: the result
+    still lands, in a stuffed block, and the prover loses nothing (issue 26, item 5)."""
+    before = balance(net, "//Bob")
+    job = net.submit_iris_job(proof_timeout=40)
+    wait_until(f"job {job} to be locked", lambda: net.job_status(job) != "open", 40 * SLOT, 0.5)
+    # 3 × 24 remarks of 64 KiB a block, each tipped 1 CLD: more than the normal class's 3.75 MiB.
+    with open(os.path.join(net.dir, "flood.log"), "w") as out:
+        flood = subprocess.Popen([os.path.join(BIN, "cloudana"), "flood", "--from", "//Eve,//Ferdie,//Charlie",
+                                  "--bytes", "65536", "--per-block", "24", "--tip", "1", "--blocks", "45"],
+                                 env=dict(os.environ, CLOUDANA_URL=net.url), stdout=out, stderr=subprocess.STDOUT)
+        try:
+            log(f"job {job} locked; flooding blocks with tipped remarks (flood.log)")
+            final = wait_until(f"job {job} to end", lambda: (s := net.job_status(job)) in ("completed", "expired", "void") and s,
+                               45 * SLOT, 2)
+            stuffed = flood.poll() is None
+        finally:
+            flood.terminate()
+            flood.wait(10)
+    check(final == "completed", f"job {job} completed under the flood")
+    check(stuffed, "the flood was still running when the job completed")
+    at = net.cli_json("job", "status", str(job))["ended_at"]
+    block = net.validators[0].rpc("chain_getBlock", net.validators[0].hash_at(at))["block"]
+    size = sum(len(x) // 2 - 1 for x in block["extrinsics"])
+    check(size >= 2 * 1024 * 1024, f"the result landed in block #{at}, {size} bytes of extrinsics (stuffed)")
+    after = balance(net, "//Bob")
+    check(after >= before, f"the prover lost nothing: {before} → {after} base units")
+    return job
+
+
 SCENARIOS = {
     "one-validator": one_validator_down,
     "two-validators": two_validators_down,
@@ -176,6 +213,7 @@ SCENARIOS = {
     "prover-node": prover_node_killed_after_lock,
     "late-join": late_joiners,
     "partition": partition,
+    "flood": flood_while_locked,
 }
 
 

@@ -5,6 +5,7 @@ pub mod artifacts;
 pub mod balance;
 pub mod bridge;
 pub mod dispute;
+pub mod flood;
 pub mod gov;
 pub mod grid;
 pub mod job;

@@ -577,6 +577,19 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Whether [`Pallet::conclude`] of `dispute` would move it on now: its referendum has
+		/// ended, or its appeal window has passed. The runtime gives such a conclusion a
+		/// priority block-stuffers cannot outbid cheaply (`cloudana_runtime::priority`). Reads
+		/// the dispute and, while it is voted on, its referendum.
+		pub fn is_concludable(dispute: DisputeId) -> bool {
+			match Disputes::<T>::get(dispute).map(|record| record.phase) {
+				Some(Phase::Voting { referendum, .. }) =>
+					!matches!(T::Referenda::outcome(referendum), ReferendumOutcome::Ongoing),
+				Some(Phase::Ruled { appeal_until, .. }) => frame_system::Pallet::<T>::block_number() >= appeal_until,
+				None => false,
+			}
+		}
+
 		/// Holds `amount` from `who` for a dispute.
 		fn hold_bond(who: &T::AccountId, amount: BalanceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
 			T::Currency::hold(&HoldReason::DisputeBond.into(), who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;

@@ -510,3 +510,24 @@ fn item_6_a_fraud_verdict_pays_the_requester_at_most_the_works_value() {
 		check();
 	});
 }
+
+/// Issue 26 item 5: the runtime gives `conclude` of a dispute that can move on now a priority
+/// block-stuffers cannot outbid cheaply; `is_concludable` says exactly when `conclude` would
+/// succeed: not while the referendum runs, not in the appeal window, not for an unknown dispute.
+#[test]
+fn item_26_5_a_dispute_is_concludable_exactly_when_conclude_succeeds() {
+	new_test_ext().execute_with(|| {
+		assert!(!Disputes::is_concludable(0), "no such dispute");
+		assert_ok!(Disputes::appeal_slash(RuntimeOrigin::signed(PROVER), 0, Reason::ResultNotIncluded));
+		assert!(!Disputes::is_concludable(0), "its referendum is running");
+		let Some(Phase::Voting { referendum, .. }) = DisputeRecords::<Test>::get(0).map(|d| d.phase) else { panic!("voting") };
+		end_referendum(referendum, ReferendumOutcome::Rejected);
+		assert!(Disputes::is_concludable(0), "its referendum ended");
+		assert_ok!(Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), 0));
+		assert!(!Disputes::is_concludable(0), "the appeal window is open");
+		run_to_block(6);
+		assert!(Disputes::is_concludable(0), "the appeal window passed");
+		assert_ok!(Disputes::conclude(RuntimeOrigin::signed(OUTSIDER), 0));
+		assert!(!Disputes::is_concludable(0), "concluded");
+	});
+}

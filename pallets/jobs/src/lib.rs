@@ -106,6 +106,8 @@ pub mod batch;
 mod benchmarking;
 mod deadline;
 pub use deadline::DEADLINE_RETRY_BLOCKS;
+mod priority;
+pub use priority::{URGENT_BLOCKS, URGENT_TIP};
 mod funds;
 pub mod grid;
 mod job;

@@ -18,13 +18,16 @@ use frame_support::{
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
+		ConstantMultiplier, IdentityFee, Weight,
 	},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::Bounded,
+	FixedPointNumber, Perbill, Perquintill,
+};
 use sp_version::RuntimeVersion;
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -106,17 +109,31 @@ impl pallet_balances::Config for Runtime {
 }
 
 parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// The length fee, base units per byte of an extrinsic ([`crate::TRANSACTION_BYTE_FEE`]).
+	pub const TransactionByteFee: Balance = crate::TRANSACTION_BYTE_FEE;
+	/// The share of the normal class's weight the fee multiplier aims blocks at (Polkadot's).
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// How fast the multiplier moves: at full blocks it grows ~0.0056% a block, doubling in
+	/// about 21 hours of full blocks (Polkadot's value, 75/1 000 000).
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(75, 1_000_000);
+	/// The multiplier never falls below 0.1 (Polkadot's).
+	pub MinimumMultiplier: Multiplier = Multiplier::saturating_from_rational(1, 10u128);
+	pub MaximumMultiplier: Multiplier = Bounded::max_value();
 }
 
-/// Fees: one base unit per picosecond of weight and per byte; burned.
+/// Fees, burned: the weight fee, one base unit per picosecond of weight times the multiplier
+/// (`TargetedFeeAdjustment`, which raises it while blocks' normal weight is above 25%); the
+/// length fee, [`crate::TRANSACTION_BYTE_FEE`] per byte (a block-sized extrinsic costs about
+/// 39 CLD); and the tip. Market-critical transactions get a priority tips cannot outbid
+/// cheaply ([`crate::priority`]).
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate =
+		TargetedFeeAdjustment<Self, TargetBlockFullness, AdjustmentVariable, MinimumMultiplier, MaximumMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
@@ -164,7 +181,9 @@ where
 			frame_system::CheckEra::<Runtime>::from(Era::mortal(period, current_block)),
 			frame_system::CheckNonce::<Runtime>::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			crate::priority::PrioritizeMarket(pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(
+				crate::priority::worker_tip(&account, &call),
+			)),
 		);
 		let payload = crate::SignedPayload::new(call, extension)
 			.map_err(|e| log::warn!("could not build a signed payload: {e:?}"))

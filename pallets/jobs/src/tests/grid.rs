@@ -340,3 +340,36 @@ fn item_10_a_grids_deadline_is_charged_by_its_slot_count_and_paid_at_submission(
 		Jobs::do_try_state().unwrap();
 	});
 }
+
+/// Issue 26 item 5, for slots: a `lock_slot` that can succeed and a result for the signer's own
+/// live slot lock are market-critical (the runtime raises their priority); the same calls that
+/// would fail are not, and the worker tips a slot result only in its lock's last 3 blocks.
+#[test]
+fn item_26_5_slot_locks_and_results_that_can_succeed_are_market_critical() {
+	new_test_ext().execute_with(|| {
+		let (circuit, _) = open_grid(2);
+		let grid = NextGridId::<Test>::get();
+		let terms = GridTerms { collateral: 1_000, ..grid_terms() };
+		assert_ok!(Jobs::submit_grid(RuntimeOrigin::signed(requester()), circuit, dataset(), params(2), 0, terms));
+		let lock = |slot| crate::Call::<Test>::lock_slot { grid, slot };
+		assert!(Jobs::is_market_critical(&prover(), &lock(0)));
+		assert!(!Jobs::is_market_critical(&requester(), &lock(0)), "its own grid");
+		assert!(!Jobs::is_market_critical(&key_owner(), &lock(0)), "not a prover");
+		assert!(!Jobs::is_market_critical(&prover(), &lock(9)), "no such slot");
+		assert_ok!(Jobs::lock_slot(RuntimeOrigin::signed(prover()), grid, 0)); // times out at 6
+		assert!(!Jobs::is_market_critical(&other_prover(), &lock(0)), "locked already");
+		let statement = Jobs::statement(WorkId::Slot(grid, 0), &prover(), &dataset(), &[scalar(90)]);
+		let proof = Box::new(trapdoor().prove(&statement).unwrap());
+		let result = crate::Call::<Test>::submit_slot_result { grid, slot: 0, outputs: outputs(&[90]), proof };
+		assert!(Jobs::is_market_critical(&prover(), &result));
+		assert!(!Jobs::is_market_critical(&other_prover(), &result), "not its lock");
+		let tips: Vec<u64> = (2..=6)
+			.map(|block| {
+				run_to_block(block);
+				Jobs::worker_tip(&prover(), &result)
+			})
+			.collect();
+		assert_eq!(tips, vec![0, 10, 20, 40, 0], "1%, 2%, 4% of 1 000 in blocks 3..=5; timed out at 6");
+		assert!(!Jobs::is_market_critical(&prover(), &result), "timed out");
+	});
+}
