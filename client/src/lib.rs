@@ -170,6 +170,9 @@ pub struct Client {
 	pub rpc: RpcClient,
 	/// Legacy RPC methods.
 	pub legacy: LegacyRpcMethods<RpcConfigFor<Config>>,
+	/// The tip [`Client::submit`] adds to every transaction, base units (0 unless set with
+	/// [`Client::with_tip`]): under congestion a higher tip gets ordinary transactions in first.
+	pub tip: u128,
 }
 
 /// What a submitted extrinsic produced.
@@ -185,7 +188,12 @@ impl Client {
 			.await
 			.with_context(|| format!("cannot talk to the node at {url}"))?;
 		let legacy = LegacyRpcMethods::new(rpc.clone());
-		Ok(Client { api, rpc, legacy })
+		Ok(Client { api, rpc, legacy, tip: 0 })
+	}
+
+	/// The same client, tipping `tip` base units on every transaction [`Client::submit`] sends.
+	pub fn with_tip(self, tip: u128) -> Client {
+		Client { tip, ..self }
 	}
 
 	/// Signs, submits and waits for `call` to be finalized; fails with the pallet's error name
@@ -193,8 +201,9 @@ impl Client {
 	pub async fn submit<Call: subxt::transactions::Payload>(&self, call: &Call, signer: &Keypair) -> anyhow::Result<Events> {
 		let at = self.api.at_current_block().await?;
 		let mut tx = at.tx();
+		let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().tip(self.tip).build();
 		let progress = tx
-			.sign_and_submit_then_watch_default(call, signer)
+			.sign_and_submit_then_watch(call, signer, params)
 			.await
 			.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
 		progress.wait_for_finalized_success().await.map_err(describe_failure)

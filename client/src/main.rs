@@ -25,6 +25,12 @@ struct Cli {
 	#[arg(long, global = true)]
 	json: bool,
 
+	/// Tip added to every transaction the command sends, CLD: under congestion, the chain
+	/// includes ordinary transactions in order of tip per block share (market-critical ones,
+	/// provers' locks and results, come first regardless).
+	#[arg(long, global = true, default_value = "0")]
+	tip: String,
+
 	#[command(subcommand)]
 	command: Command,
 }
@@ -82,7 +88,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 		Command::Vk(command) if command.offline() => cmd::vk::run_offline(command, out),
 		Command::Bridge(command) if command.offline() => cmd::bridge::run_offline(command, out),
 		command => {
-			let client = Client::connect(&cli.url).await?;
+			let tip = cloudana_client::units::parse_cld(&cli.tip).map_err(|e| anyhow::anyhow!("--tip: {e}"))?;
+			let client = Client::connect(&cli.url).await?.with_tip(tip);
 			match command {
 				Command::Balance(args) => cmd::balance::run(args, &client, out).await,
 				Command::Vk(command) => cmd::vk::run(command, &client, out).await,

@@ -176,30 +176,40 @@ def balance(net, suri):
     return int(record["free"]) + int(record["held"])
 
 
+def block_bytes(net, number):
+    """The bytes of block `number`'s extrinsics, at validator 0."""
+    block = net.validators[0].rpc("chain_getBlock", net.validators[0].hash_at(number))["block"]
+    return sum(len(x) // 2 - 1 for x in block["extrinsics"])
+
+
 def flood_while_locked(net):
-    """Blocks stuffed with tipped remarks from three accounts while a job is locked: the result
-    still lands, in a stuffed block, and the prover loses nothing (issue 26, item 5)."""
+    """Blocks stuffed with tipped remarks from three accounts while a job is submitted, locked
+    and proven: the lock and the result still land, in stuffed blocks, and the prover loses
+    nothing (issue 26, item 5)."""
     before = balance(net, "//Bob")
-    job = net.submit_iris_job(proof_timeout=40)
-    wait_until(f"job {job} to be locked", lambda: net.job_status(job) != "open", 40 * SLOT, 0.5)
+    start = net.validators[0].best()
     # 3 × 24 remarks of 64 KiB a block, each tipped 1 CLD: more than the normal class's 3.75 MiB.
     with open(os.path.join(net.dir, "flood.log"), "w") as out:
         flood = subprocess.Popen([os.path.join(BIN, "cloudana"), "flood", "--from", "//Eve,//Ferdie,//Charlie",
-                                  "--bytes", "65536", "--per-block", "24", "--tip", "1", "--blocks", "45"],
+                                  "--bytes", "65536", "--per-block", "24", "--tip", "1", "--blocks", "50"],
                                  env=dict(os.environ, CLOUDANA_URL=net.url), stdout=out, stderr=subprocess.STDOUT)
         try:
-            log(f"job {job} locked; flooding blocks with tipped remarks (flood.log)")
+            log("flooding blocks with tipped remarks (flood.log)")
+            first = wait_until("a block stuffed with remarks",
+                               lambda: next((n for n in range(start + 1, net.validators[0].best() + 1)
+                                             if block_bytes(net, n) >= 2 * 1024 * 1024), None), 20 * SLOT, 2)
+            log(f"block #{first} holds {block_bytes(net, first)} bytes; Alice submits a job, tipping 1 CLD to get in")
+            job = net.submit_iris_job(proof_timeout=40, tip="1")
             final = wait_until(f"job {job} to end", lambda: (s := net.job_status(job)) in ("completed", "expired", "void") and s,
-                               45 * SLOT, 2)
-            stuffed = flood.poll() is None
+                               40 * SLOT, 2)
+            flooding = flood.poll() is None
         finally:
             flood.terminate()
             flood.wait(10)
     check(final == "completed", f"job {job} completed under the flood")
-    check(stuffed, "the flood was still running when the job completed")
+    check(flooding, "the flood was still running when the job completed")
     at = net.cli_json("job", "status", str(job))["ended_at"]
-    block = net.validators[0].rpc("chain_getBlock", net.validators[0].hash_at(at))["block"]
-    size = sum(len(x) // 2 - 1 for x in block["extrinsics"])
+    size = block_bytes(net, at)
     check(size >= 2 * 1024 * 1024, f"the result landed in block #{at}, {size} bytes of extrinsics (stuffed)")
     after = balance(net, "//Bob")
     check(after >= before, f"the prover lost nothing: {before} → {after} base units")

@@ -341,8 +341,8 @@ class Testnet:
             self.cli("prover", "register", "--stake", "500", "--circuit", circuit, "--suri", suri)
         return circuit
 
-    def submit_iris_job(self, suri="//Alice", proof_timeout=120, max_price=20):
-        return self.cli_json(
+    def submit_iris_job(self, suri="//Alice", proof_timeout=120, max_price=20, tip="0"):
+        return self.cli_json("--tip", tip,
             "job", "submit-accuracy", "--model", os.path.join(ROOT, "circuits", "models", "iris-mlp.json"),
             "--dataset", os.path.join(DATASETS, "iris.csv"), "--min-price", "5", "--max-price", str(max_price),
             "--ramp-blocks", "10", "--lock-timeout", "300", "--proof-timeout", str(proof_timeout), "--collateral", "1",
