@@ -209,22 +209,50 @@ impl Client {
 		progress.wait_for_finalized_success().await.map_err(describe_failure)
 	}
 
-	/// Signs `call` with `nonce` and `tip` (base units; offline, immortal) and hands it to the
-	/// node's transaction pool without waiting for it to be included: for sending many
-	/// transactions at once, one account's in nonce order (sent out of order, they would wait in
-	/// the pool's future queue, which drops what waits too long).
-	pub async fn submit_with_nonce<Call: subxt::transactions::Payload>(
+	/// Signs `call` once for each `(signer, nonce)` with `tip` (base units; offline, immortal,
+	/// against one block), without sending anything: for sending many transactions fast,
+	/// each account's in nonce order ([`Client::submit_encoded`]).
+	pub async fn sign_batch<Call: subxt::transactions::Payload>(
 		&self,
 		call: &Call,
-		signer: &Keypair,
-		nonce: u64,
+		signers: &[(&Keypair, u64)],
 		tip: u128,
-	) -> anyhow::Result<()> {
-		let params =
-			subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().immortal().nonce(nonce).tip(tip).build();
+	) -> anyhow::Result<Vec<Vec<u8>>> {
 		let at = self.api.at_current_block().await?;
-		let signed = at.tx().create_signable_offline(call, params)?.sign(signer)?;
-		signed.submit().await.map(|_| ()).map_err(|e| anyhow!("the node refused the transaction: {e}"))
+		let mut signed = Vec::with_capacity(signers.len());
+		for (signer, nonce) in signers {
+			let params =
+				subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().immortal().nonce(*nonce).tip(tip).build();
+			signed.push(at.tx().create_signable_offline(call, params)?.sign(*signer)?.into_encoded());
+		}
+		Ok(signed)
+	}
+
+	/// Hands signed extrinsics to the node's transaction pool at once (`author_submitExtrinsic`),
+	/// without waiting for inclusion; returns each one's outcome, in order. Sent out of nonce
+	/// order, an account's transactions wait in the pool's future queue, which drops what waits
+	/// too long.
+	pub async fn submit_encoded(&self, extrinsics: &[Vec<u8>]) -> Vec<anyhow::Result<()>> {
+		let submissions = extrinsics.iter().map(|xt| {
+			let hex = format!("0x{}", hex::encode(xt));
+			async move {
+				self.rpc
+					.request::<serde_json::Value>("author_submitExtrinsic", rpc_params![hex])
+					.await
+					.map(|_| ())
+					.map_err(|e| anyhow!("the node refused the transaction: {e}"))
+			}
+		});
+		futures::future::join_all(submissions).await
+	}
+
+	/// The nonce `who`'s next transaction takes, counting what waits in the node's pool
+	/// (`system_accountNextIndex`).
+	pub async fn next_nonce(&self, who: &AccountId32) -> anyhow::Result<u64> {
+		self.rpc
+			.request::<u64>("system_accountNextIndex", rpc_params![who.to_string()])
+			.await
+			.map_err(|e| anyhow!("system_accountNextIndex failed: {e}"))
 	}
 
 	/// The nonce `who`'s next transaction takes, as of the latest block.

@@ -188,24 +188,33 @@ def flood_while_locked(net):
     nothing (issue 26, item 5)."""
     before = balance(net, "//Bob")
     start = net.validators[0].best()
-    # 3 × 24 remarks of 64 KiB a block, each tipped 1 CLD: more than the normal class's 3.75 MiB.
+    # Three floods, each from its own accounts (an account's transactions go in nonce order):
+    # 64 KiB remarks tipped 1 CLD, more than the normal class's 3.75 MiB a block; 4 KiB ones
+    # tipped 0.01 CLD and 1-byte ones tipped 0.0001 CLD, ranked below the big ones by the pool,
+    # which fill the gaps they leave (a block builder tries smaller transactions when a big one
+    # does not fit), down to less than a lock's 116 bytes.
+    floods = [("//Eve,//Ferdie,//Charlie", 65536, 24, "1"), ("//Dave", 4096, 40, "0.01"), ("//Dave//stash", 1, 150, "0.0001")]
+    also = ",".join(f"ws://127.0.0.1:{v.rpc_port}" for v in net.validators[1:])
     with open(os.path.join(net.dir, "flood.log"), "w") as out:
-        flood = subprocess.Popen([os.path.join(BIN, "cloudana"), "flood", "--from", "//Eve,//Ferdie,//Charlie",
-                                  "--bytes", "65536", "--per-block", "24", "--tip", "1", "--blocks", "50"],
-                                 env=dict(os.environ, CLOUDANA_URL=net.url), stdout=out, stderr=subprocess.STDOUT)
+        procs = [subprocess.Popen([os.path.join(BIN, "cloudana"), "flood", "--from", accounts, "--bytes", str(size),
+                                   "--per-block", str(count), "--tip", tip, "--blocks", "50", "--also", also],
+                                  env=dict(os.environ, CLOUDANA_URL=net.url), stdout=out, stderr=subprocess.STDOUT)
+                 for accounts, size, count, tip in floods]
         try:
             log("flooding blocks with tipped remarks (flood.log)")
             first = wait_until("a block stuffed with remarks",
                                lambda: next((n for n in range(start + 1, net.validators[0].best() + 1)
-                                             if block_bytes(net, n) >= 2 * 1024 * 1024), None), 20 * SLOT, 2)
+                                             if block_bytes(net, n) >= 3 * 1024 * 1024), None), 20 * SLOT, 2)
             log(f"block #{first} holds {block_bytes(net, first)} bytes; Alice submits a job, tipping 1 CLD to get in")
             job = net.submit_iris_job(proof_timeout=40, tip="1")
             final = wait_until(f"job {job} to end", lambda: (s := net.job_status(job)) in ("completed", "expired", "void") and s,
-                               40 * SLOT, 2)
-            flooding = flood.poll() is None
+                               45 * SLOT, 2)
+            flooding = all(p.poll() is None for p in procs)
         finally:
-            flood.terminate()
-            flood.wait(10)
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(10)
     check(final == "completed", f"job {job} completed under the flood")
     check(flooding, "the flood was still running when the job completed")
     at = net.cli_json("job", "status", str(job))["ended_at"]

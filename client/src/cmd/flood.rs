@@ -34,6 +34,10 @@ pub struct FloodArgs {
 	/// Rounds, one per block (1 to 1 000).
 	#[arg(long, default_value_t = 10)]
 	blocks: u32,
+	/// Other nodes' WebSocket RPC endpoints, comma-separated: every transaction goes to each of
+	/// them too, as an attacker connected to every block author would send it.
+	#[arg(long, value_delimiter = ',')]
+	also: Vec<String>,
 }
 
 /// Runs `flood`.
@@ -50,28 +54,37 @@ pub async fn run(args: FloodArgs, client: &Client, out: Output) -> anyhow::Resul
 	let tip = parse_cld(&args.tip).context("--tip")?;
 	let mut senders = Vec::with_capacity(args.from.len());
 	for suri in &args.from {
-		let keypair = signer(suri)?;
-		let nonce = client.nonce(&account(suri)?).await?;
-		senders.push((keypair, nonce));
+		senders.push((signer(suri)?, account(suri)?));
+	}
+	let mut others = Vec::with_capacity(args.also.len());
+	for url in &args.also {
+		others.push(Client::connect(url).await?);
 	}
 	let call = runtime::tx().system().remark(vec![0x5a; args.bytes]);
 	let (mut sent, mut refused) = (0u64, 0u64);
 	let started = Instant::now();
 	let mut block = client.block_number().await?;
 	for round in 0..args.blocks {
-		for (keypair, nonce) in senders.iter_mut() {
-			for _ in 0..args.per_block {
-				match client.submit_with_nonce(&call, keypair, *nonce, tip).await {
-					Ok(()) => {
-						sent += 1;
-						*nonce += 1;
-					},
-					Err(error) => {
-						refused += 1;
-						tracing::debug!("remark refused: {error:#}");
-					},
-				}
+		// Each account's next nonces, counting what already waits in the pool.
+		let mut batch = Vec::with_capacity(senders.len() * args.per_block as usize);
+		for (keypair, who) in &senders {
+			let next = client.next_nonce(who).await?;
+			batch.extend((0..u64::from(args.per_block)).map(|i| (keypair, next + i)));
+		}
+		let signed = client.sign_batch(&call, &batch, tip).await?;
+		for outcome in client.submit_encoded(&signed).await {
+			match outcome {
+				Ok(()) => sent += 1,
+				Err(error) => {
+					refused += 1;
+					tracing::debug!("remark refused: {error:#}");
+				},
 			}
+		}
+		// The same transactions to the other nodes, so that every block author has them without
+		// waiting for gossip (already there: refused, not counted).
+		for other in &others {
+			other.submit_encoded(&signed).await;
 		}
 		eprintln!("flood: round {}/{} at block {block}: {sent} sent, {refused} refused", round + 1, args.blocks);
 		// The next block, for at most 30 s.
