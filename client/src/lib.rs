@@ -228,6 +228,18 @@ impl Client {
 		Ok(signed)
 	}
 
+	/// Signs `call` with `nonce` (offline, immortal; with the client's tip) and hands it to the
+	/// node's transaction pool without waiting for it to be included ([`Client::sign_batch`]).
+	pub async fn submit_with_nonce<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+		nonce: u64,
+	) -> anyhow::Result<()> {
+		let signed = self.sign_batch(call, &[(signer, nonce)], self.tip).await?;
+		self.submit_encoded(&signed).await.pop().unwrap_or_else(|| Err(anyhow!("nothing was signed")))
+	}
+
 	/// Hands signed extrinsics to the node's transaction pool at once (`author_submitExtrinsic`),
 	/// without waiting for inclusion; returns each one's outcome, in order. Sent out of nonce
 	/// order, an account's transactions wait in the pool's future queue, which drops what waits

@@ -5,14 +5,14 @@
 use crate::common;
 
 use cloudana_runtime::{
-	capacity, priority::{PrioritizeMarket, MARKET_PRIORITY}, Balances, Executive, Jobs, ProverStaking, Runtime, RuntimeCall,
+	capacity, priority::{PrioritizeMarket, MARKET_PRIORITY}, Executive, Jobs, ProverStaking, Runtime, RuntimeCall,
 	RuntimeOrigin, SignedPayload, System, TransactionPayment, UncheckedExtrinsic, CLD, TRANSACTION_BYTE_FEE,
 };
 use codec::Encode;
 use frame_support::{
 	assert_ok,
 	dispatch::{DispatchClass, GetDispatchInfo},
-	traits::{fungible::Mutate, Hooks},
+	traits::Hooks,
 };
 use pallet_transaction_payment::ChargeTransactionPayment;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Eve};
