@@ -229,15 +229,19 @@ impl Client {
 	}
 
 	/// Signs `call` with `nonce` (offline, immortal; with the client's tip) and hands it to the
-	/// node's transaction pool without waiting for it to be included ([`Client::sign_batch`]).
+	/// node's transaction pool without waiting for it to be included; the pool's reason for a
+	/// refusal is in the error. Many at once: [`Client::sign_batch`].
 	pub async fn submit_with_nonce<Call: subxt::transactions::Payload>(
 		&self,
 		call: &Call,
 		signer: &Keypair,
 		nonce: u64,
 	) -> anyhow::Result<()> {
-		let signed = self.sign_batch(call, &[(signer, nonce)], self.tip).await?;
-		self.submit_encoded(&signed).await.pop().unwrap_or_else(|| Err(anyhow!("nothing was signed")))
+		let params =
+			subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new().immortal().nonce(nonce).tip(self.tip).build();
+		let at = self.api.at_current_block().await?;
+		let signed = at.tx().create_signable_offline(call, params)?.sign(signer)?;
+		signed.submit().await.map(|_| ()).map_err(|e| anyhow!("the node refused the transaction: {e}"))
 	}
 
 	/// Hands signed extrinsics to the node's transaction pool at once (`author_submitExtrinsic`),
