@@ -56,11 +56,7 @@ fn locked_job() -> (u64, cloudana_groth16_simulator::Trapdoor) {
 
 /// Bob's result for `job` (output 42), as the worker sends it.
 fn result_call(trapdoor: &cloudana_groth16_simulator::Trapdoor, job: u64) -> RuntimeCall {
-	let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
-	let record = Jobs::job(job).unwrap();
-	let statement = Jobs::statement(pallet_jobs::WorkId::Job(job), &Bob.to_account_id(), &record.inputs, &[output]);
-	let proof = trapdoor.prove(&statement).unwrap();
-	RuntimeCall::Jobs(pallet_jobs::Call::submit_result { job, outputs: vec![output].try_into().unwrap(), proof: Box::new(proof) })
+	common::result_call(trapdoor, job, &Bob.to_account_id())
 }
 
 /// The attack: remarks with tips worth far more than the fee, from several accounts, used to

@@ -106,15 +106,28 @@ impl<T: Config> Pallet<T> {
 		grid.terms.bounty / (grid.slots.len().max(1) as u32).into()
 	}
 
-	pub(crate) fn do_lock_slot(prover: T::AccountId, id: GridId, slot: SlotIndex) -> DispatchResult {
-		let mut grid = GridJobs::<T>::get(id).ok_or(Error::<T>::GridNotFound)?;
+	/// Checks that `prover` may lock `slot` of `grid` at `now` (its stake aside): the grid is
+	/// open, the slot exists and is open, the grid is not the prover's own, and a whole proof
+	/// window fits before the close.
+	pub(crate) fn check_lockable_slot(
+		prover: &T::AccountId,
+		grid: &GridJobOf<T>,
+		slot: SlotIndex,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
 		ensure!(grid.status == GridStatus::Open, Error::<T>::GridClosed);
-		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < grid.closes_at, Error::<T>::GridClosed);
 		let state = &grid.slots.get(slot as usize).ok_or(Error::<T>::SlotNotFound)?.state;
 		ensure!(*state == SlotState::Open, Error::<T>::SlotNotOpen);
-		ensure!(prover != grid.requester, Error::<T>::CannotLockOwnJob);
+		ensure!(*prover != grid.requester, Error::<T>::CannotLockOwnJob);
 		ensure!(now.saturating_add(grid.terms.proof_timeout) <= grid.closes_at, Error::<T>::GridClosesTooSoon);
+		Ok(())
+	}
+
+	pub(crate) fn do_lock_slot(prover: T::AccountId, id: GridId, slot: SlotIndex) -> DispatchResult {
+		let mut grid = GridJobs::<T>::get(id).ok_or(Error::<T>::GridNotFound)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::check_lockable_slot(&prover, &grid, slot, now)?;
 		let lock = Self::take_lock(
 			WorkId::Slot(id, slot),
 			prover,

@@ -71,12 +71,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Checks that `prover` may lock `job` at `now` (its stake aside): it is open, its lock
+	/// window has not closed, and it is not the prover's own.
+	pub(crate) fn check_lockable_job(prover: &T::AccountId, job: &JobOf<T>, now: BlockNumberFor<T>) -> DispatchResult {
+		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
+		ensure!(now < job.lock_expires_at, Error::<T>::LockWindowClosed);
+		ensure!(*prover != job.requester, Error::<T>::CannotLockOwnJob);
+		Ok(())
+	}
+
 	pub(crate) fn do_lock(prover: T::AccountId, id: JobId) -> DispatchResult {
 		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
-		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now < job.lock_expires_at, Error::<T>::LockWindowClosed);
-		ensure!(prover != job.requester, Error::<T>::CannotLockOwnJob);
+		Self::check_lockable_job(&prover, &job, now)?;
 		let price = Self::price_at(&job, now);
 		let lock = Self::take_lock(
 			WorkId::Job(id),

@@ -7,7 +7,8 @@
 //! space, and a block-stuffer could keep it out until its lock timed out: the prover's collateral
 //! burned for something the stuffer controlled (issue 26, item 5).
 
-use crate::{pallet::*, BalanceOf, GridStatus, JobStatus, Lock, ProverRegistry, SlotState, WorkId};
+use crate::{pallet::*, BalanceOf, JobStatus, Lock, ProverRegistry, SlotState, WorkId};
+use alloc::vec::Vec;
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, Perbill};
 
@@ -32,24 +33,15 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		match call {
 			Call::lock { job } => Jobs::<T>::get(job).is_some_and(|job| {
-				job.status == JobStatus::Open &&
-					now < job.lock_expires_at &&
-					*who != job.requester &&
+				Self::check_lockable_job(who, &job, now).is_ok() &&
 					T::Provers::ensure_eligible(who, &job.circuit, Self::price_at(&job, now)).is_ok()
 			}),
 			Call::lock_slot { grid, slot } => GridJobs::<T>::get(grid).is_some_and(|grid| {
-				grid.status == GridStatus::Open &&
-					now.saturating_add(grid.terms.proof_timeout) <= grid.closes_at &&
-					*who != grid.requester &&
-					grid.slots.get(*slot as usize).is_some_and(|s| s.state == SlotState::Open) &&
+				Self::check_lockable_slot(who, &grid, *slot, now).is_ok() &&
 					T::Provers::ensure_eligible(who, &grid.circuit, Self::slot_price(&grid)).is_ok()
 			}),
-			Call::submit_result { job, .. } => Self::live_lock(who, WorkId::Job(*job), now).is_some(),
-			Call::submit_slot_result { grid, slot, .. } => Self::live_lock(who, WorkId::Slot(*grid, *slot), now).is_some(),
-			Call::submit_results { batches } =>
-				!batches.is_empty() &&
-					batches.iter().flat_map(|b| b.results.iter()).all(|r| Self::live_lock(who, r.work, now).is_some()),
-			_ => false,
+			call => result_works(call)
+				.is_some_and(|works| !works.is_empty() && works.into_iter().all(|work| Self::live_lock(who, work).is_some())),
 		}
 	}
 
@@ -58,15 +50,14 @@ impl<T: Config> Pallet<T> {
 		match call {
 			// The record, and the prover's for its eligibility.
 			Call::lock { .. } | Call::lock_slot { .. } => 3,
-			Call::submit_result { .. } | Call::submit_slot_result { .. } => 2,
-			Call::submit_results { batches } => 2 * batches.iter().map(|b| b.results.len() as u64).sum::<u64>(),
-			_ => 0,
+			// Per result, `ActiveLocks` and the record.
+			call => result_works(call).map_or(0, |works| 2 * works.len() as u64),
 		}
 	}
 
-	/// The lock `who` holds on `work`, if it has not timed out at `now`, and the collateral it
-	/// holds.
-	fn live_lock(who: &T::AccountId, work: WorkId, now: BlockNumberFor<T>) -> Option<(Lock<T>, BalanceOf<T>)> {
+	/// The lock `who` holds on `work`, if it has not timed out ([`Pallet::check_live_lock`]), and
+	/// the collateral it holds.
+	fn live_lock(who: &T::AccountId, work: WorkId) -> Option<(Lock<T>, BalanceOf<T>)> {
 		if !ActiveLocks::<T>::contains_key(who, work) {
 			return None;
 		}
@@ -82,7 +73,7 @@ impl<T: Config> Pallet<T> {
 				(lock, grid.terms.collateral)
 			},
 		};
-		(lock.prover == *who && now < lock.expires_at).then_some((lock, collateral))
+		Self::check_live_lock(&lock, who).is_ok().then_some((lock, collateral))
 	}
 
 	/// The tip the off-chain worker adds to `call`, signed by `who`, base units: zero, unless it
@@ -91,14 +82,9 @@ impl<T: Config> Pallet<T> {
 	/// a timeout burns the whole collateral).
 	pub fn worker_tip(who: &T::AccountId, call: &Call<T>) -> BalanceOf<T> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let works: alloc::vec::Vec<WorkId> = match call {
-			Call::submit_result { job, .. } => alloc::vec![WorkId::Job(*job)],
-			Call::submit_slot_result { grid, slot, .. } => alloc::vec![WorkId::Slot(*grid, *slot)],
-			Call::submit_results { batches } => batches.iter().flat_map(|b| b.results.iter().map(|r| r.work)).collect(),
-			_ => return Default::default(),
-		};
 		let urgent: BlockNumberFor<T> = URGENT_BLOCKS.into();
-		works.into_iter().filter_map(|work| Self::live_lock(who, work, now)).fold(Default::default(), |tip, (lock, collateral)| {
+		let works = result_works(call).unwrap_or_default();
+		works.into_iter().filter_map(|work| Self::live_lock(who, work)).fold(Default::default(), |tip, (lock, collateral)| {
 			let left = lock.expires_at.saturating_sub(now);
 			if left > urgent {
 				return tip;
@@ -111,3 +97,13 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+/// The work each result `call` carries (`submit_result`, `submit_slot_result`,
+/// `submit_results`), or `None` for any other call.
+fn result_works<T: Config>(call: &Call<T>) -> Option<Vec<WorkId>> {
+	match call {
+		Call::submit_result { job, .. } => Some(alloc::vec![WorkId::Job(*job)]),
+		Call::submit_slot_result { grid, slot, .. } => Some(alloc::vec![WorkId::Slot(*grid, *slot)]),
+		Call::submit_results { batches } => Some(batches.iter().flat_map(|b| b.results.iter().map(|r| r.work)).collect()),
+		_ => None,
+	}
+}

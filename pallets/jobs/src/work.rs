@@ -79,17 +79,23 @@ impl<T: Config> Pallet<T> {
 		Ok(Lock { prover, price, reserved, locked_at: now, expires_at })
 	}
 
+	/// Checks that `who` holds `lock` and that it has not timed out.
+	pub(crate) fn check_live_lock(lock: &Lock<T>, who: &T::AccountId) -> DispatchResult {
+		ensure!(*who == lock.prover, Error::<T>::NotJobProver);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now < lock.expires_at, Error::<T>::ProofDeadlinePassed);
+		Ok(())
+	}
+
 	/// Checks a submitted result against its lock: the caller is the prover, the lock has not
-	/// timed out, the outputs are `expected` scalars below r.
+	/// timed out ([`Pallet::check_live_lock`]), the outputs are `expected` scalars below r.
 	pub(crate) fn check_result(
 		lock: &Lock<T>,
 		who: &T::AccountId,
 		expected: u32,
 		outputs: &[PublicInput],
 	) -> DispatchResult {
-		ensure!(*who == lock.prover, Error::<T>::NotJobProver);
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now < lock.expires_at, Error::<T>::ProofDeadlinePassed);
+		Self::check_live_lock(lock, who)?;
 		ensure!(outputs.len() as u32 == expected, Error::<T>::OutputCountMismatch);
 		ensure!(outputs.iter().all(in_field), Error::<T>::OutputNotInField);
 		Ok(())

@@ -235,10 +235,24 @@ pub fn prove(
 	job: u64,
 	prover: &cloudana_runtime::AccountId,
 ) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	use sp_runtime::traits::Dispatchable;
+	result_call(trapdoor, job, prover).dispatch(cloudana_runtime::RuntimeOrigin::signed(prover.clone()))
+}
+
+/// `prover`'s `submit_result` call for `job`: output 42, proven with the trapdoor.
+#[allow(dead_code)]
+pub fn result_call(
+	trapdoor: &cloudana_groth16_simulator::Trapdoor,
+	job: u64,
+	prover: &cloudana_runtime::AccountId,
+) -> cloudana_runtime::RuntimeCall {
 	let output = cloudana_groth16::encoding::encode_fr(&ark_bn254::Fr::from(42u64));
 	let record = Jobs::job(job).unwrap();
 	let statement = Jobs::statement(pallet_jobs::WorkId::Job(job), prover, &record.inputs, &[output]);
 	let proof = trapdoor.prove(&statement).unwrap();
-	let origin = cloudana_runtime::RuntimeOrigin::signed(prover.clone());
-	Jobs::submit_result(origin, job, vec![output].try_into().unwrap(), Box::new(proof))
+	cloudana_runtime::RuntimeCall::Jobs(pallet_jobs::Call::submit_result {
+		job,
+		outputs: vec![output].try_into().unwrap(),
+		proof: Box::new(proof),
+	})
 }
